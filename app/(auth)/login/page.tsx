@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { Button } from "@/components/ui/button";
+import { oidcSettings } from "@/lib/auth/settings";
+import { oidcLoginAction } from "./actions";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  const sso = oidcSettings() !== null;
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 text-center">
+          <div className="mx-auto mb-3 flex size-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white" aria-hidden>S</div>
+          <h1 className="text-xl font-semibold tracking-tight">Sign in to StepAuth Gateway</h1>
+          <p className="mt-1 text-sm text-slate-500">Review before sensitive actions run.</p>
+        </div>
+        <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <LoginForm next={next ?? "/"} />
+          {sso ? (
+            <form action={oidcLoginAction} className="mt-4 border-t border-slate-100 pt-4">
+              <Button type="submit" variant="secondary" className="w-full">Continue with single sign-on</Button>
+            </form>
+          ) : null}
+        </div>
+      </div>
+    </main>
+  );
+}

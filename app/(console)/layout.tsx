@@ -1,0 +1,42 @@
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/card";
+import { ConsoleNav } from "@/components/console/shell/console-nav";
+import { QueryProvider } from "@/components/console/shell/query-provider";
+import { getDb } from "@/db/client";
+import { listMembershipsOfUser } from "@/db/queries/users";
+import { requireConsoleContext } from "@/lib/auth/console-page";
+import { signOutAction } from "./actions";
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const { ctx, user } = await requireConsoleContext();
+  const memberships = await listMembershipsOfUser(getDb(), user.id);
+  const current = memberships.find((m) => m.tenantId === ctx.tenantId);
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <div className="flex items-center gap-3">
+            <div className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold text-white" aria-hidden>S</div>
+            <div>
+              <p className="text-sm font-semibold leading-tight">{current?.tenantName ?? "Tenant"}</p>
+              <p className="text-xs text-slate-500">StepAuth Gateway</p>
+            </div>
+          </div>
+          <div className="flex items-center gap-3 text-sm">
+            <span className="hidden text-slate-600 sm:inline">{user.email}</span>
+            {current ? <Badge tone="blue">{current.role}</Badge> : null}
+            <form action={signOutAction}>
+              <button type="submit" className="rounded-md px-2 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900">Sign out</button>
+            </form>
+          </div>
+        </div>
+        <div className="mx-auto max-w-6xl px-4 pb-2">
+          <ConsoleNav />
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-8">
+        <QueryProvider>{children}</QueryProvider>
+      </main>
+    </div>
+  );
+}

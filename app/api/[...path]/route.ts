@@ -1,0 +1,12 @@
+import { AppError, errorResponse } from "@/lib/errors/app-error";
+
+// Unknown paths under /api answer JSON, never Next's HTML 404 page.
+function notFound(request: Request): Response {
+  return errorResponse(new AppError("not_found", `No API route at ${new URL(request.url).pathname}`));
+}
+
+export const GET = notFound;
+export const POST = notFound;
+export const PUT = notFound;
+export const PATCH = notFound;
+export const DELETE = notFound;

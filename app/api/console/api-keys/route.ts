@@ -1,0 +1,7 @@
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { createApiKeyRoute, listApiKeysRoute } from "@/lib/http/api-key-routes";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: withConsoleSession("config:read", listApiKeysRoute),
+  POST: withConsoleSession("keys:manage", createApiKeyRoute),
+});

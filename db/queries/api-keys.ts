@@ -1,0 +1,87 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { apiKeys, type ApiKey, type ApiKeyScope } from "@/db/schema";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { recordAuditEvent } from "./audit";
+import { forTenant, tenantIdOf } from "./tenant-scope";
+
+const SECRET_PREFIX = "sag_";
+const PREFIX_LENGTH = SECRET_PREFIX.length + 8;
+
+/** What the API and console show of a key: never the secret or its hash. */
+export type ApiKeyView = Omit<ApiKey, "secretHash" | "tenantId">;
+
+function toView({ secretHash: _hash, tenantId: _tenant, ...view }: ApiKey): ApiKeyView {
+  return view;
+}
+
+function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("hex");
+}
+
+/** Creates a key; the secret is in the answer once and never stored. */
+export async function createApiKey(
+  db: Database,
+  ctx: TenantContext,
+  input: { name: string; scopes: ApiKeyScope[]; createdBy?: string | null },
+): Promise<{ apiKey: ApiKeyView; secret: string }> {
+  const secret = SECRET_PREFIX + randomBytes(24).toString("base64url");
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        tenantId: tenantIdOf(ctx),
+        name: input.name,
+        prefix: secret.slice(0, PREFIX_LENGTH),
+        secretHash: hashSecret(secret),
+        scopes: [...new Set(input.scopes)],
+        createdBy: input.createdBy ?? null,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    await recordAuditEvent(tx, ctx, { action: "api_key.created", target: row.id, data: { name: row.name, scopes: row.scopes } });
+    return { apiKey: toView(row), secret };
+  });
+}
+
+export async function listApiKeys(db: Database, ctx: TenantContext): Promise<ApiKeyView[]> {
+  const rows = await db.select().from(apiKeys).where(forTenant(ctx, apiKeys.tenantId)).orderBy(desc(apiKeys.createdAt));
+  return rows.map(toView);
+}
+
+export async function findApiKey(db: Database, ctx: TenantContext, id: string): Promise<ApiKeyView | null> {
+  const [row] = await db.select().from(apiKeys).where(forTenant(ctx, apiKeys.tenantId, eq(apiKeys.id, id)));
+  return row ? toView(row) : null;
+}
+
+/** Revokes a key of this tenant; null when there is no such key here. Revoking twice keeps the first time. */
+export async function revokeApiKey(db: Database, ctx: TenantContext, id: string): Promise<ApiKeyView | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+      .where(forTenant(ctx, apiKeys.tenantId, eq(apiKeys.id, id)))
+      .returning();
+    if (!row) return null;
+    await recordAuditEvent(tx, ctx, { action: "api_key.revoked", target: row.id });
+    return toView(row);
+  });
+}
+
+// Deliberately cross-tenant: this is how a bearer secret finds its tenant in the first place.
+/** Looks up an unrevoked key by its secret, in constant time over the hash; touches last_used_at at most once a minute. */
+export async function findActiveApiKeyBySecret(db: Database, secret: string): Promise<ApiKey | null> {
+  if (!secret.startsWith(SECRET_PREFIX) || secret.length !== SECRET_PREFIX.length + 32) return null;
+  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.prefix, secret.slice(0, PREFIX_LENGTH)), isNull(apiKeys.revokedAt)));
+  if (!row) return null;
+  const expected = Buffer.from(row.secretHash, "hex");
+  if (!timingSafeEqual(Buffer.from(hashSecret(secret), "hex"), expected)) return null;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: sql`now()` })
+      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '60 seconds'`))));
+  }
+  return row;
+}

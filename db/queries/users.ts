@@ -1,0 +1,39 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { memberships, tenants, users, type MemberRole, type User } from "@/db/schema";
+
+// Users are global (one person may belong to several tenants); these queries are not tenant-scoped
+// on purpose and serve sign-in and membership resolution only.
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserByEmail(db: Database, email: string): Promise<User | null> {
+  const [row] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  return row ?? null;
+}
+
+export async function findUserById(db: Database, id: string): Promise<User | null> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row ?? null;
+}
+
+/** The tenants a user belongs to, oldest membership first; the console's tenant switcher lists these. */
+export async function listMembershipsOfUser(db: Database, userId: string): Promise<{ tenantId: string; tenantName: string; role: MemberRole }[]> {
+  return db
+    .select({ tenantId: memberships.tenantId, tenantName: tenants.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.createdAt));
+}
+
+/** The user's role in one tenant, or null: how the auth wrappers decide whether to issue a TenantContext. */
+export async function findMembershipRole(db: Database, tenantId: string, userId: string): Promise<MemberRole | null> {
+  const [row] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
+  return row?.role ?? null;
+}

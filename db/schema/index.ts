@@ -1,0 +1,4 @@
+export * from "./tenants";
+export * from "./api-keys";
+export * from "./audit";
+export * from "./rate-limits";

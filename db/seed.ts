@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { memberships, tenants, users } from "@/db/schema";
+import { createApiKey } from "@/db/queries/api-keys";
+import { hashPassword } from "@/lib/auth/password";
+import { issueTenantContext } from "@/lib/auth/tenant-context";
+
+export const demoTenantSlug = "acme";
+export const demoOwnerEmail = "owner@acme.example";
+
+export interface DemoCredentials {
+  tenantId: string;
+  email: string;
+  password: string;
+  apiKey: string;
+}
+
+/**
+ * Seeds the demo tenant "Acme" with an owner and an all-scopes API key, once. Returns the
+ * credentials when it created them, null when the tenant already existed (idempotent: secrets are
+ * never re-issued or re-printed).
+ */
+export async function seedDemoTenant(db: Database): Promise<DemoCredentials | null> {
+  const password = randomBytes(12).toString("base64url");
+  const passwordHash = await hashPassword(password);
+  const created = await db.transaction(async (tx) => {
+    const [tenant] = await tx.insert(tenants).values({ name: "Acme", slug: demoTenantSlug }).onConflictDoNothing().returning();
+    if (!tenant) return null;
+    const [existingUser] = await tx.select().from(users).where(eq(users.email, demoOwnerEmail));
+    const [user] = existingUser
+      ? [existingUser]
+      : await tx.insert(users).values({ email: demoOwnerEmail, name: "Alex Owner", passwordHash }).returning();
+    if (!user) throw new Error("could not create the demo owner");
+    await tx.insert(memberships).values({ tenantId: tenant.id, userId: user.id, role: "owner" });
+    // The seeder acts as the system on the tenant it just created.
+    const ctx = issueTenantContext(tenant.id, { type: "user", userId: user.id, role: "owner" });
+    const { secret } = await createApiKey(tx, ctx, { name: "Demo key (all scopes)", scopes: ["requests:write", "requests:read", "admin"], createdBy: user.id });
+    return { tenantId: tenant.id, email: user.email, password: existingUser ? "(unchanged)" : password, apiKey: secret };
+  });
+  return created;
+}

@@ -1,0 +1,30 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  { ignores: [".next/**", ".data/**", "node_modules/**", "next-env.d.ts", "drizzle/**"] },
+  {
+    // Tenant isolation: only lib/auth (and the seeder, which creates the tenant) may mint a TenantContext.
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: ["lib/auth/**", "db/seed.ts", "tests/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ImportSpecifier[imported.name='issueTenantContext']", message: "Only lib/auth issues TenantContexts (STYLE.md rule 6)." },
+      ],
+    },
+  },
+  {
+    // The protocol core could be published on its own: no framework, no database, no environment.
+    files: ["lib/stepauth/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: ["next", "next/*", "@/db/*", "@/lib/*", "../*"] }],
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "The protocol core takes configuration as arguments." }],
+    },
+  },
+  { rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }] } },
+];
+
+export default config;

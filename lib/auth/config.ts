@@ -1,0 +1,58 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { getDb } from "@/db/client";
+import { findUserByEmail } from "@/db/queries/users";
+import { authorizeCredentials, clientIpOf } from "./credentials";
+import { authSecret, oidcSettings, sessionMaxAgeSeconds } from "./settings";
+
+class RateLimitedSignin extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+function buildConfig(): NextAuthConfig {
+  const oidc = oidcSettings();
+  return {
+    secret: authSecret(),
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds, updateAge: 60 * 60 },
+    pages: { signIn: "/login" },
+    providers: [
+      Credentials({
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, request) {
+          const outcome = await authorizeCredentials(getDb(), credentials, clientIpOf(request.headers));
+          if (outcome.ok) return outcome.user;
+          if (outcome.reason === "rate_limited") throw new RateLimitedSignin();
+          return null;
+        },
+      }),
+      ...(oidc
+        ? [{ id: "oidc", name: "Single sign-on", type: "oidc" as const, issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret }]
+        : []),
+    ],
+    callbacks: {
+      // SSO only signs in people an owner already added (matched by verified e-mail): no self sign-up.
+      async signIn({ account, profile }) {
+        if (account?.provider !== "oidc") return true;
+        if (!profile?.email || profile.email_verified === false) return false;
+        return (await findUserByEmail(getDb(), profile.email)) !== null;
+      },
+      async jwt({ token, user, account, profile }) {
+        if (account?.provider === "oidc" && profile?.email) {
+          const known = await findUserByEmail(getDb(), profile.email);
+          if (known) token.sub = known.id;
+        } else if (user?.id) {
+          token.sub = user.id;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+  };
+}
+
+// Lazy so that `next build` can load this module without production secrets present.
+export const { handlers, auth, signIn, signOut } = NextAuth(() => buildConfig());

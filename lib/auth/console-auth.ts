@@ -1,0 +1,56 @@
+import { getToken } from "next-auth/jwt";
+import type { Database } from "@/db/client";
+import { findMembershipRole, listMembershipsOfUser } from "@/db/queries/users";
+import { AppError } from "@/lib/errors/app-error";
+import { authSecret, sessionCookieNames } from "./settings";
+import { issueTenantContext, type TenantContext } from "./tenant-context";
+
+/** Cookie that remembers which of the user's tenants the console shows; checked against memberships. */
+export const activeTenantCookie = "stepauth-tenant";
+
+/** The signed-in user's id from the Auth.js session cookie on `headers`, or null. */
+export async function sessionUserId(headers: Headers): Promise<string | null> {
+  for (const cookieName of sessionCookieNames()) {
+    const token = await getToken({
+      req: { headers },
+      secret: authSecret(),
+      cookieName,
+      salt: cookieName,
+      secureCookie: cookieName.startsWith("__Secure-"),
+    });
+    if (token?.sub) return token.sub;
+  }
+  return null;
+}
+
+/**
+ * Resolves the console's TenantContext for a user: the tenant named by the cookie when the user is
+ * a member of it, else the user's first tenant. Roles are read from the database on every call,
+ * so a demotion or removal takes effect at once, not when the session expires.
+ */
+export async function consoleContextForUser(db: Database, userId: string, requestedTenantId?: string | null): Promise<TenantContext> {
+  if (requestedTenantId) {
+    const role = await findMembershipRole(db, requestedTenantId, userId);
+    if (role) return issueTenantContext(requestedTenantId, { type: "user", userId, role });
+  }
+  const [first] = await listMembershipsOfUser(db, userId);
+  if (!first) throw new AppError("forbidden", "You are not a member of any tenant");
+  return issueTenantContext(first.tenantId, { type: "user", userId, role: first.role });
+}
+
+export function cookieValue(headers: Headers, name: string): string | null {
+  const header = headers.get("cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+/** Authenticates a console request (route handler) from its session cookie. */
+export async function authenticateConsoleRequest(db: Database, headers: Headers): Promise<TenantContext> {
+  const userId = await sessionUserId(headers);
+  if (!userId) throw new AppError("unauthenticated", "Sign in first");
+  return consoleContextForUser(db, userId, cookieValue(headers, activeTenantCookie));
+}

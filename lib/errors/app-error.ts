@@ -1,0 +1,61 @@
+/**
+ * One error type for the application layer. Each failure has a stable code; the HTTP status of a
+ * code lives in one table so route handlers never pick a status by hand.
+ */
+export const errorStatus = {
+  malformed_request: 400,
+  invalid_json: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  invalid_api_key: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  insufficient_scope: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const satisfies Record<string, number>;
+
+export type AppErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly status: number;
+  readonly details?: unknown;
+  /** Seconds, sent as `Retry-After` for rate_limited / service_unavailable. */
+  readonly retryAfter?: number;
+
+  constructor(code: AppErrorCode, message: string, options: { details?: unknown; retryAfter?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.status = errorStatus[code];
+    this.details = options.details;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+/** The body every API error answers with. */
+export interface ErrorBody {
+  error: AppErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export function errorBody(error: AppError): ErrorBody {
+  return error.details === undefined
+    ? { error: error.code, message: error.message }
+    : { error: error.code, message: error.message, details: error.details };
+}
+
+export function errorResponse(error: AppError): Response {
+  const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
+  if (error.retryAfter !== undefined) headers.set("retry-after", String(Math.ceil(error.retryAfter)));
+  return new Response(JSON.stringify(errorBody(error)), { status: error.status, headers });
+}

@@ -1,0 +1,96 @@
+import { ZodError } from "zod";
+import { getDb, type Database } from "@/db/client";
+import { authenticateApiKey } from "@/lib/auth/api-key-auth";
+import { authenticateConsoleRequest } from "@/lib/auth/console-auth";
+import type { Permission } from "@/lib/auth/permissions";
+import { requirePermission, type TenantContext } from "@/lib/auth/tenant-context";
+import { AppError, errorResponse } from "@/lib/errors/app-error";
+import { validationFailed } from "./json-body";
+
+export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+type RouteParams = Record<string, string | string[] | undefined>;
+/** Next's route handler signature. */
+export type RouteHandler = (request: Request, context: { params: Promise<RouteParams> }) => Promise<Response>;
+
+export interface TenantRequest<P> {
+  request: Request;
+  ctx: TenantContext;
+  params: P;
+  db: Database;
+}
+type TenantHandler<P> = (input: TenantRequest<P>) => Promise<Response>;
+
+/** Turns anything thrown into the JSON error body; never leaks internals, never answers HTML. */
+export function toErrorResponse(error: unknown): Response {
+  if (error instanceof AppError) return errorResponse(error);
+  if (error instanceof ZodError) return errorResponse(validationFailed(error));
+  console.error("unhandled error in API route", error);
+  return errorResponse(new AppError("internal_error", "Something went wrong on our side"));
+}
+
+function catching(handler: RouteHandler): RouteHandler {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+/**
+ * Builds every method export of a route file: the given handlers with errors mapped to JSON, and a
+ * JSON `405 method_not_allowed` for the others (Next would answer an empty 405).
+ */
+export function apiRoute(handlers: Partial<Record<HttpMethod, RouteHandler>>): Record<HttpMethod, RouteHandler> {
+  const allowed = Object.keys(handlers).join(", ");
+  const notAllowed: RouteHandler = async (request) => {
+    const response = errorResponse(new AppError("method_not_allowed", `${request.method} is not allowed here; use ${allowed}`));
+    response.headers.set("allow", allowed);
+    return response;
+  };
+  return Object.fromEntries(httpMethods.map((m) => [m, handlers[m] ? catching(handlers[m]) : notAllowed])) as Record<HttpMethod, RouteHandler>;
+}
+
+function tenantHandler<P>(
+  authenticate: (db: Database, request: Request) => Promise<TenantContext>,
+  permission: Permission,
+  handler: TenantHandler<P>,
+): RouteHandler {
+  return async (request, context) => {
+    const db = getDb();
+    const ctx = await authenticate(db, request);
+    requirePermission(ctx, permission);
+    return handler({ request, ctx, db, params: (await context.params) as P });
+  };
+}
+
+/** Every `/api/v1/**` handler: Bearer API key → TenantContext → permission check. */
+export function withApiKey<P = Record<string, never>>(permission: Permission, handler: TenantHandler<P>): RouteHandler {
+  return tenantHandler((db, request) => authenticateApiKey(db, request.headers), permission, handler);
+}
+
+/** Console `/api/console/**` handlers: session cookie → membership → permission; mutations must be same-origin. */
+export function withConsoleSession<P = Record<string, never>>(permission: Permission, handler: TenantHandler<P>): RouteHandler {
+  return tenantHandler(async (db, request) => {
+    if (request.method !== "GET") assertSameOrigin(request);
+    return authenticateConsoleRequest(db, request.headers);
+  }, permission, handler);
+}
+
+// Cookies are SameSite=Lax already; checking Origin as well closes the door on CSRF for good.
+function assertSameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (!origin || !host || new URL(origin).host !== host) {
+    throw new AppError("forbidden", "Cross-origin console requests are refused");
+  }
+}
+
+export function json(body: unknown, status = 200, headers?: HeadersInit): Response {
+  const response = Response.json(body, { status, headers });
+  response.headers.set("cache-control", "no-store");
+  return response;
+}

@@ -1,0 +1,7 @@
+// Every test process uses its own in-memory PGlite unless TEST_DATABASE_URL names a real server.
+process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? "";
+if (!process.env.DATABASE_URL) delete process.env.DATABASE_URL;
+process.env.PGLITE_DATA_DIR ??= "memory://";
+process.env.DATA_DIR ??= "/tmp/stepauth-test-data";
+process.env.AUTH_SECRET ??= "test-auth-secret-0123456789abcdef0123456789abcdef";
+process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
