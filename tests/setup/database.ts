@@ -13,7 +13,7 @@ import { issueTenantContext } from "@/lib/auth/tenant-context";
  * TEST_DATABASE_URL server (migrated by the global setup). Tests create their own tenants with
  * random names, so files can share one server database.
  */
-export function useTestDatabase(): () => Database {
+export function setupTestDatabase(): () => Database {
   beforeAll(async () => {
     const handle = getDatabaseHandle();
     if (handle.driver === "pglite") await runMigrations(handle);

@@ -1,7 +1,7 @@
 import { AppError, errorResponse } from "@/lib/errors/app-error";
 
 // Unknown paths under /api answer JSON, never Next's HTML 404 page.
-function notFound(request: Request): Response {
+async function notFound(request: Request): Promise<Response> {
   return errorResponse(new AppError("not_found", `No API route at ${new URL(request.url).pathname}`));
 }
 

@@ -13,7 +13,8 @@ export async function consoleFetch<T>(path: string, init?: RequestInit & { json?
     headers: json === undefined ? rest.headers : { "content-type": "application/json", ...rest.headers },
     body: json === undefined ? rest.body : JSON.stringify(json),
   });
-  if (response.status === 401 && typeof window !== "undefined") window.location.assign("/login");
+  // A lost session needs a full navigation (server redirect and fresh state), not a client transition.
+  if (response.status === 401 && typeof window !== "undefined") window.location.replace(`${window.location.origin}/login`);
   if (response.status === 204) return undefined as T;
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new ApiError(response.status, body.error ?? "unknown", body.message ?? response.statusText);

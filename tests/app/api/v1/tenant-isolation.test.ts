@@ -3,9 +3,9 @@ import * as apiKeyItem from "@/app/api/v1/api-keys/[id]/route";
 import * as apiKeyCollection from "@/app/api/v1/api-keys/route";
 import * as auditEvents from "@/app/api/v1/audit-events/route";
 import { bearer, callRoute } from "../../../setup/http";
-import { createTestTenant, useTestDatabase } from "../../../setup/database";
+import { createTestTenant, setupTestDatabase } from "../../../setup/database";
 
-const db = useTestDatabase();
+const db = setupTestDatabase();
 
 describe("tenant isolation through /api/v1", () => {
   it("answers 404 for every tenant-B resource to a tenant-A key, and leaves B untouched", async () => {
