@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
@@ -35,7 +36,10 @@ export function chooseDriver(databaseUrl: string | undefined): DriverName {
 export function createDatabase(databaseUrl = process.env.DATABASE_URL, pgliteDir = process.env.PGLITE_DATA_DIR): DatabaseHandle {
   const driver = chooseDriver(databaseUrl);
   if (driver === "pglite") {
-    const client = new PGlite(pgliteDir ?? path.join(dataDir(), "pglite"));
+    const dir = pgliteDir ?? path.join(dataDir(), "pglite");
+    // PGlite creates only the last folder; a fresh clone has no .data/ yet.
+    if (!dir.includes("://")) mkdirSync(/*turbopackIgnore: true*/ path.dirname(dir), { recursive: true, mode: 0o700 });
+    const client = new PGlite(dir);
     const db = drizzlePglite({ client, schema }) as unknown as Database;
     return { db, driver, withSingleConnection: (fn) => fn(db), close: () => client.close() };
   }
