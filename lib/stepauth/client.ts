@@ -1,0 +1,145 @@
+/**
+ * The authorizer client: `submit`, `poll` and `cancel` against one authorizer endpoint, signing
+ * with the SP's key(s), verifying decisions with the authorizer's key(s), and retrying per the
+ * wire profile. Transport, clock, sleep and randomness are injected; nothing global is read.
+ */
+import { setTimeout as delay } from "node:timers/promises";
+import { signJsonPayload, type EnvelopeSigner, type TrustedKey } from "./envelope";
+import { StepAuthError } from "./errors";
+import { interpretCancelResponse, interpretPollResponse, interpretSubmitResponse, type CancelResult, type PollResult, type SubmitResult } from "./client-responses";
+import { parseAuthorizationRequest, type AuthorizationRequest, type CallbackUrlPolicy } from "./request-schema";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+import { requestIdSchema } from "./schemas";
+import { sendWithRetry, type AttemptContext, type AttemptObserver } from "./send-with-retry";
+import { createUndiciTransport, type HttpTransport } from "./transport";
+
+/** Paths relative to the authorizer's endpoint (PROTOCOL.md). */
+export const AUTHORIZER_PATHS = {
+  submit: "/v1/authorization-requests",
+  poll: "/v1/authorization-requests/poll",
+  cancel: "/v1/authorization-requests/cancel",
+} as const;
+
+/** Configuration of one client (one tenant × one authorizer). */
+export interface AuthorizerClientOptions {
+  /** Base URL of the authorizer, e.g. `https://authorizer.example.com`. */
+  endpoint: string;
+  spId: string;
+  /** The SP's signing key(s); two during a rotation. */
+  signers: readonly EnvelopeSigner[];
+  /** The authorizer's current public key(s), used to verify decisions. */
+  authorizerKeys: readonly TrustedKey[];
+  retry?: Partial<RetryPolicy>;
+  observer?: AttemptObserver;
+  transport?: HttpTransport;
+  /** Milliseconds since the epoch; defaults to `Date.now`. */
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Uniform in [0, 1) for jitter; defaults to `Math.random` (jitter needs no secrecy). */
+  random?: () => number;
+  /** Passed to request validation (dev/test loopback callbacks). */
+  callbackPolicy?: CallbackUrlPolicy;
+}
+
+function isoNow(clock: () => number): string {
+  return new Date(clock()).toISOString();
+}
+
+/**
+ * Client for one authorizer.
+ *
+ * @example
+ * ```ts
+ * const client = new AuthorizerClient({
+ *   endpoint: "https://authorizer.example.com",
+ *   spId: "sp_acme_mdm",
+ *   signers: [{ keyId: "sp-key-2024", privateKey }],
+ *   authorizerKeys: [{ keyId: "auth-key-2024", publicKey }],
+ *   observer: (attempt) => audit.record(attempt),
+ * });
+ * const result = await client.submit(request); // { status: "pending" } or { status: "decided", decision }
+ * ```
+ */
+export class AuthorizerClient {
+  readonly #endpoint: string;
+  readonly #spId: string;
+  readonly #signers: readonly EnvelopeSigner[];
+  readonly #authorizerKeys: readonly TrustedKey[];
+  readonly #callbackPolicy: CallbackUrlPolicy;
+  readonly #ctx: AttemptContext;
+
+  constructor(options: AuthorizerClientOptions) {
+    if (typeof options.endpoint !== "string" || !URL.canParse(options.endpoint)) {
+      throw new StepAuthError("malformed_request", "endpoint must be an absolute URL");
+    }
+    const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
+      throw new StepAuthError("malformed_request", "retry.maxAttempts must be a positive integer");
+    }
+    this.#endpoint = options.endpoint.replace(/\/+$/, "");
+    this.#spId = options.spId;
+    this.#signers = [...options.signers];
+    this.#authorizerKeys = [...options.authorizerKeys];
+    this.#callbackPolicy = { ...options.callbackPolicy };
+    this.#ctx = {
+      transport: options.transport ?? createUndiciTransport(),
+      policy,
+      clock: options.clock ?? Date.now,
+      sleep: options.sleep ?? ((ms) => delay(ms)),
+      random: options.random ?? Math.random,
+      ...(options.observer ? { observer: options.observer } : {}),
+    };
+  }
+
+  /**
+   * Validates, signs and submits an authorization request. A `duplicate_request` (409) on a
+   * retried attempt means the first attempt arrived, so it counts as pending.
+   *
+   * @example
+   * ```ts
+   * const result = await client.submit(request);
+   * if (result.status === "decided") handle(result.decision);
+   * ```
+   */
+  async submit(request: AuthorizationRequest): Promise<SubmitResult> {
+    const validated = parseAuthorizationRequest(request, this.#callbackPolicy);
+    if (validated.spId !== this.#spId) throw new StepAuthError("malformed_request", "request spId is not this client's spId");
+    const body = JSON.stringify(signJsonPayload(validated, this.#signers));
+    const response = await sendWithRetry(this.#ctx, "submit", validated.requestId, this.#endpoint + AUTHORIZER_PATHS.submit, body);
+    return interpretSubmitResponse(response, validated.requestId, this.#authorizerKeys);
+  }
+
+  /**
+   * Asks whether a request has been decided.
+   *
+   * @example
+   * ```ts
+   * const result = await client.poll("req_a1b2c3d4e5f6a7b8c9d0"); // pending or decided
+   * ```
+   */
+  async poll(requestId: string): Promise<PollResult> {
+    const body = this.#signedReference(requestId);
+    const response = await sendWithRetry(this.#ctx, "poll", requestId, this.#endpoint + AUTHORIZER_PATHS.poll, body);
+    return interpretPollResponse(response, requestId, this.#authorizerKeys);
+  }
+
+  /**
+   * Cancels a pending request; if it was already decided, returns that (verified) decision.
+   *
+   * @example
+   * ```ts
+   * const result = await client.cancel(requestId); // { status: "cancelled" } or { status: "already_decided", decision }
+   * ```
+   */
+  async cancel(requestId: string): Promise<CancelResult> {
+    const body = this.#signedReference(requestId);
+    const response = await sendWithRetry(this.#ctx, "cancel", requestId, this.#endpoint + AUTHORIZER_PATHS.cancel, body);
+    return interpretCancelResponse(response, requestId, this.#authorizerKeys);
+  }
+
+  #signedReference(requestId: string): string {
+    if (!requestIdSchema.safeParse(requestId).success) throw new StepAuthError("malformed_request", "invalid requestId");
+    const payload = { requestId, spId: this.#spId, timestamp: isoNow(this.#ctx.clock) };
+    return JSON.stringify(signJsonPayload(payload, this.#signers));
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The attempt loop behind every authorizer call: per-attempt timeout, status handling, backoff
+ * with full jitter, `Retry-After`, and a report of every attempt to the caller's observer.
+ */
+import { StepAuthError } from "./errors";
+import { backoffDelayMs, handlingForStatus, parseRetryAfter, type RetryPolicy } from "./retry";
+import type { HttpResponse, HttpTransport } from "./transport";
+
+/** Which protocol call an attempt belongs to. */
+export type AuthorizerCall = "submit" | "poll" | "cancel";
+
+/** One attempt, as reported to the observer (for the gateway's audit log). */
+export interface AttemptReport {
+  call: AuthorizerCall;
+  requestId: string;
+  /** 1-based. */
+  attempt: number;
+  /** `response` with an HTTP status, or the kind of failure. */
+  outcome: "response" | "timeout" | "network_error";
+  status?: number;
+  /** The authorizer's `error` code, when the body carried one. */
+  errorCode?: string;
+  latencyMs: number;
+  willRetry: boolean;
+  /** Delay before the next attempt, when there is one. */
+  delayMs?: number;
+}
+
+/** Receives every attempt. Exceptions it throws are ignored. */
+export type AttemptObserver = (report: AttemptReport) => void;
+
+/** Everything the loop needs, all injectable. */
+export interface AttemptContext {
+  transport: HttpTransport;
+  policy: RetryPolicy;
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  observer?: AttemptObserver;
+}
+
+/** A response the caller will interpret, with the attempt that produced it. */
+export interface FinalResponse extends HttpResponse {
+  attempt: number;
+}
+
+function errorCodeOf(body: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const code = (parsed as { error?: unknown } | null)?.error;
+    return typeof code === "string" ? code.slice(0, 100) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function attemptOnce(ctx: AttemptContext, url: string, body: string): Promise<HttpResponse | "timeout" | "network_error"> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ctx.policy.attemptTimeoutMs);
+  try {
+    return await ctx.transport({
+      url,
+      body,
+      headers: { "content-type": "application/json", accept: "application/json" },
+      signal: controller.signal,
+    });
+  } catch {
+    return controller.signal.aborted ? "timeout" : "network_error";
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function report(ctx: AttemptContext, entry: AttemptReport): void {
+  try {
+    ctx.observer?.(entry);
+  } catch {
+    // An audit hook must not change the protocol outcome.
+  }
+}
+
+/**
+ * POSTs `body` to `url` until an answer (2xx, 409, non-retried 4xx) or the attempts run out.
+ * Answers are returned for the caller to interpret; exhaustion throws `authorizer_unavailable`
+ * (or `rate_limited` when the last answer was 429).
+ *
+ * @example
+ * ```ts
+ * const response = await sendWithRetry(ctx, "submit", request.requestId, `${endpoint}/v1/authorization-requests`, body);
+ * ```
+ */
+export async function sendWithRetry(
+  ctx: AttemptContext,
+  call: AuthorizerCall,
+  requestId: string,
+  url: string,
+  body: string,
+): Promise<FinalResponse> {
+  let lastStatus: number | undefined;
+  let lastOutcome: AttemptReport["outcome"] = "network_error";
+  let attempts = 0;
+  for (let attempt = 1; ; attempt++) {
+    attempts = attempt;
+    const started = ctx.clock();
+    const result = await attemptOnce(ctx, url, body);
+    const latencyMs = Math.max(0, ctx.clock() - started);
+    const base = { call, requestId, attempt, latencyMs };
+    let delayMs: number | undefined;
+    if (typeof result === "string") {
+      lastOutcome = result;
+      delayMs = backoffDelayMs(ctx.policy, attempt, ctx.random);
+    } else {
+      lastOutcome = "response";
+      lastStatus = result.status;
+      const handling = handlingForStatus(result.status);
+      const errorCode = result.status >= 400 ? errorCodeOf(result.body) : undefined;
+      const withStatus = { ...base, outcome: "response" as const, status: result.status, ...(errorCode ? { errorCode } : {}) };
+      if (handling === "answer" || handling === "no_retry") {
+        report(ctx, { ...withStatus, willRetry: false });
+        return { ...result, attempt };
+      }
+      delayMs =
+        handling === "retry_after"
+          ? (parseRetryAfter(result.headers["retry-after"], ctx.clock()) ?? backoffDelayMs(ctx.policy, attempt, ctx.random))
+          : backoffDelayMs(ctx.policy, attempt, ctx.random);
+      if (delayMs > ctx.policy.maxRetryAfterMs) delayMs = undefined;
+      if (attempt >= ctx.policy.maxAttempts || delayMs === undefined) {
+        report(ctx, { ...withStatus, willRetry: false });
+        break;
+      }
+      report(ctx, { ...withStatus, willRetry: true, delayMs });
+      await ctx.sleep(delayMs);
+      continue;
+    }
+    if (attempt >= ctx.policy.maxAttempts) {
+      report(ctx, { ...base, outcome: result, willRetry: false });
+      break;
+    }
+    report(ctx, { ...base, outcome: result, willRetry: true, delayMs });
+    await ctx.sleep(delayMs);
+  }
+  const code = lastStatus === 429 && lastOutcome === "response" ? "rate_limited" : "authorizer_unavailable";
+  throw new StepAuthError(code, `authorizer ${call} failed after retries`, {
+    details: { call, requestId, attempts, lastOutcome, ...(lastStatus === undefined ? {} : { lastStatus }) },
+  });
+}

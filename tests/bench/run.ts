@@ -1,0 +1,4 @@
+// Runs every benchmark suite; `npm run bench`.
+import { runStepauthBenchmarks } from "./stepauth.bench";
+
+await runStepauthBenchmarks();
