@@ -1,0 +1,55 @@
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { executions, jobs, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { closeOpenJobs } from "@/db/queries/jobs";
+import { tenantIdOf } from "@/db/queries/tenant-scope";
+import { loadWebhookTarget } from "@/db/queries/tenant-settings";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { appendRequestEvents, type NewRequestEvent } from "./request-events";
+
+/** A lease for work that the caller runs at once (inline); if it dies, the worker takes over after it. */
+export const INLINE_LEASE_SECONDS = 120;
+
+/**
+ * Everything that follows a request reaching a final status, in the transaction that set it:
+ * stop its pending jobs, cancel it at the other authorizers, and hand it to the service
+ * (claim the execution once for an approval, or a notify-only delivery otherwise).
+ * Returns the delivery job, leased to the caller, when there is one to run now.
+ */
+export async function afterFinalStatus(
+  tx: Database,
+  ctx: TenantContext,
+  request: AuthorizationRequestRow,
+  options: { winningAuthorizerId?: string | null; events?: NewRequestEvent[] } = {},
+): Promise<Job | null> {
+  const tenantId = tenantIdOf(ctx);
+  await closeOpenJobs(tx, request.requestId, ["submit", "poll", "expire"]);
+  const others = await tx
+    .select({ authorizerId: requestTargets.authorizerId })
+    .from(requestTargets)
+    .where(and(eq(requestTargets.requestId, request.requestId), inArray(requestTargets.state, ["queued", "pending"]),
+      options.winningAuthorizerId ? ne(requestTargets.authorizerId, options.winningAuthorizerId) : undefined));
+  if (others.length > 0) {
+    await tx.insert(jobs).values(others.map((o) => ({ tenantId, kind: "cancel" as const, requestId: request.requestId, target: o.authorizerId }))).onConflictDoNothing();
+  }
+  const events: NewRequestEvent[] = [...(options.events ?? [])];
+  const webhook = await loadWebhookTarget(tx, ctx);
+  const execute = request.status === "approved";
+  let deliveryJob: Job | null = null;
+  if (execute && webhook) {
+    // The claim: the primary key allows one execution row per request, ever.
+    const [claimed] = await tx.insert(executions).values({ requestId: request.requestId, tenantId, channel: "webhook" }).onConflictDoNothing().returning();
+    if (claimed) events.push({ type: "execution_claimed", data: { channel: "webhook" } });
+  }
+  if (webhook) {
+    await tx.insert(webhookDeliveries).values({ requestId: request.requestId, tenantId, execute }).onConflictDoNothing();
+    [deliveryJob = null] = await tx
+      .insert(jobs)
+      .values({ tenantId, kind: "deliver", requestId: request.requestId, lockedUntil: sql`now() + make_interval(secs => ${INLINE_LEASE_SECONDS})`, attempts: 1 })
+      .onConflictDoNothing()
+      .returning();
+    events.push({ type: "webhook_delivery", data: { execute, state: "queued" } });
+  }
+  await appendRequestEvents(tx, ctx, request.requestId, events);
+  return deliveryJob;
+}
