@@ -27,7 +27,7 @@ export async function startAppServer(routes: Record<string, RouteModule>): Promi
     const request = new Request(`http://127.0.0.1${req.url}`, {
       method: req.method,
       headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v] as [string, string]])),
-      body: body.length > 0 ? body : undefined,
+      body: body.length > 0 ? new Uint8Array(body) : undefined,
     });
     const response = await handler(request, { params: Promise.resolve(params) });
     res.writeHead(response.status, Object.fromEntries(response.headers));
