@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { executions } from "@/db/schema";
 import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
-import { startStubAuthorizer, type StubAuthorizer } from "../../setup/stub-authorizer";
+import { startStubAuthorizer, type StubAuthorizer, type StubMode } from "../../setup/stub-authorizer";
 import { startStubService } from "../../setup/stub-service";
 
 const db = setupTestDatabase();
@@ -13,13 +12,13 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function world(options: { modes?: Record<string, ConstructorParameters<typeof Object>[0]>; script?: string; policy?: "fail_closed" | "fail_open"; names?: string[]; pollOnly?: boolean; serviceAnswer?: "success" | "error" } = {}) {
+async function world(options: { modes?: Record<string, StubMode>; script?: string; policy?: "fail_closed" | "fail_open"; names?: string[]; pollOnly?: boolean; serviceAnswer?: "success" | "error" } = {}) {
   const names = options.names ?? ["default"];
   let spKeys: () => Promise<any[]> = async () => [];
   let cachedKeys: any[] = [];
   const stubs: Record<string, StubAuthorizer> = {};
   for (const name of names) {
-    stubs[name] = await startStubAuthorizer({ mode: (options.modes?.[name] as any) ?? "pending", trustedSpKeys: () => cachedKeys });
+    stubs[name] = await startStubAuthorizer({ mode: options.modes?.[name] ?? "pending", trustedSpKeys: () => cachedKeys });
     cleanups.push(stubs[name].close);
   }
   let secret = "";
