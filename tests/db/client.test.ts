@@ -21,7 +21,7 @@ describe("driver choice", () => {
 
 describe("migrations and seeding", () => {
   it("applies migrations idempotently on a fresh embedded database", async () => {
-    const handle = createDatabase(undefined, "memory://");
+    const handle = createDatabase("", "memory://");
     try {
       await runMigrations(handle);
       await runMigrations(handle);
@@ -33,7 +33,7 @@ describe("migrations and seeding", () => {
   });
 
   it("seeds the demo tenant once and never re-issues its secrets", async () => {
-    const handle = createDatabase(undefined, "memory://");
+    const handle = createDatabase("", "memory://");
     try {
       await runMigrations(handle);
       const first = await seedDemoTenant(handle.db);
