@@ -7,8 +7,12 @@ import { loadWebhookTarget } from "@/db/queries/tenant-settings";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 
-/** A lease for work that the caller runs at once (inline); if it dies, the worker takes over after it. */
-export const INLINE_LEASE_SECONDS = 120;
+/**
+ * How long a claimed job belongs to its claimer: longer than the slowest job (5 attempts × 5 s
+ * plus backoff). Work run at once (inline) is leased the same way; if its process dies, the worker
+ * of any instance takes the job over when the lease runs out. Tests shorten it.
+ */
+export const JOB_LEASE_SECONDS = Number(process.env.GATEWAY_JOB_LEASE_SECONDS ?? 120);
 
 /**
  * Everything that follows a request reaching a final status, in the transaction that set it:
@@ -45,7 +49,7 @@ export async function afterFinalStatus(
     await tx.insert(webhookDeliveries).values({ requestId: request.requestId, tenantId, execute }).onConflictDoNothing();
     [deliveryJob = null] = await tx
       .insert(jobs)
-      .values({ tenantId, kind: "deliver", requestId: request.requestId, lockedUntil: sql`now() + make_interval(secs => ${INLINE_LEASE_SECONDS})`, attempts: 1 })
+      .values({ tenantId, kind: "deliver", requestId: request.requestId, lockedUntil: sql`now() + make_interval(secs => ${JOB_LEASE_SECONDS})`, attempts: 1 })
       .onConflictDoNothing()
       .returning();
     events.push({ type: "webhook_delivery", data: { execute, state: "queued" } });

@@ -4,10 +4,9 @@ import { claimDueJobs, completeJob, rescheduleJob } from "@/db/queries/jobs";
 import { workerContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult } from "./authorizer-jobs";
+import { JOB_LEASE_SECONDS } from "./finalize";
 import { deliverWebhook } from "./webhook-delivery";
 
-/** Lease of a claimed job: longer than the slowest job (5 attempts × 5 s + backoff), so no one else runs it meanwhile. */
-export const JOB_LEASE_SECONDS = 120;
 
 async function runDeliverJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
   const { done } = await deliverWebhook(db, ctx, job.requestId, job.attempts);

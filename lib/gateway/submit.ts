@@ -7,7 +7,7 @@ import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isStepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
-import { afterFinalStatus, INLINE_LEASE_SECONDS } from "./finalize";
+import { afterFinalStatus, JOB_LEASE_SECONDS } from "./finalize";
 import { appendRequestEvents } from "./request-events";
 import { callbackPolicy, callbackUrlFor, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 
@@ -118,7 +118,7 @@ export async function recordAuthorizationRequest(
       return { request, jobsToRun: delivery ? [delivery] : [], replayed: false };
     }
     await tx.insert(requestTargets).values(payloads.map((p) => ({ ...p, requestId: request.requestId, tenantId })));
-    const lease = sql`now() + make_interval(secs => ${INLINE_LEASE_SECONDS})`;
+    const lease = sql`now() + make_interval(secs => ${JOB_LEASE_SECONDS})`;
     const submitJobs = await tx
       .insert(jobs)
       .values(payloads.map((p) => ({ tenantId, kind: "submit" as const, requestId: request.requestId, target: p.authorizerId, lockedUntil: lease, attempts: 1 })))

@@ -8,7 +8,7 @@ type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", R
  * Serves the app's real route handlers over real HTTP on 127.0.0.1, so stub authorizers can call
  * the gateway back exactly as they would a deployment. Patterns use `:name` segments.
  */
-export async function startAppServer(routes: Record<string, RouteModule>): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startAppServer(routes: Record<string, RouteModule>, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
   const compiled = Object.entries(routes).map(([pattern, module]) => {
     const names: string[] = [];
     const regex = new RegExp(`^${pattern.replace(/:(\w+)/g, (_m, name: string) => (names.push(name), "([^/]+)"))}$`);
@@ -33,10 +33,10 @@ export async function startAppServer(routes: Record<string, RouteModule>): Promi
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -23,7 +23,7 @@ interface Received {
  * is told to trust (like a real registration), signs decisions with the vectors' authorizer key,
  * and can be told to answer at once, stay pending, fail, or rate-limit.
  */
-export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpKeys?: () => TrustedKey[]; rateLimitFirst?: number; retryAfterSeconds?: number; delayMs?: number } = {}) {
+export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpKeys?: () => TrustedKey[]; rateLimitFirst?: number; retryAfterSeconds?: number; delayMs?: number; deliverDecisions?: boolean } = {}) {
   const state = {
     mode: options.mode ?? "pending",
     received: new Map<string, Received>(),
@@ -65,6 +65,7 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
       state.received.set(requestId, r);
       if (state.mode === "approve" || state.mode === "deny") {
         r.decision = signDecision(r, state.mode === "approve" ? "approved" : "denied");
+        if (options.deliverDecisions) void deliverWithRetries(r);
         return answer(res, path, 200, { requestId, status: "decided", decision: r.decision });
       }
       return answer(res, path, 202, { requestId, status: "pending" });
@@ -80,6 +81,20 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
     }
     return answer(res, path, 404, { error: "not_found", message: path });
   });
+  // Like a real authorizer, keep delivering a decision to the callback URL until the SP answers 2xx or 4xx.
+  const deliverWithRetries = async (r: Received) => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && r.callbackUrl) {
+      try {
+        const response = await undiciRequest(r.callbackUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(r.decision) });
+        await response.body.dump();
+        if (response.statusCode < 500) return;
+      } catch {
+        // The SP is down: try again.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
