@@ -60,11 +60,3 @@ export async function rescheduleJob(db: Database, id: number, delayMs: number, e
     .set({ runAt: sql`now() + make_interval(secs => ${delayMs / 1000})`, lockedUntil: null, lastError: error ?? null })
     .where(eq(jobs.id, id));
 }
-
-/** Closes every open job of a request of the given kinds (e.g. polls once a decision won). */
-export async function closeOpenJobs(db: Database, requestId: string, kinds: JobKind[]): Promise<void> {
-  await db
-    .update(jobs)
-    .set({ doneAt: sql`now()`, lockedUntil: null })
-    .where(and(eq(jobs.requestId, requestId), inArray(jobs.kind, kinds), isNull(jobs.doneAt)));
-}

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, requestTargets, type Authorizer, type Job } from "@/db/schema";
+import { authorizationRequests, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { enqueueJobs } from "@/db/queries/jobs";
 import { forTenant } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -32,9 +32,24 @@ async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
   return authorizer ? { ...row, runtime, authorizer } : null;
 }
 
+/** What the submitting request already holds in memory, so its inline run reads nothing again. */
+export interface SubmitHint {
+  runtime: TenantRuntime;
+  request: AuthorizationRequestRow;
+  payloads: Map<string, string>;
+}
+
+function stateFromHint(hint: SubmitHint, job: Job) {
+  const authorizer = hint.runtime.authorizers.find((a) => a.id === job.target);
+  const payload = hint.payloads.get(job.target);
+  return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload }, runtime: hint.runtime, authorizer } : null;
+}
+
+export const webhookConfigured = (runtime: TenantRuntime) => Boolean(runtime.settings.webhookUrl && runtime.settings.hasWebhookSecret);
+
 /** Submits a request to one authorizer (with the retries of the tenant's policy). */
-export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
-  const state = await loadTargetState(db, ctx, job);
+export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, hint?: SubmitHint): Promise<JobResult> {
+  const state = hint ? stateFromHint(hint, job) : await loadTargetState(db, ctx, job);
   if (!state || state.request.status !== "pending" || state.target.state !== "queued") return { done: true };
   const attempts: AttemptReport[] = [];
   let result: SubmitResult;
@@ -56,8 +71,10 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job): 
     });
     return { done: true };
   }
-  await appendRequestEvents(db, ctx, job.requestId, [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "decided" } }]);
-  const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "submit");
+  const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "submit", {
+    events: [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "decided" } }],
+    webhookConfigured: webhookConfigured(state.runtime),
+  });
   return { done: true, followUp: outcome.outcome === "accepted" ? outcome.deliveryJob : null };
 }
 

@@ -6,7 +6,7 @@ import { forTenant } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { checkDecision, type DecisionRejection, type VerifiedDecision } from "@/lib/stepauth";
 import { afterFinalStatus } from "./finalize";
-import { appendRequestEvents } from "./request-events";
+import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 
 export type DecisionSource = "callback" | "poll" | "submit" | "cancel";
 
@@ -27,6 +27,7 @@ export async function applyVerifiedDecision(
   authorizer: Authorizer,
   verified: VerifiedDecision,
   source: DecisionSource,
+  options: { events?: NewRequestEvent[]; webhookConfigured?: boolean } = {},
 ): Promise<DecisionOutcome> {
   const d = verified.decision;
   return db.transaction(async (tx) => {
@@ -61,16 +62,22 @@ export async function applyVerifiedDecision(
         .where(and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)));
       const deliveryJob = await afterFinalStatus(tx, ctx, won, {
         winningAuthorizerId: authorizer.id,
-        events: [{ type: "decision_accepted", authorizerId: authorizer.id, data: { decision: d.decision, keyId: verified.keyId, source, reason: d.reason, reviewers: d.reviewers?.length ?? 0 } }],
+        webhookConfigured: options.webhookConfigured,
+        events: [
+          ...(options.events ?? []),
+          { type: "decision_accepted", authorizerId: authorizer.id, data: { decision: d.decision, keyId: verified.keyId, source, reason: d.reason, reviewers: d.reviewers?.length ?? 0 } },
+        ],
       });
       return { outcome: "accepted", request: won, deliveryJob };
     }
-    return classifyLostDecision(tx, ctx, authorizer, verified, source);
+    return classifyLostDecision(tx, ctx, authorizer, verified, source, options.events ?? []);
   });
 }
 
 /** Why the conditional write did not take: a duplicate of the winner, or a refusal with its code. */
-async function classifyLostDecision(tx: Database, ctx: TenantContext, authorizer: Authorizer, verified: VerifiedDecision, source: DecisionSource): Promise<DecisionOutcome> {
+async function classifyLostDecision(
+  tx: Database, ctx: TenantContext, authorizer: Authorizer, verified: VerifiedDecision, source: DecisionSource, events: NewRequestEvent[],
+): Promise<DecisionOutcome> {
   const d = verified.decision;
   const [request] = await tx.select().from(authorizationRequests).where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, d.requestId)));
   const [target] = request
@@ -89,9 +96,9 @@ async function classifyLostDecision(tx: Database, ctx: TenantContext, authorizer
   }
   const sameAsWinner = code === "already_decided" && request.decisionAuthorizerId === authorizer.id && request.status === d.decision;
   if (sameAsWinner) {
-    await appendRequestEvents(tx, ctx, request.requestId, [{ type: "decision_duplicate", authorizerId: authorizer.id, data }]);
+    await appendRequestEvents(tx, ctx, request.requestId, [...events, { type: "decision_duplicate", authorizerId: authorizer.id, data }]);
     return { outcome: "duplicate", request };
   }
-  await appendRequestEvents(tx, ctx, request.requestId, [{ type: "decision_refused", authorizerId: authorizer.id, data }]);
+  await appendRequestEvents(tx, ctx, request.requestId, [...events, { type: "decision_refused", authorizerId: authorizer.id, data }]);
   return { outcome: "refused", code, request };
 }

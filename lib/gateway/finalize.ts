@@ -1,7 +1,6 @@
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { executions, jobs, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
-import { closeOpenJobs } from "@/db/queries/jobs";
 import { tenantIdOf } from "@/db/queries/tenant-scope";
 import { loadWebhookTarget } from "@/db/queries/tenant-settings";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -24,20 +23,23 @@ export async function afterFinalStatus(
   tx: Database,
   ctx: TenantContext,
   request: AuthorizationRequestRow,
-  options: { winningAuthorizerId?: string | null; events?: NewRequestEvent[] } = {},
+  options: { winningAuthorizerId?: string | null; events?: NewRequestEvent[]; webhookConfigured?: boolean } = {},
 ): Promise<Job | null> {
   const tenantId = tenantIdOf(ctx);
-  await closeOpenJobs(tx, request.requestId, ["submit", "poll", "expire"]);
-  const others = await tx
-    .select({ authorizerId: requestTargets.authorizerId })
-    .from(requestTargets)
-    .where(and(eq(requestTargets.requestId, request.requestId), inArray(requestTargets.state, ["queued", "pending"]),
-      options.winningAuthorizerId ? ne(requestTargets.authorizerId, options.winningAuthorizerId) : undefined));
-  if (others.length > 0) {
-    await tx.insert(jobs).values(others.map((o) => ({ tenantId, kind: "cancel" as const, requestId: request.requestId, target: o.authorizerId }))).onConflictDoNothing();
-  }
+  // One statement (on the hot path of every decision): close the request's open submit, poll and
+  // expiry jobs, and queue a cancel for every other authorizer still holding it.
+  await tx.execute(sql`
+    with closed as (
+      update ${jobs} set done_at = now(), locked_until = null
+      where ${jobs.requestId} = ${request.requestId} and ${jobs.kind} in ('submit', 'poll', 'expire') and ${jobs.doneAt} is null
+    )
+    insert into ${jobs} (tenant_id, kind, request_id, target)
+    select ${tenantId}, 'cancel', ${requestTargets.requestId}, ${requestTargets.authorizerId}::text from ${requestTargets}
+    where ${requestTargets.requestId} = ${request.requestId} and ${requestTargets.state} in ('queued', 'pending')
+      and ${requestTargets.authorizerId} is distinct from ${options.winningAuthorizerId ?? null}::uuid
+    on conflict (kind, request_id, target) where done_at is null do nothing`);
   const events: NewRequestEvent[] = [...(options.events ?? [])];
-  const webhook = await loadWebhookTarget(tx, ctx);
+  const webhook = options.webhookConfigured ?? (await loadWebhookTarget(tx, ctx)) !== null;
   const execute = request.status === "approved";
   let deliveryJob: Job | null = null;
   if (execute && webhook) {

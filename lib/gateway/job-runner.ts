@@ -3,7 +3,7 @@ import type { Job, JobKind } from "@/db/schema";
 import { claimDueJobs, completeJob, rescheduleJob } from "@/db/queries/jobs";
 import { workerContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult } from "./authorizer-jobs";
+import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
 import { JOB_LEASE_SECONDS } from "./finalize";
 import { deliverWebhook } from "./webhook-delivery";
 
@@ -26,11 +26,11 @@ const handlers: Record<JobKind, (db: Database, ctx: TenantContext, job: Job) => 
  * Runs one claimed job and records its outcome. A handler that throws is rescheduled with backoff,
  * never lost; a delivery job it created is run right after, on the same lease.
  */
-export async function runJob(db: Database, job: Job): Promise<void> {
+export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise<void> {
   const ctx = workerContext(job.tenantId);
   let result: JobResult;
   try {
-    result = await handlers[job.kind](db, ctx, job);
+    result = job.kind === "submit" && hint ? await runSubmitJob(db, ctx, job, hint) : await handlers[job.kind](db, ctx, job);
   } catch (error) {
     console.error(`job ${job.id} (${job.kind}) failed`, error instanceof Error ? error.message : error);
     result = { done: false, retryInMs: Math.min(300_000, 1_000 * 2 ** job.attempts), error: error instanceof Error ? error.message : String(error) };

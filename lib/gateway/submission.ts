@@ -11,8 +11,8 @@ import { recordAuthorizationRequest, type SubmitRequestInput } from "./submit";
  * runs out and the worker finishes the job.
  */
 export async function submitAuthorizationRequest(db: Database, ctx: TenantContext, input: SubmitRequestInput, idempotencyKey: string | null) {
-  const { request, jobsToRun, replayed } = await recordAuthorizationRequest(db, ctx, input, idempotencyKey);
-  await Promise.all(jobsToRun.map((job) => runJob(db, job)));
+  const { request, jobsToRun, replayed, hint } = await recordAuthorizationRequest(db, ctx, input, idempotencyKey);
+  await Promise.all(jobsToRun.map((job) => runJob(db, job, hint)));
   const view = await getRequestView(db, ctx, request.requestId, { events: false });
   return { view: view!, replayed };
 }

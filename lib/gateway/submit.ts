@@ -7,6 +7,7 @@ import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isStepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
+import { webhookConfigured, type SubmitHint } from "./authorizer-jobs";
 import { afterFinalStatus, JOB_LEASE_SECONDS } from "./finalize";
 import { appendRequestEvents } from "./request-events";
 import { callbackPolicy, callbackUrlFor, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
@@ -61,7 +62,7 @@ export async function recordAuthorizationRequest(
   ctx: TenantContext,
   input: SubmitRequestInput,
   idempotencyKey: string | null,
-): Promise<{ request: AuthorizationRequestRow; jobsToRun: Job[]; replayed: boolean }> {
+): Promise<{ request: AuthorizationRequestRow; jobsToRun: Job[]; replayed: boolean; hint?: SubmitHint }> {
   const tenantId = tenantIdOf(ctx);
   const bodyHash = hashBody(input);
   if (idempotencyKey) {
@@ -114,17 +115,24 @@ export async function recordAuthorizationRequest(
       { type: "routing_evaluated", data: outcome.kind === "fallback" ? { targets: outcome.targets, fallback: true, reason: outcome.reason, message: outcome.message } : { targets: outcome.targets, fallback: false } },
     ]);
     if (immediate) {
-      const delivery = await afterFinalStatus(tx, ctx, request, { events: [{ type: "decided_without_authorizer", data: { decision: immediate, reason: "routing script", signed: false } }] });
+      const delivery = await afterFinalStatus(tx, ctx, request, {
+        webhookConfigured: webhookConfigured(runtime),
+        events: [{ type: "decided_without_authorizer", data: { decision: immediate, reason: "routing script", signed: false } }],
+      });
       return { request, jobsToRun: delivery ? [delivery] : [], replayed: false };
     }
     await tx.insert(requestTargets).values(payloads.map((p) => ({ ...p, requestId: request.requestId, tenantId })));
+    // Submit jobs come leased to this caller, who runs them at once; the expiry job waits for its time.
     const lease = sql`now() + make_interval(secs => ${JOB_LEASE_SECONDS})`;
-    const submitJobs = await tx
+    const created = await tx
       .insert(jobs)
-      .values(payloads.map((p) => ({ tenantId, kind: "submit" as const, requestId: request.requestId, target: p.authorizerId, lockedUntil: lease, attempts: 1 })))
+      .values([
+        ...payloads.map((p) => ({ tenantId, kind: "submit" as const, requestId: request.requestId, target: p.authorizerId, lockedUntil: lease, attempts: 1 })),
+        { tenantId, kind: "expire" as const, requestId: request.requestId, runAt: request.expiresAt },
+      ])
       .returning();
-    await tx.insert(jobs).values({ tenantId, kind: "expire", requestId: request.requestId, runAt: request.expiresAt });
-    return { request, jobsToRun: submitJobs, replayed: false };
+    const hint: SubmitHint = { runtime, request, payloads: new Map(payloads.map((p) => [p.authorizerId, p.payload])) };
+    return { request, jobsToRun: created.filter((j) => j.kind === "submit"), replayed: false, hint };
   });
 }
 
