@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { memberships, tenants, users } from "@/db/schema";
 import { createApiKey } from "@/db/queries/api-keys";
+import { createSigningKey } from "@/db/queries/signing-keys";
 import { hashPassword } from "@/lib/auth/password";
 import { issueTenantContext } from "@/lib/auth/tenant-context";
 
@@ -35,6 +36,7 @@ export async function seedDemoTenant(db: Database): Promise<DemoCredentials | nu
     await tx.insert(memberships).values({ tenantId: tenant.id, userId: user.id, role: "owner" });
     // The seeder acts as the system on the tenant it just created.
     const ctx = issueTenantContext(tenant.id, { type: "user", userId: user.id, role: "owner" });
+    await createSigningKey(tx, ctx);
     const { secret } = await createApiKey(tx, ctx, { name: "Demo key (all scopes)", scopes: ["requests:write", "requests:read", "admin"], createdBy: user.id });
     return { tenantId: tenant.id, email: user.email, password: existingUser ? "(unchanged)" : password, apiKey: secret };
   });

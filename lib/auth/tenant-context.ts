@@ -4,7 +4,8 @@ import { rolePermissions, type Permission } from "./permissions";
 
 export type Actor =
   | { type: "user"; userId: string; role: MemberRole }
-  | { type: "api_key"; apiKeyId: string };
+  | { type: "api_key"; apiKeyId: string }
+  | { type: "system"; component: "worker" | "authorizer_callback" | "seed" };
 
 /**
  * Proof that the caller was authenticated and belongs to `tenantId`. Every tenant-owned query takes
@@ -46,5 +47,7 @@ export function requirePermission(ctx: TenantContext, permission: Permission): v
 
 /** Audit actor string for rows written on behalf of `ctx`. */
 export function actorLabel(ctx: TenantContext): string {
-  return ctx.actor.type === "user" ? `user:${ctx.actor.userId}` : `api_key:${ctx.actor.apiKeyId}`;
+  const actor = ctx.actor;
+  if (actor.type === "user") return `user:${actor.userId}`;
+  return actor.type === "api_key" ? `api_key:${actor.apiKeyId}` : `system:${actor.component}`;
 }

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { ZodError } from "zod";
 import { getDb, type Database } from "@/db/client";
 import { authenticateApiKey } from "@/lib/auth/api-key-auth";
@@ -6,6 +7,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { requirePermission, type TenantContext } from "@/lib/auth/tenant-context";
 import { AppError, errorResponse } from "@/lib/errors/app-error";
 import { validationFailed } from "./json-body";
+import { apiKeyRateLimit, takeToken } from "./rate-limit";
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof httpMethods)[number];
@@ -67,9 +69,36 @@ function tenantHandler<P>(
   };
 }
 
-/** Every `/api/v1/**` handler: Bearer API key → TenantContext → permission check. */
+/** Every `/api/v1/**` handler: Bearer API key → TenantContext → rate limit → permission check. */
 export function withApiKey<P = Record<string, never>>(permission: Permission, handler: TenantHandler<P>): RouteHandler {
-  return tenantHandler((db, request) => authenticateApiKey(db, request.headers), permission, handler);
+  return tenantHandler(async (db, request) => {
+    const ctx = await authenticateApiKey(db, request.headers);
+    const { perSecond, burst } = apiKeyRateLimit();
+    const wait = takeToken(ctx.actor.type === "api_key" ? ctx.actor.apiKeyId : ctx.tenantId, perSecond, burst);
+    if (wait > 0) throw new AppError("rate_limited", "Too many requests for this API key", { retryAfter: wait });
+    return ctx;
+  }, permission, handler);
+}
+
+/**
+ * Authorizer-facing handlers (`/api/stepauth/**`). There is no API key or session: the caller is
+ * authenticated by the signed envelope it sends, which the handler verifies against the keys of
+ * the authorizer named in the URL before anything is written.
+ */
+export function withSignedEnvelope<P>(handler: (input: { request: Request; db: Database; params: P }) => Promise<Response>): RouteHandler {
+  return async (request, context) => handler({ request, db: getDb(), params: (await context.params) as P });
+}
+
+/** `/api/cron/**` for serverless hosts: `Authorization: Bearer $CRON_SECRET`, compared in constant time. */
+export function withCronSecret(handler: (input: { request: Request; db: Database }) => Promise<Response>): RouteHandler {
+  return async (request) => {
+    const secret = process.env.CRON_SECRET;
+    if (!secret) throw new AppError("forbidden", "Set CRON_SECRET to enable this endpoint");
+    const given = Buffer.from(request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "");
+    const expected = Buffer.from(secret);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError("unauthenticated", "Wrong cron secret");
+    return handler({ request, db: getDb() });
+  };
 }
 
 /** Console `/api/console/**` handlers: session cookie → membership → permission; mutations must be same-origin. */

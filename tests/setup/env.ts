@@ -5,3 +5,6 @@ process.env.PGLITE_DATA_DIR ??= "memory://";
 process.env.DATA_DIR ??= "/tmp/stepauth-test-data";
 process.env.AUTH_SECRET ??= "test-auth-secret-0123456789abcdef0123456789abcdef";
 process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+// Stub authorizers and services listen on 127.0.0.1 over plain http.
+process.env.ALLOW_PRIVATE_NETWORK_URLS ??= "true";
+process.env.GATEWAY_WORKER = "false";

@@ -1,0 +1,7 @@
+import { apiRoute, withApiKey } from "@/lib/http/api-route";
+import { testRoutingScriptRoute } from "@/lib/http/management-routes/routing-test-routes";
+
+// A dry run: evaluates a script against a sample request; changes nothing, so reading config suffices.
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: withApiKey("config:read", testRoutingScriptRoute),
+});

@@ -1,0 +1,112 @@
+import { and, asc, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { authorizationRequests, authorizers, executions, requestEvents, requestTargets, webhookDeliveries, type AuthorizationRequestRow } from "@/db/schema";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { forTenant } from "./tenant-scope";
+
+/** The request as the API and console show it. The signed decision envelope stays in the database. */
+export async function getRequestView(db: Database, ctx: TenantContext, requestId: string, options: { events?: boolean } = {}) {
+  const [request] = await db.select().from(authorizationRequests).where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
+  if (!request) return null;
+  const [targets, [execution], [delivery], events] = await Promise.all([
+    db.select({ authorizerId: requestTargets.authorizerId, name: authorizers.name, spId: requestTargets.spId, state: requestTargets.state, lastError: requestTargets.lastError })
+      .from(requestTargets).innerJoin(authorizers, eq(authorizers.id, requestTargets.authorizerId))
+      .where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId))),
+    db.select().from(executions).where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId))),
+    db.select().from(webhookDeliveries).where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId))),
+    options.events === false ? Promise.resolve([]) : db.select().from(requestEvents).where(forTenant(ctx, requestEvents.tenantId, eq(requestEvents.requestId, requestId))).orderBy(asc(requestEvents.id)),
+  ]);
+  const names = new Map(targets.map((t) => [t.authorizerId, t.name]));
+  return {
+    ...summaryOf(request),
+    principal: request.principal,
+    action: request.action,
+    routing: { targets: request.routingTargets, fallbackReason: request.routingFallbackReason, error: request.routingError },
+    authorizers: targets.map(({ authorizerId: _id, ...t }) => t),
+    decision: request.decidedAt
+      ? {
+          decision: request.status === "cancelled" ? null : request.status,
+          source: request.decisionSource,
+          authorizer: request.decisionAuthorizerId ? (names.get(request.decisionAuthorizerId) ?? null) : null,
+          keyId: request.decisionKeyId,
+          reason: request.decisionReason ?? request.statusReason,
+          reviewers: request.decisionReviewers,
+          signed: request.decisionKeyId !== null,
+          decidedAt: request.decidedAt,
+        }
+      : null,
+    execution: execution
+      ? { state: execution.status, channel: execution.channel, error: execution.error, claimedAt: execution.claimedAt, finishedAt: execution.finishedAt }
+      : { state: request.status === "approved" ? "awaiting_claim" : "not_applicable" },
+    delivery: delivery
+      ? { status: delivery.status, execute: delivery.execute, attempts: delivery.attempts, lastStatusCode: delivery.lastStatusCode, lastError: delivery.lastError, deliveredAt: delivery.deliveredAt }
+      : null,
+    events: events.map((e) => ({ id: e.id, type: e.type, authorizer: e.authorizerId ? (names.get(e.authorizerId) ?? e.authorizerId) : null, data: e.data, at: e.createdAt })),
+  };
+}
+export type RequestView = NonNullable<Awaited<ReturnType<typeof getRequestView>>>;
+
+function summaryOf(r: AuthorizationRequestRow) {
+  return {
+    requestId: r.requestId, externalId: r.externalId, status: r.status, statusReason: r.statusReason, failOpen: r.failOpen,
+    principalType: r.principalType, actionType: r.actionType, actionCategory: r.actionCategory, summary: r.summary,
+    createdAt: r.createdAt, expiresAt: r.expiresAt, decidedAt: r.decidedAt,
+  };
+}
+
+export interface RequestListFilters {
+  status?: AuthorizationRequestRow["status"];
+  actionType?: string;
+  category?: string;
+  principalType?: string;
+  authorizer?: string;
+  from?: Date;
+  to?: Date;
+  q?: string;
+  limit: number;
+  cursor?: { createdAt: Date; requestId: string };
+}
+
+/** Newest first, keyset-paginated on (created_at, request_id) so pages stay stable while rows arrive. */
+export async function listRequests(db: Database, ctx: TenantContext, f: RequestListFilters) {
+  const r = authorizationRequests;
+  const conditions: (SQL | undefined)[] = [
+    f.status ? eq(r.status, f.status) : undefined,
+    f.actionType ? eq(r.actionType, f.actionType) : undefined,
+    f.category ? eq(r.actionCategory, f.category) : undefined,
+    f.principalType ? eq(r.principalType, f.principalType) : undefined,
+    f.from ? gte(r.createdAt, f.from) : undefined,
+    f.to ? lte(r.createdAt, f.to) : undefined,
+    f.q ? or(ilike(r.summary, `%${escapeLike(f.q)}%`), ilike(r.externalId, `%${escapeLike(f.q)}%`)) : undefined,
+    f.authorizer
+      ? sql`exists (select 1 from ${requestTargets} join ${authorizers} on ${authorizers.id} = ${requestTargets.authorizerId}
+              where ${requestTargets.requestId} = ${r.requestId} and ${authorizers.name} = ${f.authorizer})`
+      : undefined,
+    f.cursor ? or(lt(r.createdAt, f.cursor.createdAt), and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId))) : undefined,
+  ];
+  const rows = await db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return { data: page.map(summaryOf), nextCursor: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.requestId) : null };
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function encodeCursor(createdAt: Date, requestId: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${requestId}`).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; requestId: string } | null {
+  const [iso, requestId] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(iso ?? "");
+  return requestId && !Number.isNaN(createdAt.getTime()) ? { createdAt, requestId } : null;
+}
+
+/** Just the status, for long-polling. */
+export async function getRequestStatus(db: Database, ctx: TenantContext, requestId: string) {
+  const [row] = await db.select({ status: authorizationRequests.status }).from(authorizationRequests)
+    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
+  return row?.status ?? null;
+}

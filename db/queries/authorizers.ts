@@ -1,0 +1,128 @@
+import { asc, eq, ne, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { authorizers, tenants, type Authorizer, type AuthorizerPublicKey } from "@/db/schema";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { AppError } from "@/lib/errors/app-error";
+import { recordAuditEvent } from "./audit";
+import { forTenant, tenantIdOf } from "./tenant-scope";
+
+/** What the API shows of an authorizer; `callbackPath` is where it posts decisions. */
+export type AuthorizerView = Omit<Authorizer, "tenantId"> & { callbackPath: string };
+
+function toView({ tenantId: _t, ...view }: Authorizer): AuthorizerView {
+  return { ...view, callbackPath: `/api/stepauth/callback/${view.id}` };
+}
+
+/** Validated input (see lib/http/management-routes/authorizer-schemas.ts); the tenant comes from ctx only. */
+export interface AuthorizerFields {
+  endpoint: string;
+  spId: string;
+  publicKeys: AuthorizerPublicKey[];
+  signingKeyId?: string | null;
+  isDefault?: boolean;
+  enabled?: boolean;
+  pollOnly?: boolean;
+}
+export type NewAuthorizerInput = AuthorizerFields & { name: string };
+export type AuthorizerPatch = Partial<NewAuthorizerInput>;
+
+// Every change takes the tenant row's lock first, so "exactly one default" holds under concurrent edits.
+async function lockTenantConfig(tx: Database, ctx: TenantContext): Promise<void> {
+  await tx.select({ id: tenants.id }).from(tenants).where(forTenant(ctx, tenants.id)).for("update");
+}
+
+async function nameTaken(tx: Database, ctx: TenantContext, name: string, exceptId?: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: authorizers.id })
+    .from(authorizers)
+    .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name), exceptId ? ne(authorizers.id, exceptId) : undefined));
+  return Boolean(row);
+}
+
+export async function listAuthorizers(db: Database, ctx: TenantContext): Promise<AuthorizerView[]> {
+  const rows = await db.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId)).orderBy(asc(authorizers.createdAt), asc(authorizers.name));
+  return rows.map(toView);
+}
+
+export async function findAuthorizerByName(db: Database, ctx: TenantContext, name: string): Promise<AuthorizerView | null> {
+  const [row] = await db.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
+  return row ? toView(row) : null;
+}
+
+/** Creates an authorizer. The tenant's first one becomes the default whatever `isDefault` says. */
+export async function createAuthorizer(db: Database, ctx: TenantContext, input: NewAuthorizerInput): Promise<AuthorizerView> {
+  return db.transaction(async (tx) => {
+    await lockTenantConfig(tx, ctx);
+    if (await nameTaken(tx, ctx, input.name)) throw new AppError("conflict", `An authorizer named ${input.name} already exists`);
+    const [current] = await tx.select({ id: authorizers.id }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.isDefault, true)));
+    const isDefault = !current || input.isDefault === true;
+    const enabled = input.enabled ?? true;
+    if (isDefault && !enabled) throw new AppError("conflict", "The default authorizer must be enabled (the first authorizer always becomes the default)");
+    if (isDefault && current) await tx.update(authorizers).set({ isDefault: false, updatedAt: sql`now()` }).where(eq(authorizers.id, current.id));
+    const [row] = await tx
+      .insert(authorizers)
+      .values({ ...input, tenantId: tenantIdOf(ctx), signingKeyId: input.signingKeyId ?? null, isDefault, enabled, pollOnly: input.pollOnly ?? false })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    await recordAuditEvent(tx, ctx, { action: "authorizer.created", target: row.name, data: auditData(row) });
+    return toView(row);
+  });
+}
+
+/** Applies a partial change; moving the default clears it on the others in the same transaction. */
+export async function updateAuthorizer(db: Database, ctx: TenantContext, name: string, patch: AuthorizerPatch): Promise<AuthorizerView | null> {
+  return db.transaction(async (tx) => {
+    await lockTenantConfig(tx, ctx);
+    const [existing] = await tx.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
+    if (!existing) return null;
+    const isDefault = patch.isDefault ?? existing.isDefault;
+    const enabled = patch.enabled ?? existing.enabled;
+    if (existing.isDefault && !isDefault) throw new AppError("conflict", "Make another authorizer the default instead of unsetting the default");
+    if (isDefault && !enabled) throw new AppError("conflict", "The default authorizer cannot be disabled: make another authorizer the default first");
+    if (patch.name !== undefined && (await nameTaken(tx, ctx, patch.name, existing.id))) {
+      throw new AppError("conflict", `An authorizer named ${patch.name} already exists`);
+    }
+    if (isDefault && !existing.isDefault) {
+      await tx
+        .update(authorizers)
+        .set({ isDefault: false, updatedAt: sql`now()` })
+        .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.isDefault, true)));
+    }
+    const [row] = await tx
+      .update(authorizers)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, existing.id)))
+      .returning();
+    if (!row) throw new Error("update returned no row");
+    await recordAuditEvent(tx, ctx, {
+      action: isDefault && !existing.isDefault ? "authorizer.made_default" : "authorizer.updated",
+      target: row.name,
+      data: { changed: Object.keys(patch), ...(patch.name && patch.name !== name ? { previousName: name } : {}), ...auditData(row) },
+    });
+    return toView(row);
+  });
+}
+
+/** Deletes an authorizer; the default can only go when it is the last one. Null when there is none by that name. */
+export async function deleteAuthorizer(db: Database, ctx: TenantContext, name: string): Promise<AuthorizerView | null> {
+  return db.transaction(async (tx) => {
+    await lockTenantConfig(tx, ctx);
+    const [existing] = await tx.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
+    if (!existing) return null;
+    if (existing.isDefault) {
+      const [other] = await tx.select({ id: authorizers.id }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, ne(authorizers.id, existing.id))).limit(1);
+      if (other) throw new AppError("conflict", "The default authorizer cannot be deleted while others exist: make another one the default first");
+    }
+    await tx.delete(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, existing.id)));
+    await recordAuditEvent(tx, ctx, { action: "authorizer.deleted", target: existing.name, data: { id: existing.id, endpoint: existing.endpoint } });
+    return toView(existing);
+  });
+}
+
+// Enough to reconstruct what changed: public key ids, not the key bytes.
+function auditData(row: Authorizer): Record<string, unknown> {
+  return {
+    id: row.id, endpoint: row.endpoint, spId: row.spId, signingKeyId: row.signingKeyId, isDefault: row.isDefault,
+    enabled: row.enabled, pollOnly: row.pollOnly, publicKeyIds: row.publicKeys.map((k) => k.keyId),
+  };
+}

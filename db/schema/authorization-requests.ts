@@ -1,0 +1,130 @@
+import { sql } from "drizzle-orm";
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { authorizers } from "./gateway-config";
+import { tenants } from "./tenants";
+
+export const requestStatus = pgEnum("request_status", ["pending", "approved", "denied", "expired", "cancelled"]);
+export type RequestStatus = (typeof requestStatus.enumValues)[number];
+
+/** One sensitive action awaiting (or past) review. `request_id` is the protocol's requestId. */
+export const authorizationRequests = pgTable(
+  "authorization_requests",
+  {
+    requestId: text("request_id").primaryKey(),
+    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    externalId: text("external_id"),
+    idempotencyKey: text("idempotency_key"),
+    /** SHA-256 of the submitted body, to tell a replay from a reuse of the Idempotency-Key. */
+    bodyHash: text("body_hash").notNull(),
+    status: requestStatus("status").notNull().default("pending"),
+    /** Why a final status was reached without a signed decision (e.g. `authorizer_unavailable`). */
+    statusReason: text("status_reason"),
+    failOpen: boolean("fail_open").notNull().default(false),
+    principal: jsonb("principal").notNull(),
+    action: jsonb("action").notNull(),
+    principalType: text("principal_type").notNull(),
+    actionType: text("action_type").notNull(),
+    actionCategory: text("action_category"),
+    summary: text("summary").notNull(),
+    routingTargets: text("routing_targets").array().notNull(),
+    routingFallbackReason: text("routing_fallback_reason"),
+    routingError: text("routing_error"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    // Millisecond precision, so the keyset cursor (a JS Date) names a row exactly.
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decisionAuthorizerId: uuid("decision_authorizer_id"),
+    decisionKeyId: text("decision_key_id"),
+    decisionReason: text("decision_reason"),
+    decisionReviewers: jsonb("decision_reviewers"),
+    /** How the winning decision arrived: callback, poll, submit, routing, unavailability, expiry, cancel. */
+    decisionSource: text("decision_source"),
+    /** The signed decision as received: the proof of authorization. Never logged. */
+    decisionEnvelope: jsonb("decision_envelope"),
+  },
+  (t) => [
+    index("authorization_requests_tenant_created_idx").on(t.tenantId, t.createdAt, t.requestId),
+    index("authorization_requests_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending'`),
+    uniqueIndex("authorization_requests_idempotency_uq").on(t.tenantId, t.idempotencyKey),
+  ],
+);
+
+export const targetState = pgEnum("target_state", ["queued", "pending", "decided", "failed", "cancelled"]);
+
+/** Each authorizer a request was routed to, with the exact payload bytes signed for it. */
+export const requestTargets = pgTable(
+  "request_targets",
+  {
+    requestId: text("request_id").notNull().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    authorizerId: uuid("authorizer_id").notNull().references(() => authorizers.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    spId: text("sp_id").notNull(),
+    payload: text("payload").notNull(),
+    state: targetState("state").notNull().default("queued"),
+    lastError: text("last_error"),
+    pollCount: integer("poll_count").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.authorizerId] }), index("request_targets_tenant_id_idx").on(t.tenantId)],
+);
+
+/** Append-only audit trail per request, written in the same transaction as the change it records. */
+export const requestEvents = pgTable(
+  "request_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    requestId: text("request_id").notNull().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    authorizerId: uuid("authorizer_id"),
+    data: jsonb("data").$type<Record<string, unknown>>(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("request_events_request_idx").on(t.requestId, t.id), index("request_events_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+export const executionStatus = pgEnum("execution_status", ["executing", "succeeded", "failed"]);
+
+/**
+ * At most one row per request: inserting it is the claim to execute. The primary key is what
+ * makes a second claim impossible, whatever races.
+ */
+export const executions = pgTable(
+  "executions",
+  {
+    requestId: text("request_id").primaryKey().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull(),
+    status: executionStatus("status").notNull().default("executing"),
+    error: text("error"),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("executions_tenant_id_idx").on(t.tenantId)],
+);
+
+export const deliveryStatus = pgEnum("delivery_status", ["pending", "delivered", "failed"]);
+
+/** The service-webhook delivery of a request's final state (execute or notify-only). */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    requestId: text("request_id").primaryKey().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    execute: boolean("execute").notNull(),
+    status: deliveryStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("webhook_deliveries_tenant_status_idx").on(t.tenantId, t.status)],
+);
+
+export type AuthorizationRequestRow = typeof authorizationRequests.$inferSelect;
+export type RequestTarget = typeof requestTargets.$inferSelect;
+export type RequestEvent = typeof requestEvents.$inferSelect;
+export type Execution = typeof executions.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import { bigserial, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { tenants } from "./tenants";
+
+export const jobKind = pgEnum("job_kind", ["submit", "poll", "cancel", "expire", "deliver"]);
+export type JobKind = (typeof jobKind.enumValues)[number];
+
+/**
+ * The outbox of pending work. A worker claims due rows with FOR UPDATE SKIP LOCKED and a lease;
+ * a crashed worker's lease runs out and another picks the job up, so nothing lives only in memory.
+ */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    kind: jobKind("kind").notNull(),
+    requestId: text("request_id").notNull(),
+    /** The authorizer for submit/poll/cancel; the empty string where none applies (keeps the dedupe key simple). */
+    target: text("target").notNull().default(""),
+    runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer("attempts").notNull().default(0),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("jobs_due_idx").on(t.runAt).where(sql`${t.doneAt} is null`),
+    index("jobs_tenant_id_idx").on(t.tenantId),
+    // One open job per (kind, request, target): enqueuing twice is a no-op.
+    uniqueIndex("jobs_open_uq").on(t.kind, t.requestId, t.target).where(sql`${t.doneAt} is null`),
+  ],
+);
+
+export type Job = typeof jobs.$inferSelect;

@@ -1,0 +1,158 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { authorizationRequests, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { enqueueJobs } from "@/db/queries/jobs";
+import { forTenant } from "@/db/queries/tenant-scope";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { isStepAuthError, type AttemptReport, type SubmitResult } from "@/lib/stepauth";
+import { authorizerClientFor, failureKind } from "./authorizer-client";
+import { applyVerifiedDecision } from "./decisions";
+import { afterFinalStatus } from "./finalize";
+import { appendRequestEvents, attemptEvent } from "./request-events";
+import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
+import { settleIfAllTargetsFailed } from "./unavailability";
+
+/** What a job handler tells the runner: done, or come back after `retryInMs`. Delivery jobs it made are run next. */
+export type JobResult = { done: true; followUp?: Job | null } | { done: false; retryInMs: number; error?: string };
+
+// A pending request is polled when its authorizer cannot call back, and also when a callback is overdue.
+const POLL_ONLY_FIRST_MS = 1_000;
+const CALLBACK_OVERDUE_MS = 30_000;
+const MAX_POLL_INTERVAL_MS = 60_000;
+
+async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
+  const [row] = await db
+    .select({ request: authorizationRequests, target: requestTargets })
+    .from(requestTargets)
+    .innerJoin(authorizationRequests, eq(authorizationRequests.requestId, requestTargets.requestId))
+    .where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, job.target)));
+  if (!row) return null;
+  const runtime = await loadTenantRuntime(db, ctx);
+  const authorizer = runtime.authorizers.find((a) => a.id === job.target);
+  return authorizer ? { ...row, runtime, authorizer } : null;
+}
+
+/** What the submitting request already holds in memory, so its inline run reads nothing again. */
+export interface SubmitHint {
+  runtime: TenantRuntime;
+  request: AuthorizationRequestRow;
+  payloads: Map<string, string>;
+}
+
+function stateFromHint(hint: SubmitHint, job: Job) {
+  const authorizer = hint.runtime.authorizers.find((a) => a.id === job.target);
+  const payload = hint.payloads.get(job.target);
+  return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload }, runtime: hint.runtime, authorizer } : null;
+}
+
+export const webhookConfigured = (runtime: TenantRuntime) => Boolean(runtime.settings.webhookUrl && runtime.settings.hasWebhookSecret);
+
+/** Submits a request to one authorizer (with the retries of the tenant's policy). */
+export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, hint?: SubmitHint): Promise<JobResult> {
+  const state = hint ? stateFromHint(hint, job) : await loadTargetState(db, ctx, job);
+  if (!state || state.request.status !== "pending" || state.target.state !== "queued") return { done: true };
+  const attempts: AttemptReport[] = [];
+  let result: SubmitResult;
+  try {
+    result = await authorizerClientFor(state.runtime, state.authorizer, attempts).submit(JSON.parse(state.target.payload));
+  } catch (error) {
+    // A re-run after a crash: the first run's submission arrived, so the authorizer knows the request.
+    if (isStepAuthError(error, "duplicate_request") && job.attempts > 1) result = { status: "pending", requestId: job.requestId };
+    else return { done: true, followUp: await recordTargetFailure(db, ctx, state.runtime, state.authorizer, job.requestId, attempts, error) };
+  }
+  const events = attempts.map((a) => attemptEvent(state.authorizer.id, a));
+  if (result.status === "pending") {
+    await db.transaction(async (tx) => {
+      await tx.update(requestTargets).set({ state: "pending", updatedAt: sql`now()` })
+        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), eq(requestTargets.state, "queued")));
+      await appendRequestEvents(tx, ctx, job.requestId, [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "pending" } }]);
+      const delay = state.authorizer.pollOnly ? POLL_ONLY_FIRST_MS : CALLBACK_OVERDUE_MS;
+      await enqueueJobs(tx, [{ tenantId: job.tenantId, kind: "poll", requestId: job.requestId, target: state.authorizer.id, runAt: new Date(Date.now() + delay) }]);
+    });
+    return { done: true };
+  }
+  const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "submit", {
+    events: [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "decided" } }],
+    webhookConfigured: webhookConfigured(state.runtime),
+  });
+  return { done: true, followUp: outcome.outcome === "accepted" ? outcome.deliveryJob : null };
+}
+
+async function recordTargetFailure(db: Database, ctx: TenantContext, runtime: TenantRuntime, authorizer: Authorizer, requestId: string, attempts: AttemptReport[], error: unknown): Promise<Job | null> {
+  const failure = failureKind(error);
+  await db.transaction(async (tx) => {
+    await tx.update(requestTargets).set({ state: "failed", lastError: `${failure.kind}:${failure.code}`, updatedAt: sql`now()` })
+      .where(and(eq(requestTargets.requestId, requestId), eq(requestTargets.authorizerId, authorizer.id)));
+    await appendRequestEvents(tx, ctx, requestId, [
+      ...attempts.map((a) => attemptEvent(authorizer.id, a)),
+      { type: "submit_failed", authorizerId: authorizer.id, data: { kind: failure.kind, code: failure.code, message: failure.message } },
+    ]);
+  });
+  return settleIfAllTargetsFailed(db, ctx, runtime, requestId);
+}
+
+/** Polls one authorizer for a pending request; backs off until a decision or expiry. */
+export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
+  const state = await loadTargetState(db, ctx, job);
+  if (!state || state.request.status !== "pending" || state.target.state !== "pending") return { done: true };
+  if (state.request.expiresAt.getTime() <= Date.now()) return { done: true };
+  const attempts: AttemptReport[] = [];
+  const pollCount = state.target.pollCount + 1;
+  const backoff = Math.min(MAX_POLL_INTERVAL_MS, 2_000 * 2 ** Math.min(pollCount, 10));
+  try {
+    const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 1 }).poll(job.requestId);
+    await db.transaction(async (tx) => {
+      await tx.update(requestTargets).set({ pollCount, updatedAt: sql`now()` })
+        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id)));
+      await appendRequestEvents(tx, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
+    });
+    if (result.status === "pending") return { done: false, retryInMs: backoff };
+    const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "poll");
+    return { done: true, followUp: outcome.outcome === "accepted" ? outcome.deliveryJob : null };
+  } catch (error) {
+    await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
+    return { done: false, retryInMs: backoff, error: failureKind(error).message };
+  }
+}
+
+/** Sends a signed cancel to an authorizer the request went to; a decision it answers with is audited. */
+export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
+  const state = await loadTargetState(db, ctx, job);
+  if (!state || !["queued", "pending"].includes(state.target.state)) return { done: true };
+  const attempts: AttemptReport[] = [];
+  try {
+    const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 2 }).cancel(job.requestId);
+    await db.transaction(async (tx) => {
+      await tx.update(requestTargets).set({ state: "cancelled", updatedAt: sql`now()` })
+        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id)));
+      await appendRequestEvents(tx, ctx, job.requestId, [...attempts.map((a) => attemptEvent(state.authorizer.id, a)), { type: "cancel_sent", authorizerId: state.authorizer.id, data: { answer: result.status } }]);
+    });
+    // The other authorizer decided too: applying it records the refusal (the request is already final).
+    if (result.status === "already_decided") await applyVerifiedDecision(db, ctx, state.authorizer, { ...result, status: "decided" }, "cancel");
+    return { done: true };
+  } catch (error) {
+    await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
+    const failure = failureKind(error);
+    if (failure.kind === "rejected" || job.attempts >= 8) return { done: true };
+    return { done: false, retryInMs: Math.min(300_000, 5_000 * 2 ** job.attempts), error: failure.message };
+  }
+}
+
+/** Ends a request still pending at its expiry: `expired`, not denied (a timeout is not a human no). */
+export async function runExpireJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
+  const followUp = await db.transaction(async (tx) => {
+    const [expired] = await tx
+      .update(authorizationRequests)
+      .set({ status: "expired", statusReason: "expired", decidedAt: sql`now()`, decisionSource: "expiry" })
+      .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, job.requestId), eq(authorizationRequests.status, "pending"), sql`${authorizationRequests.expiresAt} <= now()`))
+      .returning();
+    if (!expired) return undefined;
+    return afterFinalStatus(tx, ctx, expired, { events: [{ type: "expired", data: { expiresAt: expired.expiresAt } }] });
+  });
+  if (followUp !== undefined) return { done: true, followUp };
+  const [request] = await db.select({ status: authorizationRequests.status, expiresAt: authorizationRequests.expiresAt }).from(authorizationRequests)
+    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, job.requestId)));
+  // Still pending but not yet due (clock skew between instances): look again shortly.
+  if (request?.status === "pending") return { done: false, retryInMs: Math.max(250, request.expiresAt.getTime() - Date.now()) };
+  return { done: true };
+}

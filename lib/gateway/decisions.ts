@@ -1,0 +1,104 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { authorizationRequests, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { recordAuditEvent } from "@/db/queries/audit";
+import { forTenant } from "@/db/queries/tenant-scope";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { checkDecision, type DecisionRejection, type VerifiedDecision } from "@/lib/stepauth";
+import { afterFinalStatus } from "./finalize";
+import { appendRequestEvents, type NewRequestEvent } from "./request-events";
+
+export type DecisionSource = "callback" | "poll" | "submit" | "cancel";
+
+export type DecisionOutcome =
+  | { outcome: "accepted"; request: AuthorizationRequestRow; deliveryJob: Job | null }
+  | { outcome: "duplicate"; request: AuthorizationRequestRow }
+  | { outcome: "refused"; code: DecisionRejection; request: AuthorizationRequestRow | null };
+
+/**
+ * Applies a verified decision from `authorizer` (PROTOCOL.md: what the SP checks). The first valid
+ * decision wins in ONE conditional write — `status = 'pending'`, not expired, and sent to this
+ * authorizer under the decision's spId — so however many copies race, through however many
+ * channels or app instances, exactly one is accepted. The rest are duplicates or refusals, audited.
+ */
+export async function applyVerifiedDecision(
+  db: Database,
+  ctx: TenantContext,
+  authorizer: Authorizer,
+  verified: VerifiedDecision,
+  source: DecisionSource,
+  options: { events?: NewRequestEvent[]; webhookConfigured?: boolean } = {},
+): Promise<DecisionOutcome> {
+  const d = verified.decision;
+  return db.transaction(async (tx) => {
+    const [won] = await tx
+      .update(authorizationRequests)
+      .set({
+        status: d.decision,
+        decidedAt: sql`now()`,
+        decisionAuthorizerId: authorizer.id,
+        decisionKeyId: verified.keyId,
+        decisionReason: d.reason ?? null,
+        decisionReviewers: d.reviewers ?? null,
+        decisionSource: source,
+        decisionEnvelope: verified.envelope,
+      })
+      .where(
+        forTenant(
+          ctx,
+          authorizationRequests.tenantId,
+          eq(authorizationRequests.requestId, d.requestId),
+          eq(authorizationRequests.status, "pending"),
+          sql`${authorizationRequests.expiresAt} > now()`,
+          sql`exists (select 1 from ${requestTargets} where ${requestTargets.requestId} = ${d.requestId}
+                and ${requestTargets.authorizerId} = ${authorizer.id} and ${requestTargets.spId} = ${d.spId})`,
+        ),
+      )
+      .returning();
+    if (won) {
+      await tx
+        .update(requestTargets)
+        .set({ state: "decided", updatedAt: sql`now()` })
+        .where(and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)));
+      const deliveryJob = await afterFinalStatus(tx, ctx, won, {
+        winningAuthorizerId: authorizer.id,
+        webhookConfigured: options.webhookConfigured,
+        events: [
+          ...(options.events ?? []),
+          { type: "decision_accepted", authorizerId: authorizer.id, data: { decision: d.decision, keyId: verified.keyId, source, reason: d.reason, reviewers: d.reviewers?.length ?? 0 } },
+        ],
+      });
+      return { outcome: "accepted", request: won, deliveryJob };
+    }
+    return classifyLostDecision(tx, ctx, authorizer, verified, source, options.events ?? []);
+  });
+}
+
+/** Why the conditional write did not take: a duplicate of the winner, or a refusal with its code. */
+async function classifyLostDecision(
+  tx: Database, ctx: TenantContext, authorizer: Authorizer, verified: VerifiedDecision, source: DecisionSource, events: NewRequestEvent[],
+): Promise<DecisionOutcome> {
+  const d = verified.decision;
+  const [request] = await tx.select().from(authorizationRequests).where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, d.requestId)));
+  const [target] = request
+    ? await tx.select().from(requestTargets).where(and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)))
+    : [];
+  const facts = request && target
+    ? { requestId: request.requestId, spId: target.spId, expiresAt: request.expiresAt, status: request.status === "pending" ? ("pending" as const) : request.status === "cancelled" ? ("cancelled" as const) : ("decided" as const) }
+    : undefined;
+  const check = checkDecision(facts, d, Date.now());
+  // Passing every check here means the write lost to the clock (expiry) between the two statements.
+  const code: DecisionRejection = check.accept ? "expired" : check.code;
+  const data = { code, decision: d.decision, keyId: verified.keyId, source };
+  if (!request) {
+    await recordAuditEvent(tx, ctx, { action: "decision.refused", target: d.requestId, data: { ...data, authorizer: authorizer.name } });
+    return { outcome: "refused", code: "unknown_request", request: null };
+  }
+  const sameAsWinner = code === "already_decided" && request.decisionAuthorizerId === authorizer.id && request.status === d.decision;
+  if (sameAsWinner) {
+    await appendRequestEvents(tx, ctx, request.requestId, [...events, { type: "decision_duplicate", authorizerId: authorizer.id, data }]);
+    return { outcome: "duplicate", request };
+  }
+  await appendRequestEvents(tx, ctx, request.requestId, [...events, { type: "decision_refused", authorizerId: authorizer.id, data }]);
+  return { outcome: "refused", code, request };
+}

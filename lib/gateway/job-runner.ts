@@ -1,0 +1,48 @@
+import type { Database } from "@/db/client";
+import type { Job, JobKind } from "@/db/schema";
+import { claimDueJobs, completeJob, rescheduleJob } from "@/db/queries/jobs";
+import { workerContext } from "@/lib/auth/system-context";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
+import { JOB_LEASE_SECONDS } from "./finalize";
+import { deliverWebhook } from "./webhook-delivery";
+
+
+async function runDeliverJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
+  const { done } = await deliverWebhook(db, ctx, job.requestId, job.attempts);
+  return done ? { done: true } : { done: false, retryInMs: Math.min(15 * 60_000, 5_000 * 2 ** (job.attempts - 1)) };
+}
+
+// Job kinds are data: adding one is a row here and a handler.
+const handlers: Record<JobKind, (db: Database, ctx: TenantContext, job: Job) => Promise<JobResult>> = {
+  submit: runSubmitJob,
+  poll: runPollJob,
+  cancel: runCancelJob,
+  expire: runExpireJob,
+  deliver: runDeliverJob,
+};
+
+/**
+ * Runs one claimed job and records its outcome. A handler that throws is rescheduled with backoff,
+ * never lost; a delivery job it created is run right after, on the same lease.
+ */
+export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise<void> {
+  const ctx = workerContext(job.tenantId);
+  let result: JobResult;
+  try {
+    result = job.kind === "submit" && hint ? await runSubmitJob(db, ctx, job, hint) : await handlers[job.kind](db, ctx, job);
+  } catch (error) {
+    console.error(`job ${job.id} (${job.kind}) failed`, error instanceof Error ? error.message : error);
+    result = { done: false, retryInMs: Math.min(300_000, 1_000 * 2 ** job.attempts), error: error instanceof Error ? error.message : String(error) };
+  }
+  if (result.done) await completeJob(db, job.id);
+  else await rescheduleJob(db, job.id, result.retryInMs, result.error);
+  if (result.done && result.followUp) await runJob(db, result.followUp);
+}
+
+/** Claims and runs up to `limit` due jobs concurrently; returns how many ran. */
+export async function runDueJobs(db: Database, limit: number): Promise<number> {
+  const claimed = await claimDueJobs(db, limit, JOB_LEASE_SECONDS);
+  await Promise.all(claimed.map((job) => runJob(db, job)));
+  return claimed.length;
+}

@@ -1,0 +1,48 @@
+import type { Database } from "@/db/client";
+import { requestEvents } from "@/db/schema";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { tenantIdOf } from "@/db/queries/tenant-scope";
+import type { AttemptReport } from "@/lib/stepauth";
+
+/** The event types of a request's timeline (data, so the console can label them). */
+export const requestEventTypes = [
+  "received",
+  "routing_evaluated",
+  "authorizer_attempt",
+  "submitted",
+  "submit_failed",
+  "decision_accepted",
+  "decision_refused",
+  "decision_duplicate",
+  "decided_without_authorizer",
+  "fail_open_executed",
+  "cancel_requested",
+  "cancelled",
+  "cancel_sent",
+  "expired",
+  "execution_claimed",
+  "execution_reported",
+  "webhook_delivery",
+  "webhook_delivered",
+  "webhook_failed",
+] as const;
+export type RequestEventType = (typeof requestEventTypes)[number];
+
+export interface NewRequestEvent {
+  type: RequestEventType;
+  authorizerId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Appends events to a request's timeline; call it inside the transaction that makes the change. */
+export async function appendRequestEvents(db: Database, ctx: TenantContext, requestId: string, events: NewRequestEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const tenantId = tenantIdOf(ctx);
+  await db.insert(requestEvents).values(events.map((e) => ({ tenantId, requestId, type: e.type, authorizerId: e.authorizerId ?? null, data: e.data ?? null })));
+}
+
+/** One authorizer attempt as a timeline event (status and latency, never the envelope). */
+export function attemptEvent(authorizerId: string, report: AttemptReport): NewRequestEvent {
+  const { call, attempt, outcome, status, errorCode, latencyMs, willRetry, delayMs } = report;
+  return { type: "authorizer_attempt", authorizerId, data: { call, attempt, outcome, status, errorCode, latencyMs: Math.round(latencyMs), willRetry, delayMs } };
+}

@@ -1,0 +1,46 @@
+import { createAuthorizer, deleteAuthorizer, findAuthorizerByName, listAuthorizers, updateAuthorizer } from "@/db/queries/authorizers";
+import { AppError } from "@/lib/errors/app-error";
+import { json, type TenantRequest } from "../api-route";
+import { readJsonBody } from "../json-body";
+import { AUTHORIZER_NAME_PATTERN, createAuthorizerSchema, updateAuthorizerSchema } from "./authorizer-schemas";
+
+// Shared by /api/v1/authorizers (API key with `admin`) and, later, the console.
+
+type NameParams = { name: string };
+
+/** A path name that cannot be an authorizer name names nothing: 404 before the database. */
+function authorizerNameParam(value: string | undefined): string {
+  if (!value || !AUTHORIZER_NAME_PATTERN.test(value)) throw new AppError("not_found", "No such authorizer");
+  return value;
+}
+
+const notFound = () => new AppError("not_found", "No such authorizer");
+
+export async function listAuthorizersRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json({ data: await listAuthorizers(db, ctx) });
+}
+
+export async function createAuthorizerRoute({ db, ctx, request }: TenantRequest<unknown>) {
+  const input = await readJsonBody(request, createAuthorizerSchema);
+  return json(await createAuthorizer(db, ctx, input), 201);
+}
+
+export async function getAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
+  const authorizer = await findAuthorizerByName(db, ctx, authorizerNameParam(params.name));
+  if (!authorizer) throw notFound();
+  return json(authorizer);
+}
+
+export async function updateAuthorizerRoute({ db, ctx, params, request }: TenantRequest<NameParams>) {
+  const name = authorizerNameParam(params.name);
+  const patch = await readJsonBody(request, updateAuthorizerSchema);
+  const authorizer = await updateAuthorizer(db, ctx, name, patch);
+  if (!authorizer) throw notFound();
+  return json(authorizer);
+}
+
+export async function deleteAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
+  const deleted = await deleteAuthorizer(db, ctx, authorizerNameParam(params.name));
+  if (!deleted) throw notFound();
+  return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { checkOutboundUrl, privateNetworkAllowed } from "@/lib/gateway/outbound";
+import { ROUTING_SCRIPT_LIMITS } from "@/lib/stepauth";
+
+// Shared by /api/v1/settings and, later, the console's settings screen.
+
+export const retryPolicySchema = z.strictObject({
+  maxAttempts: z.int().min(1).max(10),
+  baseDelayMs: z.int().min(50).max(10_000),
+  factor: z.number().min(1).max(4),
+  attemptTimeoutMs: z.int().min(500).max(30_000),
+});
+
+/** Where authorizers reach us (callbacks): an origin only, https unless private networks are allowed. */
+export const publicBaseUrlSchema = z
+  .string()
+  .max(2048)
+  .superRefine((raw, ctx) => {
+    const url = URL.canParse(raw) ? new URL(raw) : null;
+    const problem = !url
+      ? "must be an absolute URL"
+      : url.protocol !== "https:" && !(url.protocol === "http:" && privateNetworkAllowed())
+        ? "must use https"
+        : url.username || url.password
+          ? "must not contain credentials"
+          : url.pathname !== "/" || url.search || url.hash || raw.includes("?") || raw.includes("#")
+            ? "must not have a path, query or fragment beyond /"
+            : null;
+    if (problem) ctx.addIssue({ code: "custom", message: `publicBaseUrl ${problem}` });
+  })
+  .transform((raw) => new URL(raw).origin);
+
+export const webhookUrlSchema = z.string().max(2048).superRefine((url, ctx) => {
+  const problem = checkOutboundUrl(url);
+  if (problem) ctx.addIssue({ code: "custom", message: `webhookUrl refused: ${problem}`, params: { problem } });
+});
+
+/** PUT /settings: every field optional, unknown fields refused. `null` clears a field. */
+export const tenantSettingsPatchSchema = z.strictObject({
+  routingScript: z.string().max(ROUTING_SCRIPT_LIMITS.maxScriptBytes * 4).nullable().optional(),
+  unavailabilityPolicy: z.enum(["fail_closed", "fail_open"]).optional(),
+  retryPolicy: retryPolicySchema.partial().nullable().optional(),
+  defaultExpiresIn: z.int().min(60).max(604_800).optional(),
+  publicBaseUrl: publicBaseUrlSchema.nullable().optional(),
+  webhookUrl: webhookUrlSchema.nullable().optional(),
+  rotateWebhookSecret: z.boolean().optional(),
+});
+export type TenantSettingsPatchInput = z.infer<typeof tenantSettingsPatchSchema>;

@@ -1,0 +1,84 @@
+import { errorStatus } from "@/lib/errors/app-error";
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ content: { "application/json": { schema } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { description: "Error", ...json(ref("Error")) }]));
+const requestIdParam = { name: "requestId", in: "path", required: true, schema: { type: "string", pattern: "^req_[A-Za-z0-9_-]{16,124}$" } };
+const op = (summary: string, scope: string, extra: object) => ({ summary, security: [{ apiKey: [] }], "x-required-scope": scope, ...extra });
+
+/** The public API as OpenAPI 3.1, served at /api/v1/openapi.json. Error codes come from the one status table. */
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: { title: "StepAuth Gateway API", version: "1", description: "Put human or policy review in front of sensitive actions. Authenticate with `Authorization: Bearer <API key>`." },
+  servers: [{ url: "/" }],
+  components: {
+    securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key (sag_…) created in the console" } },
+    schemas: {
+      Error: { type: "object", required: ["error", "message"], properties: { error: { type: "string", enum: Object.keys(errorStatus) }, message: { type: "string" }, details: {} } },
+      Entry: { type: "object", required: ["key", "label", "value"], properties: { key: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]{0,63}$" }, label: { type: "string" }, value: { oneOf: [{ type: "string" }, { type: "array", items: ref("Entry") }] } } },
+      Principal: { type: "object", required: ["type", "attributes"], properties: { type: { enum: ["human", "service", "agent"] }, attributes: { type: "array", items: ref("Entry") }, operator: ref("Principal") }, description: "At most 5 principals in the chain; a human has no operator." },
+      Action: { type: "object", required: ["type", "summary"], properties: { type: { type: "string" }, category: { type: "string", examples: ["infra.destroy", "financial.transfer"] }, summary: { type: "string", maxLength: 4000, description: "The consequence of approval, for the reviewer." }, details: { type: "array", items: ref("Entry") } } },
+      SubmitRequest: { type: "object", required: ["principal", "action"], additionalProperties: false, properties: { principal: ref("Principal"), action: ref("Action"), expiresIn: { type: "integer", minimum: 30, maximum: 604800 }, externalId: { type: "string", maxLength: 200 } } },
+      RequestView: {
+        type: "object",
+        properties: {
+          requestId: { type: "string" }, externalId: { type: ["string", "null"] },
+          status: { enum: ["pending", "approved", "denied", "expired", "cancelled"] },
+          statusReason: { type: ["string", "null"], examples: ["authorizer_unavailable", "fail_open", "routing_deny", "expired"] },
+          failOpen: { type: "boolean" }, summary: { type: "string" }, expiresAt: { type: "string", format: "date-time" },
+          routing: { type: "object", properties: { targets: { type: "array", items: { type: "string" } }, fallbackReason: { type: ["string", "null"] } } },
+          decision: { type: ["object", "null"], properties: { decision: { type: "string" }, authorizer: { type: ["string", "null"] }, keyId: { type: ["string", "null"] }, signed: { type: "boolean" }, reason: { type: ["string", "null"] }, reviewers: {} } },
+          execution: { type: "object", properties: { state: { enum: ["awaiting_claim", "not_applicable", "executing", "succeeded", "failed"] } } },
+          events: { type: "array", items: { type: "object" } },
+        },
+      },
+    },
+  },
+  paths: {
+    "/api/v1/authorization-requests": {
+      post: op("Submit a sensitive action for authorization", "requests:write", {
+        parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string", maxLength: 200 }, description: "Same key and body → the same answer; another body → 422 idempotency_key_reused." }],
+        requestBody: { required: true, ...json(ref("SubmitRequest")) },
+        responses: { "200": { description: "Final at once (routing, immediate decision, fail-closed or fail-open)", ...json(ref("RequestView")) }, "202": { description: "Pending review", ...json(ref("RequestView")) }, ...errors(400, 401, 403, 409, 413, 415, 422, 429) },
+      }),
+      get: op("List requests (newest first, keyset pagination)", "requests:read", {
+        parameters: ["status", "actionType", "category", "principalType", "authorizer", "from", "to", "q", "limit", "cursor"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+        responses: { "200": { description: "A page", ...json({ type: "object", properties: { data: { type: "array", items: ref("RequestView") }, nextCursor: { type: ["string", "null"] } } }) }, ...errors(400, 401, 403) },
+      }),
+    },
+    "/api/v1/authorization-requests/{requestId}": {
+      get: op("A request with its decision, execution and timeline", "requests:read", {
+        parameters: [requestIdParam, { name: "wait", in: "query", schema: { type: "integer", minimum: 0, maximum: 30 }, description: "Long-poll up to N seconds while pending" }],
+        responses: { "200": { description: "The request", ...json(ref("RequestView")) }, ...errors(400, 401, 404) },
+      }),
+    },
+    "/api/v1/authorization-requests/{requestId}/cancel": {
+      post: op("Cancel at every authorizer; nothing executes afterwards", "requests:write", { parameters: [requestIdParam], responses: { "200": { description: "Cancelled", ...json(ref("RequestView")) }, "409": { description: "A decision already won (included)" }, ...errors(401, 404) } }),
+    },
+    "/api/v1/authorization-requests/{requestId}/execution": {
+      post: op("Claim the execution of an approved request (empty body; 200 once), or report its result ({status, error?})", "requests:write", {
+        parameters: [requestIdParam],
+        requestBody: { required: false, ...json({ type: "object", properties: { status: { enum: ["success", "error"] }, error: { type: "string" } } }) },
+        responses: { "200": { description: "Claimed or recorded" }, ...errors(401, 404, 409) },
+      }),
+    },
+    "/api/v1/authorizers": { get: op("List authorizers", "admin", { responses: { "200": { description: "Authorizers" } } }), post: op("Add an authorizer", "admin", { responses: { "201": { description: "Created" }, ...errors(400, 409) } }) },
+    "/api/v1/authorizers/{name}": {
+      get: op("An authorizer", "admin", { responses: { "200": { description: "The authorizer" }, ...errors(404) } }),
+      patch: op("Change an authorizer (exactly one default per tenant)", "admin", { responses: { "200": { description: "Updated" }, ...errors(400, 404, 409) } }),
+      delete: op("Delete an authorizer", "admin", { responses: { "204": { description: "Deleted" }, ...errors(404, 409) } }),
+    },
+    "/api/v1/signing-keys": { get: op("The tenant's signing keys (public halves only)", "admin", { responses: { "200": { description: "Keys" } } }), post: op("Create a key (active if none, else next: dual signing)", "admin", { responses: { "201": { description: "Created" }, ...errors(409) } }) },
+    "/api/v1/signing-keys/{keyId}/activate": { post: op("Activate the next key", "admin", { responses: { "200": { description: "Activated" }, ...errors(404, 409) } }) },
+    "/api/v1/signing-keys/{keyId}/retire": { post: op("Retire a key", "admin", { responses: { "200": { description: "Retired" }, ...errors(404, 409) } }) },
+    "/api/v1/settings": { get: op("Tenant settings", "admin", { responses: { "200": { description: "Settings" } } }), put: op("Change settings (routing script, unavailability policy, retries, lifetime, webhook)", "admin", { responses: { "200": { description: "Updated; a new webhook secret is shown once" }, ...errors(400, 409) } }) },
+    "/api/v1/routing/test": { post: op("Evaluate a routing script against a sample request", "admin", { responses: { "200": { description: "Targets or the fallback reason, with issues and positions" }, ...errors(400) } }) },
+    "/api/v1/api-keys": { get: op("API keys (never their secrets)", "admin", { responses: { "200": { description: "Keys" } } }), post: op("Create an API key; its secret is in this answer only", "admin", { responses: { "201": { description: "Created" }, ...errors(400) } }) },
+    "/api/v1/api-keys/{id}": { get: op("An API key", "admin", { responses: { "200": { description: "The key" }, ...errors(404) } }), delete: op("Revoke an API key", "admin", { responses: { "200": { description: "Revoked" }, ...errors(404) } }) },
+    "/api/v1/audit-events": { get: op("Configuration audit trail", "admin", { responses: { "200": { description: "Events, newest first" } } }) },
+    "/api/stepauth/callback/{authorizerId}": {
+      post: { summary: "Authorizer callback: envelope(decision) in, execution result out (StepAuth wire profile)", security: [], responses: { "200": { description: "{requestId, status: success|error, error?}" }, ...errors(400, 401, 404, 409) } },
+    },
+  },
+} as const;

@@ -1,0 +1,25 @@
+/**
+ * Token buckets per API key, in this instance's memory: cheap enough for every request on the hot
+ * path. With N instances a key gets up to N× the rate; login limits, which must be exact, live in
+ * the database instead (db/queries/rate-limits.ts).
+ */
+const buckets = new Map<string, { tokens: number; updatedAt: number }>();
+
+export function apiKeyRateLimit(): { perSecond: number; burst: number } {
+  const perSecond = Number(process.env.API_RATE_LIMIT_PER_SECOND ?? 200);
+  return { perSecond, burst: Math.max(1, Number(process.env.API_RATE_LIMIT_BURST ?? perSecond * 2)) };
+}
+
+/** Takes one token; returns 0 when allowed, else the seconds to wait for the next token. */
+export function takeToken(key: string, perSecond: number, burst: number, now = Date.now()): number {
+  const bucket = buckets.get(key) ?? { tokens: burst, updatedAt: now };
+  bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * perSecond);
+  bucket.updatedAt = now;
+  buckets.set(key, bucket);
+  if (buckets.size > 100_000) buckets.clear();
+  if (bucket.tokens >= 1) {
+    bucket.tokens -= 1;
+    return 0;
+  }
+  return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+}

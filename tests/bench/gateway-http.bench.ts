@@ -1,0 +1,138 @@
+/**
+ * Gateway HTTP benchmark: a production build (`next start`) on real PostgreSQL with an instant
+ * local authorizer. Submit throughput and latency at 50 concurrent clients beside the framework
+ * floor (a route that only parses the same body and signs once), and decision callbacks with
+ * duplicates. Needs `npm run build` and a PostgreSQL server (BENCH_DATABASE_URL, or the local one).
+ */
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { existsSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { Agent, request } from "undici";
+import { createDatabase } from "../../db/client";
+import { runMigrations } from "../../db/migrate";
+import { createGatewayTenant, wipeRequest } from "../setup/gateway";
+import { startStubAuthorizer } from "../setup/stub-authorizer";
+
+const CONCURRENCY = 50;
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
+
+interface LoadResult { requests: number; perSecond: number; p50: number; p99: number; errors: number; statuses: Record<number, number> }
+
+async function load(url: string, headers: Record<string, string>, body: () => string, durationMs: number): Promise<LoadResult> {
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  const deadline = performance.now() + durationMs;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      try {
+        const response = await request(url, { method: "POST", dispatcher: agent, headers: { "content-type": "application/json", ...headers }, body: body() });
+        await response.body.dump();
+        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors += 1;
+      }
+    }
+  }));
+  const elapsed = performance.now() - started;
+  await agent.close();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { requests: latencies.length, perSecond: (latencies.length / elapsed) * 1000, p50: pct(50), p99: pct(99), errors, statuses };
+}
+
+async function benchDatabaseUrl(): Promise<string | null> {
+  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
+  const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres", connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+    const name = `stepauth_bench_${Date.now()}`;
+    await admin.query(`create database ${name}`);
+    return `postgres://postgres@127.0.0.1:5432/${name}`;
+  } catch {
+    return null;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+export async function runGatewayHttpBenchmarks(): Promise<void> {
+  console.log("\nGateway HTTP benchmarks (next start, PostgreSQL, instant local authorizer, 50 concurrent clients)");
+  if (!existsSync(".next/BUILD_ID")) return console.log("  skipped: run `npm run build` first");
+  const databaseUrl = await benchDatabaseUrl();
+  if (!databaseUrl) return console.log("  skipped: no PostgreSQL (set BENCH_DATABASE_URL or run one on 127.0.0.1:5432)");
+  process.env.DATABASE_URL = databaseUrl;
+  // The bench seals the tenant's key and the server opens it: both need the same encryption key.
+  process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+  const handle = createDatabase(databaseUrl);
+  await runMigrations(handle);
+  const port = await new Promise<number>((resolve) => { const s = createServer().listen(0, "127.0.0.1", () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); }); });
+  const appUrl = `http://127.0.0.1:${port}`;
+
+  let instantKeys: any[] = [];
+  const instant = await startStubAuthorizer({ mode: "approve", trustedSpKeys: () => instantKeys });
+  let pendingKeys: any[] = [];
+  const pending = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => pendingKeys });
+  const submitTenant = await createGatewayTenant(handle.db, { appUrl, authorizers: [{ name: "instant", url: instant.url }] });
+  instantKeys = await submitTenant.spKeys();
+  const callbackTenant = await createGatewayTenant(handle.db, { appUrl, authorizers: [{ name: "reviewing", url: pending.url }] });
+  pendingKeys = await callbackTenant.spKeys();
+
+  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, ALLOW_PRIVATE_NETWORK_URLS: "true", BENCH_FLOOR_ROUTE: "true", AUTH_SECRET: "bench-secret-0123456789abcdef0123456789", APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY, API_RATE_LIMIT_PER_SECOND: "1000000" },
+    stdio: "ignore",
+  });
+  try {
+    for (let i = 0; ; i += 1) {
+      try { if ((await fetch(`${appUrl}/login`)).ok) break; } catch { /* starting */ }
+      if (i > 200) throw new Error("next start did not come up");
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const body = JSON.stringify(wipeRequest());
+    const auth = { authorization: `Bearer ${submitTenant.apiKey}` };
+    // Warm up both paths (JIT, connection pools), then measure each twice, alternating, and keep the best.
+    await load(`${appUrl}/api/bench/floor`, auth, () => body, 1500);
+    await load(`${appUrl}/api/v1/authorization-requests`, auth, () => body, 1500);
+    let floor = await load(`${appUrl}/api/bench/floor`, auth, () => body, DURATION_MS / 2);
+    let submit = await load(`${appUrl}/api/v1/authorization-requests`, auth, () => body, DURATION_MS / 2);
+    const floor2 = await load(`${appUrl}/api/bench/floor`, auth, () => body, DURATION_MS / 2);
+    const submit2 = await load(`${appUrl}/api/v1/authorization-requests`, auth, () => body, DURATION_MS / 2);
+    if (floor2.perSecond > floor.perSecond) floor = floor2;
+    if (submit2.perSecond > submit.perSecond) submit = submit2;
+
+    // Decision callbacks: 400 pending requests, each decision delivered 3 times (duplicates).
+    const ids: string[] = [];
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      for (let i = 0; i < 40; i += 1) {
+        const r = await request(`${appUrl}/api/v1/authorization-requests`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${callbackTenant.apiKey}` }, body });
+        ids.push(((await r.body.json()) as { requestId: string }).requestId);
+      }
+    }));
+    const envelopes = ids.flatMap((id) => { const e = JSON.stringify(pending.decide(id, "approved")); return [e, e, e]; });
+    let next = 0;
+    const callbackUrl = `${appUrl}/api/stepauth/callback/${callbackTenant.authorizers.reviewing!.id}`;
+    const callbacks = await load(callbackUrl, {}, () => envelopes[next++ % envelopes.length]!, DURATION_MS / 2);
+
+    const row = (name: string, r: LoadResult, extra = "") => ({ path: name, "req/s": Math.round(r.perSecond), "p50 ms": r.p50.toFixed(1), "p99 ms": r.p99.toFixed(1), requests: r.requests, errors: r.errors, statuses: JSON.stringify(r.statuses), note: extra });
+    const ratio = submit.perSecond / floor.perSecond;
+    console.table([
+      row("framework floor (parse + sign once)", floor),
+      row("POST /api/v1/authorization-requests", submit, `${ratio.toFixed(2)}× floor (target ≥ 0.50: ${ratio >= 0.5 ? "met" : "NOT met"})`),
+      row("POST /api/stepauth/callback (3× duplicates)", callbacks, `${ids.length} requests, each decision sent 3×`),
+    ]);
+    const delivered = new Set(envelopes.slice(0, Math.min(next, envelopes.length))).size;
+    const counted = await handle.db.execute(sql`select count(*)::int as n from authorization_requests where tenant_id = ${callbackTenant.tenantId} and status = 'approved'`);
+    const approved = (counted as unknown as { rows: { n: number }[] }).rows[0]?.n;
+    console.log(`  callbacks: ${next} deliveries of ${delivered} distinct decisions → ${approved} requests approved (each once; the rest answered as duplicates)`);
+  } finally {
+    server.kill("SIGTERM");
+    await Promise.all([instant.close(), pending.close(), handle.close()]);
+  }
+}

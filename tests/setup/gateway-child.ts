@@ -1,0 +1,18 @@
+// A gateway instance in its own process, for the crash test: the real route handlers over HTTP on
+// 127.0.0.1:$PORT and the real background worker, on the database in DATABASE_URL.
+import * as requestItem from "@/app/api/v1/authorization-requests/[requestId]/route";
+import * as requestCollection from "@/app/api/v1/authorization-requests/route";
+import * as callback from "@/app/api/stepauth/callback/[authorizerId]/route";
+import { startWorker } from "@/lib/gateway/worker";
+import { startAppServer } from "./app-server";
+
+const server = await startAppServer(
+  {
+    "/api/v1/authorization-requests": requestCollection,
+    "/api/v1/authorization-requests/:requestId": requestItem,
+    "/api/stepauth/callback/:authorizerId": callback,
+  },
+  Number(process.env.PORT),
+);
+startWorker({ idleDelayMs: 100 });
+console.log(`ready ${server.url}`);

@@ -1,0 +1,35 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+
+/**
+ * The SP's own service: receives the gateway's Standard Webhooks deliveries, verifies them,
+ * "executes" approvals once per webhook-id (its idempotency key) and answers the result.
+ */
+export async function startStubService(secret: () => string, options: { failFirst?: number; answer?: "success" | "error" } = {}) {
+  const state = { deliveries: [] as { id: string; body: any }[], executions: new Map<string, number>(), refused: 0, failLeft: options.failFirst ?? 0 };
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    let body: any;
+    try {
+      body = new Webhook(secret()).verify(raw, req.headers as Record<string, string>);
+    } catch {
+      state.refused += 1;
+      return res.writeHead(401).end();
+    }
+    const id = String(req.headers["webhook-id"]);
+    state.deliveries.push({ id, body });
+    if (state.failLeft > 0) {
+      state.failLeft -= 1;
+      return res.writeHead(503).end();
+    }
+    if (body.data.execute) state.executions.set(id, (state.executions.get(id) ?? 0) + 1);
+    const answer = options.answer === "error" ? { requestId: id, status: "error", error: "device no longer enrolled" } : { requestId: id, status: "success" };
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/webhook`, state, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
