@@ -7,7 +7,7 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { isStepAuthError, type AttemptReport, type SubmitResult } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
-import { afterFinalStatus } from "./finalize";
+import { finalizeRequest } from "./finalize";
 import { appendRequestEvents, attemptEvent } from "./request-events";
 import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
@@ -45,8 +45,6 @@ function stateFromHint(hint: SubmitHint, job: Job) {
   return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload }, runtime: hint.runtime, authorizer } : null;
 }
 
-export const webhookConfigured = (runtime: TenantRuntime) => Boolean(runtime.settings.webhookUrl && runtime.settings.hasWebhookSecret);
-
 /** Submits a request to one authorizer (with the retries of the tenant's policy). */
 export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, hint?: SubmitHint): Promise<JobResult> {
   const state = hint ? stateFromHint(hint, job) : await loadTargetState(db, ctx, job);
@@ -73,7 +71,6 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   }
   const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "submit", {
     events: [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "decided" } }],
-    webhookConfigured: webhookConfigured(state.runtime),
   });
   return { done: true, followUp: outcome.outcome === "accepted" ? outcome.deliveryJob : null };
 }
@@ -140,16 +137,13 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
 
 /** Ends a request still pending at its expiry: `expired`, not denied (a timeout is not a human no). */
 export async function runExpireJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
-  const followUp = await db.transaction(async (tx) => {
-    const [expired] = await tx
-      .update(authorizationRequests)
-      .set({ status: "expired", statusReason: "expired", decidedAt: sql`now()`, decisionSource: "expiry" })
-      .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, job.requestId), eq(authorizationRequests.status, "pending"), sql`${authorizationRequests.expiresAt} <= now()`))
-      .returning();
-    if (!expired) return undefined;
-    return afterFinalStatus(tx, ctx, expired, { events: [{ type: "expired", data: { expiresAt: expired.expiresAt } }] });
+  const expired = await finalizeRequest(db, ctx, {
+    requestId: job.requestId,
+    set: { status: "expired", statusReason: "expired", decidedAt: sql`now()`, decisionSource: "expiry" },
+    where: sql`${authorizationRequests.expiresAt} <= now()`,
+    events: [{ type: "expired" }],
   });
-  if (followUp !== undefined) return { done: true, followUp };
+  if (expired) return { done: true, followUp: expired.deliveryJob };
   const [request] = await db.select({ status: authorizationRequests.status, expiresAt: authorizationRequests.expiresAt }).from(authorizationRequests)
     .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, job.requestId)));
   // Still pending but not yet due (clock skew between instances): look again shortly.

@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors/app-error";
 import type { AttemptReport } from "@/lib/stepauth";
 import { authorizerClientFor } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
-import { afterFinalStatus } from "./finalize";
+import { finalizeRequest } from "./finalize";
 import { runJob } from "./job-runner";
 import { appendRequestEvents, attemptEvent } from "./request-events";
 import { loadTenantRuntime } from "./tenant-runtime";
@@ -53,17 +53,13 @@ export async function cancelAuthorizationRequest(db: Database, ctx: TenantContex
     }),
   );
 
-  const result = await db.transaction(async (tx) => {
-    const [cancelled] = await tx
-      .update(authorizationRequests)
-      .set({ status: "cancelled", statusReason: "cancelled_by_service", decidedAt: sql`now()`, decisionSource: "cancel" })
-      .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId), eq(authorizationRequests.status, "pending")))
-      .returning();
-    if (!cancelled) return null;
-    return { job: await afterFinalStatus(tx, ctx, cancelled, { events: [{ type: "cancelled" }] }) };
+  const result = await finalizeRequest(db, ctx, {
+    requestId,
+    set: { status: "cancelled", statusReason: "cancelled_by_service", decidedAt: sql`now()`, decisionSource: "cancel" },
+    events: [{ type: "cancelled" }],
   });
   if (result) {
-    if (result.job) await runJob(db, result.job);
+    if (result.deliveryJob) await runJob(db, result.deliveryJob);
     return { cancelled: true };
   }
   const [now] = await db.select({ status: authorizationRequests.status }).from(authorizationRequests)

@@ -5,7 +5,7 @@ import { recordAuditEvent } from "@/db/queries/audit";
 import { forTenant } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { checkDecision, type DecisionRejection, type VerifiedDecision } from "@/lib/stepauth";
-import { afterFinalStatus } from "./finalize";
+import { finalizeRequest } from "./finalize";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 
 export type DecisionSource = "callback" | "poll" | "submit" | "cancel";
@@ -20,6 +20,7 @@ export type DecisionOutcome =
  * decision wins in ONE conditional write — `status = 'pending'`, not expired, and sent to this
  * authorizer under the decision's spId — so however many copies race, through however many
  * channels or app instances, exactly one is accepted. The rest are duplicates or refusals, audited.
+ * The write and everything that follows it (finalizeRequest) are a single statement.
  */
 export async function applyVerifiedDecision(
   db: Database,
@@ -27,51 +28,25 @@ export async function applyVerifiedDecision(
   authorizer: Authorizer,
   verified: VerifiedDecision,
   source: DecisionSource,
-  options: { events?: NewRequestEvent[]; webhookConfigured?: boolean } = {},
+  options: { events?: NewRequestEvent[] } = {},
 ): Promise<DecisionOutcome> {
   const d = verified.decision;
-  return db.transaction(async (tx) => {
-    const [won] = await tx
-      .update(authorizationRequests)
-      .set({
-        status: d.decision,
-        decidedAt: sql`now()`,
-        decisionAuthorizerId: authorizer.id,
-        decisionKeyId: verified.keyId,
-        decisionReason: d.reason ?? null,
-        decisionReviewers: d.reviewers ?? null,
-        decisionSource: source,
-        decisionEnvelope: verified.envelope,
-      })
-      .where(
-        forTenant(
-          ctx,
-          authorizationRequests.tenantId,
-          eq(authorizationRequests.requestId, d.requestId),
-          eq(authorizationRequests.status, "pending"),
-          sql`${authorizationRequests.expiresAt} > now()`,
-          sql`exists (select 1 from ${requestTargets} where ${requestTargets.requestId} = ${d.requestId}
-                and ${requestTargets.authorizerId} = ${authorizer.id} and ${requestTargets.spId} = ${d.spId})`,
-        ),
-      )
-      .returning();
-    if (won) {
-      await tx
-        .update(requestTargets)
-        .set({ state: "decided", updatedAt: sql`now()` })
-        .where(and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)));
-      const deliveryJob = await afterFinalStatus(tx, ctx, won, {
-        winningAuthorizerId: authorizer.id,
-        webhookConfigured: options.webhookConfigured,
-        events: [
-          ...(options.events ?? []),
-          { type: "decision_accepted", authorizerId: authorizer.id, data: { decision: d.decision, keyId: verified.keyId, source, reason: d.reason, reviewers: d.reviewers?.length ?? 0 } },
-        ],
-      });
-      return { outcome: "accepted", request: won, deliveryJob };
-    }
-    return classifyLostDecision(tx, ctx, authorizer, verified, source, options.events ?? []);
+  const done = await finalizeRequest(db, ctx, {
+    requestId: d.requestId,
+    set: {
+      status: d.decision, decidedAt: sql`now()`, decisionAuthorizerId: authorizer.id, decisionKeyId: verified.keyId,
+      decisionReason: d.reason ?? null, decisionReviewers: d.reviewers ?? null, decisionSource: source, decisionEnvelope: verified.envelope,
+    },
+    where: sql`${authorizationRequests.expiresAt} > now() and exists (select 1 from ${requestTargets}
+      where ${requestTargets.requestId} = ${d.requestId} and ${requestTargets.authorizerId} = ${authorizer.id} and ${requestTargets.spId} = ${d.spId})`,
+    winningAuthorizerId: authorizer.id,
+    events: [
+      ...(options.events ?? []),
+      { type: "decision_accepted", authorizerId: authorizer.id, data: { decision: d.decision, keyId: verified.keyId, source, reason: d.reason, reviewers: d.reviewers?.length ?? 0 } },
+    ],
   });
+  if (done) return { outcome: "accepted", request: done.request, deliveryJob: done.deliveryJob };
+  return classifyLostDecision(db, ctx, authorizer, verified, source, options.events ?? []);
 }
 
 /** Why the conditional write did not take: a duplicate of the winner, or a refusal with its code. */

@@ -1,10 +1,10 @@
-import { sql } from "drizzle-orm";
+import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
-import { executions, jobs, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
-import { tenantIdOf } from "@/db/queries/tenant-scope";
-import { loadWebhookTarget } from "@/db/queries/tenant-settings";
+import { authorizationRequests, executions, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { appendRequestEvents, type NewRequestEvent } from "./request-events";
+import type { NewRequestEvent } from "./request-events";
 
 /**
  * How long a claimed job belongs to its claimer: longer than the slowest job (5 attempts × 5 s
@@ -13,49 +13,96 @@ import { appendRequestEvents, type NewRequestEvent } from "./request-events";
  */
 export const JOB_LEASE_SECONDS = Number(process.env.GATEWAY_JOB_LEASE_SECONDS ?? 120);
 
+type FinalStatus = "approved" | "denied" | "expired" | "cancelled";
+
+export interface FinalizeInput {
+  requestId: string;
+  /** What the winning write sets; `status` moves the request out of `pending`. */
+  set: PgUpdateSetSource<typeof authorizationRequests> & { status: FinalStatus };
+  /** Conditions besides "this tenant, this request, still pending". */
+  where?: SQL;
+  /** The authorizer whose decision won: its target becomes `decided`, the others get a cancel. */
+  winningAuthorizerId?: string | null;
+  events: NewRequestEvent[];
+}
+
+/** Maps a row that Postgres serialised with row_to_json back to Drizzle's types (dates, JSON). */
+export function rowFromJson<T>(table: typeof authorizationRequests | typeof jobs, json: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T;
+}
+
 /**
- * Everything that follows a request reaching a final status, in the transaction that set it:
- * stop its pending jobs, cancel it at the other authorizers, and hand it to the service
- * (claim the execution once for an approval, or a notify-only delivery otherwise).
- * Returns the delivery job, leased to the caller, when there is one to run now.
+ * Moves a pending request to its final status and does everything that follows, in ONE
+ * statement, so it is atomic without a transaction and costs one round trip:
+ * the conditional write (`status = 'pending'` + `where`: the first writer wins, everyone else
+ * gets null); the winning target marked decided; the request's submit, poll and expiry jobs
+ * closed; a cancel queued for every other authorizer still holding it; and, when the tenant has
+ * a service webhook, the once-only execution claim (primary key = requestId) for an approval and
+ * a delivery job leased to the caller. The timeline events are written in the same statement.
  */
-export async function afterFinalStatus(
-  tx: Database,
-  ctx: TenantContext,
-  request: AuthorizationRequestRow,
-  options: { winningAuthorizerId?: string | null; events?: NewRequestEvent[]; webhookConfigured?: boolean } = {},
-): Promise<Job | null> {
+export async function finalizeRequest(db: Database, ctx: TenantContext, input: FinalizeInput): Promise<{ request: AuthorizationRequestRow; deliveryJob: Job | null } | null> {
   const tenantId = tenantIdOf(ctx);
-  // One statement (on the hot path of every decision): close the request's open submit, poll and
-  // expiry jobs, and queue a cancel for every other authorizer still holding it.
-  await tx.execute(sql`
-    with closed as (
+  const winner = input.winningAuthorizerId ?? null;
+  const won = db
+    .update(authorizationRequests)
+    .set(input.set)
+    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, input.requestId), eq(authorizationRequests.status, "pending"), input.where))
+    .returning() as unknown as { getSQL(): SQL };
+  const events = JSON.stringify(input.events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null })));
+  const result = await db.execute(sql`
+    with hook as (
+      select exists (select 1 from ${tenantSettings} where ${tenantSettings.tenantId} = ${tenantId}
+        and ${tenantSettings.webhookUrl} is not null and ${tenantSettings.webhookSecretCiphertext} is not null) as configured
+    ),
+    won as (${won.getSQL()}),
+    decided_target as (
+      update ${requestTargets} set state = 'decided', updated_at = now()
+      where ${requestTargets.requestId} in (select request_id from won) and ${requestTargets.authorizerId} = ${winner}::uuid
+    ),
+    closed as (
       update ${jobs} set done_at = now(), locked_until = null
-      where ${jobs.requestId} = ${request.requestId} and ${jobs.kind} in ('submit', 'poll', 'expire') and ${jobs.doneAt} is null
+      where ${jobs.requestId} in (select request_id from won) and ${jobs.kind} in ('submit', 'poll', 'expire') and ${jobs.doneAt} is null
+    ),
+    cancels as (
+      insert into ${jobs} (tenant_id, kind, request_id, target)
+      select ${tenantId}, 'cancel', t.request_id, t.authorizer_id::text from ${requestTargets} t
+      where t.request_id in (select request_id from won) and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${winner}::uuid
+      on conflict (kind, request_id, target) where done_at is null do nothing
+    ),
+    claimed as (
+      insert into ${executions} (request_id, tenant_id, channel)
+      select w.request_id, ${tenantId}, 'webhook' from won w, hook where w.status = 'approved' and hook.configured
+      on conflict do nothing returning request_id
+    ),
+    delivery as (
+      insert into ${webhookDeliveries} (request_id, tenant_id, execute)
+      select w.request_id, ${tenantId}, w.status = 'approved' from won w, hook where hook.configured
+      on conflict do nothing returning request_id, execute
+    ),
+    delivery_job as (
+      insert into ${jobs} (tenant_id, kind, request_id, locked_until, attempts)
+      select ${tenantId}, 'deliver', w.request_id, now() + make_interval(secs => ${JOB_LEASE_SECONDS}), 1 from won w, hook where hook.configured
+      on conflict (kind, request_id, target) where done_at is null do nothing returning *
+    ),
+    timeline as (
+      insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
+      select ${tenantId}, request_id, type, authorizer_id, data from (
+        select w.request_id, e.type, e.authorizer_id, e.data, e.ord
+          from won w, jsonb_to_recordset(${events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb)
+        union all select request_id, 'execution_claimed', null, '{"channel":"webhook"}'::jsonb, 1000 from claimed
+        union all select request_id, 'webhook_delivery', null, jsonb_build_object('execute', execute, 'state', 'queued'), 1001 from delivery
+      ) ordered order by ord
     )
-    insert into ${jobs} (tenant_id, kind, request_id, target)
-    select ${tenantId}, 'cancel', ${requestTargets.requestId}, ${requestTargets.authorizerId}::text from ${requestTargets}
-    where ${requestTargets.requestId} = ${request.requestId} and ${requestTargets.state} in ('queued', 'pending')
-      and ${requestTargets.authorizerId} is distinct from ${options.winningAuthorizerId ?? null}::uuid
-    on conflict (kind, request_id, target) where done_at is null do nothing`);
-  const events: NewRequestEvent[] = [...(options.events ?? [])];
-  const webhook = options.webhookConfigured ?? (await loadWebhookTarget(tx, ctx)) !== null;
-  const execute = request.status === "approved";
-  let deliveryJob: Job | null = null;
-  if (execute && webhook) {
-    // The claim: the primary key allows one execution row per request, ever.
-    const [claimed] = await tx.insert(executions).values({ requestId: request.requestId, tenantId, channel: "webhook" }).onConflictDoNothing().returning();
-    if (claimed) events.push({ type: "execution_claimed", data: { channel: "webhook" } });
-  }
-  if (webhook) {
-    await tx.insert(webhookDeliveries).values({ requestId: request.requestId, tenantId, execute }).onConflictDoNothing();
-    [deliveryJob = null] = await tx
-      .insert(jobs)
-      .values({ tenantId, kind: "deliver", requestId: request.requestId, lockedUntil: sql`now() + make_interval(secs => ${JOB_LEASE_SECONDS})`, attempts: 1 })
-      .onConflictDoNothing()
-      .returning();
-    events.push({ type: "webhook_delivery", data: { execute, state: "queued" } });
-  }
-  await appendRequestEvents(tx, ctx, request.requestId, events);
-  return deliveryJob;
+    select (select row_to_json(w) from won w) as request, (select row_to_json(j) from delivery_job j) as job`);
+  const row = (result as unknown as { rows: { request: Record<string, unknown> | null; job: Record<string, unknown> | null }[] }).rows[0];
+  if (!row?.request) return null;
+  return {
+    request: rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request),
+    deliveryJob: row.job ? rowFromJson<Job>(jobs, row.job) : null,
+  };
 }

@@ -1,15 +1,14 @@
 import { createHash } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { authorizationRequests, jobs, requestTargets, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { authorizationRequests, jobs, requestEvents, requestTargets, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isStepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
-import { webhookConfigured, type SubmitHint } from "./authorizer-jobs";
-import { afterFinalStatus, JOB_LEASE_SECONDS } from "./finalize";
-import { appendRequestEvents } from "./request-events";
+import type { SubmitHint } from "./authorizer-jobs";
+import { finalizeRequest, JOB_LEASE_SECONDS, rowFromJson } from "./finalize";
 import { callbackPolicy, callbackUrlFor, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 
 export const submitRequestSchema = z
@@ -52,7 +51,7 @@ function route(runtime: TenantRuntime, base: AuthorizationRequest): RoutingOutco
 }
 
 /**
- * Records a new authorization request and everything it needs next, in one transaction: the row,
+ * Records a new authorization request and everything it needs next, in one statement: the row,
  * its routing, a signed-for payload per target authorizer, its submit jobs (leased to the caller,
  * who runs them at once) and its expiry job. Same Idempotency-Key and body → the stored request;
  * same key, other body → 422. Returns the request and the jobs to run now.
@@ -91,49 +90,63 @@ export async function recordAuthorizationRequest(
   }
   const immediate = outcome.kind === "immediate" ? outcome.decision : null;
 
-  return db.transaction(async (tx) => {
-    const [request] = await tx
-      .insert(authorizationRequests)
-      .values({
-        requestId: base.requestId, tenantId, externalId: input.externalId ?? null, idempotencyKey, bodyHash,
-        status: immediate ?? "pending", statusReason: immediate ? `routing_${immediate === "approved" ? "approve" : "deny"}` : null,
-        decidedAt: immediate ? sql`now()` : null, decisionSource: immediate ? "routing" : null,
-        principal: base.principal, action: base.action, principalType: base.principal.type, actionType: base.action.type,
-        actionCategory: base.action.category ?? null, summary: base.action.summary,
-        routingTargets: outcome.targets, routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null,
-        routingError: outcome.kind === "fallback" ? outcome.message : null, expiresAt: new Date(base.expiresAt),
-      })
-      .onConflictDoNothing({ target: [authorizationRequests.tenantId, authorizationRequests.idempotencyKey] })
-      .returning();
-    if (!request) {
-      // Lost a race with the same Idempotency-Key: answer what the winner stored.
-      const replay = await findIdempotentReplay(tx, ctx, idempotencyKey!, bodyHash);
-      return { request: replay!, jobsToRun: [], replayed: true };
-    }
-    await appendRequestEvents(tx, ctx, request.requestId, [
-      { type: "received", data: { externalId: request.externalId, actionType: request.actionType, principalType: request.principalType, expiresAt: base.expiresAt } },
-      { type: "routing_evaluated", data: outcome.kind === "fallback" ? { targets: outcome.targets, fallback: true, reason: outcome.reason, message: outcome.message } : { targets: outcome.targets, fallback: false } },
-    ]);
-    if (immediate) {
-      const delivery = await afterFinalStatus(tx, ctx, request, {
-        webhookConfigured: webhookConfigured(runtime),
-        events: [{ type: "decided_without_authorizer", data: { decision: immediate, reason: "routing script", signed: false } }],
-      });
-      return { request, jobsToRun: delivery ? [delivery] : [], replayed: false };
-    }
-    await tx.insert(requestTargets).values(payloads.map((p) => ({ ...p, requestId: request.requestId, tenantId })));
-    // Submit jobs come leased to this caller, who runs them at once; the expiry job waits for its time.
-    const lease = sql`now() + make_interval(secs => ${JOB_LEASE_SECONDS})`;
-    const created = await tx
-      .insert(jobs)
-      .values([
-        ...payloads.map((p) => ({ tenantId, kind: "submit" as const, requestId: request.requestId, target: p.authorizerId, lockedUntil: lease, attempts: 1 })),
-        { tenantId, kind: "expire" as const, requestId: request.requestId, runAt: request.expiresAt },
-      ])
-      .returning();
-    const hint: SubmitHint = { runtime, request, payloads: new Map(payloads.map((p) => [p.authorizerId, p.payload])) };
-    return { request, jobsToRun: created.filter((j) => j.kind === "submit"), replayed: false, hint };
-  });
+  const insertRequest = db
+    .insert(authorizationRequests)
+    .values({
+      requestId: base.requestId, tenantId, externalId: input.externalId ?? null, idempotencyKey, bodyHash, status: "pending",
+      principal: base.principal, action: base.action, principalType: base.principal.type, actionType: base.action.type,
+      actionCategory: base.action.category ?? null, summary: base.action.summary,
+      routingTargets: outcome.targets, routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null,
+      routingError: outcome.kind === "fallback" ? outcome.message : null, expiresAt: new Date(base.expiresAt),
+    })
+    .onConflictDoNothing({ target: [authorizationRequests.tenantId, authorizationRequests.idempotencyKey] })
+    .returning() as unknown as { getSQL(): SQL };
+  const events = [
+    { type: "received", data: { externalId: input.externalId ?? null, actionType: base.action.type, principalType: base.principal.type, expiresAt: base.expiresAt } },
+    { type: "routing_evaluated", data: outcome.kind === "fallback" ? { targets: outcome.targets, fallback: true, reason: outcome.reason, message: outcome.message } : { targets: outcome.targets, fallback: false } },
+  ].map((e, ord) => ({ ord, ...e }));
+  const targetRows = payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload }));
+  // One statement, so atomic and one round trip: the request, its timeline, a payload per target,
+  // its submit jobs (leased to this caller, who runs them at once) and its expiry job.
+  const result = await db.execute(sql`
+    with req as (${insertRequest.getSQL()}),
+    timeline as (
+      insert into ${requestEvents} (tenant_id, request_id, type, data)
+      select ${tenantId}, req.request_id, e.type, e.data from req, jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(ord int, type text, data jsonb) order by e.ord
+    ),
+    targets as (
+      insert into ${requestTargets} (request_id, authorizer_id, tenant_id, sp_id, payload)
+      select req.request_id, t.authorizer_id, ${tenantId}, t.sp_id, t.payload from req, jsonb_to_recordset(${JSON.stringify(targetRows)}::jsonb) as t(authorizer_id uuid, sp_id text, payload text)
+    ),
+    submit_jobs as (
+      insert into ${jobs} (tenant_id, kind, request_id, target, locked_until, attempts)
+      select ${tenantId}, 'submit', req.request_id, t.authorizer_id, now() + make_interval(secs => ${JOB_LEASE_SECONDS}), 1
+      from req, jsonb_to_recordset(${JSON.stringify(targetRows)}::jsonb) as t(authorizer_id text)
+      returning *
+    ),
+    expiry_job as (
+      insert into ${jobs} (tenant_id, kind, request_id, run_at) select ${tenantId}, 'expire', req.request_id, req.expires_at from req
+    )
+    select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`);
+  const row = (result as unknown as { rows: { request: Record<string, unknown> | null; jobs: Record<string, unknown>[] }[] }).rows[0];
+  if (!row?.request) {
+    // Lost a race with the same Idempotency-Key: answer what the winner stored.
+    const replay = await findIdempotentReplay(db, ctx, idempotencyKey!, bodyHash);
+    return { request: replay!, jobsToRun: [], replayed: true };
+  }
+  const request = rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request);
+  if (immediate) {
+    // Routing decided: finalize at once (unsigned, marked so). Should this process die in between,
+    // the expiry job ends the request as expired: no action runs without a recorded decision.
+    const done = await finalizeRequest(db, ctx, {
+      requestId: request.requestId,
+      set: { status: immediate, statusReason: `routing_${immediate === "approved" ? "approve" : "deny"}`, decidedAt: sql`now()`, decisionSource: "routing" },
+      events: [{ type: "decided_without_authorizer", data: { decision: immediate, reason: "routing script", signed: false } }],
+    });
+    return { request: done?.request ?? request, jobsToRun: done?.deliveryJob ? [done.deliveryJob] : [], replayed: false };
+  }
+  const hint: SubmitHint = { runtime, request, payloads: new Map(payloads.map((p) => [p.authorizerId, p.payload])) };
+  return { request, jobsToRun: row.jobs.map((j) => rowFromJson<Job>(jobs, j)), replayed: false, hint };
 }
 
 async function findIdempotentReplay(db: Database, ctx: TenantContext, idempotencyKey: string, bodyHash: string): Promise<AuthorizationRequestRow | null> {
