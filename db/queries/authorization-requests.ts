@@ -1,21 +1,34 @@
 import { and, asc, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, executions, requestEvents, requestTargets, webhookDeliveries, type AuthorizationRequestRow } from "@/db/schema";
+import { authorizationRequests, authorizers, executions, requestEvents, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Execution, type WebhookDelivery } from "@/db/schema";
+import { rowFromJson } from "@/db/row-from-json";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant } from "./tenant-scope";
 
-/** The request as the API and console show it. The signed decision envelope stays in the database. */
+/**
+ * The request as the API and console show it, read in one query (plus one for the timeline).
+ * The signed decision envelope stays in the database.
+ */
 export async function getRequestView(db: Database, ctx: TenantContext, requestId: string, options: { events?: boolean } = {}) {
-  const [request] = await db.select().from(authorizationRequests).where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
-  if (!request) return null;
-  const [targets, [execution], [delivery], events] = await Promise.all([
-    db.select({ authorizerId: requestTargets.authorizerId, name: authorizers.name, spId: requestTargets.spId, state: requestTargets.state, lastError: requestTargets.lastError })
-      .from(requestTargets).innerJoin(authorizers, eq(authorizers.id, requestTargets.authorizerId))
-      .where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId))),
-    db.select().from(executions).where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId))),
-    db.select().from(webhookDeliveries).where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId))),
-    options.events === false ? Promise.resolve([]) : db.select().from(requestEvents).where(forTenant(ctx, requestEvents.tenantId, eq(requestEvents.requestId, requestId))).orderBy(asc(requestEvents.id)),
-  ]);
+  const [row] = await db
+    .select({
+      request: sql<Record<string, unknown>>`row_to_json(${authorizationRequests})`,
+      targets: sql<{ authorizerId: string; name: string; spId: string; state: string; lastError: string | null }[]>`(
+        select coalesce(json_agg(json_build_object('authorizerId', t.authorizer_id, 'name', a.name, 'spId', t.sp_id, 'state', t.state, 'lastError', t.last_error)), '[]'::json)
+        from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id where t.request_id = authorization_requests.request_id)`,
+      execution: sql<Record<string, unknown> | null>`(select row_to_json(e) from ${executions} e where e.request_id = authorization_requests.request_id)`,
+      delivery: sql<Record<string, unknown> | null>`(select row_to_json(d) from ${webhookDeliveries} d where d.request_id = authorization_requests.request_id)`,
+    })
+    .from(authorizationRequests)
+    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
+  if (!row) return null;
+  const request = rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request);
+  const execution = row.execution ? rowFromJson<Execution>(executions, row.execution) : null;
+  const delivery = row.delivery ? rowFromJson<WebhookDelivery>(webhookDeliveries, row.delivery) : null;
+  const targets = row.targets;
+  const events = options.events === false
+    ? []
+    : await db.select().from(requestEvents).where(forTenant(ctx, requestEvents.tenantId, eq(requestEvents.requestId, requestId))).orderBy(asc(requestEvents.id));
   const names = new Map(targets.map((t) => [t.authorizerId, t.name]));
   return {
     ...summaryOf(request),

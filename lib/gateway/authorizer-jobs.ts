@@ -13,7 +13,7 @@ import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
 
 /** What a job handler tells the runner: done, or come back after `retryInMs`. Delivery jobs it made are run next. */
-export type JobResult = { done: true; followUp?: Job | null } | { done: false; retryInMs: number; error?: string };
+export type JobResult = { done: true; followUp?: Job | null; closedByDecision?: boolean } | { done: false; retryInMs: number; error?: string };
 
 // A pending request is polled when its authorizer cannot call back, and also when a callback is overdue.
 const POLL_ONLY_FIRST_MS = 1_000;
@@ -72,7 +72,8 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "submit", {
     events: [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "decided" } }],
   });
-  return { done: true, followUp: outcome.outcome === "accepted" ? outcome.deliveryJob : null };
+  // An accepted decision closed this request's submit jobs (this one included) in its own statement.
+  return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, closedByDecision: true } : { done: true };
 }
 
 async function recordTargetFailure(db: Database, ctx: TenantContext, runtime: TenantRuntime, authorizer: Authorizer, requestId: string, attempts: AttemptReport[], error: unknown): Promise<Job | null> {
@@ -105,7 +106,7 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
     });
     if (result.status === "pending") return { done: false, retryInMs: backoff };
     const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "poll");
-    return { done: true, followUp: outcome.outcome === "accepted" ? outcome.deliveryJob : null };
+    return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, closedByDecision: true } : { done: true };
   } catch (error) {
     await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
     return { done: false, retryInMs: backoff, error: failureKind(error).message };

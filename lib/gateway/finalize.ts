@@ -1,9 +1,10 @@
-import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
 import { authorizationRequests, executions, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
+import { rowFromJson } from "@/db/row-from-json";
 import type { NewRequestEvent } from "./request-events";
 
 /**
@@ -24,16 +25,6 @@ export interface FinalizeInput {
   /** The authorizer whose decision won: its target becomes `decided`, the others get a cancel. */
   winningAuthorizerId?: string | null;
   events: NewRequestEvent[];
-}
-
-/** Maps a row that Postgres serialised with row_to_json back to Drizzle's types (dates, JSON). */
-export function rowFromJson<T>(table: typeof authorizationRequests | typeof jobs, json: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    const value = json[column.name];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return out as T;
 }
 
 /**

@@ -35,8 +35,8 @@ export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise
     console.error(`job ${job.id} (${job.kind}) failed`, error instanceof Error ? error.message : error);
     result = { done: false, retryInMs: Math.min(300_000, 1_000 * 2 ** job.attempts), error: error instanceof Error ? error.message : String(error) };
   }
-  if (result.done) await completeJob(db, job.id);
-  else await rescheduleJob(db, job.id, result.retryInMs, result.error);
+  if (!result.done) await rescheduleJob(db, job.id, result.retryInMs, result.error);
+  else if (!result.closedByDecision) await completeJob(db, job.id);
   if (result.done && result.followUp) await runJob(db, result.followUp);
 }
 

@@ -8,7 +8,8 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isStepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
 import type { SubmitHint } from "./authorizer-jobs";
-import { finalizeRequest, JOB_LEASE_SECONDS, rowFromJson } from "./finalize";
+import { rowFromJson } from "@/db/row-from-json";
+import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
 import { callbackPolicy, callbackUrlFor, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 
 export const submitRequestSchema = z
