@@ -5,3 +5,4 @@ export * from "./rate-limits";
 export * from "./gateway-config";
 export * from "./authorization-requests";
 export * from "./jobs";
+export * from "./sandbox-authorizer";

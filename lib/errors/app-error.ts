@@ -24,6 +24,10 @@ export const errorStatus = {
   unknown_request: 404,
   sp_mismatch: 400,
   operator_depth_exceeded: 400,
+  // The sandbox authorizer's wire codes (PROTOCOL.md error table).
+  unknown_sp: 401,
+  invalid_callback_url: 400,
+  duplicate_request: 409,
   request_cancelled: 409,
   request_expired: 409,
   already_decided: 409,

@@ -1,0 +1,30 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import type { Metadata } from "next";
+import { SandboxInbox } from "@/components/sandbox/inbox";
+import { inboxQueryKey } from "@/components/sandbox/types";
+import { getDb } from "@/db/client";
+import { listSandboxInbox } from "@/db/queries/sandbox-requests";
+import { requireConsoleContext } from "@/lib/auth/console-page";
+import { can } from "@/lib/auth/tenant-context";
+
+export const metadata: Metadata = { title: "Reviewer inbox · Sandbox authorizer" };
+
+export default async function SandboxInboxPage() {
+  const { ctx, user } = await requireConsoleContext();
+  const queryClient = new QueryClient();
+  // Prefetch with the same query the API route uses, serialised as the route would answer.
+  queryClient.setQueryData(inboxQueryKey("pending"), JSON.parse(JSON.stringify({ view: "pending", requests: await listSandboxInbox(getDb(), ctx, "pending") })));
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Reviewer inbox</h1>
+        <p className="mt-1 text-sm text-slate-500">
+          Requests that services sent to this authorizer and its policy left to people. Decisions are signed with the sandbox&apos;s key and delivered to the service.
+        </p>
+      </div>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <SandboxInbox canDecide={can(ctx, "requests:write")} currentUserId={user.id} />
+      </HydrationBoundary>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { Badge } from "@/components/ui/card";
+import { DetailsTable } from "./details-table";
+import { PrincipalChain } from "./principal-chain";
+import { ReviewForm } from "./review-form";
+import { TimeLeft } from "./time-left";
+import type { InboxItem } from "./types";
+
+const statusTone = { pending: "amber", approved: "green", denied: "red", expired: "slate", cancelled: "slate" } as const;
+
+function ExecutionNote({ item }: { item: InboxItem }) {
+  if (item.status === "pending" || item.status === "cancelled") return null;
+  if (!item.delivery) return <p className="text-sm text-slate-500">{item.callbackUrl ? "Not delivered yet." : "Available to the service by poll (no callback URL)."}</p>;
+  if (item.delivery.status === "pending") return <p className="text-sm text-slate-600">Delivering to the service… attempt {item.delivery.attempts}{item.delivery.lastError ? ` (last: ${item.delivery.lastError})` : ""}</p>;
+  if (item.delivery.status === "failed") return <p className="text-sm text-red-700">Delivery failed after {item.delivery.attempts} attempts: {item.delivery.lastError}. The service can still poll.</p>;
+  if (item.executionStatus === "success") return <p className="text-sm font-medium text-emerald-700">Delivered · the service reports: execution succeeded</p>;
+  if (item.executionStatus === "error") return <p className="text-sm font-medium text-red-700">Delivered · the service reports an error: {item.executionError}</p>;
+  return <p className="text-sm text-slate-600">Delivered · the service sent no execution result</p>;
+}
+
+/** One request: the summary first and large, then who asks, the details, and the decision. */
+export function RequestCard({ item, canDecide, currentUserId, onReviewed }: { item: InboxItem; canDecide: boolean; currentUserId: string; onReviewed: (message: string) => void }) {
+  const summaryId = `summary-${item.id}`;
+  const approvals = item.reviews.filter((r) => r.verdict === "approve").length;
+  const reviewedByMe = item.reviews.some((r) => r.userId === currentUserId);
+  return (
+    <article aria-labelledby={summaryId} className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <div className="space-y-4 px-5 py-5">
+        <div className="flex flex-wrap items-center gap-2 text-xs">
+          <Badge tone={statusTone[item.status]}>{item.status}</Badge>
+          <Badge tone="blue">{item.actionType}</Badge>
+          {item.actionCategory ? <Badge>{item.actionCategory}</Badge> : null}
+          <span className="ml-auto">{item.status === "pending" ? <TimeLeft expiresAt={item.expiresAt} /> : null}</span>
+        </div>
+        <h2 id={summaryId} className="text-lg leading-snug font-semibold text-slate-900 sm:text-xl">{item.summary}</h2>
+        <section aria-label="Requested by" className="space-y-1.5">
+          <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Requested by</h3>
+          <PrincipalChain principal={item.principal} />
+        </section>
+        <section aria-label="Details" className="space-y-1">
+          <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Details</h3>
+          <DetailsTable details={item.action.details} caption={`Details of ${item.actionType}`} />
+        </section>
+        <p className="text-xs text-slate-500">
+          From <code>{item.spId}</code> · request <code>{item.requestId}</code> · {item.policyRule ? `policy rule “${item.policyRule}”` : "default policy: human review"}
+          {item.requiredApprovals > 1 ? ` · needs ${item.requiredApprovals} reviewers (${approvals} so far)` : ""}
+        </p>
+      </div>
+      {item.reviews.length > 0 ? (
+        <ul aria-label="Reviews" className="space-y-1 border-t border-slate-100 px-5 py-3">
+          {item.reviews.map((r) => (
+            <li key={r.userId} className="text-sm text-slate-700">
+              <span className={r.verdict === "approve" ? "font-medium text-emerald-700" : "font-medium text-red-700"}>{r.verdict === "approve" ? "Approved" : "Denied"}</span> by {r.reviewerName} ({r.reviewerEmail}): “{r.reason}”
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="rounded-b-xl border-t border-slate-100 bg-slate-50/60 px-5 py-4">
+        {item.status !== "pending" ? (
+          <div className="space-y-1">
+            {item.decisionReason ? <p className="text-sm text-slate-700">{item.decisionReason}</p> : null}
+            <ExecutionNote item={item} />
+          </div>
+        ) : !canDecide ? (
+          <p className="text-sm text-slate-600">Viewers can read the inbox but not decide. Ask an admin or owner to review.</p>
+        ) : reviewedByMe ? (
+          <p className="text-sm text-slate-600">You approved this request. It needs {item.requiredApprovals - approvals} more approval(s) from other reviewers.</p>
+        ) : (
+          <ReviewForm requestId={item.id} summaryId={summaryId} approvalsLeft={item.requiredApprovals - approvals} onReviewed={onReviewed} />
+        )}
+      </div>
+    </article>
+  );
+}

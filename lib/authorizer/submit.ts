@@ -1,0 +1,80 @@
+/**
+ * `POST …/v1/authorization-requests`: validate the verified request, check its callback URL
+ * against the registration, apply the SP's policy, and store the exact signed payload. A policy
+ * approval or denial is answered at once (200, signed); everything else waits for reviewers (202).
+ */
+import type { Database } from "@/db/client";
+import { sandboxRequests, type SandboxRequest } from "@/db/schema";
+import { AppError } from "@/lib/errors/app-error";
+import { privateNetworkAllowed } from "@/lib/gateway/outbound";
+import { flattenAuthorizationRequest, parseAuthorizationRequest, type AuthorizationRequest, type SignedEnvelope } from "@/lib/stepauth";
+import { matchesCallbackPattern } from "./callback-pattern";
+import { policyPrincipal, signSandboxDecision } from "./decisions";
+import type { AuthenticatedSpCall } from "./inbound";
+import { toWireError } from "./inbound";
+import { ensureSandboxSigningKey } from "./keys";
+import { evaluateSandboxPolicy, type PolicyVerdict } from "./policy";
+
+/** How far an SP's clock may run ahead of ours. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The submit answer: `202 pending` or `200 decided` with the signed decision. */
+export type SubmitAnswer =
+  | { httpStatus: 202; body: { requestId: string; status: "pending" } }
+  | { httpStatus: 200; body: { requestId: string; status: "decided"; decision: SignedEnvelope } };
+
+function validateRequest(call: AuthenticatedSpCall, now: Date): AuthorizationRequest {
+  let request: AuthorizationRequest;
+  try {
+    request = parseAuthorizationRequest(call.payload, { allowLoopbackHttp: privateNetworkAllowed() });
+  } catch (error) {
+    throw toWireError(error);
+  }
+  if (request.callbackUrl !== undefined && !matchesCallbackPattern(call.registration.callbackUrlPattern, request.callbackUrl)) {
+    throw new AppError("invalid_callback_url", "callbackUrl does not match the callback URL pattern registered for this SP");
+  }
+  if (Date.parse(request.expiresAt) <= now.getTime()) throw new AppError("malformed_request", "expiresAt has already passed");
+  if (Date.parse(request.timestamp) > now.getTime() + MAX_CLOCK_SKEW_MS) throw new AppError("malformed_request", "timestamp is in the future");
+  return request;
+}
+
+function decisionReason(verdict: PolicyVerdict): string {
+  return `${verdict.outcome === "approve" ? "Approved" : "Denied"} by policy rule "${verdict.rule}"`;
+}
+
+/**
+ * Receives an authenticated submission. Throws `malformed_request`, `operator_depth_exceeded`,
+ * `invalid_callback_url` or `duplicate_request` (the same requestId from this SP again).
+ *
+ * @example
+ * ```ts
+ * const answer = await receiveSandboxSubmission(db, call);
+ * return json(answer.body, answer.httpStatus);
+ * ```
+ */
+export async function receiveSandboxSubmission(db: Database, call: AuthenticatedSpCall, now = new Date()): Promise<SubmitAnswer> {
+  const request = validateRequest(call, now);
+  const verdict = evaluateSandboxPolicy(call.registration.policyRules, flattenAuthorizationRequest(request));
+  const immediate = verdict.outcome === "review" ? null : verdict;
+  const key = immediate ? await ensureSandboxSigningKey(db) : null;
+  const outcome = immediate?.outcome === "approve" ? "approved" : "denied";
+  const decision =
+    immediate && key
+      ? signSandboxDecision(key, { requestId: request.requestId, spId: request.spId }, outcome, now, { reason: decisionReason(immediate), reviewers: [policyPrincipal(immediate.rule)] })
+      : null;
+  const [stored]: SandboxRequest[] = await db
+    .insert(sandboxRequests)
+    .values({
+      tenantId: call.registration.tenantId, registrationId: call.registration.id, spId: request.spId, requestId: request.requestId,
+      payload: call.envelope.payload, envelope: call.envelope, summary: request.action.summary, actionType: request.action.type,
+      actionCategory: request.action.category ?? null, principal: request.principal, action: request.action,
+      callbackUrl: request.callbackUrl ?? null, expiresAt: new Date(request.expiresAt), receivedAt: now,
+      policyRule: verdict.rule, requiredApprovals: verdict.outcome === "review" ? verdict.quorum : 0,
+      ...(immediate ? { status: outcome, decidedAt: now, decisionReason: decisionReason(immediate), decisionEnvelope: decision } : {}),
+    })
+    .onConflictDoNothing({ target: [sandboxRequests.spId, sandboxRequests.requestId] })
+    .returning();
+  if (!stored) throw new AppError("duplicate_request", `${request.requestId} was already received from ${request.spId}`);
+  if (decision) return { httpStatus: 200, body: { requestId: request.requestId, status: "decided", decision } };
+  return { httpStatus: 202, body: { requestId: request.requestId, status: "pending" } };
+}
