@@ -13,8 +13,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const current = memberships.find((m) => m.tenantId === ctx.tenantId);
   return (
     <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow">Skip to content</a>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 pt-3 sm:px-6">
           <div className="flex items-center gap-3">
             <div className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold text-white" aria-hidden>S</div>
             <div>
@@ -30,11 +31,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             </form>
           </div>
         </div>
-        <div className="mx-auto max-w-6xl px-4 pb-2">
+        <div className="mx-auto mt-2 max-w-7xl px-4 sm:px-6">
           <ConsoleNav />
         </div>
       </header>
-      <main className="mx-auto max-w-6xl px-4 py-8">
+      <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
         <QueryProvider>{children}</QueryProvider>
       </main>
     </div>

@@ -1,25 +1,46 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { Card } from "@/components/ui/card";
+import { Suspense } from "react";
+import { cache } from "react";
+import { StatusSummary } from "@/components/console/overview/status-summary";
+import { DailyChart } from "@/components/console/overview/daily-chart";
+import { LatencyChart } from "@/components/console/overview/latency-chart";
+import { DeliveryFailuresWidget, FailOpenWidget } from "@/components/console/overview/attention-widgets";
+import { Prefetch } from "@/components/console/shell/prefetch";
+import { queryKeys } from "@/components/console/shell/queries";
+import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { getOverviewStats } from "@/db/queries/request-stats";
 import { requireConsoleContext } from "@/lib/auth/console-page";
+import type { TenantContext } from "@/lib/auth/tenant-context";
 
 export const metadata: Metadata = { title: "Overview" };
 
+// Every widget reads the same stats; compute them once per page render.
+const loadStats = cache((ctx: TenantContext) => getOverviewStats(getDb(), ctx));
+
 export default async function OverviewPage() {
-  const { user } = await requireConsoleContext();
+  const { ctx, user } = await requireConsoleContext();
+  const stats = [{ queryKey: queryKeys.stats, load: () => loadStats(ctx) }];
+  const widget = (title: string, node: React.ReactNode) => (
+    <Suspense fallback={<WidgetSkeleton title={title} />}>
+      <Prefetch entries={stats}>{node}</Prefetch>
+    </Suspense>
+  );
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
-        <p className="mt-1 text-sm text-slate-500">Welcome, {user.name}.</p>
+      <PageHeader title="Overview" description={`Welcome, ${user.name}. What your services asked for, what was decided, and what needs attention.`} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        {widget("Last 24 hours", <StatusSummary window="24h" />)}
+        {widget("Last 7 days", <StatusSummary window="7d" />)}
       </div>
-      <Card title="No authorization requests yet" description="Requests your services send through the gateway will appear here with their decisions and audit trail.">
-        <ol className="list-decimal space-y-1.5 pl-5 text-sm text-slate-700">
-          <li>Create an API key for your service on the <Link className="font-medium text-brand-700 underline" href="/api-keys">API keys</Link> page.</li>
-          <li>Send sensitive actions to <code className="rounded bg-slate-100 px-1">POST /api/v1/authorization-requests</code>.</li>
-          <li>Invite reviewers and admins on the <Link className="font-medium text-brand-700 underline" href="/members">Members</Link> page.</li>
-        </ol>
-      </Card>
+      <div className="grid gap-6 lg:grid-cols-2">
+        {widget("Requests per day", <DailyChart />)}
+        {widget("Decision latency", <LatencyChart />)}
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        {widget("Fail-open executions", <FailOpenWidget />)}
+        {widget("Delivery failures", <DeliveryFailuresWidget />)}
+      </div>
     </div>
   );
 }

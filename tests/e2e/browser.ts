@@ -24,3 +24,30 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${artifactsDir}/${name}.png`, fullPage: true });
 }
+
+/** Calls a console API route from inside the signed-in page (its cookie, its origin), as the UI would. */
+export async function consoleApi(page: Page, method: string, path: string, json?: unknown): Promise<{ status: number; body: any }> {
+  return page.evaluate(async ({ method, path, json }) => {
+    const response = await fetch(path, { method, headers: json === undefined ? {} : { "content-type": "application/json" }, body: json === undefined ? undefined : JSON.stringify(json) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }, { method, path, json });
+}
+
+/** Submits an authorization request through the public API with an SP's API key. */
+export async function submitThroughApi(baseUrl: string, apiKey: string, body: { principal: unknown; action: unknown; externalId?: string }) {
+  const response = await fetch(`${baseUrl}/api/v1/authorization-requests`, { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/**
+ * Leaves the shared demo tenant as other test files expect it: no routing script, and the named
+ * authorizers gone (the default handed back to one that stays, when there is one).
+ */
+export async function removeAuthorizers(page: Page, names: string[]): Promise<void> {
+  await consoleApi(page, "PUT", "/api/console/settings", { routingScript: null });
+  const { body } = await consoleApi(page, "GET", "/api/console/authorizers");
+  const keep = (body.data as { name: string; enabled: boolean }[]).find((a) => !names.includes(a.name) && a.enabled);
+  if (keep) await consoleApi(page, "PATCH", `/api/console/authorizers/${keep.name}`, { isDefault: true });
+  for (const name of names) await consoleApi(page, "DELETE", `/api/console/authorizers/${name}`);
+}

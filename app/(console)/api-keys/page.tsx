@@ -1,6 +1,8 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { ApiKeysPanel, apiKeysQueryKey } from "@/components/console/api-keys/api-keys-panel";
+import { Prefetch } from "@/components/console/shell/prefetch";
+import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { listApiKeys } from "@/db/queries/api-keys";
 import { requireConsoleContext } from "@/lib/auth/console-page";
@@ -10,16 +12,14 @@ export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
   const { ctx } = await requireConsoleContext();
-  const queryClient = new QueryClient();
-  // Prefetch with the same query the API route uses, serialised as the route would answer.
-  const data = JSON.parse(JSON.stringify({ data: await listApiKeys(getDb(), ctx) }));
-  queryClient.setQueryData(apiKeysQueryKey, data);
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
-      <HydrationBoundary state={dehydrate(queryClient)}>
-        <ApiKeysPanel canManage={can(ctx, "keys:manage")} />
-      </HydrationBoundary>
+      <PageHeader title="API keys" description="Your services authenticate to the gateway's API with these keys. Secrets are shown once and stored only as a hash." />
+      <Suspense fallback={<WidgetSkeleton title="API keys" />}>
+        <Prefetch entries={[{ queryKey: apiKeysQueryKey, load: async () => ({ data: await listApiKeys(getDb(), ctx) }) }]}>
+          <ApiKeysPanel canManage={can(ctx, "keys:manage")} />
+        </Prefetch>
+      </Suspense>
     </div>
   );
 }

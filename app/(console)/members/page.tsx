@@ -1,6 +1,8 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { MembersPanel, membersQueryKey } from "@/components/console/members/members-panel";
+import { Prefetch } from "@/components/console/shell/prefetch";
+import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { listMembers } from "@/db/queries/members";
 import { requireConsoleContext } from "@/lib/auth/console-page";
@@ -10,14 +12,14 @@ export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage() {
   const { ctx, user } = await requireConsoleContext();
-  const queryClient = new QueryClient();
-  queryClient.setQueryData(membersQueryKey, JSON.parse(JSON.stringify({ data: await listMembers(getDb(), ctx) })));
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold tracking-tight">Members</h1>
-      <HydrationBoundary state={dehydrate(queryClient)}>
-        <MembersPanel canManage={can(ctx, "members:manage")} currentUserId={user.id} />
-      </HydrationBoundary>
+      <PageHeader title="Members" description="Viewers read everything, admins configure authorizers, routing and settings, owners also manage members and keys." />
+      <Suspense fallback={<WidgetSkeleton title="Members" />}>
+        <Prefetch entries={[{ queryKey: membersQueryKey, load: async () => ({ data: await listMembers(getDb(), ctx) }) }]}>
+          <MembersPanel canManage={can(ctx, "members:manage")} currentUserId={user.id} />
+        </Prefetch>
+      </Suspense>
     </div>
   );
 }

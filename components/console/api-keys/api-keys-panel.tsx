@@ -1,9 +1,11 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Badge, Card, ErrorNote } from "@/components/ui/card";
+import { Badge, Card, EmptyState, ErrorNote, Notice } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyField } from "@/components/ui/copy-button";
 import { TextField } from "@/components/ui/field";
 import { consoleFetch } from "../shell/api-client";
 
@@ -27,7 +29,8 @@ function when(value: string | null) {
 
 export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
   const queryClient = useQueryClient();
-  const keys = useQuery({ queryKey: apiKeysQueryKey, queryFn: fetchApiKeys });
+  const keys = useSuspenseQuery({ queryKey: apiKeysQueryKey, queryFn: fetchApiKeys });
+  const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [scopes, setScopes] = useState<string[]>(["requests:write", "requests:read"]);
   const create = useMutation({
@@ -58,10 +61,11 @@ export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
             <Button type="submit" disabled={create.isPending || scopes.length === 0}>Create key</Button>
             <fieldset className="sm:col-span-2">
               <legend className="text-sm font-medium text-slate-700">Scopes</legend>
+              <p className="mt-0.5 text-xs text-slate-500">requests:write submits, requests:read reads results, admin configures authorizers, settings and keys.</p>
               <div className="mt-2 flex flex-wrap gap-4">
                 {allScopes.map((scope) => (
                   <label key={scope} className="flex items-center gap-2 text-sm">
-                    <input type="checkbox" checked={scopes.includes(scope)} onChange={(e) => setScopes(e.target.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))} />
+                    <input type="checkbox" className="size-4 accent-brand-600" checked={scopes.includes(scope)} onChange={(e) => setScopes(e.target.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))} />
                     <code>{scope}</code>
                   </label>
                 ))}
@@ -70,19 +74,19 @@ export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
           </form>
           {create.error ? <div className="mt-3"><ErrorNote>{create.error.message}</ErrorNote></div> : null}
           {secret ? (
-            <div className="mt-4 rounded-md bg-amber-50 p-3 ring-1 ring-amber-200" role="status">
-              <p className="text-sm font-medium text-amber-900">Copy this secret now. It will not be shown again.</p>
-              <code data-testid="new-api-key-secret" className="mt-2 block break-all rounded bg-white px-2 py-1.5 font-mono text-sm ring-1 ring-amber-200">{secret}</code>
+            <div className="mt-4">
+              <Notice tone="amber" title="Copy this secret now. It will not be shown again.">
+                <CopyField label="Copy API key secret" value={secret} />
+              </Notice>
             </div>
           ) : null}
         </Card>
       ) : null}
       <Card title="API keys" description={canManage ? undefined : "You can view keys; an owner manages them."}>
-        {keys.isPending ? <p className="text-sm text-slate-500">Loading…</p> : null}
-        {keys.error ? <ErrorNote>{keys.error.message}</ErrorNote> : null}
-        {keys.data && keys.data.data.length === 0 ? <p className="text-sm text-slate-500">No API keys yet.</p> : null}
+        {revoke.error ? <ErrorNote>{revoke.error.message}</ErrorNote> : null}
+        {keys.data.data.length === 0 ? <EmptyState title="No API keys yet" /> : null}
         <ul className="divide-y divide-slate-100">
-          {keys.data?.data.map((key) => (
+          {keys.data.data.map((key) => (
             <li key={key.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
               <div className="min-w-0">
                 <p className="flex items-center gap-2 text-sm font-medium">
@@ -93,11 +97,21 @@ export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
                 </p>
               </div>
               {canManage && !key.revokedAt ? (
-                <Button variant="danger" onClick={() => revoke.mutate(key.id)} disabled={revoke.isPending} aria-label={`Revoke ${key.name}`}>Revoke</Button>
+                <Button type="button" variant="danger" onClick={() => setRevoking(key)} disabled={revoke.isPending} aria-label={`Revoke ${key.name}`}>Revoke</Button>
               ) : null}
             </li>
           ))}
         </ul>
+        <ConfirmDialog
+          open={revoking !== null}
+          title={`Revoke ${revoking?.name ?? ""}?`}
+          confirmLabel="Revoke key"
+          confirmVariant="dangerSolid"
+          onCancel={() => setRevoking(null)}
+          onConfirm={() => { if (revoking) revoke.mutate(revoking.id); setRevoking(null); }}
+        >
+          <p>Services using this key are refused from now on. This cannot be undone.</p>
+        </ConfirmDialog>
       </Card>
     </div>
   );

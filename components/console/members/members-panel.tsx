@@ -1,9 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FormEvent } from "react";
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Card, ErrorNote } from "@/components/ui/card";
+import { Badge, Card, ErrorNote } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { SelectField, TextField } from "@/components/ui/field";
 import { consoleFetch } from "../shell/api-client";
 
@@ -24,7 +25,8 @@ const roles = [
 
 export function MembersPanel({ canManage, currentUserId }: { canManage: boolean; currentUserId: string }) {
   const queryClient = useQueryClient();
-  const members = useQuery({ queryKey: membersQueryKey, queryFn: () => consoleFetch<{ data: MemberRow[] }>("/api/console/members") });
+  const [removing, setRemoving] = useState<MemberRow | null>(null);
+  const members = useSuspenseQuery({ queryKey: membersQueryKey, queryFn: () => consoleFetch<{ data: MemberRow[] }>("/api/console/members") });
   const refresh = () => queryClient.invalidateQueries({ queryKey: membersQueryKey });
   const add = useMutation({
     mutationFn: (input: Record<string, string>) => consoleFetch("/api/console/members", { method: "POST", json: input }),
@@ -44,7 +46,7 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
     add.mutate(Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>);
     event.currentTarget.reset();
   }
-  const error = add.error ?? changeRole.error ?? remove.error ?? members.error;
+  const error = add.error ?? changeRole.error ?? remove.error;
 
   return (
     <div className="space-y-6">
@@ -62,7 +64,7 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
       {error ? <ErrorNote>{error.message}</ErrorNote> : null}
       <Card title="Members">
         <ul className="divide-y divide-slate-100">
-          {members.data?.data.map((member) => (
+          {members.data.data.map((member) => (
             <li key={member.userId} className="flex flex-wrap items-center justify-between gap-3 py-3">
               <div>
                 <p className="text-sm font-medium">{member.name}{member.userId === currentUserId ? " (you)" : ""}</p>
@@ -75,18 +77,28 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
                     id={`role-${member.userId}`}
                     value={member.role}
                     onChange={(e) => changeRole.mutate({ userId: member.userId, role: e.target.value })}
-                    className="rounded-md border-0 py-1.5 pl-2 pr-8 text-sm ring-1 ring-slate-300"
+                    className="rounded-md border-0 bg-white py-1.5 pl-2 pr-8 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-500"
                   >
                     {roles.map((r) => <option key={r.value} value={r.value}>{r.value}</option>)}
                   </select>
-                  <Button variant="danger" onClick={() => remove.mutate(member.userId)} aria-label={`Remove ${member.name}`}>Remove</Button>
+                  <Button type="button" variant="danger" onClick={() => setRemoving(member)} aria-label={`Remove ${member.name}`}>Remove</Button>
                 </div>
               ) : (
-                <span className="text-sm text-slate-600">{member.role}</span>
+                <Badge tone={member.role === "owner" ? "blue" : member.role === "admin" ? "violet" : "slate"}>{member.role}</Badge>
               )}
             </li>
           ))}
         </ul>
+        <ConfirmDialog
+          open={removing !== null}
+          title={`Remove ${removing?.name ?? ""}?`}
+          confirmLabel="Remove member"
+          confirmVariant="dangerSolid"
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => { if (removing) remove.mutate(removing.userId); setRemoving(null); }}
+        >
+          <p>They lose access to this tenant at once. Their past changes stay in the audit log.</p>
+        </ConfirmDialog>
       </Card>
     </div>
   );

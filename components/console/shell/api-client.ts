@@ -1,7 +1,16 @@
-/** A failed console API call, carrying the API's stable error code. */
+/** A failed console API call, carrying the API's stable error code and any field details. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(ApiError.describe(message, details));
+  }
+
+  // "The request body is not valid" alone helps nobody: append each field's problem.
+  private static describe(message: string, details: unknown): string {
+    if (!Array.isArray(details)) return message;
+    const parts = details
+      .map((d: { path?: string; message?: string; line?: number; column?: number }) => (d.line ? `line ${d.line}, column ${d.column}: ${d.message}` : d.path ? `${d.path}: ${d.message}` : d.message))
+      .filter(Boolean);
+    return parts.length > 0 ? `${message} — ${parts.join("; ")}` : message;
   }
 }
 
@@ -17,6 +26,6 @@ export async function consoleFetch<T>(path: string, init?: RequestInit & { json?
   if (response.status === 401 && typeof window !== "undefined") window.location.replace(`${window.location.origin}/login`);
   if (response.status === 204) return undefined as T;
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(response.status, body.error ?? "unknown", body.message ?? response.statusText);
+  if (!response.ok) throw new ApiError(response.status, body.error ?? "unknown", body.message ?? response.statusText, body.details);
   return body as T;
 }

@@ -5,6 +5,11 @@ import { usePathname } from "next/navigation";
 
 const links = [
   { href: "/", label: "Overview" },
+  { href: "/requests", label: "Requests" },
+  { href: "/authorizers", label: "Authorizers" },
+  { href: "/routing", label: "Routing" },
+  { href: "/keys", label: "Keys" },
+  { href: "/settings", label: "Settings" },
   { href: "/api-keys", label: "API keys" },
   { href: "/members", label: "Members" },
 ] as const;
@@ -12,7 +17,7 @@ const links = [
 export function ConsoleNav() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Console" className="flex gap-1 overflow-x-auto">
+    <nav aria-label="Console" className="-mb-px flex gap-1 overflow-x-auto">
       {links.map((link) => {
         const active = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
         return (
@@ -20,7 +25,7 @@ export function ConsoleNav() {
             key={link.href}
             href={link.href}
             aria-current={active ? "page" : undefined}
-            className={`whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium ${active ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"}`}
+            className={`whitespace-nowrap border-b-2 px-3 py-2.5 text-sm font-medium transition-colors ${active ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"}`}
           >
             {link.label}
           </Link>

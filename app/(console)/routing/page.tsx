@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { RoutingWorkbench } from "@/components/console/routing/routing-workbench";
+import { Prefetch } from "@/components/console/shell/prefetch";
+import { queryKeys } from "@/components/console/shell/queries";
+import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { listRequests } from "@/db/queries/authorization-requests";
+import { getTenantSettings } from "@/db/queries/tenant-settings";
+import { requireConsoleContext } from "@/lib/auth/console-page";
+import { can } from "@/lib/auth/tenant-context";
+
+export const metadata: Metadata = { title: "Routing" };
+
+export default async function RoutingPage() {
+  const { ctx } = await requireConsoleContext();
+  const db = getDb();
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Routing" description="Decide which authorizers review which requests. Test against the sample requests or recent real ones before saving." />
+      <Suspense fallback={<WidgetSkeleton title="Routing script" rows={6} />}>
+        <Prefetch entries={[
+          { queryKey: queryKeys.settings, load: () => getTenantSettings(db, ctx) },
+          { queryKey: queryKeys.recentRequests, load: () => listRequests(db, ctx, { limit: 5 }) },
+        ]}>
+          <RoutingWorkbench canWrite={can(ctx, "config:write")} />
+        </Prefetch>
+      </Suspense>
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { getConsoleAuthorizerRoute } from "@/lib/console/console-routes";
+import { deleteAuthorizerRoute, updateAuthorizerRoute } from "@/lib/http/management-routes/authorizer-routes";
+
+type Params = { name: string };
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: withConsoleSession<Params>("config:read", getConsoleAuthorizerRoute),
+  PATCH: withConsoleSession<Params>("config:write", updateAuthorizerRoute),
+  DELETE: withConsoleSession<Params>("config:write", deleteAuthorizerRoute),
+});

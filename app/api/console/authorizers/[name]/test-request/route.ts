@@ -1,0 +1,7 @@
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { sendTestRequestRoute } from "@/lib/console/console-routes";
+
+// Sends real signed traffic to the authorizer, so it needs the configuring role, not just reading.
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: withConsoleSession<{ name: string }>("config:write", sendTestRequestRoute),
+});

@@ -1,0 +1,6 @@
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { exportRequestsRoute } from "@/lib/console/console-routes";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: withConsoleSession("requests:read", exportRequestsRoute),
+});

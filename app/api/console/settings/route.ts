@@ -1,0 +1,7 @@
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { getSettingsRoute, updateSettingsRoute } from "@/lib/http/management-routes/settings-routes";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: withConsoleSession("config:read", getSettingsRoute),
+  PUT: withConsoleSession("config:write", updateSettingsRoute),
+});

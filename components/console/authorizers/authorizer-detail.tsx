@@ -1,0 +1,34 @@
+"use client";
+
+import { useSuspenseQuery } from "@tanstack/react-query";
+import { Badge, Card } from "@/components/ui/card";
+import { CopyField } from "@/components/ui/copy-button";
+import { fetchers, queryKeys } from "../shell/queries";
+import { AuthorizerSettingsForm } from "./authorizer-settings-form";
+import { PublicKeysEditor } from "./public-keys-editor";
+import { TestRequestPanel } from "./test-request-panel";
+
+/** One authorizer: its callback URL to register, its connection, its public keys and a test button. */
+export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: boolean }) {
+  const { data: list } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
+  const authorizer = list.data.find((a) => a.name === name);
+  if (!authorizer) return <Card title="Not found"><p className="text-sm text-slate-500">This authorizer no longer exists.</p></Card>;
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-2">
+        <h1 className="text-2xl font-semibold tracking-tight">{authorizer.name}</h1>
+        {authorizer.isDefault ? <Badge tone="blue">default</Badge> : null}
+        {authorizer.enabled ? <Badge tone="green">enabled</Badge> : <Badge>disabled</Badge>}
+        {authorizer.pollOnly ? <Badge tone="violet">poll-only</Badge> : null}
+      </div>
+      <Card title="Callback URL" description="Register this URL with the authorizer: it posts signed decisions here.">
+        <CopyField label="Copy callback URL" value={authorizer.callbackUrl} />
+      </Card>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <AuthorizerSettingsForm authorizer={authorizer} canWrite={canWrite} />
+        <PublicKeysEditor authorizer={authorizer} canWrite={canWrite} />
+      </div>
+      {canWrite ? <TestRequestPanel name={authorizer.name} /> : null}
+    </div>
+  );
+}

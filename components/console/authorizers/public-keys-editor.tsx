@@ -1,0 +1,47 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Card, ErrorNote } from "@/components/ui/card";
+import { CopyField } from "@/components/ui/copy-button";
+import { TextAreaField, TextField } from "@/components/ui/field";
+import type { AuthorizerRow } from "../shell/queries";
+import { useAuthorizerMutations } from "./use-authorizer-mutations";
+
+/** The authorizer's own public keys (it signs decisions with them); several during its rotations. */
+export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: AuthorizerRow; canWrite: boolean }) {
+  const { update } = useAuthorizerMutations();
+  const [adding, setAdding] = useState(false);
+  const save = (publicKeys: AuthorizerRow["publicKeys"], done?: () => void) => update.mutate({ name: authorizer.name, patch: { publicKeys } }, { onSuccess: done });
+
+  function onAdd(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget);
+    const key = { keyId: String(f.get("keyId") ?? "").trim(), algorithm: "ed25519" as const, publicKey: String(f.get("publicKey") ?? "").trim() };
+    save([...authorizer.publicKeys, key], () => setAdding(false));
+  }
+
+  return (
+    <Card title="Authorizer public keys" description="Decisions must be signed by one of these. Keep the old key until the authorizer has switched." actions={canWrite && !adding ? <Button type="button" size="sm" variant="secondary" onClick={() => setAdding(true)}>Add public key</Button> : null}>
+      <ul className="divide-y divide-slate-100">
+        {authorizer.publicKeys.map((k) => (
+          <li key={k.keyId} className="space-y-1.5 py-3">
+            <div className="flex items-center justify-between gap-2">
+              <p className="text-sm"><span className="font-mono font-medium">{k.keyId}</span> <span className="text-xs text-slate-500">{k.algorithm}</span></p>
+              {canWrite ? <Button type="button" size="sm" variant="danger" disabled={authorizer.publicKeys.length === 1 || update.isPending} onClick={() => save(authorizer.publicKeys.filter((x) => x.keyId !== k.keyId))} aria-label={`Remove public key ${k.keyId}`} title={authorizer.publicKeys.length === 1 ? "An authorizer needs at least one key" : undefined}>Remove</Button> : null}
+            </div>
+            <CopyField label={`Copy public key ${k.keyId}`} value={k.publicKey} />
+          </li>
+        ))}
+      </ul>
+      {adding ? (
+        <form onSubmit={onAdd} className="mt-3 grid gap-3 rounded-lg bg-slate-50 p-4 ring-1 ring-slate-200">
+          <TextField label="Key id" name="keyId" required placeholder="auth-key-2027" />
+          <TextAreaField label="Public key" name="publicKey" required rows={2} className="font-mono text-xs" placeholder="MCowBQYDK2VwAyEA…" />
+          <div className="flex gap-2"><Button type="submit" disabled={update.isPending}>Add key</Button><Button type="button" variant="ghost" onClick={() => setAdding(false)}>Cancel</Button></div>
+        </form>
+      ) : null}
+      {update.error ? <div className="mt-3"><ErrorNote>{update.error.message}</ErrorNote></div> : null}
+    </Card>
+  );
+}

@@ -1,0 +1,45 @@
+"use client";
+
+import { Card, EmptyState } from "@/components/ui/card";
+import { formatDuration } from "../shell/format";
+import { useStats } from "./use-stats";
+
+/** p50 and p95 decision latency per deciding authorizer, as horizontal bars on one scale. */
+export function LatencyChart() {
+  const { latency } = useStats();
+  const max = Math.max(...latency.map((l) => l.p95Ms), 1);
+  return (
+    <Card title="Decision latency" description="Time from receipt to decision, per authorizer, last 7 days">
+      {latency.length === 0 ? (
+        <EmptyState title="No decisions by an authorizer yet" />
+      ) : (
+        <div className="space-y-4">
+          <div className="flex gap-4 text-xs text-slate-500">
+            <span className="flex items-center gap-1.5"><span className="h-2 w-4 rounded-sm bg-brand-600" aria-hidden />p50</span>
+            <span className="flex items-center gap-1.5"><span className="h-2 w-4 rounded-sm bg-brand-100" aria-hidden />p95</span>
+          </div>
+          <dl className="space-y-3">
+            {latency.map((row) => (
+              <div key={row.authorizer}>
+                <dt className="flex justify-between text-sm">
+                  <span className="font-medium text-slate-800">{row.authorizer}</span>
+                  <span className="text-slate-500">{row.decisions} decision{row.decisions === 1 ? "" : "s"}</span>
+                </dt>
+                <dd className="mt-1 space-y-1">
+                  {([["p50", row.p50Ms, "bg-brand-600"], ["p95", row.p95Ms, "bg-brand-100"]] as const).map(([label, value, color]) => (
+                    <div key={label} className="flex items-center gap-2">
+                      <div className="h-2.5 flex-1 rounded-full bg-slate-50">
+                        <div className={`h-2.5 rounded-full ${color}`} style={{ width: `${Math.max((value / max) * 100, 1)}%` }} />
+                      </div>
+                      <span className="w-24 text-right text-xs tabular-nums text-slate-600">{label} {formatDuration(value)}</span>
+                    </div>
+                  ))}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,57 @@
+"use client";
+
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { Suspense, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Card, ErrorNote, Notice, WidgetSkeleton } from "@/components/ui/card";
+import { consoleFetch } from "../shell/api-client";
+import { fetchers, queryKeys } from "../shell/queries";
+import { CodeEditor } from "./code-editor";
+import { TestBench } from "./test-bench";
+import { useScriptCheck } from "./use-script-check";
+
+const example = `// Return a list of authorizer names, or ["$approve"] / ["$deny"].
+request.action.category == "financial.transfer" ? ["finance"] : ["default"]`;
+
+/** The CEL editor (checked on the server as you type), the test bench, and Save (valid scripts only). */
+export function RoutingWorkbench({ canWrite }: { canWrite: boolean }) {
+  const queryClient = useQueryClient();
+  const { data: settings } = useSuspenseQuery({ queryKey: queryKeys.settings, queryFn: fetchers.settings });
+  const saved = settings.routingScript ?? "";
+  const [script, setScript] = useState(saved);
+  const check = useScriptCheck(script);
+  const save = useMutation({
+    mutationFn: () => consoleFetch("/api/console/settings", { method: "PUT", json: { routingScript: script.trim() === "" ? null : script } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.settings }),
+  });
+  const dirty = script !== saved;
+  const status = check.checking ? "Checking…" : check.valid ? (script.trim() === "" ? "No script: requests go to every enabled authorizer." : "Valid script.") : `${check.issues.length} problem${check.issues.length === 1 ? "" : "s"}`;
+
+  return (
+    <div className="space-y-6">
+      <Card
+        title="Routing script"
+        description={<>A CEL expression over <code>request</code> and <code>config</code> that returns the authorizers to ask. Invalid or failing scripts fall back to the default authorizer.</>}
+        actions={canWrite ? <Button type="button" onClick={() => save.mutate()} disabled={!dirty || !check.valid || check.checking || save.isPending}>{save.isPending ? "Saving…" : "Save script"}</Button> : null}
+      >
+        <label htmlFor="routing-script" className="sr-only">Routing script</label>
+        <CodeEditor id="routing-script" value={script} onChange={(v) => { setScript(v); save.reset(); }} issues={check.issues} readOnly={!canWrite} describedBy="routing-script-status" />
+        <div id="routing-script-status" className="mt-3 space-y-2" aria-live="polite">
+          <p className={`text-sm ${check.valid ? "text-emerald-700" : check.checking ? "text-slate-500" : "text-red-700"}`}>{status}</p>
+          {check.issues.length > 0 ? (
+            <ul className="space-y-1" data-testid="routing-issues">
+              {check.issues.map((i, n) => <li key={n} className="rounded-md bg-red-50 px-3 py-1.5 text-sm text-red-800 ring-1 ring-red-200"><span className="font-semibold">Line {i.line}, column {i.column}:</span> {i.message} <span className="font-mono text-xs text-red-600">({i.code})</span></li>)}
+            </ul>
+          ) : null}
+          {check.error ? <ErrorNote>{check.error.message}</ErrorNote> : null}
+          {save.error ? <ErrorNote>{save.error.message}</ErrorNote> : null}
+          {save.isSuccess && !dirty ? <Notice tone="green">Saved. New requests are routed with this script.</Notice> : null}
+          {script.trim() === "" && canWrite ? <p className="text-xs text-slate-500">Example: <code className="whitespace-pre-wrap">{example}</code></p> : null}
+        </div>
+      </Card>
+      <Suspense fallback={<WidgetSkeleton title="Test bench" />}>
+        <TestBench script={script} />
+      </Suspense>
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import type { Database } from "@/db/client";
+import { recordAuditEvent } from "@/db/queries/audit";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { AppError } from "@/lib/errors/app-error";
+import { authorizerClientFor, failureKind } from "@/lib/gateway/authorizer-client";
+import { callbackPolicy, loadTenantRuntime } from "@/lib/gateway/tenant-runtime";
+import { buildAuthorizationRequest, entries, entry, type AttemptReport, type AuthorizationRequest } from "@/lib/stepauth";
+
+/** What the console shows after "Send test request". */
+export interface TestRequestResult {
+  requestId: string;
+  outcome: "decided" | "pending_then_cancelled" | "pending" | "failed";
+  decision?: { decision: string; reason?: string; keyId: string; reviewers?: unknown };
+  error?: { code: string; message: string; kind: "unreachable" | "rejected" };
+  attempts: { call: string; attempt: number; status?: number; outcome: string; errorCode?: string; latencyMs: number }[];
+  signedWith: string[];
+}
+
+// A request that asks nothing real: no callback URL (nothing comes back to the gateway), a short
+// lifetime, and a summary that says it changes nothing. It is never recorded as a request.
+function harmlessRequest(spId: string, authorizerName: string): AuthorizationRequest {
+  return buildAuthorizationRequest(
+    {
+      spId,
+      expiresIn: 300,
+      principal: { type: "service", attributes: entries(entry("name", "Name", "StepAuth Gateway console"), entry("purpose", "Purpose", "Connection test")) },
+      action: {
+        type: "stepauth.connection_test",
+        category: "data.read",
+        summary: `Connection test from the StepAuth Gateway console for authorizer "${authorizerName}". Approving or denying it changes nothing; no action will execute.`,
+        details: entries(entry("harmless", "Harmless", "Yes"), entry("executes", "Executes an action", "No")),
+      },
+    },
+    callbackPolicy(),
+  );
+}
+
+/**
+ * Sends one signed test request to one authorizer (every unretired tenant key signs it, as in
+ * production), verifies whatever decision comes back, and cancels it if it stays pending so no
+ * reviewer is left with a stray request. One attempt only: the admin is waiting on the button.
+ */
+export async function sendAuthorizerTestRequest(db: Database, ctx: TenantContext, name: string): Promise<TestRequestResult> {
+  const runtime = await loadTenantRuntime(db, ctx);
+  const authorizer = runtime.authorizers.find((a) => a.name === name);
+  if (!authorizer) throw new AppError("not_found", "No such authorizer");
+  const reports: AttemptReport[] = [];
+  const client = authorizerClientFor(runtime, authorizer, reports, { maxAttempts: 1 });
+  const request = harmlessRequest(authorizer.spId, authorizer.name);
+  const base = { requestId: request.requestId, signedWith: runtime.signers.map((s) => s.keyId) };
+  let result: TestRequestResult;
+  try {
+    const answer = await client.submit(request);
+    if (answer.status === "decided") {
+      const { decision, reason, reviewers } = answer.decision;
+      result = { ...base, outcome: "decided", decision: { decision, reason, reviewers, keyId: answer.keyId }, attempts: [] };
+    } else {
+      const cancelled = await client.cancel(request.requestId).then(() => true, () => false);
+      result = { ...base, outcome: cancelled ? "pending_then_cancelled" : "pending", attempts: [] };
+    }
+  } catch (error) {
+    const { kind, code, message } = failureKind(error);
+    result = { ...base, outcome: "failed", error: { kind, code, message }, attempts: [] };
+  }
+  result.attempts = reports.map((r) => ({ call: r.call, attempt: r.attempt, status: r.status, outcome: r.outcome, errorCode: r.errorCode, latencyMs: Math.round(r.latencyMs) }));
+  await recordAuditEvent(db, ctx, { action: "authorizer.test_request_sent", target: authorizer.name, data: { requestId: request.requestId, outcome: result.outcome, error: result.error?.code } });
+  return result;
+}

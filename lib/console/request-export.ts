@@ -1,0 +1,51 @@
+import type { Database } from "@/db/client";
+import { listRequests, type RequestListFilters } from "@/db/queries/authorization-requests";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+
+/** Export formats of the audit trail: the media type and file extension of each. */
+export const exportFormats = {
+  csv: { contentType: "text/csv; charset=utf-8", extension: "csv" },
+  jsonl: { contentType: "application/x-ndjson; charset=utf-8", extension: "jsonl" },
+} as const;
+export type ExportFormat = keyof typeof exportFormats;
+
+export const MAX_EXPORT_ROWS = 10_000;
+const PAGE_SIZE = 200;
+
+type Row = Awaited<ReturnType<typeof listRequests>>["data"][number];
+const columns = ["requestId", "externalId", "status", "statusReason", "failOpen", "principalType", "actionType", "actionCategory", "summary", "createdAt", "expiresAt", "decidedAt"] as const;
+
+// Quote every field; a leading = + - @ would be run as a formula by spreadsheets, so it is defused.
+function csvField(value: unknown): string {
+  let text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+function formatRow(row: Row, format: ExportFormat): string {
+  if (format === "jsonl") return `${JSON.stringify(row)}\n`;
+  return `${columns.map((c) => csvField(row[c])).join(",")}\r\n`;
+}
+
+/**
+ * Streams the filtered audit trail page by page (the same keyset query as the list), newest
+ * first, up to MAX_EXPORT_ROWS, so a large export never sits in memory at once.
+ */
+export function exportRequests(db: Database, ctx: TenantContext, filters: Omit<RequestListFilters, "limit" | "cursor">, format: ExportFormat): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let cursor: RequestListFilters["cursor"];
+  let sent = 0;
+  let started = false;
+  return new ReadableStream({
+    async pull(controller) {
+      if (!started && format === "csv") controller.enqueue(encoder.encode(`${columns.join(",")}\r\n`));
+      started = true;
+      const page = await listRequests(db, ctx, { ...filters, limit: Math.min(PAGE_SIZE, MAX_EXPORT_ROWS - sent), cursor });
+      controller.enqueue(encoder.encode(page.data.map((row) => formatRow(row, format)).join("")));
+      sent += page.data.length;
+      const last = page.data.at(-1);
+      if (!page.nextCursor || !last || sent >= MAX_EXPORT_ROWS) return controller.close();
+      cursor = { createdAt: last.createdAt, requestId: last.requestId };
+    },
+  });
+}
