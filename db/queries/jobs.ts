@@ -27,7 +27,7 @@ export async function enqueueJobs(db: Database, newJobs: NewJob[]): Promise<void
  * instances) claim side by side without taking the same row; a worker that dies leaves its lease to
  * run out, and the job is claimed again.
  */
-export async function claimDueJobs(db: Database, limit: number, leaseSeconds: number, only?: { requestId: string; kinds?: JobKind[] }): Promise<Job[]> {
+export async function claimDueJobs(db: Database, limit: number, lease: { seconds: number; deliverSeconds: number }, only?: { requestId: string; kinds?: JobKind[] }): Promise<Job[]> {
   const filters = [
     isNull(jobs.doneAt),
     sql`${jobs.runAt} <= now()`,
@@ -44,7 +44,10 @@ export async function claimDueJobs(db: Database, limit: number, leaseSeconds: nu
     .for("update", { skipLocked: true });
   return db
     .update(jobs)
-    .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})`, attempts: sql`${jobs.attempts} + 1` })
+    .set({
+      lockedUntil: sql`now() + make_interval(secs => case when ${jobs.kind} = 'deliver' then ${lease.deliverSeconds} else ${lease.seconds} end)`,
+      attempts: sql`${jobs.attempts} + 1`,
+    })
     .where(inArray(jobs.id, due))
     .returning();
 }

@@ -14,6 +14,12 @@ import type { NewRequestEvent } from "./request-events";
  */
 export const JOB_LEASE_SECONDS = Number(process.env.GATEWAY_JOB_LEASE_SECONDS ?? 120);
 
+/**
+ * A delivery's lease always outlasts one webhook call (10 s timeout), whatever the setting: a
+ * second instance must never start delivering while the first may still be mid-call.
+ */
+export const DELIVERY_LEASE_SECONDS = Math.max(JOB_LEASE_SECONDS, 20);
+
 type FinalStatus = "approved" | "denied" | "expired" | "cancelled";
 
 export interface FinalizeInput {
@@ -77,7 +83,7 @@ export async function finalizeRequest(db: Database, ctx: TenantContext, input: F
     ),
     delivery_job as (
       insert into ${jobs} (tenant_id, kind, request_id, locked_until, attempts)
-      select ${tenantId}, 'deliver', w.request_id, now() + make_interval(secs => ${JOB_LEASE_SECONDS}), 1 from won w, hook where hook.configured
+      select ${tenantId}, 'deliver', w.request_id, now() + make_interval(secs => ${DELIVERY_LEASE_SECONDS}), 1 from won w, hook where hook.configured
       on conflict (kind, request_id, target) where done_at is null do nothing returning *
     ),
     timeline as (

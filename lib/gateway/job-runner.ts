@@ -4,7 +4,7 @@ import { claimDueJobs, completeJob, rescheduleJob } from "@/db/queries/jobs";
 import { workerContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
-import { JOB_LEASE_SECONDS } from "./finalize";
+import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "./finalize";
 import { deliverWebhook } from "./webhook-delivery";
 
 
@@ -42,7 +42,7 @@ export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise
 
 /** Claims and runs up to `limit` due jobs concurrently; returns how many ran. */
 export async function runDueJobs(db: Database, limit: number): Promise<number> {
-  const claimed = await claimDueJobs(db, limit, JOB_LEASE_SECONDS);
+  const claimed = await claimDueJobs(db, limit, { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS });
   await Promise.all(claimed.map((job) => runJob(db, job)));
   return claimed.length;
 }

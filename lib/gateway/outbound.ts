@@ -13,9 +13,15 @@ for (const [network, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe8
   blocked.addSubnet(network, prefix, "ipv6");
 }
 
-/** Development and tests may call loopback and private hosts; production may not. */
+/**
+ * Development (`npm run dev`, where the sandbox authorizer and the example service live on
+ * localhost) and tests may call loopback and private hosts; production may not, unless
+ * ALLOW_PRIVATE_NETWORK_URLS=true says so explicitly (and =false forbids it in development too).
+ */
 export function privateNetworkAllowed(): boolean {
-  return process.env.ALLOW_PRIVATE_NETWORK_URLS === "true";
+  const explicit = process.env.ALLOW_PRIVATE_NETWORK_URLS;
+  if (explicit === "true" || explicit === "false") return explicit === "true";
+  return process.env.NODE_ENV === "development";
 }
 
 export function isBlockedAddress(address: string): boolean {

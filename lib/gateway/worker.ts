@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { runSandboxDeliveries } from "@/lib/authorizer/deliveries";
 import { runDueJobs } from "./job-runner";
 
 export interface WorkerOptions {
@@ -24,6 +25,8 @@ export function startWorker(options: WorkerOptions = {}): { stop: () => Promise<
       let ran = 0;
       try {
         ran = await runDueJobs(getDb(), concurrency);
+        // The built-in sandbox authorizer's own durable work: expiries and decision deliveries.
+        ran += await runSandboxDeliveries(getDb());
       } catch (error) {
         console.error("worker: claiming jobs failed", error instanceof Error ? error.message : error);
       }

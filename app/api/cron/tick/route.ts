@@ -1,3 +1,4 @@
+import { runSandboxDeliveries } from "@/lib/authorizer/deliveries";
 import { runDueJobs } from "@/lib/gateway/job-runner";
 import { apiRoute, json, withCronSecret } from "@/lib/http/api-route";
 
@@ -9,7 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     const deadline = Date.now() + TICK_BUDGET_MS;
     let ran = 0;
     for (;;) {
-      const batch = await runDueJobs(db, 16);
+      const batch = (await runDueJobs(db, 16)) + (await runSandboxDeliveries(db));
       ran += batch;
       if (batch === 0 || Date.now() > deadline) break;
     }
