@@ -16,7 +16,7 @@ const db = setupTestDatabase();
 // Routing decides at once ($approve / $deny), so requests reach a final state without any authorizer.
 async function tenantWithRequests() {
   const t = await createConsoleTenant(db());
-  const script = 'request.action.category == "financial.transfer" ? ["$deny"] : ["$approve"]';
+  const script = 'request.action.category.startsWith("financial.") ? ["$deny"] : ["$approve"]';
   expect((await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: script } })).status).toBe(200);
   for (const [i, sample] of sampleRequests.entries()) {
     const submitted = await callRoute(v1Requests.POST, { method: "POST", headers: bearer(t.apiKey), json: { principal: sample.principal, action: sample.action, externalId: `ext-${sample.id}-${i}` } });
@@ -35,7 +35,7 @@ describe("console audit-trail routes", () => {
     const t = await tenantWithRequests();
     const denied = await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?status=denied&range=24h" });
     expect(denied.body.data.map((r: any) => r.actionType).sort()).toEqual(["payment.refund", "payment.wire"]);
-    const search = await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?q=MacBook&principalType=human&category=infra.destroy" });
+    const search = await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?q=MacBook&principalType=agent&category=infra.destroy" });
     expect(search.body.data).toHaveLength(1);
 
     const first = await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?limit=3" });
@@ -45,7 +45,7 @@ describe("console audit-trail routes", () => {
     expect(second.body.data).toHaveLength(1);
 
     const detail = await callRoute(item.GET, { headers: t.viewer, params: { requestId: search.body.data[0].requestId } });
-    expect(detail.body).toMatchObject({ status: "approved", principal: { type: "human" }, routing: { targets: ["$approve"] } });
+    expect(detail.body).toMatchObject({ status: "approved", principal: { type: "agent", operator: { type: "human" } }, routing: { targets: ["$approve"] } });
     expect(detail.body.events.map((e: any) => e.type)).toEqual(expect.arrayContaining(["received", "routing_evaluated", "decided_without_authorizer"]));
   });
 
