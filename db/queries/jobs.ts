@@ -45,7 +45,7 @@ export async function claimDueJobs(db: Database, limit: number, lease: { seconds
   return db
     .update(jobs)
     .set({
-      lockedUntil: sql`now() + make_interval(secs => case when ${jobs.kind} = 'deliver' then ${lease.deliverSeconds} else ${lease.seconds} end)`,
+      lockedUntil: sql`now() + make_interval(secs => case when ${jobs.kind} = 'deliver' then ${lease.deliverSeconds}::double precision else ${lease.seconds}::double precision end)`,
       attempts: sql`${jobs.attempts} + 1`,
     })
     .where(inArray(jobs.id, due))
