@@ -84,6 +84,9 @@ export function createAuthorizationRequestSchema(policy: CallbackUrlPolicy = {})
  */
 export const authorizationRequestSchema = createAuthorizationRequestSchema();
 
+// Built once: zod compiles a schema on first use, so a schema made per call costs that every call.
+const loopbackRequestSchema = createAuthorizationRequestSchema({ allowLoopbackHttp: true });
+
 /** A validated authorization request. */
 export type AuthorizationRequest = z.infer<typeof authorizationRequestSchema>;
 
@@ -112,7 +115,7 @@ export function parseAuthorizationRequest(input: unknown, policy: CallbackUrlPol
   if (principalChainLength(input) > MAX_PRINCIPAL_CHAIN) {
     throw new StepAuthError("operator_depth_exceeded", `at most ${MAX_PRINCIPAL_CHAIN} principals in the chain`);
   }
-  const schema = policy.allowLoopbackHttp ? createAuthorizationRequestSchema(policy) : authorizationRequestSchema;
+  const schema = policy.allowLoopbackHttp ? loopbackRequestSchema : authorizationRequestSchema;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }));
