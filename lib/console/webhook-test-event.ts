@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { Webhook } from "standardwebhooks";
-import { request as undiciRequest } from "undici";
 import type { Database } from "@/db/client";
 import { recordAuditEvent } from "@/db/queries/audit";
 import { loadWebhookTarget } from "@/db/queries/tenant-settings";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
-import { checkOutboundUrl, outboundAgent } from "@/lib/gateway/outbound";
+import { postSignedWebhook } from "@/lib/gateway/signed-webhook";
 
 const TEST_TIMEOUT_MS = 10_000;
 const MAX_EXCERPT = 500;
@@ -27,28 +25,13 @@ export interface WebhookTestResult {
 export async function sendWebhookTestEvent(db: Database, ctx: TenantContext): Promise<WebhookTestResult> {
   const target = await loadWebhookTarget(db, ctx);
   if (!target) throw new AppError("conflict", "There is no service webhook yet: set its URL first");
-  const problem = checkOutboundUrl(target.url);
-  if (problem) throw new AppError("validation_failed", `The webhook URL is not allowed: ${problem}`);
   const messageId = `msg_test_${randomUUID()}`;
-  const timestamp = new Date();
-  const body = JSON.stringify({ type: "stepauth.test", timestamp: timestamp.toISOString(), data: { execute: false, message: "Test event from the StepAuth Gateway console" } });
-  const signature = new Webhook(target.secret).sign(messageId, timestamp, body);
-  const started = performance.now();
-  let result: WebhookTestResult;
-  try {
-    const response = await undiciRequest(target.url, {
-      method: "POST",
-      dispatcher: outboundAgent(),
-      headers: { "content-type": "application/json", "webhook-id": messageId, "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "webhook-signature": signature },
-      body,
-      signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
-    });
-    const text = (await response.body.text()).slice(0, MAX_EXCERPT);
-    const ok = response.statusCode >= 200 && response.statusCode < 300;
-    result = { messageId, ok, statusCode: response.statusCode, latencyMs: Math.round(performance.now() - started), responseExcerpt: text, ...(ok ? {} : { error: `HTTP ${response.statusCode}` }) };
-  } catch (error) {
-    result = { messageId, ok: false, statusCode: null, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };
-  }
+  const body = JSON.stringify({ type: "stepauth.test", timestamp: new Date().toISOString(), data: { execute: false, message: "Test event from the StepAuth Gateway console" } });
+  const posted = await postSignedWebhook(target, messageId, body, { timeoutMs: TEST_TIMEOUT_MS, maxBytes: MAX_EXCERPT });
+  const result: WebhookTestResult = {
+    messageId, ok: posted.ok, statusCode: posted.statusCode, latencyMs: posted.latencyMs,
+    ...(posted.statusCode !== null ? { responseExcerpt: posted.text } : {}), ...(posted.error ? { error: posted.error } : {}),
+  };
   await recordAuditEvent(db, ctx, { action: "settings.webhook_test_sent", data: { messageId, ok: result.ok, statusCode: result.statusCode } });
   return result;
 }

@@ -1,13 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
-import { Webhook } from "standardwebhooks";
-import { request as undiciRequest } from "undici";
 import type { Database } from "@/db/client";
 import { authorizationRequests, authorizers, executions, requestTargets, webhookDeliveries, type AuthorizationRequestRow } from "@/db/schema";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { loadWebhookTarget } from "@/db/queries/tenant-settings";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { checkOutboundUrl, outboundAgent } from "./outbound";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
+import { postSignedWebhook } from "./signed-webhook";
 
 export const WEBHOOK_MAX_ATTEMPTS = 10;
 const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -68,31 +66,9 @@ export async function deliverWebhook(db: Database, ctx: TenantContext, requestId
   if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null }, attempt, true);
 
   const body = JSON.stringify(await webhookPayload(db, ctx, request));
-  const timestamp = new Date();
-  const signature = new Webhook(target.secret).sign(requestId, timestamp, body);
-  let result: { ok: boolean; statusCode: number | null; error?: string; answer?: ExecutionAnswer };
-  const started = performance.now();
-  try {
-    const problem = checkOutboundUrl(target.url);
-    if (problem) throw new Error(`webhook URL not allowed: ${problem}`);
-    const response = await undiciRequest(target.url, {
-      method: "POST",
-      dispatcher: outboundAgent(),
-      headers: { "content-type": "application/json", "webhook-id": requestId, "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "webhook-signature": signature },
-      body,
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-    });
-    let text = "";
-    for await (const chunk of response.body) {
-      text += chunk.toString();
-      if (text.length > MAX_ANSWER_BYTES) break;
-    }
-    const ok = response.statusCode >= 200 && response.statusCode < 300;
-    result = ok ? { ok, statusCode: response.statusCode, answer: parseServiceAnswer(text) } : { ok, statusCode: response.statusCode, error: `HTTP ${response.statusCode}` };
-  } catch (error) {
-    result = { ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error) };
-  }
-  return finishDelivery(db, ctx, request, { ...result, latencyMs: Math.round(performance.now() - started) }, attempt, false);
+  const posted = await postSignedWebhook(target, requestId, body, { timeoutMs: WEBHOOK_TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES });
+  const result = posted.ok ? { ...posted, answer: parseServiceAnswer(posted.text) } : posted;
+  return finishDelivery(db, ctx, request, result, attempt, false);
 }
 
 async function finishDelivery(
