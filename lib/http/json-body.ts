@@ -1,7 +1,9 @@
 import type { z, ZodError } from "zod";
 import { AppError } from "@/lib/errors/app-error";
+import { exceedsJsonDepth } from "@/lib/stepauth";
 
 export const defaultMaxBodyBytes = 64 * 1024;
+const MAX_BODY_DEPTH = 64;
 
 /**
  * Reads a JSON body no larger than `maxBytes` (counted while streaming, so a lying Content-Length
@@ -21,6 +23,8 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
   } catch {
     throw new AppError("invalid_json", "The body is not valid JSON");
   }
+  // Recursive validation of a body nested thousands deep would exhaust the stack: refuse it first.
+  if (exceedsJsonDepth(value, MAX_BODY_DEPTH)) throw new AppError("validation_failed", `The body nests deeper than ${MAX_BODY_DEPTH} levels`);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationFailed(parsed.error);
   return parsed.data;

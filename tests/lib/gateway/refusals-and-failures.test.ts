@@ -149,12 +149,19 @@ describe("idempotency and input", () => {
   it("answers bad input with a 4xx code and writes nothing", async () => {
     const w = await world();
     const deep = (n: number): any => (n === 0 ? { type: "human", attributes: [] } : { type: "agent", attributes: [], operator: deep(n - 1) });
+    // Entries nested so deep that recursive validation would exhaust the stack (a 500 before the limit existed).
+    let nested: any = "x";
+    for (let i = 0; i < 1900; i += 1) nested = [{ key: "a", label: "A", value: nested }];
+    let fairlyDeep: any = "x";
+    for (let i = 0; i < 20; i += 1) fairlyDeep = [{ key: "a", label: "A", value: fairlyDeep }];
     const cases: [unknown, number, string][] = [
       [{ ...wipeRequest(), principal: deep(6) }, 400, "operator_depth_exceeded"],
       [{ ...wipeRequest(), action: { type: "x", summary: "" } }, 400, "validation_failed"],
       [{ ...wipeRequest(), principal: { type: "human", attributes: [], operator: { type: "human", attributes: [] } } }, 400, "validation_failed"],
       [{ ...wipeRequest(), tenantId: "someone-else" }, 400, "validation_failed"],
       [{ ...wipeRequest(), expiresIn: 5 }, 400, "validation_failed"],
+      [{ ...wipeRequest(), action: { type: "x", summary: "deep", details: nested } }, 400, "validation_failed"],
+      [{ ...wipeRequest(), action: { type: "x", summary: "deep", details: fairlyDeep } }, 400, "validation_failed"],
     ];
     for (const [body, status, code] of cases) {
       const response = await w.submit(body);
