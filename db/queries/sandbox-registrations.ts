@@ -58,3 +58,17 @@ export async function upsertSandboxRegistration(db: Database, ctx: TenantContext
     return row;
   });
 }
+
+/** Replaces the ordered policy rules of one of the tenant's registrations; null when it has no such registration. */
+export async function updateSandboxPolicy(db: Database, ctx: TenantContext, spId: string, rules: SandboxPolicyRule[]): Promise<SandboxRegistration | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(sandboxRegistrations)
+      .set({ policyRules: rules, updatedAt: sql`now()` })
+      .where(forTenant(ctx, sandboxRegistrations.tenantId, eq(sandboxRegistrations.spId, spId)))
+      .returning();
+    if (!row) return null;
+    await recordAuditEvent(tx, ctx, { action: "sandbox.policy_updated", target: spId, data: { rules: rules.map((r) => ({ name: r.name, outcome: r.outcome, quorum: r.quorum })) } });
+    return row;
+  });
+}

@@ -88,4 +88,17 @@ describe("the StepAuth loop through the sandbox authorizer", () => {
     expect((await executions()).filter((e) => e.requestId === wipe.requestId)).toHaveLength(1);
     await page.close();
   });
+
+  it("shows the sandbox's ordered policy rules, with the wire's quorum", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, baseUrl, demo.email, demo.password);
+    await page.goto(`${baseUrl}/sandbox`);
+    await page.getByRole("link", { name: "Policy rules" }).click();
+    await page.getByRole("heading", { name: "Sandbox policy" }).waitFor();
+    await page.getByText("Wires of 1,000,000 or more need two reviewers").waitFor();
+    await page.getByText("review · 2 reviewers").first().waitFor();
+    expect(await page.getByRole("button", { name: "Edit rules" }).count()).toBeGreaterThan(0);
+    await screenshot(page, "sandbox-policy");
+    await page.close();
+  });
 });

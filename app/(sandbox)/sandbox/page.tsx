@@ -1,5 +1,6 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { SandboxInbox } from "@/components/sandbox/inbox";
 import { inboxQueryKey } from "@/components/sandbox/types";
 import { getDb } from "@/db/client";
@@ -17,7 +18,10 @@ export default async function SandboxInboxPage() {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Reviewer inbox</h1>
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h1 className="text-2xl font-semibold tracking-tight">Reviewer inbox</h1>
+          <Link href="/sandbox/policy" className="text-sm font-medium text-brand-700 underline">Policy rules</Link>
+        </div>
         <p className="mt-1 text-sm text-slate-500">
           Requests that services sent to this authorizer and its policy left to people. Decisions are signed with the sandbox&apos;s key and delivered to the service.
         </p>
