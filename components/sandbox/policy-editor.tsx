@@ -28,8 +28,8 @@ function RegistrationPolicy({ spId, name, rules, canEdit }: { spId: string; name
       {draft === null ? (
         <ol className="divide-y divide-slate-100">
           {rules.map((rule, i) => (
-            <li key={`${rule.name}-${i}`} className="flex flex-wrap items-start justify-between gap-3 py-3">
-              <div className="min-w-0">
+            <li key={`${rule.name}-${i}`} className="flex items-start justify-between gap-3 py-3">
+              <div className="min-w-0 flex-1">
                 <p className="text-sm font-medium">{i + 1}. {rule.name}</p>
                 <code className="mt-1 block break-all text-xs text-slate-600">{rule.when}</code>
               </div>
