@@ -4,6 +4,7 @@ import { authorizers, tenants, type Authorizer, type AuthorizerPublicKey } from 
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { recordAuditEvent } from "./audit";
+import { bumpConfigVersion } from "./config-version";
 import { forTenant, tenantIdOf } from "./tenant-scope";
 
 /** What the API shows of an authorizer; `callbackPath` is where it posts decisions. */
@@ -51,7 +52,7 @@ export async function findAuthorizerByName(db: Database, ctx: TenantContext, nam
 
 /** Creates an authorizer. The tenant's first one becomes the default whatever `isDefault` says. */
 export async function createAuthorizer(db: Database, ctx: TenantContext, input: NewAuthorizerInput): Promise<AuthorizerView> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     await lockTenantConfig(tx, ctx);
     if (await nameTaken(tx, ctx, input.name)) throw new AppError("conflict", `An authorizer named ${input.name} already exists`);
     const [current] = await tx.select({ id: authorizers.id }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.isDefault, true)));
@@ -67,11 +68,13 @@ export async function createAuthorizer(db: Database, ctx: TenantContext, input: 
     await recordAuditEvent(tx, ctx, { action: "authorizer.created", target: row.name, data: auditData(row) });
     return toView(row);
   });
+  bumpConfigVersion(tenantIdOf(ctx));
+  return result;
 }
 
 /** Applies a partial change; moving the default clears it on the others in the same transaction. */
 export async function updateAuthorizer(db: Database, ctx: TenantContext, name: string, patch: AuthorizerPatch): Promise<AuthorizerView | null> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     await lockTenantConfig(tx, ctx);
     const [existing] = await tx.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
     if (!existing) return null;
@@ -101,11 +104,13 @@ export async function updateAuthorizer(db: Database, ctx: TenantContext, name: s
     });
     return toView(row);
   });
+  bumpConfigVersion(tenantIdOf(ctx));
+  return result;
 }
 
 /** Deletes an authorizer; the default can only go when it is the last one. Null when there is none by that name. */
 export async function deleteAuthorizer(db: Database, ctx: TenantContext, name: string): Promise<AuthorizerView | null> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     await lockTenantConfig(tx, ctx);
     const [existing] = await tx.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
     if (!existing) return null;
@@ -117,6 +122,8 @@ export async function deleteAuthorizer(db: Database, ctx: TenantContext, name: s
     await recordAuditEvent(tx, ctx, { action: "authorizer.deleted", target: existing.name, data: { id: existing.id, endpoint: existing.endpoint } });
     return toView(existing);
   });
+  bumpConfigVersion(tenantIdOf(ctx));
+  return result;
 }
 
 // Enough to reconstruct what changed: public key ids, not the key bytes.

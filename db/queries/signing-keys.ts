@@ -6,6 +6,7 @@ import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors/app-error";
 import { generateKeyPair } from "@/lib/stepauth";
 import { recordAuditEvent } from "./audit";
+import { bumpConfigVersion } from "./config-version";
 import { forTenant, tenantIdOf } from "./tenant-scope";
 
 /** What leaves the database about a key: never the private half, sealed or not. */
@@ -35,7 +36,7 @@ export async function createSigningKey(db: Database, ctx: TenantContext, keyId =
   const tenantId = tenantIdOf(ctx);
   const pair = generateKeyPair();
   const sealed = sealSecret(pair.privateKey, sealContext(tenantId, keyId));
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const existing = await tx
       .select({ state: signingKeys.state })
       .from(signingKeys)
@@ -55,11 +56,13 @@ export async function createSigningKey(db: Database, ctx: TenantContext, keyId =
     await recordAuditEvent(tx, ctx, { action: "signing_key.created", target: keyId, data: { state } });
     return toView(row);
   });
+  bumpConfigVersion(tenantIdOf(ctx));
+  return result;
 }
 
 /** Promotes the `next` key to active. The previous active key keeps signing until it is retired. */
 export async function activateSigningKey(db: Database, ctx: TenantContext, keyId: string): Promise<SigningKeyView | null> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(signingKeys)
       .set({ state: "active", activatedAt: sql`now()` })
@@ -69,11 +72,13 @@ export async function activateSigningKey(db: Database, ctx: TenantContext, keyId
     await recordAuditEvent(tx, ctx, { action: "signing_key.activated", target: keyId });
     return toView(row);
   });
+  bumpConfigVersion(tenantIdOf(ctx));
+  return result;
 }
 
 /** Retires a key (it stops signing for good). The last active key cannot be retired. */
 export async function retireSigningKey(db: Database, ctx: TenantContext, keyId: string): Promise<SigningKeyView | null> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const live = await tx
       .select({ keyId: signingKeys.keyId, state: signingKeys.state })
       .from(signingKeys)
@@ -92,6 +97,8 @@ export async function retireSigningKey(db: Database, ctx: TenantContext, keyId: 
     await recordAuditEvent(tx, ctx, { action: "signing_key.retired", target: keyId });
     return row ? toView(row) : null;
   });
+  bumpConfigVersion(tenantIdOf(ctx));
+  return result;
 }
 
 async function findKeyOrNull(db: Database, ctx: TenantContext, keyId: string, conflictMessage: string): Promise<null> {

@@ -7,6 +7,7 @@ import { openSecret, sealSecret, type SealedSecret } from "@/lib/crypto/secret-b
 import { AppError } from "@/lib/errors/app-error";
 import { DEFAULT_RETRY_POLICY, validateRoutingScript, type RoutingScriptIssue } from "@/lib/stepauth";
 import { recordAuditEvent } from "./audit";
+import { bumpConfigVersion } from "./config-version";
 import { forTenant, tenantIdOf } from "./tenant-scope";
 
 /** PROTOCOL.md's pinned defaults, used until a tenant sets its own. */
@@ -107,7 +108,7 @@ export async function updateTenantSettings(
   patch: TenantSettingsPatch,
 ): Promise<{ settings: EffectiveSettings; webhookSecret?: string }> {
   const tenantId = tenantIdOf(ctx);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [current] = await tx.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId)).for("update");
     if (typeof patch.routingScript === "string") await assertRoutingScriptSavable(tx, ctx, patch.routingScript);
     const changes: SettingsChanges = {};
@@ -127,6 +128,8 @@ export async function updateTenantSettings(
     await recordAuditEvent(tx, ctx, { action: "settings.updated", data: { ...audited, ...(webhookSecret ? { webhookSecretIssued: true } : {}) } });
     return webhookSecret ? { settings: effective(row), webhookSecret } : { settings: effective(row) };
   });
+  bumpConfigVersion(tenantId);
+  return result;
 }
 
 function applyUnavailabilityPolicy(ctx: TenantContext, current: TenantSettings | undefined, patch: TenantSettingsPatch, changes: SettingsChanges): void {

@@ -4,7 +4,8 @@ import type { Database } from "@/db/client";
 import { authorizers, type Authorizer } from "@/db/schema";
 import { loadSigningMaterial } from "@/db/queries/signing-keys";
 import { getTenantSettings, type EffectiveSettings } from "@/db/queries/tenant-settings";
-import { forTenant } from "@/db/queries/tenant-scope";
+import { configVersion } from "@/db/queries/config-version";
+import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { importPrivateKey, importPublicKey, type EnvelopeSigner, type TrustedKey } from "@/lib/stepauth";
 import { privateNetworkAllowed } from "./outbound";
@@ -28,7 +29,24 @@ function cachedKey(encoded: string, importer: (value: string) => KeyObject): Key
   return key;
 }
 
+// Three queries and a decryption per request add up on the hot path: keep a tenant's configuration
+// for a second. A change made through this process applies at once (its write bumps the version);
+// other instances apply it within RUNTIME_TTL_MS.
+const RUNTIME_TTL_MS = Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000);
+const runtimes = new Map<string, { version: number; loadedAt: number; runtime: TenantRuntime }>();
+
 export async function loadTenantRuntime(db: Database, ctx: TenantContext): Promise<TenantRuntime> {
+  const tenantId = tenantIdOf(ctx);
+  const version = configVersion(tenantId);
+  const cached = runtimes.get(tenantId);
+  if (cached && cached.version === version && Date.now() - cached.loadedAt < RUNTIME_TTL_MS) return cached.runtime;
+  const runtime = await readTenantRuntime(db, ctx);
+  if (runtimes.size > 10_000) runtimes.clear();
+  runtimes.set(tenantId, { version, loadedAt: Date.now(), runtime });
+  return runtime;
+}
+
+async function readTenantRuntime(db: Database, ctx: TenantContext): Promise<TenantRuntime> {
   const [settings, rows, material] = await Promise.all([
     getTenantSettings(db, ctx),
     db.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId)).orderBy(asc(authorizers.createdAt)),
