@@ -16,8 +16,13 @@ import { startAppServer } from "./app-server";
 import { createTestTenant, type TestTenant } from "./database";
 import { authorizerKey } from "./stub-authorizer";
 
-/** The app's gateway routes over real HTTP on 127.0.0.1, for the whole test file. */
-export function setupAppServer(): () => string {
+type RouteTable = Parameters<typeof startAppServer>[0];
+
+/**
+ * The app's gateway routes (plus `extraRoutes`) over real HTTP on 127.0.0.1, for the whole test
+ * file. With `asPublicUrl`, the server's URL is also the gateway's public URL (callbacks, sandbox).
+ */
+export function setupAppServer(extraRoutes: RouteTable = {}, options: { asPublicUrl?: boolean } = {}): () => string {
   let server: Awaited<ReturnType<typeof startAppServer>> | undefined;
   beforeAll(async () => {
     server = await startAppServer({
@@ -26,9 +31,14 @@ export function setupAppServer(): () => string {
       "/api/v1/authorization-requests/:requestId/cancel": requestCancel,
       "/api/v1/authorization-requests/:requestId/execution": requestExecution,
       "/api/stepauth/callback/:authorizerId": callback,
+      ...extraRoutes,
     });
+    if (options.asPublicUrl) process.env.GATEWAY_PUBLIC_URL = server.url;
   });
-  afterAll(async () => server?.close());
+  afterAll(async () => {
+    if (options.asPublicUrl) delete process.env.GATEWAY_PUBLIC_URL;
+    await server?.close();
+  });
   return () => server!.url;
 }
 

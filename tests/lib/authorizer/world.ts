@@ -1,8 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll } from "vitest";
-import * as requestItem from "@/app/api/v1/authorization-requests/[requestId]/route";
-import * as requestCollection from "@/app/api/v1/authorization-requests/route";
-import * as callback from "@/app/api/stepauth/callback/[authorizerId]/route";
 import * as cancelRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/cancel/route";
 import * as pollRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/poll/route";
 import * as submitRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/route";
@@ -14,32 +10,22 @@ import { createSigningKey } from "@/db/queries/signing-keys";
 import { sealWebhookSecret } from "@/db/queries/tenant-settings";
 import { issueTenantContext } from "@/lib/auth/tenant-context";
 import { connectSandboxAuthorizer } from "@/lib/authorizer";
-import { startAppServer } from "../../setup/app-server";
 import { createTestTenant, createTestUser } from "../../setup/database";
-import { api } from "../../setup/gateway";
+import { api, setupAppServer } from "../../setup/gateway";
 import { callRoute, sessionHeaders } from "../../setup/http";
 import { startStubService } from "../../setup/stub-service";
 
 /** The gateway and the sandbox authorizer served together over real HTTP on 127.0.0.1. */
 export function setupGatewayWithSandbox(): () => string {
-  let server: Awaited<ReturnType<typeof startAppServer>> | undefined;
-  beforeAll(async () => {
-    server = await startAppServer({
-      "/api/v1/authorization-requests": requestCollection,
-      "/api/v1/authorization-requests/:requestId": requestItem,
-      "/api/stepauth/callback/:authorizerId": callback,
+  // The sandbox endpoint and the callback URLs are built from the gateway's public URL.
+  return setupAppServer(
+    {
       "/api/sandbox-authorizer/v1/authorization-requests": submitRoute,
       "/api/sandbox-authorizer/v1/authorization-requests/poll": pollRoute,
       "/api/sandbox-authorizer/v1/authorization-requests/cancel": cancelRoute,
-    });
-    // The sandbox endpoint and the callback URLs are built from the gateway's public URL.
-    process.env.GATEWAY_PUBLIC_URL = server.url;
-  });
-  afterAll(async () => {
-    delete process.env.GATEWAY_PUBLIC_URL;
-    await server?.close();
-  });
-  return () => server!.url;
+    },
+    { asPublicUrl: true },
+  );
 }
 
 /** A tenant connected to the sandbox (its default authorizer) with a verifying service webhook. */
