@@ -169,6 +169,8 @@ export function evaluateRoutingScript(
   config: RoutingConfig,
   options?: RoutingOptions,
 ): RoutingOutcome {
+  // Same three opening lines as routeFlattenedRequest, kept inline on purpose: a shared helper
+  // taking a callback cost ~10% of flatten + route throughput in `npm run bench`.
   if (isBlank(script)) return noScriptOutcome(config);
   const compiled = compileRoutingScript(script as string);
   if (!compiled.ok) return fallbackOutcome(config, compiled.reason, compiled.message);
