@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { apiKeys, type ApiKey, type ApiKeyScope } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { recordAuditEvent } from "./audit";
+import { bumpConfigVersion } from "./config-version";
 import { forTenant, tenantIdOf } from "./tenant-scope";
 
 const SECRET_PREFIX = "sag_";
@@ -57,7 +58,7 @@ export async function findApiKey(db: Database, ctx: TenantContext, id: string): 
 
 /** Revokes a key of this tenant; null when there is no such key here. Revoking twice keeps the first time. */
 export async function revokeApiKey(db: Database, ctx: TenantContext, id: string): Promise<ApiKeyView | null> {
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
@@ -67,6 +68,9 @@ export async function revokeApiKey(db: Database, ctx: TenantContext, id: string)
     await recordAuditEvent(tx, ctx, { action: "api_key.revoked", target: row.id });
     return toView(row);
   });
+  // Cached keys (lib/auth/api-key-auth.ts) are read again: the revoked one stops working here at once.
+  if (revoked) bumpConfigVersion(tenantIdOf(ctx));
+  return revoked;
 }
 
 // Deliberately cross-tenant: this is how a bearer secret finds its tenant in the first place.

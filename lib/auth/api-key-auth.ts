@@ -1,15 +1,39 @@
+import { createHash } from "node:crypto";
 import type { Database } from "@/db/client";
+import { anyConfigVersion } from "@/db/queries/config-version";
 import { findActiveApiKeyBySecret } from "@/db/queries/api-keys";
+import type { ApiKey } from "@/db/schema";
+import { TtlCache } from "@/lib/cache/ttl-cache";
 import { AppError } from "@/lib/errors/app-error";
 import { permissionsOfScopes } from "./permissions";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
+
+// Every API call starts with this lookup: keep a found key for a second (keyed by the secret's
+// hash, never the secret). Revoking a key through this process applies to the next request; other
+// instances stop accepting it within API_KEY_CACHE_MS. Unknown keys are never cached.
+const keys = new TtlCache<string, ApiKey>({ ttlMs: Number(process.env.API_KEY_CACHE_MS ?? 1000), maxEntries: 10_000, version: anyConfigVersion });
+
+async function lookup(db: Database, secret: string): Promise<ApiKey | null> {
+  const cacheKey = createHash("sha256").update(secret).digest("base64");
+  try {
+    return await keys.get(cacheKey, async () => {
+      const key = await findActiveApiKeyBySecret(db, secret);
+      if (!key) throw unknownKey;
+      return key;
+    });
+  } catch (error) {
+    if (error === unknownKey) return null;
+    throw error;
+  }
+}
+const unknownKey = new Error("unknown API key");
 
 /** Authenticates `Authorization: Bearer sag_…` and issues the key's TenantContext. */
 export async function authenticateApiKey(db: Database, headers: Headers): Promise<TenantContext> {
   const header = headers.get("authorization");
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   if (!match?.[1]) throw new AppError("unauthenticated", "Send an API key as 'Authorization: Bearer <key>'");
-  const key = await findActiveApiKeyBySecret(db, match[1]);
+  const key = await lookup(db, match[1]);
   if (!key) throw new AppError("invalid_api_key", "The API key is unknown or revoked");
   return issueTenantContext(key.tenantId, { type: "api_key", apiKeyId: key.id }, permissionsOfScopes(key.scopes));
 }

@@ -8,6 +8,7 @@ import { configVersion } from "@/db/queries/config-version";
 import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { importPrivateKey, importPublicKey, type EnvelopeSigner, type TrustedKey } from "@/lib/stepauth";
+import { TtlCache } from "@/lib/cache/ttl-cache";
 import { privateNetworkAllowed } from "./outbound";
 
 /** What the pipeline needs of a tenant, read fresh for each unit of work (configuration may change). */
@@ -31,19 +32,11 @@ function cachedKey(encoded: string, importer: (value: string) => KeyObject): Key
 
 // Three queries and a decryption per request add up on the hot path: keep a tenant's configuration
 // for a second. A change made through this process applies at once (its write bumps the version);
-// other instances apply it within RUNTIME_TTL_MS.
-const RUNTIME_TTL_MS = Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000);
-const runtimes = new Map<string, { version: number; loadedAt: number; runtime: TenantRuntime }>();
+// other instances apply it within GATEWAY_CONFIG_CACHE_MS.
+const runtimes = new TtlCache<string, TenantRuntime>({ ttlMs: Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000), maxEntries: 10_000, version: configVersion });
 
-export async function loadTenantRuntime(db: Database, ctx: TenantContext): Promise<TenantRuntime> {
-  const tenantId = tenantIdOf(ctx);
-  const version = configVersion(tenantId);
-  const cached = runtimes.get(tenantId);
-  if (cached && cached.version === version && Date.now() - cached.loadedAt < RUNTIME_TTL_MS) return cached.runtime;
-  const runtime = await readTenantRuntime(db, ctx);
-  if (runtimes.size > 10_000) runtimes.clear();
-  runtimes.set(tenantId, { version, loadedAt: Date.now(), runtime });
-  return runtime;
+export function loadTenantRuntime(db: Database, ctx: TenantContext): Promise<TenantRuntime> {
+  return runtimes.get(tenantIdOf(ctx), () => readTenantRuntime(db, ctx));
 }
 
 async function readTenantRuntime(db: Database, ctx: TenantContext): Promise<TenantRuntime> {
