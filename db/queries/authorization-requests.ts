@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "driz
 import type { Database } from "@/db/client";
 import { authorizationRequests, authorizers, executions, requestEvents, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Execution, type WebhookDelivery } from "@/db/schema";
 import { rowFromJson } from "@/db/row-from-json";
+import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant } from "./tenant-scope";
 
@@ -9,18 +10,21 @@ import { forTenant } from "./tenant-scope";
  * The request as the API and console show it, read in one query (plus one for the timeline).
  * The signed decision envelope stays in the database.
  */
+const requestViewStatement = tenantStatement<{ requestId: string }>("request_view", (p) => sql`
+  select row_to_json(r) as request,
+    (select coalesce(json_agg(json_build_object('authorizerId', t.authorizer_id, 'name', a.name, 'spId', t.sp_id, 'state', t.state, 'lastError', t.last_error)), '[]'::json)
+      from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id where t.request_id = r.request_id) as targets,
+    (select row_to_json(e) from ${executions} e where e.request_id = r.request_id) as execution,
+    (select row_to_json(d) from ${webhookDeliveries} d where d.request_id = r.request_id) as delivery
+  from ${authorizationRequests} r where r.tenant_id = ${p.tenantId} and r.request_id = ${p.requestId}`);
+
 export async function getRequestView(db: Database, ctx: TenantContext, requestId: string, options: { events?: boolean } = {}) {
-  const [row] = await db
-    .select({
-      request: sql<Record<string, unknown>>`row_to_json(${authorizationRequests})`,
-      targets: sql<{ authorizerId: string; name: string; spId: string; state: string; lastError: string | null }[]>`(
-        select coalesce(json_agg(json_build_object('authorizerId', t.authorizer_id, 'name', a.name, 'spId', t.sp_id, 'state', t.state, 'lastError', t.last_error)), '[]'::json)
-        from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id where t.request_id = authorization_requests.request_id)`,
-      execution: sql<Record<string, unknown> | null>`(select row_to_json(e) from ${executions} e where e.request_id = authorization_requests.request_id)`,
-      delivery: sql<Record<string, unknown> | null>`(select row_to_json(d) from ${webhookDeliveries} d where d.request_id = authorization_requests.request_id)`,
-    })
-    .from(authorizationRequests)
-    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
+  const [row] = await requestViewStatement<{
+    request: Record<string, unknown>;
+    targets: { authorizerId: string; name: string; spId: string; state: string; lastError: string | null }[];
+    execution: Record<string, unknown> | null;
+    delivery: Record<string, unknown> | null;
+  }>(db, ctx, { requestId });
   if (!row) return null;
   const request = rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request);
   const execution = row.execution ? rowFromJson<Execution>(executions, row.execution) : null;

@@ -140,8 +140,7 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
 export async function runExpireJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
   const expired = await finalizeRequest(db, ctx, {
     requestId: job.requestId,
-    set: { status: "expired", statusReason: "expired", decidedAt: sql`now()`, decisionSource: "expiry" },
-    where: sql`${authorizationRequests.expiresAt} <= now()`,
+    status: "expired", statusReason: "expired", source: "expiry", condition: { kind: "expiry" },
     events: [{ type: "expired" }],
   });
   if (expired) return { done: true, followUp: expired.deliveryJob };

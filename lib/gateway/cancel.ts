@@ -55,7 +55,7 @@ export async function cancelAuthorizationRequest(db: Database, ctx: TenantContex
 
   const result = await finalizeRequest(db, ctx, {
     requestId,
-    set: { status: "cancelled", statusReason: "cancelled_by_service", decidedAt: sql`now()`, decisionSource: "cancel" },
+    status: "cancelled", statusReason: "cancelled_by_service", source: "cancel", condition: { kind: "none" },
     events: [{ type: "cancelled" }],
   });
   if (result) {

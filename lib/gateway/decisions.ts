@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { recordAuditEvent } from "@/db/queries/audit";
@@ -33,12 +33,10 @@ export async function applyVerifiedDecision(
   const d = verified.decision;
   const done = await finalizeRequest(db, ctx, {
     requestId: d.requestId,
-    set: {
-      status: d.decision, decidedAt: sql`now()`, decisionAuthorizerId: authorizer.id, decisionKeyId: verified.keyId,
-      decisionReason: d.reason ?? null, decisionReviewers: d.reviewers ?? null, decisionSource: source, decisionEnvelope: verified.envelope,
-    },
-    where: sql`${authorizationRequests.expiresAt} > now() and exists (select 1 from ${requestTargets}
-      where ${requestTargets.requestId} = ${d.requestId} and ${requestTargets.authorizerId} = ${authorizer.id} and ${requestTargets.spId} = ${d.spId})`,
+    status: d.decision,
+    source,
+    condition: { kind: "decision", spId: d.spId },
+    decision: { keyId: verified.keyId, reason: d.reason ?? null, reviewers: d.reviewers ?? null, envelope: verified.envelope },
     winningAuthorizerId: authorizer.id,
     events: [
       ...(options.events ?? []),

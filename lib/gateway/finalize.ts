@@ -1,8 +1,7 @@
-import { eq, sql, type SQL } from "drizzle-orm";
-import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, executions, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
-import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
+import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
 import type { NewRequestEvent } from "./request-events";
@@ -22,44 +21,70 @@ export const DELIVERY_LEASE_SECONDS = Math.max(JOB_LEASE_SECONDS, 20);
 
 type FinalStatus = "approved" | "denied" | "expired" | "cancelled";
 
+/** Besides "this tenant, this request, still pending", what must hold for the write to win. */
+export type FinalizeCondition =
+  /** A verified decision: not expired, and the request went to `winningAuthorizerId` under `spId`. */
+  | { kind: "decision"; spId: string }
+  /** The expiry job: the request's time is up. */
+  | { kind: "expiry" }
+  /** The unavailability policy: every target failed. */
+  | { kind: "all_targets_failed" }
+  /** A routing decision or a cancel by the service. */
+  | { kind: "none" };
+
 export interface FinalizeInput {
   requestId: string;
-  /** What the winning write sets; `status` moves the request out of `pending`. */
-  set: PgUpdateSetSource<typeof authorizationRequests> & { status: FinalStatus };
-  /** Conditions besides "this tenant, this request, still pending". */
-  where?: SQL;
+  status: FinalStatus;
+  /** How the final status was reached: callback, poll, submit, routing, unavailability, expiry, cancel. */
+  source: string;
+  condition: FinalizeCondition;
+  statusReason?: string | null;
+  failOpen?: boolean;
   /** The authorizer whose decision won: its target becomes `decided`, the others get a cancel. */
   winningAuthorizerId?: string | null;
+  decision?: { keyId: string; reason: string | null; reviewers: unknown; envelope: unknown };
   events: NewRequestEvent[];
 }
 
+type FinalizeValues = {
+  requestId: string; status: FinalStatus; statusReason: string | null; failOpen: boolean; source: string; winner: string | null;
+  spId: string | null; keyId: string | null; reason: string | null; reviewers: string | null; envelope: string | null; events: string;
+};
+
 /**
- * Moves a pending request to its final status and does everything that follows, in ONE
- * statement, so it is atomic without a transaction and costs one round trip:
- * the conditional write (`status = 'pending'` + `where`: the first writer wins, everyone else
- * gets null); the winning target marked decided; the request's submit, poll and expiry jobs
- * closed; a cancel queued for every other authorizer still holding it; and, when the tenant has
- * a service webhook, the once-only execution claim (primary key = requestId) for an approval and
- * a delivery job leased to the caller. The timeline events are written in the same statement.
+ * The statement behind finalizeRequest, one prepared statement per condition kind. The
+ * conditional write (`status = 'pending'` + the condition: the first writer wins, everyone else
+ * gets no row); the winning target marked decided; the request's submit, poll and expiry jobs
+ * closed; a cancel queued for every other authorizer still holding it; and, when the tenant has a
+ * service webhook, the once-only execution claim (primary key = requestId) for an approval and a
+ * delivery job leased to the caller. The timeline events are written in the same statement.
  */
-export async function finalizeRequest(db: Database, ctx: TenantContext, input: FinalizeInput): Promise<{ request: AuthorizationRequestRow; deliveryJob: Job | null } | null> {
-  const tenantId = tenantIdOf(ctx);
-  const winner = input.winningAuthorizerId ?? null;
-  const won = db
-    .update(authorizationRequests)
-    .set(input.set)
-    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, input.requestId), eq(authorizationRequests.status, "pending"), input.where))
-    .returning() as unknown as { getSQL(): SQL };
-  const events = JSON.stringify(input.events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null })));
-  const result = await db.execute(sql`
+function finalizeStatement(kind: FinalizeCondition["kind"]) {
+  return tenantStatement<FinalizeValues>(`finalize_${kind}`, (p) => {
+    const r = authorizationRequests;
+    const condition = {
+      decision: sql`and ${r.expiresAt} > now() and exists (select 1 from ${requestTargets} t
+        where t.request_id = ${p.requestId} and t.authorizer_id = ${p.winner}::uuid and t.sp_id = ${p.spId})`,
+      expiry: sql`and ${r.expiresAt} <= now()`,
+      all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and t.state <> 'failed')`,
+      none: sql``,
+    }[kind];
+    return sql`
     with hook as (
-      select exists (select 1 from ${tenantSettings} where ${tenantSettings.tenantId} = ${tenantId}
+      select exists (select 1 from ${tenantSettings} where ${tenantSettings.tenantId} = ${p.tenantId}
         and ${tenantSettings.webhookUrl} is not null and ${tenantSettings.webhookSecretCiphertext} is not null) as configured
     ),
-    won as (${won.getSQL()}),
+    won as (
+      update ${r} set status = ${p.status}::request_status, status_reason = ${p.statusReason}::text, fail_open = ${p.failOpen}::boolean,
+        decided_at = now(), decision_source = ${p.source}::text, decision_authorizer_id = ${p.winner}::uuid,
+        decision_key_id = ${p.keyId}::text, decision_reason = ${p.reason}::text, decision_reviewers = ${p.reviewers}::jsonb,
+        decision_envelope = ${p.envelope}::jsonb
+      where ${r.tenantId} = ${p.tenantId} and ${r.requestId} = ${p.requestId} and ${r.status} = 'pending' ${condition}
+      returning *
+    ),
     decided_target as (
       update ${requestTargets} set state = 'decided', updated_at = now()
-      where ${requestTargets.requestId} in (select request_id from won) and ${requestTargets.authorizerId} = ${winner}::uuid
+      where ${requestTargets.requestId} in (select request_id from won) and ${requestTargets.authorizerId} = ${p.winner}::uuid
     ),
     closed as (
       update ${jobs} set done_at = now(), locked_until = null
@@ -67,36 +92,53 @@ export async function finalizeRequest(db: Database, ctx: TenantContext, input: F
     ),
     cancels as (
       insert into ${jobs} (tenant_id, kind, request_id, target)
-      select ${tenantId}, 'cancel', t.request_id, t.authorizer_id::text from ${requestTargets} t
-      where t.request_id in (select request_id from won) and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${winner}::uuid
+      select ${p.tenantId}, 'cancel', t.request_id, t.authorizer_id::text from ${requestTargets} t
+      where t.request_id in (select request_id from won) and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${p.winner}::uuid
       on conflict (kind, request_id, target) where done_at is null do nothing
     ),
     claimed as (
       insert into ${executions} (request_id, tenant_id, channel)
-      select w.request_id, ${tenantId}, 'webhook' from won w, hook where w.status = 'approved' and hook.configured
+      select w.request_id, ${p.tenantId}, 'webhook' from won w, hook where w.status = 'approved' and hook.configured
       on conflict do nothing returning request_id
     ),
     delivery as (
       insert into ${webhookDeliveries} (request_id, tenant_id, execute)
-      select w.request_id, ${tenantId}, w.status = 'approved' from won w, hook where hook.configured
+      select w.request_id, ${p.tenantId}, w.status = 'approved' from won w, hook where hook.configured
       on conflict do nothing returning request_id, execute
     ),
     delivery_job as (
       insert into ${jobs} (tenant_id, kind, request_id, locked_until, attempts)
-      select ${tenantId}, 'deliver', w.request_id, now() + make_interval(secs => ${DELIVERY_LEASE_SECONDS}), 1 from won w, hook where hook.configured
+      select ${p.tenantId}, 'deliver', w.request_id, now() + make_interval(secs => ${DELIVERY_LEASE_SECONDS}), 1 from won w, hook where hook.configured
       on conflict (kind, request_id, target) where done_at is null do nothing returning *
     ),
     timeline as (
       insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
-      select ${tenantId}, request_id, type, authorizer_id, data from (
+      select ${p.tenantId}, request_id, type, authorizer_id, data from (
         select w.request_id, e.type, e.authorizer_id, e.data, e.ord
-          from won w, jsonb_to_recordset(${events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb)
+          from won w, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb)
         union all select request_id, 'execution_claimed', null, '{"channel":"webhook"}'::jsonb, 1000 from claimed
         union all select request_id, 'webhook_delivery', null, jsonb_build_object('execute', execute, 'state', 'queued'), 1001 from delivery
       ) ordered order by ord
     )
-    select (select row_to_json(w) from won w) as request, (select row_to_json(j) from delivery_job j) as job`);
-  const row = (result as unknown as { rows: { request: Record<string, unknown> | null; job: Record<string, unknown> | null }[] }).rows[0];
+    select (select row_to_json(w) from won w) as request, (select row_to_json(j) from delivery_job j) as job`;
+  });
+}
+const statements = { decision: finalizeStatement("decision"), expiry: finalizeStatement("expiry"), all_targets_failed: finalizeStatement("all_targets_failed"), none: finalizeStatement("none") };
+
+/**
+ * Moves a pending request to its final status and does everything that follows (see
+ * finalizeStatement) in ONE statement, so it is atomic without a transaction and costs one round
+ * trip. Returns null when the write did not win.
+ */
+export async function finalizeRequest(db: Database, ctx: TenantContext, input: FinalizeInput): Promise<{ request: AuthorizationRequestRow; deliveryJob: Job | null } | null> {
+  const { condition, decision } = input;
+  const [row] = await statements[condition.kind]<{ request: Record<string, unknown> | null; job: Record<string, unknown> | null }>(db, ctx, {
+    requestId: input.requestId, status: input.status, statusReason: input.statusReason ?? null, failOpen: input.failOpen ?? false, source: input.source,
+    winner: input.winningAuthorizerId ?? null, spId: condition.kind === "decision" ? condition.spId : null,
+    keyId: decision?.keyId ?? null, reason: decision?.reason ?? null,
+    reviewers: decision?.reviewers == null ? null : JSON.stringify(decision.reviewers), envelope: decision ? JSON.stringify(decision.envelope) : null,
+    events: JSON.stringify(input.events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null }))),
+  });
   if (!row?.request) return null;
   return {
     request: rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request),

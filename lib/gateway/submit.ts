@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { authorizationRequests, jobs, requestEvents, requestTargets, type AuthorizationRequestRow, type Job } from "@/db/schema";
-import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
+import { forTenant } from "@/db/queries/tenant-scope";
+import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isStepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
@@ -51,6 +52,44 @@ function route(runtime: TenantRuntime, base: AuthorizationRequest): RoutingOutco
   return evaluateRoutingScript(runtime.settings.routingScript, base, { authorizers: enabled.map((a) => a.name), default: fallback?.name ?? "" });
 }
 
+type RecordValues = {
+  requestId: string; externalId: string | null; idempotencyKey: string | null; bodyHash: string; principal: string; action: string;
+  principalType: string; actionType: string; actionCategory: string | null; summary: string; routingTargets: string[];
+  routingFallbackReason: string | null; routingError: string | null; expiresAt: string; events: string; targets: string;
+};
+
+// One statement, so atomic and one round trip: the request (nothing, when its Idempotency-Key is
+// taken), its timeline, a payload per target, its submit jobs (leased to this caller, who runs them
+// at once) and its expiry job.
+const recordStatement = tenantStatement<RecordValues>("record_request", (p) => sql`
+    with req as (
+      insert into ${authorizationRequests} (request_id, tenant_id, external_id, idempotency_key, body_hash, status, principal, action,
+        principal_type, action_type, action_category, summary, routing_targets, routing_fallback_reason, routing_error, expires_at)
+      values (${p.requestId}, ${p.tenantId}, ${p.externalId}::text, ${p.idempotencyKey}::text, ${p.bodyHash}, 'pending', ${p.principal}::jsonb, ${p.action}::jsonb,
+        ${p.principalType}, ${p.actionType}, ${p.actionCategory}::text, ${p.summary}, ${p.routingTargets}::text[], ${p.routingFallbackReason}::text,
+        ${p.routingError}::text, ${p.expiresAt}::timestamptz)
+      on conflict (tenant_id, idempotency_key) do nothing
+      returning *
+    ),
+    timeline as (
+      insert into ${requestEvents} (tenant_id, request_id, type, data)
+      select ${p.tenantId}, req.request_id, e.type, e.data from req, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, data jsonb) order by e.ord
+    ),
+    targets as (
+      insert into ${requestTargets} (request_id, authorizer_id, tenant_id, sp_id, payload)
+      select req.request_id, t.authorizer_id, ${p.tenantId}, t.sp_id, t.payload from req, jsonb_to_recordset(${p.targets}::jsonb) as t(authorizer_id uuid, sp_id text, payload text)
+    ),
+    submit_jobs as (
+      insert into ${jobs} (tenant_id, kind, request_id, target, locked_until, attempts)
+      select ${p.tenantId}, 'submit', req.request_id, t.authorizer_id, now() + make_interval(secs => ${JOB_LEASE_SECONDS}), 1
+      from req, jsonb_to_recordset(${p.targets}::jsonb) as t(authorizer_id text)
+      returning *
+    ),
+    expiry_job as (
+      insert into ${jobs} (tenant_id, kind, request_id, run_at) select ${p.tenantId}, 'expire', req.request_id, req.expires_at from req
+    )
+    select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`);
+
 /**
  * Records a new authorization request and everything it needs next, in one statement: the row,
  * its routing, a signed-for payload per target authorizer, its submit jobs (leased to the caller,
@@ -63,7 +102,6 @@ export async function recordAuthorizationRequest(
   input: SubmitRequestInput,
   idempotencyKey: string | null,
 ): Promise<{ request: AuthorizationRequestRow; jobsToRun: Job[]; replayed: boolean; hint?: SubmitHint }> {
-  const tenantId = tenantIdOf(ctx);
   const bodyHash = hashBody(input);
   if (idempotencyKey) {
     const replay = await findIdempotentReplay(db, ctx, idempotencyKey, bodyHash);
@@ -91,45 +129,18 @@ export async function recordAuthorizationRequest(
   }
   const immediate = outcome.kind === "immediate" ? outcome.decision : null;
 
-  const insertRequest = db
-    .insert(authorizationRequests)
-    .values({
-      requestId: base.requestId, tenantId, externalId: input.externalId ?? null, idempotencyKey, bodyHash, status: "pending",
-      principal: base.principal, action: base.action, principalType: base.principal.type, actionType: base.action.type,
-      actionCategory: base.action.category ?? null, summary: base.action.summary,
-      routingTargets: outcome.targets, routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null,
-      routingError: outcome.kind === "fallback" ? outcome.message : null, expiresAt: new Date(base.expiresAt),
-    })
-    .onConflictDoNothing({ target: [authorizationRequests.tenantId, authorizationRequests.idempotencyKey] })
-    .returning() as unknown as { getSQL(): SQL };
   const events = [
     { type: "received", data: { externalId: input.externalId ?? null, actionType: base.action.type, principalType: base.principal.type, expiresAt: base.expiresAt } },
     { type: "routing_evaluated", data: outcome.kind === "fallback" ? { targets: outcome.targets, fallback: true, reason: outcome.reason, message: outcome.message } : { targets: outcome.targets, fallback: false } },
   ].map((e, ord) => ({ ord, ...e }));
-  const targetRows = payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload }));
-  // One statement, so atomic and one round trip: the request, its timeline, a payload per target,
-  // its submit jobs (leased to this caller, who runs them at once) and its expiry job.
-  const result = await db.execute(sql`
-    with req as (${insertRequest.getSQL()}),
-    timeline as (
-      insert into ${requestEvents} (tenant_id, request_id, type, data)
-      select ${tenantId}, req.request_id, e.type, e.data from req, jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(ord int, type text, data jsonb) order by e.ord
-    ),
-    targets as (
-      insert into ${requestTargets} (request_id, authorizer_id, tenant_id, sp_id, payload)
-      select req.request_id, t.authorizer_id, ${tenantId}, t.sp_id, t.payload from req, jsonb_to_recordset(${JSON.stringify(targetRows)}::jsonb) as t(authorizer_id uuid, sp_id text, payload text)
-    ),
-    submit_jobs as (
-      insert into ${jobs} (tenant_id, kind, request_id, target, locked_until, attempts)
-      select ${tenantId}, 'submit', req.request_id, t.authorizer_id, now() + make_interval(secs => ${JOB_LEASE_SECONDS}), 1
-      from req, jsonb_to_recordset(${JSON.stringify(targetRows)}::jsonb) as t(authorizer_id text)
-      returning *
-    ),
-    expiry_job as (
-      insert into ${jobs} (tenant_id, kind, request_id, run_at) select ${tenantId}, 'expire', req.request_id, req.expires_at from req
-    )
-    select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`);
-  const row = (result as unknown as { rows: { request: Record<string, unknown> | null; jobs: Record<string, unknown>[] }[] }).rows[0];
+  const [row] = await recordStatement<{ request: Record<string, unknown> | null; jobs: Record<string, unknown>[] }>(db, ctx, {
+    requestId: base.requestId, externalId: input.externalId ?? null, idempotencyKey, bodyHash,
+    principal: JSON.stringify(base.principal), action: JSON.stringify(base.action), principalType: base.principal.type, actionType: base.action.type,
+    actionCategory: base.action.category ?? null, summary: base.action.summary, routingTargets: outcome.targets,
+    routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null, routingError: outcome.kind === "fallback" ? outcome.message : null,
+    expiresAt: base.expiresAt, events: JSON.stringify(events),
+    targets: JSON.stringify(payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload }))),
+  });
   if (!row?.request) {
     // Lost a race with the same Idempotency-Key: answer what the winner stored.
     const replay = await findIdempotentReplay(db, ctx, idempotencyKey!, bodyHash);
@@ -141,7 +152,7 @@ export async function recordAuthorizationRequest(
     // the expiry job ends the request as expired: no action runs without a recorded decision.
     const done = await finalizeRequest(db, ctx, {
       requestId: request.requestId,
-      set: { status: immediate, statusReason: `routing_${immediate === "approved" ? "approve" : "deny"}`, decidedAt: sql`now()`, decisionSource: "routing" },
+      status: immediate, statusReason: `routing_${immediate === "approved" ? "approve" : "deny"}`, source: "routing", condition: { kind: "none" },
       events: [{ type: "decided_without_authorizer", data: { decision: immediate, reason: "routing script", signed: false } }],
     });
     return { request: done?.request ?? request, jobsToRun: done?.deliveryJob ? [done.deliveryJob] : [], replayed: false };

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { requestTargets, type Job } from "@/db/schema";
 import { forTenant } from "@/db/queries/tenant-scope";
@@ -26,8 +26,7 @@ export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext,
   // Conditional on every target still being failed, so a decision that raced in wins instead.
   const settled = await finalizeRequest(db, ctx, {
     requestId,
-    set: { status: failOpen ? "approved" : "denied", statusReason: reason, failOpen, decidedAt: sql`now()`, decisionSource: "unavailability" },
-    where: sql`not exists (select 1 from ${requestTargets} where ${requestTargets.requestId} = ${requestId} and ${requestTargets.state} <> 'failed')`,
+    status: failOpen ? "approved" : "denied", statusReason: reason, failOpen, source: "unavailability", condition: { kind: "all_targets_failed" },
     events: [event],
   });
   return settled?.deliveryJob ?? null;
