@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
 
@@ -19,7 +19,7 @@ export async function enqueueJobs(db: Database, newJobs: NewJob[]): Promise<void
   await db
     .insert(jobs)
     .values(newJobs.map((j) => ({ tenantId: j.tenantId, kind: j.kind, requestId: j.requestId, target: j.target ?? "", runAt: j.runAt ?? sql`now()` })))
-    .onConflictDoNothing({ target: [jobs.kind, jobs.requestId, jobs.target], where: sql`${jobs.doneAt} is null` });
+    .onConflictDoNothing({ target: [jobs.kind, jobs.requestId, jobs.target] });
 }
 
 /**
@@ -29,7 +29,6 @@ export async function enqueueJobs(db: Database, newJobs: NewJob[]): Promise<void
  */
 export async function claimDueJobs(db: Database, limit: number, lease: { seconds: number; deliverSeconds: number }, only?: { requestId: string; kinds?: JobKind[] }): Promise<Job[]> {
   const filters = [
-    isNull(jobs.doneAt),
     sql`${jobs.runAt} <= now()`,
     sql`(${jobs.lockedUntil} is null or ${jobs.lockedUntil} < now())`,
     only ? eq(jobs.requestId, only.requestId) : undefined,
@@ -52,8 +51,9 @@ export async function claimDueJobs(db: Database, limit: number, lease: { seconds
     .returning();
 }
 
+/** A finished job is deleted: the table holds open work only (the timeline tells what happened). */
 export async function completeJob(db: Database, id: number): Promise<void> {
-  await db.update(jobs).set({ doneAt: sql`now()`, lockedUntil: null }).where(eq(jobs.id, id));
+  await db.delete(jobs).where(eq(jobs.id, id));
 }
 
 /** Puts a job back for later (backoff), keeping its attempt count. */

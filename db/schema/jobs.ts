@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { bigserial, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants";
 
@@ -8,6 +7,8 @@ export type JobKind = (typeof jobKind.enumValues)[number];
 /**
  * The outbox of pending work. A worker claims due rows with FOR UPDATE SKIP LOCKED and a lease;
  * a crashed worker's lease runs out and another picks the job up, so nothing lives only in memory.
+ * A finished job is deleted (its story is in the request's timeline): the table holds only open
+ * work, stays small, and a claim or a reschedule does not rewrite every index.
  */
 export const jobs = pgTable(
   "jobs",
@@ -23,13 +24,12 @@ export const jobs = pgTable(
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     lastError: text("last_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    doneAt: timestamp("done_at", { withTimezone: true }),
   },
   (t) => [
-    index("jobs_due_idx").on(t.runAt).where(sql`${t.doneAt} is null`),
+    index("jobs_due_idx").on(t.runAt),
     index("jobs_tenant_id_idx").on(t.tenantId),
     // One open job per (kind, request, target): enqueuing twice is a no-op.
-    uniqueIndex("jobs_open_uq").on(t.kind, t.requestId, t.target).where(sql`${t.doneAt} is null`),
+    uniqueIndex("jobs_open_uq").on(t.kind, t.requestId, t.target),
   ],
 );
 

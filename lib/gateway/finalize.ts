@@ -55,7 +55,7 @@ type FinalizeValues = {
  * The statement behind finalizeRequest, one prepared statement per condition kind. The
  * conditional write (`status = 'pending'` + the condition: the first writer wins, everyone else
  * gets no row); the winning target marked decided; the request's submit, poll and expiry jobs
- * closed; a cancel queued for every other authorizer still holding it; and, when the tenant has a
+ * deleted (finished); a cancel queued for every other authorizer still holding it; and, when the tenant has a
  * service webhook, the once-only execution claim (primary key = requestId) for an approval and a
  * delivery job leased to the caller. The timeline events are written in the same statement.
  */
@@ -87,14 +87,14 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
       where ${requestTargets.requestId} in (select request_id from won) and ${requestTargets.authorizerId} = ${p.winner}::uuid
     ),
     closed as (
-      update ${jobs} set done_at = now(), locked_until = null
-      where ${jobs.requestId} in (select request_id from won) and ${jobs.kind} in ('submit', 'poll', 'expire') and ${jobs.doneAt} is null
+      delete from ${jobs}
+      where ${jobs.requestId} in (select request_id from won) and ${jobs.kind} in ('submit', 'poll', 'expire')
     ),
     cancels as (
       insert into ${jobs} (tenant_id, kind, request_id, target)
       select ${p.tenantId}, 'cancel', t.request_id, t.authorizer_id::text from ${requestTargets} t
       where t.request_id in (select request_id from won) and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${p.winner}::uuid
-      on conflict (kind, request_id, target) where done_at is null do nothing
+      on conflict (kind, request_id, target) do nothing
     ),
     claimed as (
       insert into ${executions} (request_id, tenant_id, channel)
@@ -109,7 +109,7 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
     delivery_job as (
       insert into ${jobs} (tenant_id, kind, request_id, locked_until, attempts)
       select ${p.tenantId}, 'deliver', w.request_id, now() + make_interval(secs => ${DELIVERY_LEASE_SECONDS}), 1 from won w, hook where hook.configured
-      on conflict (kind, request_id, target) where done_at is null do nothing returning *
+      on conflict (kind, request_id, target) do nothing returning *
     ),
     timeline as (
       insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
