@@ -1,15 +1,13 @@
 import { and, asc, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, executions, requestEvents, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Execution, type WebhookDelivery } from "@/db/schema";
+import { authorizationRequests, authorizers, executions, requestEvents, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Execution, type RequestEvent, type WebhookDelivery } from "@/db/schema";
 import { rowFromJson } from "@/db/row-from-json";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant } from "./tenant-scope";
 
-/**
- * The request as the API and console show it, read in one query (plus one for the timeline).
- * The signed decision envelope stays in the database.
- */
+// A request's view, read in one query (plus one for the timeline). The signed decision envelope
+// stays in the database.
 const requestViewStatement = tenantStatement<{ requestId: string }>("request_view", (p) => sql`
   select row_to_json(r) as request,
     (select coalesce(json_agg(json_build_object('authorizerId', t.authorizer_id, 'name', a.name, 'spId', t.sp_id, 'state', t.state, 'lastError', t.last_error)), '[]'::json)
@@ -18,21 +16,35 @@ const requestViewStatement = tenantStatement<{ requestId: string }>("request_vie
     (select row_to_json(d) from ${webhookDeliveries} d where d.request_id = r.request_id) as delivery
   from ${authorizationRequests} r where r.tenant_id = ${p.tenantId} and r.request_id = ${p.requestId}`);
 
+/** What a request's view is made of; the submit path knows these without reading them back. */
+export interface RequestViewParts {
+  request: AuthorizationRequestRow;
+  targets: { authorizerId: string; name: string; spId: string; state: string; lastError: string | null }[];
+  execution: Execution | null;
+  delivery: WebhookDelivery | null;
+}
+
 export async function getRequestView(db: Database, ctx: TenantContext, requestId: string, options: { events?: boolean } = {}) {
   const [row] = await requestViewStatement<{
     request: Record<string, unknown>;
-    targets: { authorizerId: string; name: string; spId: string; state: string; lastError: string | null }[];
+    targets: RequestViewParts["targets"];
     execution: Record<string, unknown> | null;
     delivery: Record<string, unknown> | null;
   }>(db, ctx, { requestId });
   if (!row) return null;
-  const request = rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request);
-  const execution = row.execution ? rowFromJson<Execution>(executions, row.execution) : null;
-  const delivery = row.delivery ? rowFromJson<WebhookDelivery>(webhookDeliveries, row.delivery) : null;
-  const targets = row.targets;
   const events = options.events === false
     ? []
     : await db.select().from(requestEvents).where(forTenant(ctx, requestEvents.tenantId, eq(requestEvents.requestId, requestId))).orderBy(asc(requestEvents.id));
+  return requestView({
+    request: rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request),
+    targets: row.targets,
+    execution: row.execution ? rowFromJson<Execution>(executions, row.execution) : null,
+    delivery: row.delivery ? rowFromJson<WebhookDelivery>(webhookDeliveries, row.delivery) : null,
+  }, events);
+}
+
+/** The request as the API and console show it, from its parts (and its timeline, when read). */
+export function requestView({ request, targets, execution, delivery }: RequestViewParts, events: RequestEvent[] = []) {
   const names = new Map(targets.map((t) => [t.authorizerId, t.name]));
   return {
     ...summaryOf(request),
@@ -61,7 +73,7 @@ export async function getRequestView(db: Database, ctx: TenantContext, requestId
     events: events.map((e) => ({ id: e.id, type: e.type, authorizer: e.authorizerId ? (names.get(e.authorizerId) ?? e.authorizerId) : null, data: e.data, at: e.createdAt })),
   };
 }
-export type RequestView = NonNullable<Awaited<ReturnType<typeof getRequestView>>>;
+export type RequestView = ReturnType<typeof requestView>;
 
 function summaryOf(r: AuthorizationRequestRow) {
   return {

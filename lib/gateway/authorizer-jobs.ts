@@ -32,11 +32,17 @@ async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
   return authorizer ? { ...row, runtime, authorizer } : null;
 }
 
-/** What the submitting request already holds in memory, so its inline run reads nothing again. */
+/**
+ * What the submitting request already holds in memory, so its inline run reads nothing again, and
+ * what that run wrote, so the answer is composed without reading the request back. `unknown` when
+ * the run took a path whose writes it does not track (a refusal, a failure, a webhook delivery):
+ * the answer is then read from the database.
+ */
 export interface SubmitHint {
   runtime: TenantRuntime;
   request: AuthorizationRequestRow;
   payloads: Map<string, string>;
+  written: { request: AuthorizationRequestRow; targetStates: Map<string, "pending" | "decided">; unknown: boolean };
 }
 
 function stateFromHint(hint: SubmitHint, job: Job) {
@@ -56,7 +62,10 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   } catch (error) {
     // A re-run after a crash: the first run's submission arrived, so the authorizer knows the request.
     if (isStepAuthError(error, "duplicate_request") && job.attempts > 1) result = { status: "pending", requestId: job.requestId };
-    else return { done: true, followUp: await recordTargetFailure(db, ctx, state.runtime, state.authorizer, job.requestId, attempts, error) };
+    else {
+      if (hint) hint.written.unknown = true;
+      return { done: true, followUp: await recordTargetFailure(db, ctx, state.runtime, state.authorizer, job.requestId, attempts, error) };
+    }
   }
   const events = attempts.map((a) => attemptEvent(state.authorizer.id, a));
   if (result.status === "pending") {
@@ -67,12 +76,19 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
       const delay = state.authorizer.pollOnly ? POLL_ONLY_FIRST_MS : CALLBACK_OVERDUE_MS;
       await enqueueJobs(tx, [{ tenantId: job.tenantId, kind: "poll", requestId: job.requestId, target: state.authorizer.id, runAt: new Date(Date.now() + delay) }]);
     });
+    hint?.written.targetStates.set(state.authorizer.id, "pending");
     return { done: true };
   }
   const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "submit", {
     events: [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "decided" } }],
   });
-  // An accepted decision closed this request's submit jobs (this one included) in its own statement.
+  if (hint) {
+    if (outcome.outcome === "accepted" && !outcome.deliveryJob) {
+      hint.written.request = outcome.request;
+      hint.written.targetStates.set(state.authorizer.id, "decided");
+    } else hint.written.unknown = true;
+  }
+  // An accepted decision finished (deleted) this request's submit jobs (this one included) in its own statement.
   return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, closedByDecision: true } : { done: true };
 }
 

@@ -33,6 +33,7 @@ export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise
     result = job.kind === "submit" && hint ? await runSubmitJob(db, ctx, job, hint) : await handlers[job.kind](db, ctx, job);
   } catch (error) {
     console.error(`job ${job.id} (${job.kind}) failed`, error instanceof Error ? error.message : error);
+    if (hint) hint.written.unknown = true;
     result = { done: false, retryInMs: Math.min(300_000, 1_000 * 2 ** job.attempts), error: error instanceof Error ? error.message : String(error) };
   }
   if (!result.done) await rescheduleJob(db, job.id, result.retryInMs, result.error);

@@ -157,7 +157,10 @@ export async function recordAuthorizationRequest(
     });
     return { request: done?.request ?? request, jobsToRun: done?.deliveryJob ? [done.deliveryJob] : [], replayed: false };
   }
-  const hint: SubmitHint = { runtime, request, payloads: new Map(payloads.map((p) => [p.authorizerId, p.payload])) };
+  const hint: SubmitHint = {
+    runtime, request, payloads: new Map(payloads.map((p) => [p.authorizerId, p.payload])),
+    written: { request, targetStates: new Map(), unknown: false },
+  };
   return { request, jobsToRun: row.jobs.map((j) => rowFromJson<Job>(jobs, j)), replayed: false, hint };
 }
 

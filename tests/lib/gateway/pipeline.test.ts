@@ -12,7 +12,7 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function world(options: { modes?: Record<string, StubMode>; script?: string; policy?: "fail_closed" | "fail_open"; names?: string[]; pollOnly?: boolean; serviceAnswer?: "success" | "error" } = {}) {
+async function world(options: { modes?: Record<string, StubMode>; script?: string; policy?: "fail_closed" | "fail_open"; names?: string[]; pollOnly?: boolean; serviceAnswer?: "success" | "error"; webhook?: boolean } = {}) {
   const names = options.names ?? ["default"];
   let spKeys: () => Promise<any[]> = async () => [];
   let cachedKeys: any[] = [];
@@ -27,7 +27,7 @@ async function world(options: { modes?: Record<string, StubMode>; script?: strin
   const tenant = await createGatewayTenant(db(), {
     appUrl: appUrl(),
     authorizers: names.map((name) => ({ name, url: stubs[name]!.url, pollOnly: options.pollOnly })),
-    webhookUrl: service.url,
+    webhookUrl: options.webhook === false ? undefined : service.url,
     routingScript: options.script,
     unavailabilityPolicy: options.policy,
   });
@@ -78,6 +78,19 @@ describe("submit → decision → execution", () => {
     expect(submitted.status).toBe(200);
     expect(submitted.body).toMatchObject({ status: "approved", decision: { source: "submit" }, execution: { state: "succeeded" } });
     expect(w.service.state.executions.get(submitted.body.requestId)).toBe(1);
+  });
+
+  it("answers a submit with the view a read returns, composed from what it wrote (claim mode)", async () => {
+    const w = await world({ webhook: false, names: ["instant", "slow"], modes: { instant: "approve", slow: "pending" }, script: 'request.action.type == "device.wipe" ? ["instant"] : ["slow"]' });
+    const withoutEvents = ({ events: _events, ...view }: Record<string, unknown>) => view;
+    const approved = await w.submit();
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: "approved", authorizers: [{ name: "instant", state: "decided" }], execution: { state: "awaiting_claim" }, delivery: null });
+    expect(withoutEvents(approved.body)).toEqual(withoutEvents((await w.get(approved.body.requestId)).body));
+    const pending = await w.submit(wipeRequest({ action: { ...wipeRequest().action, type: "device.lock" } }));
+    expect(pending.status).toBe(202);
+    expect(pending.body).toMatchObject({ status: "pending", authorizers: [{ name: "slow", state: "pending" }], decision: null });
+    expect(withoutEvents(pending.body)).toEqual(withoutEvents((await w.get(pending.body.requestId)).body));
   });
 
   it("denies, tells the service not to execute, and executes nothing", async () => {
