@@ -11,7 +11,6 @@ import {
   decisionSchema,
   errorBodySchema,
   pendingResponseSchema,
-  signedEnvelopeSchema,
   submitResponseSchema,
   type Decision,
 } from "./message-schemas";
@@ -61,8 +60,7 @@ export function verifyDecisionEnvelope(envelope: unknown, requestId: string, key
   if (parsed.data.requestId !== requestId) {
     throw new StepAuthError("invalid_response", "decision is for another request", { details: { requestId } });
   }
-  const copy = signedEnvelopeSchema.parse(envelope);
-  return { status: "decided", requestId, decision: parsed.data, envelope: copy, keyId: verified.keyId };
+  return { status: "decided", requestId, decision: parsed.data, envelope: verified.envelope, keyId: verified.keyId };
 }
 
 function errorFrom(response: FinalResponse, body: unknown): StepAuthError {

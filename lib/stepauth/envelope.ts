@@ -43,6 +43,8 @@ export interface VerifiedEnvelope {
   payload: Record<string, unknown>;
   keyId: string;
   algorithm: SignatureAlgorithmName;
+  /** The envelope as parsed (a structural copy of the input), to store as proof. */
+  envelope: SignedEnvelope;
 }
 
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -168,7 +170,7 @@ export function verifyEnvelope(input: unknown, trustedKeys: readonly TrustedKey[
     if (!signature || signature.length !== algorithm.signatureLength) continue;
     const publicKey = resolveKey(trusted.publicKey, algorithm, "public");
     if (algorithm.verify(bytes, signature, publicKey)) {
-      return { payloadBytes: bytes, payload: value, keyId: entry.keyId, algorithm: entry.algorithm as SignatureAlgorithmName };
+      return { payloadBytes: bytes, payload: value, keyId: entry.keyId, algorithm: entry.algorithm as SignatureAlgorithmName, envelope };
     }
   }
   throw new StepAuthError(
