@@ -1,5 +1,13 @@
 import { getTableColumns } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+
+const columnLists = new WeakMap<PgTable, [string, PgColumn][]>();
+// On the submit path for every row it returns: list a table's columns once.
+function columnsOf(table: PgTable): [string, PgColumn][] {
+  let columns = columnLists.get(table);
+  if (!columns) columnLists.set(table, (columns = Object.entries(getTableColumns(table))));
+  return columns;
+}
 
 /**
  * Maps a row that Postgres serialised with `row_to_json` (snake_case keys, dates as strings) back
@@ -8,7 +16,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
  */
 export function rowFromJson<T>(table: PgTable, json: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
+  for (const [key, column] of columnsOf(table)) {
     const value = json[column.name];
     out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
