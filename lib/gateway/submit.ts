@@ -7,7 +7,7 @@ import { forTenant } from "@/db/queries/tenant-scope";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
-import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isStepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
+import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isAllowedCallbackUrl, isStepAuthError, spIdSchema, StepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
 import type { SubmitHint } from "./authorizer-jobs";
 import { rowFromJson } from "@/db/row-from-json";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
@@ -30,12 +30,13 @@ export function hashBody(input: SubmitRequestInput): string {
   return createHash("sha256").update(JSON.stringify(input)).digest("hex");
 }
 
+// The base request is validated once; per target only spId and the callback URL differ, so only
+// those are checked here (the client validates the whole request again before it signs).
 function buildFor(base: AuthorizationRequest, spId: string, callbackUrl: string | undefined): AuthorizationRequest {
+  if (!spIdSchema.safeParse(spId).success) throw new StepAuthError("malformed_request", "the authorizer's spId is not valid");
+  if (callbackUrl !== undefined && !isAllowedCallbackUrl(callbackUrl, callbackPolicy())) throw new StepAuthError("invalid_callback_url", "callbackUrl is not allowed");
   const { callbackUrl: _omit, ...rest } = base;
-  return buildAuthorizationRequest(
-    { spId, requestId: base.requestId, callbackUrl, expiresIn: (Date.parse(base.expiresAt) - Date.parse(base.timestamp)) / 1000, principal: rest.principal, action: rest.action },
-    { ...callbackPolicy(), now: () => new Date(base.timestamp) },
-  );
+  return callbackUrl === undefined ? { ...rest, spId } : { ...rest, spId, callbackUrl };
 }
 
 function toAppError(error: unknown): AppError {
