@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
-import { enqueueJobs } from "@/db/queries/jobs";
+import { authorizationRequests, jobs, requestEvents, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { forTenant } from "@/db/queries/tenant-scope";
+import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { isStepAuthError, type AttemptReport, type SubmitResult } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind } from "./authorizer-client";
@@ -51,6 +51,26 @@ function stateFromHint(hint: SubmitHint, job: Job) {
   return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload }, runtime: hint.runtime, authorizer } : null;
 }
 
+// The common answer (a human will review): the target is now pending at its authorizer, the
+// attempts go to the timeline, and a poll is scheduled (soon for poll-only authorizers, otherwise
+// as the fallback for an overdue callback). One statement, so atomic and one round trip.
+const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: string; events: string; pollInSeconds: number }>("mark_target_pending", (p) => sql`
+  with target as (
+    update ${requestTargets} set state = 'pending', updated_at = now()
+    where tenant_id = ${p.tenantId} and request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and state = 'queued'
+  ),
+  timeline as (
+    insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
+    select ${p.tenantId}, ${p.requestId}, e.type, e.authorizer_id, e.data
+    from jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb) order by e.ord
+  ),
+  poll as (
+    insert into ${jobs} (tenant_id, kind, request_id, target, run_at)
+    values (${p.tenantId}, 'poll', ${p.requestId}, ${p.authorizerId}, now() + make_interval(secs => ${p.pollInSeconds}::double precision))
+    on conflict (kind, request_id, target) do nothing
+  )
+  select 1 as done`);
+
 /** Submits a request to one authorizer (with the retries of the tenant's policy). */
 export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, hint?: SubmitHint): Promise<JobResult> {
   const state = hint ? stateFromHint(hint, job) : await loadTargetState(db, ctx, job);
@@ -69,12 +89,11 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   }
   const events = attempts.map((a) => attemptEvent(state.authorizer.id, a));
   if (result.status === "pending") {
-    await db.transaction(async (tx) => {
-      await tx.update(requestTargets).set({ state: "pending", updatedAt: sql`now()` })
-        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), eq(requestTargets.state, "queued")));
-      await appendRequestEvents(tx, ctx, job.requestId, [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "pending" } }]);
-      const delay = state.authorizer.pollOnly ? POLL_ONLY_FIRST_MS : CALLBACK_OVERDUE_MS;
-      await enqueueJobs(tx, [{ tenantId: job.tenantId, kind: "poll", requestId: job.requestId, target: state.authorizer.id, runAt: new Date(Date.now() + delay) }]);
+    const timeline = [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "pending" } }];
+    await markPendingStatement(db, ctx, {
+      requestId: job.requestId, authorizerId: state.authorizer.id,
+      events: JSON.stringify(timeline.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null }))),
+      pollInSeconds: (state.authorizer.pollOnly ? POLL_ONLY_FIRST_MS : CALLBACK_OVERDUE_MS) / 1000,
     });
     hint?.written.targetStates.set(state.authorizer.id, "pending");
     return { done: true };
