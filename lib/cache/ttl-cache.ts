@@ -1,10 +1,11 @@
 /**
  * A small per-process cache for hot reads that may be a moment old (a tenant's configuration, an
- * API key). Concurrent misses for one key share a single load — without that, 50 requests arriving
- * as an entry runs out all read the database — and a failed load is not kept. An entry's age counts
- * from when its load began, so nothing is served more than `ttlMs` after it was read. `version`
- * names what the entry depends on (a counter bumped by writes in this process): when it moves, the
- * entry is read again at once.
+ * API key, an authorizer). Concurrent misses for one key share a single load — without that, 50
+ * requests arriving as an entry runs out all read the database. A failed load, or one that found
+ * nothing (null), is not kept: an unknown key is asked again, and guesses cannot fill the cache.
+ * An entry's age counts from when its load began, so nothing is served more than `ttlMs` after it
+ * was read. `version` names what the entry depends on (a counter bumped by writes in this
+ * process): when it moves, the entry is read again at once.
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { startedAt: number; version: number; value: Promise<V> }>();
@@ -20,9 +21,10 @@ export class TtlCache<K, V> {
     if (this.options.ttlMs <= 0) return entry.value;
     if (!hit && this.entries.size >= this.options.maxEntries) this.entries.clear();
     this.entries.set(key, entry);
-    entry.value.catch(() => {
+    const forget = () => {
       if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
+    };
+    entry.value.then((value) => value === null && forget(), forget);
     return entry.value;
   }
 }
