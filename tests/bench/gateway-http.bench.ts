@@ -85,8 +85,10 @@ export async function runGatewayHttpBenchmarks(): Promise<void> {
   const callbackTenant = await createGatewayTenant(handle.db, { appUrl, authorizers: [{ name: "reviewing", url: pending.url }] });
   pendingKeys = await callbackTenant.spKeys();
 
-  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-    env: { ...process.env, NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "", NODE_ENV: "production", DATABASE_URL: databaseUrl, ALLOW_PRIVATE_NETWORK_URLS: "true", BENCH_FLOOR_ROUTE: "true", AUTH_SECRET: "bench-secret-0123456789abcdef0123456789", APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY, API_RATE_LIMIT_PER_SECOND: "1000000" },
+  // Options go on the command line, not in NODE_OPTIONS, which refuses --cpu-prof.
+  const nodeOptions = (process.env.BENCH_SERVER_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
+  const server = spawn(process.execPath, [...nodeOptions, "node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    env: { ...process.env, NODE_OPTIONS: "", NODE_ENV: "production", DATABASE_URL: databaseUrl, ALLOW_PRIVATE_NETWORK_URLS: "true", BENCH_FLOOR_ROUTE: "true", AUTH_SECRET: "bench-secret-0123456789abcdef0123456789", APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY, API_RATE_LIMIT_PER_SECOND: "1000000" },
     stdio: "ignore",
   });
   try {
