@@ -8,7 +8,7 @@ import { isStepAuthError, type AttemptReport, type SubmitResult } from "@/lib/st
 import { authorizerClientFor, failureKind } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
 import { finalizeRequest } from "./finalize";
-import { appendRequestEvents, attemptEvent } from "./request-events";
+import { appendRequestEvents, attemptEvent, eventsJson, type NewRequestEvent } from "./request-events";
 import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
 
@@ -89,10 +89,10 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   }
   const events = attempts.map((a) => attemptEvent(state.authorizer.id, a));
   if (result.status === "pending") {
-    const timeline = [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "pending" } }];
+    const timeline: NewRequestEvent[] = [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "pending" } }];
     await markPendingStatement(db, ctx, {
       requestId: job.requestId, authorizerId: state.authorizer.id,
-      events: JSON.stringify(timeline.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null }))),
+      events: eventsJson(timeline),
       pollInSeconds: (state.authorizer.pollOnly ? POLL_ONLY_FIRST_MS : CALLBACK_OVERDUE_MS) / 1000,
     });
     hint?.written.targetStates.set(state.authorizer.id, "pending");

@@ -4,7 +4,7 @@ import { authorizationRequests, executions, jobs, requestEvents, requestTargets,
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
-import type { NewRequestEvent } from "./request-events";
+import { eventsJson, type NewRequestEvent } from "./request-events";
 
 /**
  * How long a claimed job belongs to its claimer: longer than the slowest job (5 attempts × 5 s
@@ -137,7 +137,7 @@ export async function finalizeRequest(db: Database, ctx: TenantContext, input: F
     winner: input.winningAuthorizerId ?? null, spId: condition.kind === "decision" ? condition.spId : null,
     keyId: decision?.keyId ?? null, reason: decision?.reason ?? null,
     reviewers: decision?.reviewers == null ? null : JSON.stringify(decision.reviewers), envelope: decision ? JSON.stringify(decision.envelope) : null,
-    events: JSON.stringify(input.events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null }))),
+    events: eventsJson(input.events),
   });
   if (!row?.request) return null;
   return {

@@ -41,6 +41,14 @@ export async function appendRequestEvents(db: Database, ctx: TenantContext, requ
   await db.insert(requestEvents).values(events.map((e) => ({ tenantId, requestId, type: e.type, authorizerId: e.authorizerId ?? null, data: e.data ?? null })));
 }
 
+/**
+ * Events as the one-statement writes take them: a JSON array for `jsonb_to_recordset(… as e(ord int,
+ * type text, authorizer_id uuid, data jsonb))`, `ord` keeping their order.
+ */
+export function eventsJson(events: NewRequestEvent[]): string {
+  return JSON.stringify(events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null })));
+}
+
 /** One authorizer attempt as a timeline event (status and latency, never the envelope). */
 export function attemptEvent(authorizerId: string, report: AttemptReport): NewRequestEvent {
   const { call, attempt, outcome, status, errorCode, latencyMs, willRetry, delayMs } = report;

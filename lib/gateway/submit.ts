@@ -11,6 +11,7 @@ import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, is
 import type { SubmitHint } from "./authorizer-jobs";
 import { rowFromJson } from "@/db/row-from-json";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
+import { eventsJson, type NewRequestEvent } from "./request-events";
 import { callbackPolicy, callbackUrlFor, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 
 export const submitRequestSchema = z
@@ -130,16 +131,16 @@ export async function recordAuthorizationRequest(
   }
   const immediate = outcome.kind === "immediate" ? outcome.decision : null;
 
-  const events = [
+  const events: NewRequestEvent[] = [
     { type: "received", data: { externalId: input.externalId ?? null, actionType: base.action.type, principalType: base.principal.type, expiresAt: base.expiresAt } },
     { type: "routing_evaluated", data: outcome.kind === "fallback" ? { targets: outcome.targets, fallback: true, reason: outcome.reason, message: outcome.message } : { targets: outcome.targets, fallback: false } },
-  ].map((e, ord) => ({ ord, ...e }));
+  ];
   const [row] = await recordStatement<{ request: Record<string, unknown> | null; jobs: Record<string, unknown>[] }>(db, ctx, {
     requestId: base.requestId, externalId: input.externalId ?? null, idempotencyKey, bodyHash,
     principal: JSON.stringify(base.principal), action: JSON.stringify(base.action), principalType: base.principal.type, actionType: base.action.type,
     actionCategory: base.action.category ?? null, summary: base.action.summary, routingTargets: outcome.targets,
     routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null, routingError: outcome.kind === "fallback" ? outcome.message : null,
-    expiresAt: base.expiresAt, events: JSON.stringify(events),
+    expiresAt: base.expiresAt, events: eventsJson(events),
     targets: JSON.stringify(payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload }))),
   });
   if (!row?.request) {
