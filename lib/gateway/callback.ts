@@ -33,7 +33,7 @@ export async function receiveDecisionCallback(db: Database, authorizerId: string
   try {
     const envelope = verifyEnvelope(body, trustedKeysOf(authorizer));
     const decision = decisionSchema.parse(envelope.payload);
-    verified = { status: "decided", requestId: decision.requestId, decision, envelope: body as VerifiedDecision["envelope"], keyId: envelope.keyId };
+    verified = { status: "decided", requestId: decision.requestId, decision, envelope: envelope.envelope, keyId: envelope.keyId };
   } catch (error) {
     const code = isStepAuthError(error) && error.code === "invalid_signature" ? "invalid_signature" : "malformed_request";
     await recordAuditEvent(db, ctx, { action: "decision.refused", target: authorizer.name, data: { code, channel: "callback" } });
