@@ -6,11 +6,12 @@ import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant } from "./tenant-scope";
 
-// A request's view, read in one query (plus one for the timeline). The signed decision envelope
-// stays in the database.
+// A request's view, read in one query (plus one for the timeline); its authorizers in routing order,
+// as the submit answer lists them. The signed decision envelope stays in the database.
 const requestViewStatement = tenantStatement<{ requestId: string }>("request_view", (p) => sql`
   select row_to_json(r) as request,
-    (select coalesce(json_agg(json_build_object('authorizerId', t.authorizer_id, 'name', a.name, 'spId', t.sp_id, 'state', t.state, 'lastError', t.last_error)), '[]'::json)
+    (select coalesce(json_agg(json_build_object('authorizerId', t.authorizer_id, 'name', a.name, 'spId', t.sp_id, 'state', t.state, 'lastError', t.last_error)
+        order by array_position(r.routing_targets, a.name), a.name), '[]'::json)
       from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id where t.request_id = r.request_id) as targets,
     (select row_to_json(e) from ${executions} e where e.request_id = r.request_id) as execution,
     (select row_to_json(d) from ${webhookDeliveries} d where d.request_id = r.request_id) as delivery

@@ -93,6 +93,13 @@ describe("submit → decision → execution", () => {
     expect(withoutEvents(pending.body)).toEqual(withoutEvents((await w.get(pending.body.requestId)).body));
   });
 
+  it("lists a request's authorizers in routing order, in the submit answer and in a read", async () => {
+    const w = await world({ webhook: false, names: ["zeta", "alpha"], modes: { zeta: "pending", alpha: "pending" }, script: '["zeta", "alpha"]' });
+    const submitted = await w.submit();
+    expect(submitted.body.authorizers.map((a: { name: string }) => a.name)).toEqual(["zeta", "alpha"]);
+    expect((await w.get(submitted.body.requestId)).body.authorizers.map((a: { name: string }) => a.name)).toEqual(["zeta", "alpha"]);
+  });
+
   it("denies, tells the service not to execute, and executes nothing", async () => {
     const w = await world();
     const id = (await w.submit()).body.requestId;
