@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "driz
 import type { Database } from "@/db/client";
 import { authorizationRequests, authorizers, executions, requestEvents, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Execution, type RequestEvent, type WebhookDelivery } from "@/db/schema";
 import { rowFromJson } from "@/db/row-from-json";
-import { tenantStatement } from "@/db/statement";
+import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant } from "./tenant-scope";
 
@@ -15,7 +15,7 @@ const requestViewStatement = tenantStatement<{ requestId: string }>("request_vie
       from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id where t.request_id = r.request_id) as targets,
     (select row_to_json(e) from ${executions} e where e.request_id = r.request_id) as execution,
     (select row_to_json(d) from ${webhookDeliveries} d where d.request_id = r.request_id) as delivery
-  from ${authorizationRequests} r where r.tenant_id = ${p.tenantId} and r.request_id = ${p.requestId}`);
+  from ${authorizationRequests} r where r.request_id = ${p.requestId} and ${sameTenant(sql`r.tenant_id`, p.tenantId)}`);
 
 /** What a request's view is made of; the submit path knows these without reading them back. */
 export interface RequestViewParts {

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { authorizers } from "./gateway-config";
 import { tenants } from "./tenants";
@@ -44,7 +43,6 @@ export const authorizationRequests = pgTable(
   },
   (t) => [
     index("authorization_requests_tenant_created_idx").on(t.tenantId, t.createdAt, t.requestId),
-    index("authorization_requests_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending'`),
     uniqueIndex("authorization_requests_idempotency_uq").on(t.tenantId, t.idempotencyKey),
   ],
 );

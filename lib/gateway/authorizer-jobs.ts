@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, jobs, requestEvents, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { forTenant } from "@/db/queries/tenant-scope";
-import { tenantStatement } from "@/db/statement";
+import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { isStepAuthError, type AttemptReport, type SubmitResult } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind } from "./authorizer-client";
@@ -57,7 +57,7 @@ function stateFromHint(hint: SubmitHint, job: Job) {
 const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: string; events: string; pollInSeconds: number }>("mark_target_pending", (p) => sql`
   with target as (
     update ${requestTargets} set state = 'pending', updated_at = now()
-    where tenant_id = ${p.tenantId} and request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and state = 'queued'
+    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and ${sameTenant(requestTargets.tenantId, p.tenantId)} and state = 'queued'
   ),
   timeline as (
     insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)

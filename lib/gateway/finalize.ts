@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, executions, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
-import { tenantStatement } from "@/db/statement";
+import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
 import { eventsJson, type NewRequestEvent } from "./request-events";
@@ -58,6 +58,8 @@ type FinalizeValues = {
  * deleted (finished); a cancel queued for every other authorizer still holding it; and, when the tenant has a
  * service webhook, the once-only execution claim (primary key = requestId) for an approval and a
  * delivery job leased to the caller. The timeline events are written in the same statement.
+ * Every table is reached by its key (`request_id = …`, the follow-ups guarded by `exists (select 1
+ * from won)`), so the plan Postgres keeps for the statement cannot scan a tenant or an authorizer.
  */
 function finalizeStatement(kind: FinalizeCondition["kind"]) {
   return tenantStatement<FinalizeValues>(`finalize_${kind}`, (p) => {
@@ -79,21 +81,21 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
         decided_at = now(), decision_source = ${p.source}::text, decision_authorizer_id = ${p.winner}::uuid,
         decision_key_id = ${p.keyId}::text, decision_reason = ${p.reason}::text, decision_reviewers = ${p.reviewers}::jsonb,
         decision_envelope = ${p.envelope}::jsonb
-      where ${r.tenantId} = ${p.tenantId} and ${r.requestId} = ${p.requestId} and ${r.status} = 'pending' ${condition}
+      where ${r.requestId} = ${p.requestId} and ${sameTenant(r.tenantId, p.tenantId)} and ${r.status} = 'pending' ${condition}
       returning *
     ),
     decided_target as (
       update ${requestTargets} set state = 'decided', updated_at = now()
-      where ${requestTargets.requestId} in (select request_id from won) and ${requestTargets.authorizerId} = ${p.winner}::uuid
+      where ${requestTargets.requestId} = ${p.requestId} and ${requestTargets.authorizerId} = ${p.winner}::uuid and exists (select 1 from won)
     ),
     closed as (
       delete from ${jobs}
-      where ${jobs.requestId} in (select request_id from won) and ${jobs.kind} in ('submit', 'poll', 'expire')
+      where ${jobs.requestId} = ${p.requestId} and ${jobs.kind} in ('submit', 'poll', 'expire') and exists (select 1 from won)
     ),
     cancels as (
       insert into ${jobs} (tenant_id, kind, request_id, target)
       select ${p.tenantId}, 'cancel', t.request_id, t.authorizer_id::text from ${requestTargets} t
-      where t.request_id in (select request_id from won) and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${p.winner}::uuid
+      where t.request_id = ${p.requestId} and exists (select 1 from won) and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${p.winner}::uuid
       on conflict (kind, request_id, target) do nothing
     ),
     claimed as (
