@@ -20,11 +20,12 @@ function compile(name: string, statement: SQL) {
 
 /**
  * The tenant check on a row a tenantStatement finds by its key, written so that no index can serve
- * it. A named statement is planned once per connection, and after five runs Postgres may keep one
- * generic plan made on whatever statistics exist then: on a new database, empty tables. With a plain
- * `tenant_id = $1` such a plan can take a tenant-leading index and read every row of the tenant on
- * each call (measured in `npm run bench`: the decision write grew from ~1 to ~3.5 ms of Postgres CPU
- * within a minute). Here only the key can be an index condition; the tenant is checked on the row.
+ * it. After five runs Postgres may switch a named statement to a generic plan made on the statistics
+ * of that moment — on a new database, empty tables — and use it until an ANALYZE re-plans it. Such a
+ * plan can read a table by any index a condition fits: with a plain `tenant_id = $1`, a tenant-leading
+ * one, reading every row of the tenant on each call (the request view did; the decision write read
+ * every pending request through a partial index, and its Postgres CPU grew from ~1 to ~3.5 ms within a
+ * minute of `npm run bench`). Here only the key can be an index condition; the tenant is checked on the row.
  */
 export function sameTenant(column: SQLWrapper, tenantId: Placeholder): SQL {
   return sql`${column}::text = ${tenantId}::uuid::text`;

@@ -62,22 +62,37 @@ function processCpuMs(pid: number): number | null {
   }
 }
 
-/** CPU used so far by the server, by every local PostgreSQL process (backends, WAL writer, autovacuum) and by this process (load + stub authorizers). */
+/** CPU used so far by each local PostgreSQL process (server, backends, WAL writer, autovacuum), by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0] ?? "";
+      if (command.startsWith("postgres") || command.endsWith("/postgres")) byPid.set(Number(entry), processCpuMs(Number(entry)) ?? 0);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return byPid;
+}
+
+/** CPU used so far by the server, the local PostgreSQL (when it is local) and this process (load + stub authorizers). */
 function cpuSnapshot(serverPid: number, localPostgres: boolean) {
-  const postgres = localPostgres
-    ? readdirSync("/proc").filter((p) => /^\d+$/.test(p)).reduce((sum, p) => {
-      try { return readFileSync(`/proc/${p}/cmdline`, "utf8").startsWith("postgres") ? sum + (processCpuMs(Number(p)) ?? 0) : sum; } catch { return sum; }
-    }, 0)
-    : null;
   const self = process.cpuUsage();
-  return { server: processCpuMs(serverPid), postgres, bench: (self.user + self.system) / 1000 };
+  return { server: processCpuMs(serverPid), postgres: localPostgres ? postgresCpuMs() : null, bench: (self.user + self.system) / 1000 };
 }
 type CpuSnapshot = ReturnType<typeof cpuSnapshot>;
 
 /** Microseconds of CPU per request for each process group between two snapshots. */
 function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number) {
-  const per = (k: keyof CpuSnapshot) => (before[k] === null || after[k] === null || requests === 0 ? "—" : String(Math.round(((after[k]! - before[k]!) * 1000) / requests)));
-  return { server: per("server"), postgres: per("postgres"), bench: per("bench") };
+  const perRequest = (ms: number | null) => (ms === null || requests === 0 ? "—" : String(Math.round((ms * 1000) / requests)));
+  const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  // A Postgres process that started meanwhile counts whole; one that ended takes its share with it.
+  const postgres = before.postgres && after.postgres && after.postgres.size > 0
+    ? [...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres!.get(pid) ?? 0), 0)
+    : null;
+  return { server: perRequest(delta(before.server, after.server)), postgres: perRequest(postgres), bench: perRequest(delta(before.bench, after.bench)) };
 }
 
 async function benchDatabaseUrl(): Promise<string | null> {

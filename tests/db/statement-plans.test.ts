@@ -44,16 +44,18 @@ function readsOfGrowingTables(node: PlanNode, out: string[] = []): string[] {
 async function genericPlanReads(handle: DatabaseHandle, name: string, text: string): Promise<string[]> {
   const params = Math.max(0, ...[...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   return handle.withSingleConnection(async (db) => {
+    let prepared = false;
     await db.execute(sql.raw("set plan_cache_mode = force_generic_plan"));
-    await db.execute(sql.raw(`prepare plan_check_${name} as ${text}`));
     try {
+      await db.execute(sql.raw(`prepare plan_check_${name} as ${text}`));
+      prepared = true;
       const result = await db.execute(sql.raw(`explain (format json) execute plan_check_${name}(${Array(params).fill("null").join(", ")})`));
       const [row] = (result as unknown as { rows: Record<string, unknown>[] }).rows;
       const plan = Object.values(row!)[0];
       const parsed = (typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[];
       return readsOfGrowingTables(parsed[0]!.Plan);
     } finally {
-      await db.execute(sql.raw(`deallocate plan_check_${name}`));
+      if (prepared) await db.execute(sql.raw(`deallocate plan_check_${name}`));
       await db.execute(sql.raw("reset plan_cache_mode"));
     }
   });
