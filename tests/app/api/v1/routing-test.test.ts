@@ -75,7 +75,7 @@ describe("POST /api/v1/routing/test", () => {
 
     const list = "[" + Array.from({ length: 60 }, (_, i) => i).join(",") + "]";
     const nested = `${list}.map(a,\n ${list}.map(b,\n  ${list}.map(c,\n   ${list}.exists(d, a + b + c + d < 0)))).size() > 0 ? ["primary"] : ["default"]`;
-    const redos = '"' + "a".repeat(40) + 'b".matches("^(a|aa)+$") ? ["primary"] : ["default"]';
+    const redos = '"' + "a".repeat(48) + 'b".matches("^(a|aa)+$") ? ["primary"] : ["default"]';
     const deepList = "[".repeat(500) + "]".repeat(500);
     // The ReDoS script is statically fine (no issues) and only the evaluation budget stops it.
     for (const [script, reason, issueCode] of [
