@@ -53,20 +53,25 @@ function stateFromHint(hint: SubmitHint, job: Job) {
 
 // The common answer (a human will review): the target is now pending at its authorizer, the
 // attempts go to the timeline, and a poll is scheduled (soon for poll-only authorizers, otherwise
-// as the fallback for an overdue callback). One statement, so atomic and one round trip.
+// as the fallback for an overdue callback). One statement, so atomic and one round trip. The attempts
+// are recorded even when a racing decision already moved the target on, but only ever under a request
+// of the caller's tenant.
 const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: string; events: string; pollInSeconds: number }>("mark_target_pending", (p) => sql`
-  with target as (
+  with request as (
+    select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
+  ),
+  target as (
     update ${requestTargets} set state = 'pending', updated_at = now()
     where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and ${sameTenant(requestTargets.tenantId, p.tenantId)} and state = 'queued'
   ),
   timeline as (
     insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
-    select ${p.tenantId}, ${p.requestId}, e.type, e.authorizer_id, e.data
-    from jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb) order by e.ord
+    select ${p.tenantId}, request.request_id, e.type, e.authorizer_id, e.data
+    from request, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb) order by e.ord
   ),
   poll as (
     insert into ${jobs} (tenant_id, kind, request_id, target, run_at)
-    values (${p.tenantId}, 'poll', ${p.requestId}, ${p.authorizerId}, now() + make_interval(secs => ${p.pollInSeconds}::double precision))
+    select ${p.tenantId}, 'poll', request.request_id, ${p.authorizerId}, now() + make_interval(secs => ${p.pollInSeconds}::double precision) from request
     on conflict (kind, request_id, target) do nothing
   )
   select 1 as done`);
