@@ -2,13 +2,13 @@
  * StepAuth core benchmarks: each operation beside its raw baseline, measured in the same run on
  * one core, with the target ratio and whether it is met.
  */
-import { readFileSync } from "node:fs";
 import { sign, verify } from "node:crypto";
 import { signEnvelope, verifyEnvelope } from "../../lib/stepauth/envelope";
 import { importPrivateKey, importPublicKey } from "../../lib/stepauth/keys";
 import { flattenAuthorizationRequest } from "../../lib/stepauth/flatten";
 import { parseAuthorizationRequest } from "../../lib/stepauth/request-schema";
 import { compileRoutingScript, evaluateRoutingScript, routeFlattenedRequest } from "../../lib/stepauth/routing";
+import { vectors } from "../fixtures/vectors";
 
 const MEASURE_MS = 1500;
 const ROUNDS = 3;
@@ -71,7 +71,6 @@ function row(operation: string, baselineName: string, target: number, measured: 
  * ```
  */
 export async function runStepauthBenchmarks(): Promise<void> {
-  const vectors = JSON.parse(readFileSync(new URL("../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
   const { sp } = vectors.keys;
   // A 2,048-byte JSON object payload.
   const shell = JSON.stringify({ requestId: "req_bench0000000000000000", pad: "" });

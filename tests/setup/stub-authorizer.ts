@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request as undiciRequest } from "undici";
 import { signJsonPayload, verifyEnvelope, type TrustedKey } from "@/lib/stepauth";
-
-export const vectors = JSON.parse(readFileSync(new URL("../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../fixtures/vectors";
+export { vectors };
 export const authorizerKey = { keyId: vectors.keys.authorizer.keyId as string, privateKey: vectors.keys.authorizer.privateKey as string, publicKey: vectors.keys.authorizer.publicKey as string };
 
 export type StubMode = "pending" | "approve" | "deny" | "unavailable" | "unauthorized";

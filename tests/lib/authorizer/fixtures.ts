@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import * as cancelRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/cancel/route";
 import * as pollRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/poll/route";
@@ -10,8 +9,8 @@ import { issueTenantContext } from "@/lib/auth/tenant-context";
 import { encodeBase64, generateKeyPair, signJsonPayload } from "@/lib/stepauth";
 import { createTestTenant } from "../../setup/database";
 import { callRoute } from "../../setup/http";
-
-export const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
+export { vectors };
 export const spKey = vectors.keys.sp as { keyId: string; privateKey: string; publicKey: string };
 export const vectorAuthorizerKey = vectors.keys.authorizer as { keyId: string; privateKey: string; publicKey: string };
 

@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildAuthorizationRequest, entries, entry, group } from "../../../lib/stepauth/builders";
 import { generateRequestId } from "../../../lib/stepauth/request-id";
 import { REQUEST_ID_PATTERN } from "../../../lib/stepauth/schemas";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 
 describe("builders", () => {
   it("build the vector's details exactly", () => {

@@ -1,13 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AuthorizerClient, type AuthorizerClientOptions } from "../../../lib/stepauth/client";
 import { verifyEnvelope } from "../../../lib/stepauth/envelope";
 import type { AttemptReport } from "../../../lib/stepauth/send-with-retry";
 import { parseAuthorizationRequest } from "../../../lib/stepauth/request-schema";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 const request = parseAuthorizationRequest(vectors.authorizationRequest.payload);
 const requestId = request.requestId;
 const spKeys = [{ keyId: vectors.keys.sp.keyId, publicKey: vectors.keys.sp.publicKey }];

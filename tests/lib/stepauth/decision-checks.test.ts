@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkDecision, type StoredRequestFacts } from "../../../lib/stepauth/decision-checks";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 const decision = vectors.decision.payload;
 const stored: StoredRequestFacts = { requestId: decision.requestId, spId: decision.spId, expiresAt: "2026-02-18T15:00:00Z", status: "pending" };
 const now = new Date("2026-02-18T14:41:08Z");

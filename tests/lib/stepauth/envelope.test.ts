@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../../lib/stepauth/keys";
 import { parseEnvelope, MAX_ENVELOPE_BYTES } from "../../../lib/stepauth/envelope-parse";
 import { signEnvelope, signJsonPayload, verifyEnvelope } from "../../../lib/stepauth/envelope";
 import { StepAuthError } from "../../../lib/stepauth/errors";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 const sp = vectors.keys.sp;
 const authorizer = vectors.keys.authorizer;
 const spTrusted = [{ keyId: sp.keyId, publicKey: sp.publicKey }];

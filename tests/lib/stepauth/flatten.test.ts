@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { flattenAuthorizationRequest, flattenEntries } from "../../../lib/stepauth/flatten";
 import { parseAuthorizationRequest } from "../../../lib/stepauth/request-schema";
 import { flattenProjected, projectionOf } from "../../../lib/stepauth/routing-projection";
 import { routingEnvironment } from "../../../lib/stepauth/routing-script";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 const request = parseAuthorizationRequest(vectors.authorizationRequest.payload);
 
 describe("flattening", () => {

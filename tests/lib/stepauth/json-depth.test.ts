@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exceedsJsonDepth, MAX_JSON_DEPTH, parseAuthorizationRequest, StepAuthError } from "../../../lib/stepauth";
-import { readFileSync } from "node:fs";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 
 describe("nesting limits", () => {
   it("measures depth without recursion, even for very deep values", () => {

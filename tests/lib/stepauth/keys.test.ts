@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { StepAuthError } from "../../../lib/stepauth/errors";
 import {
@@ -9,8 +8,7 @@ import {
   isValidKeyId,
   publicKeyFromPrivateKey,
 } from "../../../lib/stepauth/keys";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

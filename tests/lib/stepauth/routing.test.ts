@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAuthorizationRequest } from "../../../lib/stepauth/request-schema";
 import { flattenAuthorizationRequest } from "../../../lib/stepauth/flatten";
 import { compileRoutingScript, evaluateRoutingScript, routeFlattenedRequest } from "../../../lib/stepauth/routing";
 import { interpretRoutingValue } from "../../../lib/stepauth/routing-result";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 const request = parseAuthorizationRequest(vectors.authorizationRequest.payload);
 const config = { authorizers: ["default", "security-team", "finance"], default: "default" };
 

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { StepAuthError } from "../../../lib/stepauth/errors";
 import { authorizationRequestSchema, isAllowedCallbackUrl, parseAuthorizationRequest } from "../../../lib/stepauth/request-schema";
@@ -11,8 +10,7 @@ import {
   requestReferenceSchema,
   submitResponseSchema,
 } from "../../../lib/stepauth/message-schemas";
-
-const vectors = JSON.parse(readFileSync(new URL("../../../../shared/vectors/stepauth-vectors.json", import.meta.url), "utf8"));
+import { vectors } from "../../fixtures/vectors";
 const base = () => structuredClone(vectors.authorizationRequest.payload);
 
 function codeOf(input: unknown, policy = {}): string | undefined {
