@@ -1,19 +1,21 @@
 import { runSandboxDeliveries } from "@/lib/authorizer/deliveries";
 import { runDueJobs } from "@/lib/gateway/job-runner";
-import { apiRoute, json, withCronSecret } from "@/lib/http/api-route";
+import { apiRoute, json, withCronSecret, type RouteHandler } from "@/lib/http/api-route";
 
-// For serverless hosts without a long-lived worker: a scheduler calls this every few seconds.
+// For serverless hosts without a long-lived worker: a scheduler calls this every minute or more
+// often (Vercel Cron sends GET with `Authorization: Bearer $CRON_SECRET`; others may POST).
 const TICK_BUDGET_MS = 20_000;
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
-  POST: withCronSecret(async ({ db }) => {
-    const deadline = Date.now() + TICK_BUDGET_MS;
-    let ran = 0;
-    for (;;) {
-      const batch = (await runDueJobs(db, 16)) + (await runSandboxDeliveries(db));
-      ran += batch;
-      if (batch === 0 || Date.now() > deadline) break;
-    }
-    return json({ ran });
-  }),
+const tick: RouteHandler = withCronSecret(async ({ db }) => {
+  const deadline = Date.now() + TICK_BUDGET_MS;
+  let ran = 0;
+  for (;;) {
+    const batch = (await runDueJobs(db, 16)) + (await runSandboxDeliveries(db));
+    ran += batch;
+    if (batch === 0 || Date.now() > deadline) break;
+  }
+  return json({ ran });
 });
+
+export const maxDuration = 60;
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({ GET: tick, POST: tick });
