@@ -26,15 +26,36 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** The one place that chooses a driver: unset → PGlite, a Neon host → Neon's WebSocket Pool, else node-postgres. */
-export function chooseDriver(databaseUrl: string | undefined): DriverName {
+/**
+ * The one place that chooses a driver: unset → PGlite, a Neon host → Neon's WebSocket Pool, else
+ * node-postgres. `DATABASE_DRIVER=neon` forces Neon's driver for any host reached through a
+ * WebSocket proxy (`NEON_WS_PROXY`), as the tests do against the local PostgreSQL.
+ */
+export function chooseDriver(databaseUrl: string | undefined, forced = process.env.DATABASE_DRIVER): DriverName {
   if (!databaseUrl) return "pglite";
+  if (forced === "neon" || forced === "node-postgres") return forced;
   const host = new URL(databaseUrl).hostname;
   return /(^|\.)neon\.(tech|build)$/.test(host) ? "neon" : "node-postgres";
 }
 
-export function createDatabase(databaseUrl = process.env.DATABASE_URL, pgliteDir = process.env.PGLITE_DATA_DIR): DatabaseHandle {
-  const driver = chooseDriver(databaseUrl);
+/**
+ * Points Neon's driver at a self-run WebSocket-to-TCP proxy (`host:port/path`, no scheme) instead of
+ * Neon's own endpoints. The proxy is spoken to over plain `ws:` with no TLS, so only a loopback
+ * proxy is accepted: this is for local development and tests, never for a database across a network.
+ */
+export function useLocalNeonProxy(proxy: string): void {
+  const host = new URL(`ws://${proxy}`).hostname;
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) {
+    throw new Error(`NEON_WS_PROXY must be a loopback proxy (it is spoken to without TLS); got ${host}`);
+  }
+  neonConfig.wsProxy = proxy;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.forceDisablePgSSL = true;
+  // Pipelining the start-up assumes cleartext password authentication, which a local server may not use.
+  neonConfig.pipelineConnect = false;
+}
+
+export function createDatabase(databaseUrl = process.env.DATABASE_URL, pgliteDir = process.env.PGLITE_DATA_DIR, driver = chooseDriver(databaseUrl)): DatabaseHandle {
   if (driver === "pglite") {
     const dir = pgliteDir ?? path.join(dataDir(), "pglite");
     // PGlite creates only the last folder; a fresh clone has no .data/ yet.
@@ -45,7 +66,9 @@ export function createDatabase(databaseUrl = process.env.DATABASE_URL, pgliteDir
   }
   const pool =
     driver === "neon"
-      ? (neonConfig.webSocketConstructor = ws, new NeonPool({ connectionString: databaseUrl }))
+      ? (neonConfig.webSocketConstructor = ws,
+        process.env.NEON_WS_PROXY && useLocalNeonProxy(process.env.NEON_WS_PROXY),
+        new NeonPool({ connectionString: databaseUrl }))
       : new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   const db = (driver === "neon" ? drizzleNeon({ client: pool as NeonPool, schema }) : drizzleNodePg({ client: pool as pg.Pool, schema })) as unknown as Database;
   return {

@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { chooseDriver, createDatabase } from "@/db/client";
+import { chooseDriver, createDatabase, useLocalNeonProxy } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { hitRateLimit } from "@/db/queries/rate-limits";
 import { seedDemoTenant } from "@/db/seed";
 import { tenants } from "@/db/schema";
 import { unique, setupTestDatabase } from "../setup/database";
+import { startNeonWsProxy } from "../setup/neon-ws-proxy";
 
 const db = setupTestDatabase();
 
@@ -16,6 +17,46 @@ describe("driver choice", () => {
     expect(chooseDriver("postgresql://u:p@ep-cool-star-123.eu-central-1.aws.neon.tech/db?sslmode=require")).toBe("neon");
     expect(chooseDriver("postgres://postgres@127.0.0.1:5432/app")).toBe("node-postgres");
     expect(chooseDriver("postgres://u@db.notneon.tech.example.com/app")).toBe("node-postgres");
+    expect(chooseDriver("postgres://postgres@127.0.0.1:5432/app", "neon")).toBe("neon");
+    expect(chooseDriver(undefined, "neon")).toBe("pglite");
+  });
+
+  it("accepts only a loopback WebSocket proxy for Neon's driver (it is spoken to without TLS)", () => {
+    expect(() => useLocalNeonProxy("db-proxy.example.com:443/v1")).toThrow(/loopback/);
+    expect(() => useLocalNeonProxy("10.0.0.5:80/v1")).toThrow(/loopback/);
+  });
+});
+
+// Neon's serverless driver for real: the PostgreSQL protocol over a WebSocket, through a proxy on
+// loopback to the TEST_DATABASE_URL server, with the transactions and row locks the job queue needs.
+describe.skipIf(!process.env.TEST_DATABASE_URL)("Neon's driver through a local WebSocket proxy", () => {
+  it("runs queries, transactions and FOR UPDATE SKIP LOCKED", async () => {
+    const proxy = await startNeonWsProxy();
+    const saved = process.env.NEON_WS_PROXY;
+    process.env.NEON_WS_PROXY = proxy.proxy;
+    const neon = createDatabase(process.env.TEST_DATABASE_URL, undefined, "neon");
+    try {
+      const slug = unique("neon");
+      await neon.db.transaction(async (tx) => {
+        await tx.insert(tenants).values({ name: slug, slug });
+        const locked = await tx.execute(sql`select id from tenants where slug = ${slug} for update skip locked`);
+        expect((locked as unknown as { rows: unknown[] }).rows).toHaveLength(1);
+      });
+      await expect(
+        neon.db.transaction(async (tx) => {
+          await tx.update(tenants).set({ name: "renamed" }).where(sql`slug = ${slug}`);
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      const [row] = await neon.db.select().from(tenants).where(sql`slug = ${slug}`);
+      expect(row?.name).toBe(slug);
+      expect(proxy.connections()).toBeGreaterThan(0);
+    } finally {
+      await neon.close();
+      if (saved === undefined) delete process.env.NEON_WS_PROXY;
+      else process.env.NEON_WS_PROXY = saved;
+      await proxy.close();
+    }
   });
 });
 
