@@ -5,7 +5,9 @@ import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { DatabaseHandle } from "./client";
 
-const migrationsFolder = path.resolve(process.env.MIGRATIONS_DIR ?? "drizzle");
+// Resolved at run time from the working directory (the standalone server's own folder, where the
+// build copies drizzle/); the ignore comment keeps the bundler from tracing the whole project for it.
+const migrationsFolder = path.resolve(/*turbopackIgnore: true*/ process.env.MIGRATIONS_DIR ?? "drizzle");
 // Arbitrary constant: the advisory lock that keeps two instances from migrating at once.
 const MIGRATION_LOCK_ID = 7_482_301;
 

@@ -12,7 +12,7 @@ declare module "vitest" {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const address = server.address();
@@ -21,9 +21,12 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** `npm run build` writes it (next.config.ts: `output: "standalone"`), with static assets beside it. */
+export const standaloneServer = path.resolve(".next/standalone/server.js");
+
 /** Seeds a throw-away embedded database, starts the built app on loopback, and stops it afterwards. */
 export default async function setup(project: TestProject) {
-  if (!existsSync(".next/BUILD_ID")) throw new Error("Run `npm run build` before the browser tests.");
+  if (!existsSync(standaloneServer)) throw new Error("Run `npm run build` before the browser tests.");
   const dataDir = mkdtempSync(path.join(tmpdir(), "stepauth-e2e-"));
   const port = await freePort();
   const env = {
@@ -39,7 +42,8 @@ export default async function setup(project: TestProject) {
   if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
   const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8"));
 
-  const server: ChildProcess = spawn("npx", ["next", "start", "--hostname", "127.0.0.1", "--port", String(port)], { env, stdio: "pipe", detached: true });
+  // The deployable artifact itself: Next's standalone server, as `npm start` and the Dockerfile run it.
+  const server: ChildProcess = spawn(process.execPath, [standaloneServer], { env: { ...env, HOSTNAME: "127.0.0.1" }, stdio: "pipe", detached: true });
   let output = "";
   server.stdout?.on("data", (chunk) => (output += chunk));
   server.stderr?.on("data", (chunk) => (output += chunk));
