@@ -43,7 +43,7 @@ export function chooseDriver(databaseUrl: string | undefined, forced = process.e
  * Neon's own endpoints. The proxy is spoken to over plain `ws:` with no TLS, so only a loopback
  * proxy is accepted: this is for local development and tests, never for a database across a network.
  */
-export function useLocalNeonProxy(proxy: string): void {
+export function routeNeonThroughLocalProxy(proxy: string): void {
   const host = new URL(`ws://${proxy}`).hostname;
   if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) {
     throw new Error(`NEON_WS_PROXY must be a loopback proxy (it is spoken to without TLS); got ${host}`);
@@ -67,7 +67,7 @@ export function createDatabase(databaseUrl = process.env.DATABASE_URL, pgliteDir
   const pool =
     driver === "neon"
       ? (neonConfig.webSocketConstructor = ws,
-        process.env.NEON_WS_PROXY && useLocalNeonProxy(process.env.NEON_WS_PROXY),
+        process.env.NEON_WS_PROXY && routeNeonThroughLocalProxy(process.env.NEON_WS_PROXY),
         new NeonPool({ connectionString: databaseUrl }))
       : new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
   const db = (driver === "neon" ? drizzleNeon({ client: pool as NeonPool, schema }) : drizzleNodePg({ client: pool as pg.Pool, schema })) as unknown as Database;

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { chooseDriver, createDatabase, useLocalNeonProxy } from "@/db/client";
+import { chooseDriver, createDatabase, routeNeonThroughLocalProxy } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { hitRateLimit } from "@/db/queries/rate-limits";
 import { seedDemoTenant } from "@/db/seed";
@@ -22,8 +22,8 @@ describe("driver choice", () => {
   });
 
   it("accepts only a loopback WebSocket proxy for Neon's driver (it is spoken to without TLS)", () => {
-    expect(() => useLocalNeonProxy("db-proxy.example.com:443/v1")).toThrow(/loopback/);
-    expect(() => useLocalNeonProxy("10.0.0.5:80/v1")).toThrow(/loopback/);
+    expect(() => routeNeonThroughLocalProxy("db-proxy.example.com:443/v1")).toThrow(/loopback/);
+    expect(() => routeNeonThroughLocalProxy("10.0.0.5:80/v1")).toThrow(/loopback/);
   });
 });
 
