@@ -2,7 +2,8 @@ import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import { endUserSessions, findUserByEmail } from "@/db/queries/users";
-import { authorizeCredentials, clientIpOf } from "./credentials";
+import { clientAddress } from "@/lib/http/client-address";
+import { authorizeCredentials } from "./credentials";
 import { currentSessionVersion, liveSessionUser, sessionVersionClaim } from "./session-version";
 import { authSecret, oidcSettings, sessionMaxAgeSeconds } from "./settings";
 
@@ -21,7 +22,7 @@ function buildConfig(): NextAuthConfig {
       Credentials({
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, request) {
-          const outcome = await authorizeCredentials(getDb(), credentials, clientIpOf(request.headers));
+          const outcome = await authorizeCredentials(getDb(), credentials, clientAddress(request.headers));
           if (outcome.ok) return outcome.user;
           if (outcome.reason === "rate_limited") throw new RateLimitedSignin();
           return null;
