@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import * as password from "@/app/api/console/account/password/route";
 import * as memberItem from "@/app/api/console/members/[userId]/route";
 import * as members from "@/app/api/console/members/route";
-import { memberships } from "@/db/schema";
+import { like } from "drizzle-orm";
+import { memberships, rateLimitBuckets } from "@/db/schema";
+import { loginThrottle } from "@/lib/auth/login-throttle";
 import { callAuthJs, sessionCookieHeader, signInWithPassword, signOutOf } from "../../setup/auth-js";
 import { callRoute, sessionHeaders } from "../../setup/http";
 import { createTestTenant, createTestUser, setupTestDatabase } from "../../setup/database";
@@ -65,6 +67,18 @@ describe("console sessions end server-side", () => {
     const wrong = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(first.jar), json: { currentPassword: "not-it-at-all", newPassword } });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe("invalid_credentials");
+    // Guessing the current password through a session meets the sign-in limits (refused attempts are quick).
+    const statuses: number[] = [];
+    while (!statuses.includes(429) && statuses.length < loginThrottle.account.freeFailures + 10) {
+      const guess = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(other.jar), json: { currentPassword: `guess-${statuses.length}`, newPassword } });
+      statuses.push(guess.status);
+    }
+    expect(statuses.slice(0, loginThrottle.account.freeFailures - 1).every((status) => status === 401)).toBe(true);
+    expect(statuses).toContain(429);
+    const guessing = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(other.jar), json: { currentPassword: t.owner.password, newPassword } });
+    expect(guessing.status).toBe(429);
+    expect(guessing.body.error).toBe("rate_limited");
+    await db().delete(rateLimitBuckets).where(like(rateLimitBuckets.key, `%${t.owner.email}%`));
     const weak = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(first.jar), json: { currentPassword: t.owner.password, newPassword: "short" } });
     expect(weak.status).toBe(400);
     expect((await callRoute(members.GET, { headers: sessionCookieHeader(other.jar) })).status).toBe(200);
@@ -77,7 +91,7 @@ describe("console sessions end server-side", () => {
     expect((await signInWithPassword(t.owner.email, t.owner.password)).jar.has("authjs.session-token")).toBe(false);
     const fresh = await signInWithPassword(t.owner.email, newPassword);
     expect((await callRoute(members.GET, { headers: sessionCookieHeader(fresh.jar) })).status).toBe(200);
-  });
+  }, 240_000);
 
   it("refuses a validly sealed token that carries no session version", async () => {
     const t = await createTestTenant(db());
