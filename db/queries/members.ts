@@ -6,7 +6,7 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { recordAuditEvent } from "./audit";
 import { forTenant, tenantIdOf } from "./tenant-scope";
-import { normalizeEmail } from "./users";
+import { endUserSessions, normalizeEmail } from "./users";
 
 export interface MemberView {
   userId: string;
@@ -84,6 +84,8 @@ export async function removeMember(db: Database, ctx: TenantContext, userId: str
       .where(forTenant(ctx, memberships.tenantId, eq(memberships.userId, userId)))
       .returning({ userId: memberships.userId });
     if (deleted.length === 0) return false;
+    // A removed person's open sessions end here, in every tenant (they may sign in again elsewhere).
+    await endUserSessions(tx, userId);
     await recordAuditEvent(tx, ctx, { action: "member.removed", target: userId });
     return true;
   });

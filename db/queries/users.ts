@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { memberships, tenants, users, type MemberRole, type User } from "@/db/schema";
 
@@ -17,6 +17,27 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 export async function findUserById(db: Database, id: string): Promise<User | null> {
   const [row] = await db.select().from(users).where(eq(users.id, id));
   return row ?? null;
+}
+
+/** The user a session token names, only while the token's version is the user's current one. */
+export async function findUserBySession(db: Database, userId: string, sessionVersion: number): Promise<User | null> {
+  const [row] = await db.select().from(users).where(and(eq(users.id, userId), eq(users.sessionVersion, sessionVersion)));
+  return row ?? null;
+}
+
+/** Ends every session of the user issued so far (sign-out, password change, removal from a tenant). */
+export async function endUserSessions(db: Database, userId: string): Promise<void> {
+  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+}
+
+/** Sets a user's password hash and, in the same write, ends every session signed in with the old one. */
+export async function setUserPasswordHash(db: Database, userId: string, passwordHash: string): Promise<boolean> {
+  const updated = await db
+    .update(users)
+    .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
+  return updated.length > 0;
 }
 
 /** The tenants a user belongs to, oldest membership first; the console's tenant switcher lists these. */

@@ -1,4 +1,4 @@
-import { index, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const tenants = pgTable("tenants", {
   id: uuid("id").primaryKey().defaultRandom(),
@@ -14,6 +14,8 @@ export const users = pgTable("users", {
   name: text("name").notNull(),
   /** scrypt hash; null for accounts that only sign in through OIDC. */
   passwordHash: text("password_hash"),
+  /** Stamped into every session token; bumping it (sign-out, password change, removal) ends them all. */
+  sessionVersion: integer("session_version").notNull().default(1),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

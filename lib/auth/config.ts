@@ -1,8 +1,10 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
-import { findUserByEmail } from "@/db/queries/users";
-import { authorizeCredentials, clientIpOf } from "./credentials";
+import { endUserSessions, findUserByEmail } from "@/db/queries/users";
+import { clientAddress } from "@/lib/http/client-address";
+import { authorizeCredentials } from "./credentials";
+import { currentSessionVersion, liveSessionUser, sessionVersionClaim } from "./session-version";
 import { authSecret, oidcSettings, sessionMaxAgeSeconds } from "./settings";
 
 class RateLimitedSignin extends CredentialsSignin {
@@ -20,7 +22,7 @@ function buildConfig(): NextAuthConfig {
       Credentials({
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, request) {
-          const outcome = await authorizeCredentials(getDb(), credentials, clientIpOf(request.headers));
+          const outcome = await authorizeCredentials(getDb(), credentials, clientAddress(request.headers));
           if (outcome.ok) return outcome.user;
           if (outcome.reason === "rate_limited") throw new RateLimitedSignin();
           return null;
@@ -44,11 +46,23 @@ function buildConfig(): NextAuthConfig {
         } else if (user?.id) {
           token.sub = user.id;
         }
+        // A new session records the user's session version; every later read checks it is still current
+        // (null ends the session and clears the cookie), so sign-out and removal end copied cookies too.
+        if (account && token.sub) token[sessionVersionClaim] = await currentSessionVersion(getDb(), token.sub);
+        else if (!(await liveSessionUser(getDb(), token))) return null;
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         return session;
+      },
+    },
+    events: {
+      // Signing out ends the session server-side (every session of the account), not just the cookie.
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        const live = await liveSessionUser(getDb(), token);
+        if (live) await endUserSessions(getDb(), live.id);
       },
     },
   };

@@ -1,15 +1,20 @@
 import { getToken } from "next-auth/jwt";
 import type { Database } from "@/db/client";
 import { findMembershipRole, listMembershipsOfUser } from "@/db/queries/users";
+import type { User } from "@/db/schema";
 import { AppError } from "@/lib/errors/app-error";
+import { liveSessionUser } from "./session-version";
 import { authSecret, sessionCookieNames } from "./settings";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
 
 /** Cookie that remembers which of the user's tenants the console shows; checked against memberships. */
 export const activeTenantCookie = "stepauth-tenant";
 
-/** The signed-in user's id from the Auth.js session cookie on `headers`, or null. */
-export async function sessionUserId(headers: Headers): Promise<string | null> {
+/**
+ * The signed-in user from the Auth.js session cookie on `headers`, or null. A cookie whose session
+ * was ended server-side (sign-out, password change, removal) counts as no cookie.
+ */
+export async function sessionUser(db: Database, headers: Headers): Promise<User | null> {
   for (const cookieName of sessionCookieNames()) {
     const token = await getToken({
       req: { headers },
@@ -18,9 +23,14 @@ export async function sessionUserId(headers: Headers): Promise<string | null> {
       salt: cookieName,
       secureCookie: cookieName.startsWith("__Secure-"),
     });
-    if (token?.sub) return token.sub;
+    if (token) return liveSessionUser(db, token);
   }
   return null;
+}
+
+/** The signed-in user's id (see `sessionUser`), or null. */
+export async function sessionUserId(db: Database, headers: Headers): Promise<string | null> {
+  return (await sessionUser(db, headers))?.id ?? null;
 }
 
 /**
@@ -50,7 +60,7 @@ export function cookieValue(headers: Headers, name: string): string | null {
 
 /** Authenticates a console request (route handler) from its session cookie. */
 export async function authenticateConsoleRequest(db: Database, headers: Headers): Promise<TenantContext> {
-  const userId = await sessionUserId(headers);
+  const userId = await sessionUserId(db, headers);
   if (!userId) throw new AppError("unauthenticated", "Sign in first");
   return consoleContextForUser(db, userId, cookieValue(headers, activeTenantCookie));
 }

@@ -1,4 +1,5 @@
-import type { ApiKeyScope, MemberRole } from "@/db/schema";
+import { apiKeyScopes, type ApiKeyScope, type MemberRole } from "@/db/schema";
+import type { TenantContext } from "./tenant-context";
 
 /** What a caller may do inside its tenant. Roles and API-key scopes both map onto these. */
 export const permissions = ["requests:read", "requests:write", "config:read", "config:write", "members:manage", "keys:manage"] as const;
@@ -20,4 +21,14 @@ export const scopePermissions: Record<ApiKeyScope, readonly Permission[]> = {
 
 export function permissionsOfScopes(scopes: readonly ApiKeyScope[]): Set<Permission> {
   return new Set(scopes.flatMap((scope) => scopePermissions[scope] ?? []));
+}
+
+/**
+ * The API-key scopes a caller may put on a new key: those whose every permission it holds itself, so
+ * a key or a role can never mint more than it has. An `admin`-only key grants `admin` only; a viewer
+ * `requests:read`; an admin `requests:read` and `requests:write`; an owner all three. (Creating a key
+ * at all still needs `keys:manage`.)
+ */
+export function grantableScopes(ctx: TenantContext): ApiKeyScope[] {
+  return apiKeyScopes.filter((scope) => scopePermissions[scope].every((permission) => ctx.permissions.has(permission)));
 }

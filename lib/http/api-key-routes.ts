@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "@/db/queries/api-keys";
-import { apiKeyScopes } from "@/db/schema";
+import { apiKeyScopes, type ApiKeyScope } from "@/db/schema";
+import { grantableScopes } from "@/lib/auth/permissions";
+import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import type { TenantRequest } from "./api-route";
 import { json } from "./api-route";
@@ -19,9 +21,19 @@ export async function listApiKeysRoute({ db, ctx }: TenantRequest<unknown>) {
 
 export async function createApiKeyRoute({ db, ctx, request }: TenantRequest<unknown>) {
   const input = await readJsonBody(request, createApiKeySchema);
+  assertScopesGrantable(ctx, input.scopes);
   const createdBy = ctx.actor.type === "user" ? ctx.actor.userId : null;
   const { apiKey, secret } = await createApiKey(db, ctx, { ...input, createdBy });
   return json({ ...apiKey, secret }, 201);
+}
+
+/** A key or a console role grants only scopes it holds itself (no escalation by minting a key). */
+function assertScopesGrantable(ctx: TenantContext, scopes: readonly ApiKeyScope[]): void {
+  const grantable = grantableScopes(ctx);
+  const excess = scopes.filter((scope) => !grantable.includes(scope));
+  if (excess.length === 0) return;
+  const message = `You may not grant ${excess.join(", ")}: a new key can only have scopes you hold (${grantable.join(", ") || "none"})`;
+  throw new AppError(ctx.actor.type === "api_key" ? "insufficient_scope" : "forbidden", message, { details: { notGrantable: excess } });
 }
 
 export async function getApiKeyRoute({ db, ctx, params }: TenantRequest<{ id: string }>) {

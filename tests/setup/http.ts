@@ -1,4 +1,6 @@
 import { encode } from "next-auth/jwt";
+import { getDb } from "@/db/client";
+import { currentSessionVersion, sessionVersionClaim } from "@/lib/auth/session-version";
 import type { RouteHandler } from "@/lib/http/api-route";
 
 export const origin = "http://gateway.test";
@@ -22,9 +24,10 @@ export async function callRoute(
 
 export const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` });
 
-/** A real Auth.js session cookie for `userId`, sealed with the test AUTH_SECRET. */
+/** A real Auth.js session cookie for `userId` at its current session version, sealed with the test AUTH_SECRET. */
 export async function sessionHeaders(userId: string, extraCookies = ""): Promise<Record<string, string>> {
   const name = "authjs.session-token";
-  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET!, salt: name });
+  const version = await currentSessionVersion(getDb(), userId);
+  const token = await encode({ token: { sub: userId, [sessionVersionClaim]: version }, secret: process.env.AUTH_SECRET!, salt: name });
   return { cookie: `${name}=${token}${extraCookies ? "; " + extraCookies : ""}`, origin, host: new URL(origin).host };
 }

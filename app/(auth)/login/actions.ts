@@ -22,7 +22,7 @@ export async function loginAction(_previous: LoginState, form: FormData): Promis
     return {};
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === "rate_limited") {
-      return { email, error: "Too many sign-in attempts. Wait a few minutes and try again." };
+      return { email, error: "Too many sign-in attempts. Wait a moment and try again." };
     }
     if (error instanceof AuthError) return { email, error: "That e-mail and password do not match an account." };
     throw error; // Next's redirect on success travels as a thrown value.

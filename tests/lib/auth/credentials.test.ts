@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { authorizeCredentials, loginLimits } from "@/lib/auth/credentials";
+import { authorizeCredentials } from "@/lib/auth/credentials";
+import { loginThrottle } from "@/lib/auth/login-throttle";
 import { createTestTenant, unique, setupTestDatabase } from "../../setup/database";
 
 const db = setupTestDatabase();
@@ -30,7 +31,7 @@ describe("authorizeCredentials", () => {
   it("rate-limits repeated attempts on one account, even with the right password afterwards", async () => {
     const tenant = await createTestTenant(db());
     const ip = unique("ip");
-    for (let i = 0; i < loginLimits.perEmail; i += 1) {
+    for (let i = 0; i < loginThrottle.accountAddress.freeFailures + 5; i += 1) {
       expect((await authorizeCredentials(db(), { email: tenant.owner.email, password: `wrong-${i}` }, ip)).ok).toBe(false);
     }
     const limited = await authorizeCredentials(db(), { email: tenant.owner.email, password: tenant.owner.password }, ip);
