@@ -1,17 +1,42 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, createNonce } from "@/lib/http/content-security-policy";
 
 // Presence check only: a console page without a session cookie goes to /login. Whether the session
 // is valid, and what it may do, is decided by the wrappers in lib/auth (a cookie is not proof).
 const sessionCookies = ["__Secure-authjs.session-token", "authjs.session-token"];
+// Pages anyone may open: the proxy only adds the security headers to them.
+const publicPages = ["/login"];
 
 export function proxy(request: NextRequest) {
-  if (sessionCookies.some((name) => request.cookies.has(name))) return NextResponse.next();
-  const login = new URL("/login", request.url);
-  if (request.nextUrl.pathname !== "/") login.searchParams.set("next", request.nextUrl.pathname);
-  return NextResponse.redirect(login);
+  const path = request.nextUrl.pathname;
+  if (!publicPages.includes(path) && !sessionCookies.some((name) => request.cookies.has(name))) {
+    const login = new URL("/login", request.url);
+    if (path !== "/") login.searchParams.set("next", path);
+    return NextResponse.redirect(login);
+  }
+  // A fresh nonce per page: Next reads it from the request's CSP header and puts it on its scripts.
+  const issuer = process.env.AUTH_OIDC_ISSUER;
+  const policy = contentSecurityPolicy(createNonce(), {
+    development: process.env.NODE_ENV === "development",
+    formTargets: issuer && URL.canParse(issuer) ? [new URL(issuer).origin] : [],
+  });
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", policy);
+  return response;
 }
 
 export const config = {
-  // Everything except the API, the login page, Next's assets and public files.
-  matcher: ["/((?!api/|login|_next/|favicon.ico|.*\\.(?:svg|png|ico|txt)$).*)"],
+  // Every page, the login page included; not the API, Next's assets or public files. Prefetches
+  // carry no document to protect.
+  matcher: [
+    {
+      source: "/((?!api/|_next/|favicon.ico|.*\\.(?:svg|png|ico|txt)$).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
 };

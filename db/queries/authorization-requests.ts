@@ -4,6 +4,7 @@ import { authorizationRequests, authorizers, executions, requestEvents, requestT
 import { rowFromJson } from "@/db/row-from-json";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
+import { REQUEST_ID_PATTERN } from "@/lib/stepauth";
 import { forTenant } from "./tenant-scope";
 
 // A request's view, read in one query (plus one for the timeline); its authorizers in routing order,
@@ -128,10 +129,16 @@ export function encodeCursor(createdAt: Date, requestId: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${requestId}`).toString("base64url");
 }
 
+// A cursor is client input: only an instant PostgreSQL's timestamptz holds (years 1970–9999 here)
+// and a well-formed requestId are accepted, or the query, not the caller, would fail.
+const MAX_CURSOR_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export function decodeCursor(cursor: string): { createdAt: Date; requestId: string } | null {
-  const [iso, requestId] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const [iso, requestId, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
-  return requestId && !Number.isNaN(createdAt.getTime()) ? { createdAt, requestId } : null;
+  const time = createdAt.getTime();
+  if (rest.length > 0 || !requestId || !REQUEST_ID_PATTERN.test(requestId)) return null;
+  return time >= 0 && time <= MAX_CURSOR_TIME ? { createdAt, requestId } : null;
 }
 
 /** Just the status, for long-polling. */

@@ -9,6 +9,7 @@ import { issueTenantContext, type TenantContext } from "./tenant-context";
 
 /** Cookie that remembers which of the user's tenants the console shows; checked against memberships. */
 export const activeTenantCookie = "stepauth-tenant";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The signed-in user from the Auth.js session cookie on `headers`, or null. A cookie whose session
@@ -39,7 +40,8 @@ export async function sessionUserId(db: Database, headers: Headers): Promise<str
  * so a demotion or removal takes effect at once, not when the session expires.
  */
 export async function consoleContextForUser(db: Database, userId: string, requestedTenantId?: string | null): Promise<TenantContext> {
-  if (requestedTenantId) {
+  // The cookie is the browser's word: anything but a UUID names no tenant (and must not reach SQL).
+  if (requestedTenantId && UUID.test(requestedTenantId)) {
     const role = await findMembershipRole(db, requestedTenantId, userId);
     if (role) return issueTenantContext(requestedTenantId, { type: "user", userId, role });
   }
@@ -53,7 +55,12 @@ export function cookieValue(headers: Headers, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join("="));
+    } catch {
+      return null;
+    }
   }
   return null;
 }
@@ -62,5 +69,7 @@ export function cookieValue(headers: Headers, name: string): string | null {
 export async function authenticateConsoleRequest(db: Database, headers: Headers): Promise<TenantContext> {
   const userId = await sessionUserId(db, headers);
   if (!userId) throw new AppError("unauthenticated", "Sign in first");
-  return consoleContextForUser(db, userId, cookieValue(headers, activeTenantCookie));
+  const requested = cookieValue(headers, activeTenantCookie);
+  if (requested && !UUID.test(requested)) throw new AppError("validation_failed", `The ${activeTenantCookie} cookie is not a tenant id`);
+  return consoleContextForUser(db, userId, requested);
 }

@@ -9,7 +9,7 @@ import type { SandboxRegistration } from "@/db/schema";
 import { findSandboxRegistrationBySpId } from "@/db/queries/sandbox-registrations";
 import { AppError } from "@/lib/errors/app-error";
 import { takeToken } from "@/lib/http/rate-limit";
-import { decodeStrictBase64, isStepAuthError, parseEnvelope, verifyEnvelope, type SignedEnvelope, type StepAuthError } from "@/lib/stepauth";
+import { decodeStrictBase64, isStepAuthError, parseEnvelope, spIdSchema, verifyEnvelope, type SignedEnvelope, type StepAuthError } from "@/lib/stepauth";
 
 /** A verified SP call: its registration, the envelope as received and the verified payload. */
 export interface AuthenticatedSpCall {
@@ -42,7 +42,8 @@ function unverifiedSpId(envelope: SignedEnvelope): string {
   } catch {
     throw new AppError("malformed_request", "payload is not base64 of a UTF-8 JSON object");
   }
-  if (typeof spId !== "string" || spId.length === 0 || spId.length > 128) throw new AppError("malformed_request", "payload.spId is missing");
+  // Checked before the lookup: an spId with a NUL or control character would fail the query, not the caller.
+  if (typeof spId !== "string" || !spIdSchema.safeParse(spId).success) throw new AppError("malformed_request", "payload.spId is missing or not valid");
   return spId;
 }
 

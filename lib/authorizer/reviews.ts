@@ -5,6 +5,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
+import { refineReadable } from "@/lib/stepauth";
 import type { Database } from "@/db/client";
 import { sandboxRequests, sandboxReviews, type SandboxRequest } from "@/db/schema";
 import { recordAuditEvent } from "@/db/queries/audit";
@@ -26,7 +27,7 @@ import { ensureSandboxSigningKey } from "./keys";
  */
 export const reviewInputSchema = z.strictObject({
   verdict: z.enum(["approve", "deny"]),
-  reason: z.string().trim().min(1, "Give a reason").max(2000),
+  reason: z.string().trim().min(1, "Give a reason").max(2000).superRefine(refineReadable("reason")),
 });
 export type ReviewInput = z.infer<typeof reviewInputSchema>;
 

@@ -59,7 +59,7 @@ export async function exportRequestsRoute({ db, ctx, request }: TenantRequest<un
   const { limit: _limit, cursor: _cursor, ...filters } = toListFilters(parseRequestFilters(params));
   const { contentType, extension } = exportFormats[format.data];
   const filename = `stepauth-requests-${new Date().toISOString().slice(0, 19).replaceAll(":", "")}.${extension}`;
-  return new Response(exportRequests(db, ctx, filters, format.data), {
+  return new Response(await exportRequests(db, ctx, filters, format.data), {
     headers: { "content-type": contentType, "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" },
   });
 }

@@ -29,23 +29,29 @@ function formatRow(row: Row, format: ExportFormat): string {
 
 /**
  * Streams the filtered audit trail page by page (the same keyset query as the list), newest
- * first, up to MAX_EXPORT_ROWS, so a large export never sits in memory at once.
+ * first, up to MAX_EXPORT_ROWS, so a large export never sits in memory at once. The first page is
+ * read before the stream is returned, so a query that fails answers an error status, not a 200
+ * whose body breaks off.
  */
-export function exportRequests(db: Database, ctx: TenantContext, filters: Omit<RequestListFilters, "limit" | "cursor">, format: ExportFormat): ReadableStream<Uint8Array> {
+export async function exportRequests(db: Database, ctx: TenantContext, filters: Omit<RequestListFilters, "limit" | "cursor">, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
-  let cursor: RequestListFilters["cursor"];
+  const readPage = (cursor: RequestListFilters["cursor"], sent: number) =>
+    listRequests(db, ctx, { ...filters, limit: Math.min(PAGE_SIZE, MAX_EXPORT_ROWS - sent), cursor });
+  let page: Awaited<ReturnType<typeof listRequests>> | null = await readPage(undefined, 0);
   let sent = 0;
-  let started = false;
+  let cursorAfter: RequestListFilters["cursor"];
   return new ReadableStream({
+    start(controller) {
+      if (format === "csv") controller.enqueue(encoder.encode(`${columns.join(",")}\r\n`));
+    },
     async pull(controller) {
-      if (!started && format === "csv") controller.enqueue(encoder.encode(`${columns.join(",")}\r\n`));
-      started = true;
-      const page = await listRequests(db, ctx, { ...filters, limit: Math.min(PAGE_SIZE, MAX_EXPORT_ROWS - sent), cursor });
-      controller.enqueue(encoder.encode(page.data.map((row) => formatRow(row, format)).join("")));
-      sent += page.data.length;
-      const last = page.data.at(-1);
-      if (!page.nextCursor || !last || sent >= MAX_EXPORT_ROWS) return controller.close();
-      cursor = { createdAt: last.createdAt, requestId: last.requestId };
+      const current = page ?? (await readPage(cursorAfter, sent));
+      page = null;
+      controller.enqueue(encoder.encode(current.data.map((row) => formatRow(row, format)).join("")));
+      sent += current.data.length;
+      const last = current.data.at(-1);
+      if (!current.nextCursor || !last || sent >= MAX_EXPORT_ROWS) return controller.close();
+      cursorAfter = { createdAt: last.createdAt, requestId: last.requestId };
     },
   });
 }

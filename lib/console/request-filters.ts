@@ -3,23 +3,27 @@ import type { RequestListFilters } from "@/db/queries/authorization-requests";
 import { decodeCursor } from "@/db/queries/authorization-requests";
 import { requestStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors/app-error";
+import { storableTextProblem } from "@/lib/stepauth";
 
 /** Time-range presets of the audit trail, in hours (`all` = no lower bound). */
 export const requestRanges = { "1h": 1, "24h": 24, "7d": 24 * 7, "30d": 24 * 30, all: null } as const;
 export type RequestRange = keyof typeof requestRanges;
 
+// Filters reach SQL as text (pages read them too, not only the wrapped API routes).
+const isStorable = (value: string) => storableTextProblem(value) === null;
+
 // The console's list query: the public API's filters plus a relative `range`, so a page and its
 // client agree on one query key while `from` is computed on the server.
 export const requestFiltersSchema = z.object({
   status: z.enum(requestStatus.enumValues).optional(),
-  actionType: z.string().trim().max(200).optional(),
-  category: z.string().trim().max(200).optional(),
+  actionType: z.string().trim().max(200).refine(isStorable, "contains a control character").optional(),
+  category: z.string().trim().max(200).refine(isStorable, "contains a control character").optional(),
   principalType: z.enum(["human", "service", "agent"]).optional(),
-  authorizer: z.string().trim().max(64).optional(),
+  authorizer: z.string().trim().max(64).refine(isStorable, "contains a control character").optional(),
   range: z.enum(Object.keys(requestRanges) as [RequestRange, ...RequestRange[]]).optional(),
-  q: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(200).refine(isStorable, "contains a control character").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(25),
-  cursor: z.string().max(300).optional(),
+  cursor: z.string().max(300).refine(isStorable, "contains a control character").optional(),
 });
 export type RequestFilterParams = z.infer<typeof requestFiltersSchema>;
 

@@ -7,7 +7,7 @@ import { forTenant } from "@/db/queries/tenant-scope";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
-import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isAllowedCallbackUrl, isStepAuthError, spIdSchema, StepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
+import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isAllowedCallbackUrl, isStepAuthError, refineReadable, spIdSchema, StepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
 import type { SubmitHint } from "./authorizer-jobs";
 import { rowFromJson } from "@/db/row-from-json";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
@@ -20,7 +20,7 @@ export const submitRequestSchema = z
     principal: z.unknown(),
     action: z.unknown(),
     expiresIn: z.number().int().min(30).max(7 * 24 * 3600).optional(),
-    externalId: z.string().min(1).max(200).optional(),
+    externalId: z.string().min(1).max(200).superRefine(refineReadable("externalId")).optional(),
   })
   .strict();
 export type SubmitRequestInput = z.infer<typeof submitRequestSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { refineReadable } from "@/lib/stepauth";
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "@/db/queries/api-keys";
 import { apiKeyScopes, type ApiKeyScope } from "@/db/schema";
 import { grantableScopes } from "@/lib/auth/permissions";
@@ -11,7 +12,7 @@ import { readJsonBody, uuidParam } from "./json-body";
 // Shared by /api/v1/api-keys (API key with `admin`) and /api/console/api-keys (owner session).
 
 const createApiKeySchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1).max(100).superRefine(refineReadable("name")),
   scopes: z.array(z.enum(apiKeyScopes)).min(1),
 });
 

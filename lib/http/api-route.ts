@@ -6,6 +6,8 @@ import { authenticateConsoleRequest } from "@/lib/auth/console-auth";
 import type { Permission } from "@/lib/auth/permissions";
 import { requirePermission, type TenantContext } from "@/lib/auth/tenant-context";
 import { AppError, errorResponse } from "@/lib/errors/app-error";
+import { storableTextProblem } from "@/lib/stepauth";
+import { requestOrigin } from "./client-address";
 import { validationFailed } from "./json-body";
 import { apiKeyRateLimit, takeToken } from "./rate-limit";
 
@@ -62,10 +64,12 @@ function tenantHandler<P>(
   handler: TenantHandler<P>,
 ): RouteHandler {
   return async (request, context) => {
+    const params = await context.params;
+    assertStorableRequestText(request, params);
     const db = getDb();
     const ctx = await authenticate(db, request);
     requirePermission(ctx, permission);
-    return handler({ request, ctx, db, params: (await context.params) as P });
+    return handler({ request, ctx, db, params: params as P });
   };
 }
 
@@ -109,12 +113,31 @@ export function withConsoleSession<P = Record<string, never>>(permission: Permis
   }, permission, handler);
 }
 
-// Cookies are SameSite=Lax already; checking Origin as well closes the door on CSRF for good.
+// Cookies are SameSite=Lax already; checking Origin as well closes the door on CSRF for good. The
+// scheme counts (http://host is another origin than https://host), `Origin: null` never matches, and
+// X-Forwarded-Host is believed only behind TRUSTED_PROXY_HOPS proxies. AUTH_URL, when set, is the
+// app's canonical origin and always matches.
 function assertSameOrigin(request: Request): void {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin || !host || new URL(origin).host !== host) {
-    throw new AppError("forbidden", "Cross-origin console requests are refused");
+  const origin = normalizedOrigin(request.headers.get("origin"));
+  const allowed = [requestOrigin(request), normalizedOrigin(process.env.AUTH_URL)];
+  if (!origin || !allowed.includes(origin)) throw new AppError("forbidden", "Cross-origin console requests are refused");
+}
+
+function normalizedOrigin(value: string | null | undefined): string | null {
+  if (!value || !URL.canParse(value)) return null;
+  const origin = new URL(value).origin;
+  return origin === "null" ? null : origin;
+}
+
+// Query parameters and path segments reach SQL as text: a NUL or control character would make the
+// database, not the caller, fail. Refused here for every tenant route, before the handler runs.
+function assertStorableRequestText(request: Request, params: RouteParams): void {
+  for (const [name, value] of new URL(request.url).searchParams) {
+    const problem = storableTextProblem(value);
+    if (problem) throw new AppError("validation_failed", `Query parameter ${name} contains a control character`, { details: [{ path: name, message: problem }] });
+  }
+  for (const value of Object.values(params).flat()) {
+    if (typeof value === "string" && storableTextProblem(value)) throw new AppError("not_found", "No such resource");
   }
 }
 

@@ -1,6 +1,6 @@
 import type { z, ZodError } from "zod";
 import { AppError } from "@/lib/errors/app-error";
-import { exceedsJsonDepth } from "@/lib/stepauth";
+import { exceedsJsonDepth, storableTextProblem } from "@/lib/stepauth";
 
 export const defaultMaxBodyBytes = 64 * 1024;
 const MAX_BODY_DEPTH = 64;
@@ -25,9 +25,35 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
   }
   // Recursive validation of a body nested thousands deep would exhaust the stack: refuse it first.
   if (exceedsJsonDepth(value, MAX_BODY_DEPTH)) throw new AppError("validation_failed", `The body nests deeper than ${MAX_BODY_DEPTH} levels`);
+  const unstorable = findUnstorableText(value);
+  if (unstorable) {
+    const details = [{ path: unstorable.path, message: `${unstorable.path || "body"} ${unstorable.problem.replaceAll("_", " ")}` }];
+    throw new AppError("validation_failed", `${unstorable.path || "The body"} contains a NUL, control character or unpaired surrogate`, { details });
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationFailed(parsed.error);
   return parsed.data;
+}
+
+/**
+ * The first string (or member name) of a parsed body that no database column can hold — NUL, other
+ * C0 controls, a lone surrogate — with its dotted path. Checked for every body, whatever its schema,
+ * so no such text ever reaches a query and answers a database error.
+ */
+export function findUnstorableText(value: unknown, path = ""): { path: string; problem: string } | null {
+  if (typeof value === "string") {
+    const problem = storableTextProblem(value);
+    return problem ? { path, problem } : null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = path ? `${path}.${key}` : key;
+    const keyProblem = storableTextProblem(key);
+    if (keyProblem) return { path: itemPath, problem: keyProblem };
+    const found = findUnstorableText(item, itemPath);
+    if (found) return found;
+  }
+  return null;
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {

@@ -19,6 +19,8 @@ export type { SignedEnvelope, EnvelopeSignature } from "./envelope-parse";
 export { signEnvelope, signJsonPayload, verifyEnvelope } from "./envelope";
 export type { EnvelopeSigner, TrustedKey, VerifiedEnvelope } from "./envelope";
 export * from "./schemas";
+export { READABLE_TEXT_PROBLEMS, readableString, readableTextProblem, refineReadable, storableTextProblem } from "./readable-text";
+export type { ReadableTextProblem } from "./readable-text";
 export { authorizationRequestSchema, createAuthorizationRequestSchema, parseAuthorizationRequest, isAllowedCallbackUrl } from "./request-schema";
 export type { AuthorizationRequest, CallbackUrlPolicy } from "./request-schema";
 export * from "./message-schemas";

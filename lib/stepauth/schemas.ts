@@ -1,9 +1,11 @@
 /**
  * zod schemas for the authorization request and its parts, with every rule of the wire profile:
  * CEL-safe unique entry keys, at most five principals, no operator under a human, a required
- * summary, `expiresAt` after `timestamp`, the requestId format and the callback URL policy.
+ * summary, `expiresAt` after `timestamp`, the requestId format and the callback URL policy; and
+ * every field a reviewer reads displays as what it is (no bidi or invisible format characters).
  */
 import { z } from "zod";
+import { refineReadable } from "./readable-text";
 
 /** Entry keys must be addressable in CEL: `request.action.details.<key>`. */
 export const ENTRY_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -69,8 +71,8 @@ export const entryListSchema: z.ZodType<Entry[]> = z.lazy(() =>
  */
 export const entrySchema: z.ZodType<Entry> = z.object({
   key: z.string().regex(ENTRY_KEY_PATTERN, "key must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$"),
-  label: z.string(),
-  value: z.union([z.string(), entryListSchema]),
+  label: z.string().superRefine(refineReadable("label")),
+  value: z.union([z.string().superRefine(refineReadable("value")), entryListSchema]),
 });
 
 const principalTypeSchema = z.enum(PRINCIPAL_TYPES);
@@ -137,7 +139,7 @@ export const requestIdSchema = z.string().regex(REQUEST_ID_PATTERN, "requestId m
  * spIdSchema.parse("sp_acme_mdm");
  * ```
  */
-export const spIdSchema = z.string().min(1).max(128);
+export const spIdSchema = z.string().min(1).max(128).superRefine(refineReadable("spId"));
 
 function countCodePoints(text: string, stopAt: number): number {
   let count = 0;
@@ -154,10 +156,11 @@ function countCodePoints(text: string, stopAt: number): number {
  * ```
  */
 export const actionSchema = z.object({
-  type: z.string().min(1).max(200),
-  category: z.string().min(1).max(200).optional(),
+  type: z.string().min(1).max(200).superRefine(refineReadable("type")),
+  category: z.string().min(1).max(200).superRefine(refineReadable("category")).optional(),
   summary: z
     .string()
+    .superRefine(refineReadable("summary"))
     .refine((text) => text.trim().length > 0, "summary is required")
     .refine((text) => countCodePoints(text, MAX_SUMMARY_CHARS) <= MAX_SUMMARY_CHARS, "summary exceeds 4,000 characters"),
   details: entryListSchema.optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkOutboundUrl, privateNetworkAllowed } from "@/lib/gateway/outbound";
+import { checkOutboundUrl, isPrivateHost, privateNetworkAllowed } from "@/lib/gateway/outbound";
 import { ROUTING_SCRIPT_LIMITS } from "@/lib/stepauth";
 
 // Shared by /api/v1/settings and, later, the console's settings screen.
@@ -23,6 +23,8 @@ export const publicBaseUrlSchema = z
         ? "must use https"
         : url.username || url.password
           ? "must not contain credentials"
+          : !privateNetworkAllowed() && isPrivateHost(url.hostname)
+            ? "must not point at a private or special-purpose address"
           : url.pathname !== "/" || url.search || url.hash || raw.includes("?") || raw.includes("#")
             ? "must not have a path, query or fragment beyond /"
             : null;

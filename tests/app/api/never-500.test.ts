@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../setup/database";
 import { createGatewayTenant } from "../../setup/gateway";
-import { bearer, callRoute, sessionHeaders } from "../../setup/http";
+import { bearer, callRoute, origin, sessionHeaders } from "../../setup/http";
 
 // Bad input gets a 4xx with a JSON code, never a 500: every route of the public, console,
 // authorizer-facing and sandbox APIs, with every method, against a set of hostile bodies and params.
@@ -25,6 +25,21 @@ const bodies: (string | undefined)[] = [
   JSON.stringify({ routingScript: "[".repeat(5000), script: "a".repeat(100_000), request: { principal: {}, action: {} } }),
   JSON.stringify({ endpoint: "http://169.254.169.254/latest", webhookUrl: "file:///etc/passwd", publicKeys: [{ keyId: "", publicKey: "AAAA" }] }),
   "\u0000\uFFFF",
+  // Text no database column holds: NUL in every field people type, and a lone surrogate escape.
+  JSON.stringify({
+    principal: { type: "human", attributes: [{ key: "n", label: "N\u0000", value: "\u0000" }] },
+    action: { type: "x", summary: "wipe\u0000" }, externalId: "\u0000", spId: "sp\u0000", name: "k\u0000",
+    scopes: ["admin"], email: "a@b.test", role: "viewer", initialPassword: "a-long-password-1", verdict: "deny", reason: "\u0000",
+  }),
+  '{"name":"\\ud800","reason":"\\ud800","externalId":"\\udc00","summary":"\\ud800","scopes":["admin"]}',
+  JSON.stringify({ payload: Buffer.from(JSON.stringify({ requestId: "req_aaaaaaaaaaaaaaaaaaaa", spId: "sp\u0000", timestamp: "2026-01-01T00:00:00Z" })).toString("base64"), signatures: [{ algorithm: "ed25519", keyId: "k", signature: "AAAA" }] }),
+];
+// Query strings and headers that once reached the database or URL parsing unchecked.
+const farPastCursor = Buffer.from(`${new Date(-8.64e15).toISOString()}|req_aaaaaaaaaaaaaaaaaaaa`).toString("base64url");
+const requestVariants: { query: string; headers: Record<string, string> }[] = [
+  { query: `?q=%00&cursor=${farPastCursor}&format=csv`, headers: {} },
+  { query: "?q=x", headers: { origin: "null" } },
+  { query: "?q=x", headers: { "stepauth-tenant-cookie": "not-a-uuid" } },
 ];
 const params = ["x", "../../etc/passwd", "req_" + "a".repeat(300), "00000000-0000-0000-0000-000000000000", "%00", "'; drop table tenants; --"];
 
@@ -47,6 +62,25 @@ describe("no route answers 500 to bad input", () => {
           calls += 1;
           expect(response.status, `${method} ${file} with body #${b}: ${JSON.stringify(response.body)}`).toBeLessThan(500);
           if (response.status >= 400) expect(typeof response.body?.error, `${method} ${file} #${b}`).toBe("string");
+        }
+      }
+    }
+    for (const file of files) {
+      const route = await import(/* @vite-ignore */ path.resolve(file));
+      const names = [...file.matchAll(/\[(\w+)\]/g)].map((m) => m[1]!);
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+        if (!route[method]) continue;
+        for (const variant of requestVariants) {
+          const { "stepauth-tenant-cookie": tenantCookie, ...extra } = variant.headers;
+          const cookie = tenantCookie ? `${session.cookie}; stepauth-tenant=${tenantCookie}` : session.cookie!;
+          const headers: Record<string, string> = { ...bearer(t.apiKey), ...session, cookie, ...extra, "content-type": "application/json" };
+          const body = method === "GET" || method === "DELETE" ? undefined : "{}";
+          const request = new Request(`${origin}/${file}${variant.query}`, { method, headers, body });
+          const response = await route[method](request, { params: Promise.resolve(Object.fromEntries(names.map((n) => [n, "%00"]))) });
+          const text = await response.text();
+          calls += 1;
+          expect(response.status, `${method} ${file}${variant.query} ${JSON.stringify(extra)}: ${text.slice(0, 300)}`).toBeLessThan(500);
+          if (response.status >= 400) expect(typeof JSON.parse(text).error, `${method} ${file}${variant.query}`).toBe("string");
         }
       }
     }

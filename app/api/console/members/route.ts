@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { refineReadable } from "@/lib/stepauth";
 import { addMember, listMembers } from "@/db/queries/members";
 import { memberRole } from "@/db/schema";
 import { apiRoute, json, withConsoleSession } from "@/lib/http/api-route";
@@ -6,7 +7,7 @@ import { readJsonBody } from "@/lib/http/json-body";
 
 const addMemberSchema = z.object({
   email: z.email().max(320),
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(200).superRefine(refineReadable("name")),
   role: z.enum(memberRole.enumValues),
   initialPassword: z.string().min(12).max(1024),
 });
