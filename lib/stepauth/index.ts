@@ -26,6 +26,7 @@ export { entry, group, entries, buildAuthorizationRequest } from "./builders";
 export type { AuthorizationRequestDraft, BuildRequestOptions } from "./builders";
 export { generateRequestId } from "./request-id";
 export { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth";
+export { parseStrictJsonObject } from "./strict-json";
 export { flattenAuthorizationRequest, flattenEntries, flattenPrincipal } from "./flatten";
 export type { FlattenedEntries, FlattenedPrincipal, FlattenedRequest } from "./flatten";
 export { evaluateRoutingScript, routeFlattenedRequest, compileRoutingScript, DEFAULT_ROUTING_BUDGET_MS } from "./routing";
