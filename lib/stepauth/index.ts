@@ -45,5 +45,5 @@ export type { RetryPolicy, StatusHandling } from "./retry";
 export type { AttemptReport, AttemptObserver, AuthorizerCall } from "./send-with-retry";
 export { createUndiciTransport, MAX_RESPONSE_BYTES } from "./transport";
 export type { HttpTransport, HttpRequest, HttpResponse } from "./transport";
-export { checkDecision, DECISION_REJECTIONS } from "./decision-checks";
+export { checkDecision, isFresh, DECISION_CLOCK_SKEW_MS, DECISION_REJECTIONS } from "./decision-checks";
 export type { DecisionCheckResult, DecisionRejection, StoredRequestFacts } from "./decision-checks";
