@@ -128,7 +128,9 @@ async function recordTargetFailure(db: Database, ctx: TenantContext, runtime: Te
       { type: "submit_failed", authorizerId: authorizer.id, data: { kind: failure.kind, code: failure.code, message: failure.message } },
     ]);
   });
-  return settleIfAllTargetsFailed(db, ctx, runtime, requestId);
+  const settled = await settleIfAllTargetsFailed(db, ctx, runtime, requestId);
+  // Not every target failed, but the rest are at disabled authorizers: the kill switch denies.
+  return settled ?? (await denyWithoutLiveTarget(db, ctx, requestId))?.deliveryJob ?? null;
 }
 
 /** Polls one authorizer for a pending request; backs off until a decision or expiry. */
@@ -162,7 +164,7 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
 export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
   const state = await loadTargetState(db, ctx, job);
   if (!state || !["queued", "pending"].includes(state.target.state)) return { done: true };
-  const denial = state.authorizer.enabled ? null : await denyWithoutLiveTarget(db, ctx, job.requestId, state.authorizer);
+  const denial = state.authorizer.enabled ? null : await denyWithoutLiveTarget(db, ctx, job.requestId);
   const attempts: AttemptReport[] = [];
   try {
     const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 2 }).cancel(job.requestId);
@@ -177,17 +179,17 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
   } catch (error) {
     await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
     const failure = failureKind(error);
-    if (failure.kind === "rejected" || job.attempts >= 8) return { done: true };
+    if (failure.kind === "rejected" || job.attempts >= 8) return { done: true, followUp: denial?.deliveryJob ?? null };
     return { done: false, retryInMs: Math.min(300_000, 5_000 * 2 ** job.attempts), error: failure.message };
   }
 }
 
 // Never fail-open: a request whose every open target is at a disabled authorizer is denied.
-function denyWithoutLiveTarget(db: Database, ctx: TenantContext, requestId: string, authorizer: Authorizer) {
+function denyWithoutLiveTarget(db: Database, ctx: TenantContext, requestId: string) {
   return finalizeRequest(db, ctx, {
     requestId,
     status: "denied", statusReason: "authorizer_disabled", source: "kill_switch", condition: { kind: "no_live_target" },
-    events: [{ type: "decided_without_authorizer", authorizerId: authorizer.id, data: { decision: "denied", reason: "authorizer_disabled" } }],
+    events: [{ type: "decided_without_authorizer", data: { decision: "denied", reason: "authorizer_disabled" } }],
   });
 }
 

@@ -4,7 +4,7 @@ import { authorizationRequests, authorizers, requestTargets, type Authorizer, ty
 import { recordAuditEvent } from "@/db/queries/audit";
 import { forTenant } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { checkDecision, type DecisionRejection, type StoredRequestFacts, type VerifiedDecision } from "@/lib/stepauth";
+import { checkDecision, DECISION_CLOCK_SKEW_MS, type DecisionRejection, type StoredRequestFacts, type VerifiedDecision } from "@/lib/stepauth";
 import { finalizeRequest } from "./finalize";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 
@@ -33,8 +33,9 @@ export async function applyVerifiedDecision(
 ): Promise<DecisionOutcome> {
   const d = verified.decision;
   const decidedAt = Date.parse(d.timestamp);
-  // A time the database could not read is never fresh: skip the write, the checks below refuse it.
-  if (Number.isNaN(decidedAt)) return classifyLostDecision(db, ctx, authorizer, verified, source, options.events ?? []);
+  // Before 1970 (year 0000 is not even a database time) or ahead of now + 5 min is never fresh:
+  // skip the write, the checks below refuse it.
+  if (!(decidedAt >= 0 && decidedAt <= Date.now() + DECISION_CLOCK_SKEW_MS)) return classifyLostDecision(db, ctx, authorizer, verified, source, options.events ?? []);
   const done = await finalizeRequest(db, ctx, {
     requestId: d.requestId,
     status: d.decision,

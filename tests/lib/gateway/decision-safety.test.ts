@@ -96,11 +96,13 @@ describe("decision freshness", () => {
     expect(await w.stubs.default!.callBack(id)).toMatchObject({ status: 400, body: { error: "malformed_request" } });
     w.stubs.default!.decide(id, "approved", { timestamp: isoIn(10 * 60_000) });
     expect(await w.stubs.default!.callBack(id)).toMatchObject({ status: 400, body: { error: "malformed_request" } });
+    w.stubs.default!.decide(id, "approved", { timestamp: "0000-01-01T00:00:00Z" });
+    expect(await w.stubs.default!.callBack(id)).toMatchObject({ status: 400, body: { error: "malformed_request" } });
     const view = await w.get(id);
     expect(view.body.status).toBe("pending");
     expect(view.body.decision ?? null).toBeNull();
     const refused = (await w.events(id)).filter((e) => e.type === "decision_refused");
-    expect(refused.map((e) => e.data?.code)).toEqual(["stale_timestamp", "stale_timestamp"]);
+    expect(refused.map((e) => e.data?.code)).toEqual(["stale_timestamp", "stale_timestamp", "stale_timestamp"]);
     expect(w.service.state.executions.size).toBe(0);
 
     w.stubs.default!.decide(id, "approved");
