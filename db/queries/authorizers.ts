@@ -1,6 +1,6 @@
 import { asc, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizers, tenants, type Authorizer, type AuthorizerPublicKey } from "@/db/schema";
+import { authorizationRequests, authorizers, jobs, requestTargets, tenants, type Authorizer, type AuthorizerPublicKey } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { recordAuditEvent } from "./audit";
@@ -97,15 +97,37 @@ export async function updateAuthorizer(db: Database, ctx: TenantContext, name: s
       .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, existing.id)))
       .returning();
     if (!row) throw new Error("update returned no row");
+    const cancelsQueued = existing.enabled && !row.enabled ? await queueCancelsAtDisabledAuthorizer(tx, ctx, row.id) : undefined;
     await recordAuditEvent(tx, ctx, {
       action: isDefault && !existing.isDefault ? "authorizer.made_default" : "authorizer.updated",
       target: row.name,
-      data: { changed: Object.keys(patch), ...(patch.name && patch.name !== name ? { previousName: name } : {}), ...auditData(row) },
+      data: {
+        changed: Object.keys(patch), ...(patch.name && patch.name !== name ? { previousName: name } : {}), ...auditData(row),
+        ...(cancelsQueued === undefined ? {} : { cancelsQueued }),
+      },
     });
     return toView(row);
   });
   bumpConfigVersion(tenantIdOf(ctx));
   return result;
+}
+
+/**
+ * The kill switch's durable half, in the transaction that disables the authorizer: a cancel job
+ * for each of its targets still open under a pending request. Each job denies its request
+ * (`authorizer_disabled`) when no live target is left, then tells the authorizer. The decision
+ * write itself refuses a disabled authorizer from the moment this transaction commits.
+ */
+async function queueCancelsAtDisabledAuthorizer(tx: Database, ctx: TenantContext, authorizerId: string): Promise<number> {
+  const tenantId = tenantIdOf(ctx);
+  const queued = (await tx.execute(sql`
+    insert into ${jobs} (tenant_id, kind, request_id, target)
+    select t.tenant_id, 'cancel', t.request_id, t.authorizer_id::text
+    from ${requestTargets} t join ${authorizationRequests} r on r.request_id = t.request_id
+    where t.tenant_id = ${tenantId} and t.authorizer_id = ${authorizerId} and t.state in ('queued', 'pending') and r.status = 'pending'
+    on conflict (kind, request_id, target) do nothing
+    returning id`)) as unknown as { rows: unknown[] };
+  return queued.rows.length;
 }
 
 /** Deletes an authorizer; the default can only go when it is the last one. Null when there is none by that name. */

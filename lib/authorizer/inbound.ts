@@ -9,7 +9,7 @@ import type { SandboxRegistration } from "@/db/schema";
 import { findSandboxRegistrationBySpId } from "@/db/queries/sandbox-registrations";
 import { AppError } from "@/lib/errors/app-error";
 import { takeToken } from "@/lib/http/rate-limit";
-import { decodeStrictBase64, isStepAuthError, parseEnvelope, spIdSchema, verifyEnvelope, type SignedEnvelope, type StepAuthError } from "@/lib/stepauth";
+import { decodeStrictBase64, isStepAuthError, parseEnvelope, parseStrictJsonObject, spIdSchema, verifyEnvelope, type SignedEnvelope, type StepAuthError } from "@/lib/stepauth";
 
 /** A verified SP call: its registration, the envelope as received and the verified payload. */
 export interface AuthenticatedSpCall {
@@ -36,11 +36,13 @@ export function toWireError(error: unknown): AppError {
 
 function unverifiedSpId(envelope: SignedEnvelope): string {
   const bytes = decodeStrictBase64(envelope.payload);
+  if (!bytes) throw new AppError("malformed_request", "payload is not canonical standard base64");
   let spId: unknown;
   try {
-    spId = bytes ? (JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) as { spId?: unknown }).spId : undefined;
-  } catch {
-    throw new AppError("malformed_request", "payload is not base64 of a UTF-8 JSON object");
+    // The same strict parser as verification: a duplicated spId cannot pick whose keys verify.
+    spId = parseStrictJsonObject(bytes).spId;
+  } catch (error) {
+    throw toWireError(error);
   }
   // Checked before the lookup: an spId with a NUL or control character would fail the query, not the caller.
   if (typeof spId !== "string" || !spIdSchema.safeParse(spId).success) throw new AppError("malformed_request", "payload.spId is missing or not valid");

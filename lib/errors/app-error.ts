@@ -12,6 +12,7 @@ export const errorStatus = {
   invalid_credentials: 401,
   forbidden: 403,
   insufficient_scope: 403,
+  authorizer_disabled: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -80,6 +80,8 @@ const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: 
 export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, hint?: SubmitHint): Promise<JobResult> {
   const state = hint ? stateFromHint(hint, job) : await loadTargetState(db, ctx, job);
   if (!state || state.request.status !== "pending" || state.target.state !== "queued") return { done: true };
+  // Disabled (the kill switch): its cancel job settles the request; nothing more is sent to it.
+  if (!state.authorizer.enabled) return { done: true };
   const attempts: AttemptReport[] = [];
   let result: SubmitResult;
   try {
@@ -126,14 +128,16 @@ async function recordTargetFailure(db: Database, ctx: TenantContext, runtime: Te
       { type: "submit_failed", authorizerId: authorizer.id, data: { kind: failure.kind, code: failure.code, message: failure.message } },
     ]);
   });
-  return settleIfAllTargetsFailed(db, ctx, runtime, requestId);
+  const settled = await settleIfAllTargetsFailed(db, ctx, runtime, requestId);
+  // Not every target failed, but the rest are at disabled authorizers: the kill switch denies.
+  return settled ?? (await denyWithoutLiveTarget(db, ctx, requestId))?.deliveryJob ?? null;
 }
 
 /** Polls one authorizer for a pending request; backs off until a decision or expiry. */
 export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
   const state = await loadTargetState(db, ctx, job);
   if (!state || state.request.status !== "pending" || state.target.state !== "pending") return { done: true };
-  if (state.request.expiresAt.getTime() <= Date.now()) return { done: true };
+  if (state.request.expiresAt.getTime() <= Date.now() || !state.authorizer.enabled) return { done: true };
   const attempts: AttemptReport[] = [];
   const pollCount = state.target.pollCount + 1;
   const backoff = Math.min(MAX_POLL_INTERVAL_MS, 2_000 * 2 ** Math.min(pollCount, 10));
@@ -153,10 +157,14 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
   }
 }
 
-/** Sends a signed cancel to an authorizer the request went to; a decision it answers with is audited. */
+/**
+ * Sends a signed cancel to an authorizer the request went to; a decision it answers with is audited.
+ * For a disabled authorizer (the kill switch) it first denies the request if no live target is left.
+ */
 export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
   const state = await loadTargetState(db, ctx, job);
   if (!state || !["queued", "pending"].includes(state.target.state)) return { done: true };
+  const denial = state.authorizer.enabled ? null : await denyWithoutLiveTarget(db, ctx, job.requestId);
   const attempts: AttemptReport[] = [];
   try {
     const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 2 }).cancel(job.requestId);
@@ -167,13 +175,22 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
     });
     // The other authorizer decided too: applying it records the refusal (the request is already final).
     if (result.status === "already_decided") await applyVerifiedDecision(db, ctx, state.authorizer, { ...result, status: "decided" }, "cancel");
-    return { done: true };
+    return { done: true, followUp: denial?.deliveryJob ?? null };
   } catch (error) {
     await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
     const failure = failureKind(error);
-    if (failure.kind === "rejected" || job.attempts >= 8) return { done: true };
+    if (failure.kind === "rejected" || job.attempts >= 8) return { done: true, followUp: denial?.deliveryJob ?? null };
     return { done: false, retryInMs: Math.min(300_000, 5_000 * 2 ** job.attempts), error: failure.message };
   }
+}
+
+// Never fail-open: a request whose every open target is at a disabled authorizer is denied.
+function denyWithoutLiveTarget(db: Database, ctx: TenantContext, requestId: string) {
+  return finalizeRequest(db, ctx, {
+    requestId,
+    status: "denied", statusReason: "authorizer_disabled", source: "kill_switch", condition: { kind: "no_live_target" },
+    events: [{ type: "decided_without_authorizer", data: { decision: "denied", reason: "authorizer_disabled" } }],
+  });
 }
 
 /** Ends a request still pending at its expiry: `expired`, not denied (a timeout is not a human no). */

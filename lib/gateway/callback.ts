@@ -12,6 +12,8 @@ const rejectionErrors: Record<DecisionRejection, AppError> = {
   unknown_request: new AppError("unknown_request", "This requestId was not sent to this authorizer"),
   request_mismatch: new AppError("unknown_request", "This requestId was not sent to this authorizer"),
   sp_mismatch: new AppError("sp_mismatch", "The decision's spId is not this SP's identity at this authorizer"),
+  authorizer_disabled: new AppError("authorizer_disabled", "This authorizer is disabled: its decisions no longer count"),
+  stale_timestamp: new AppError("malformed_request", "The decision's timestamp lies outside [request timestamp - 5 min, now + 5 min]"),
   cancelled: new AppError("request_cancelled", "The request was cancelled; nothing will execute"),
   already_decided: new AppError("already_decided", "Another decision already decided this request"),
   expired: new AppError("request_expired", "The request expired before this decision arrived"),

@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { authorizationRequests, authorizers, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { recordAuditEvent } from "@/db/queries/audit";
 import { forTenant } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { checkDecision, type DecisionRejection, type VerifiedDecision } from "@/lib/stepauth";
+import { checkDecision, DECISION_CLOCK_SKEW_MS, type DecisionRejection, type StoredRequestFacts, type VerifiedDecision } from "@/lib/stepauth";
 import { finalizeRequest } from "./finalize";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 
@@ -17,8 +17,9 @@ export type DecisionOutcome =
 
 /**
  * Applies a verified decision from `authorizer` (PROTOCOL.md: what the SP checks). The first valid
- * decision wins in ONE conditional write — `status = 'pending'`, not expired, and sent to this
- * authorizer under the decision's spId — so however many copies race, through however many
+ * decision wins in ONE conditional write — `status = 'pending'`, not expired, sent to this
+ * authorizer under the decision's spId, the authorizer enabled now, and the decision's timestamp
+ * within the freshness window — so however many copies race, through however many
  * channels or app instances, exactly one is accepted. The rest are duplicates or refusals, audited.
  * The write and everything that follows it (finalizeRequest) are a single statement.
  */
@@ -31,11 +32,15 @@ export async function applyVerifiedDecision(
   options: { events?: NewRequestEvent[] } = {},
 ): Promise<DecisionOutcome> {
   const d = verified.decision;
+  const decidedAt = Date.parse(d.timestamp);
+  // Before 1970 (year 0000 is not even a database time) or ahead of now + 5 min is never fresh:
+  // skip the write, the checks below refuse it.
+  if (!(decidedAt >= 0 && decidedAt <= Date.now() + DECISION_CLOCK_SKEW_MS)) return classifyLostDecision(db, ctx, authorizer, verified, source, options.events ?? []);
   const done = await finalizeRequest(db, ctx, {
     requestId: d.requestId,
     status: d.decision,
     source,
-    condition: { kind: "decision", spId: d.spId },
+    condition: { kind: "decision", spId: d.spId, timestamp: new Date(decidedAt).toISOString() },
     decision: { keyId: verified.keyId, reason: d.reason ?? null, reviewers: d.reviewers ?? null, envelope: verified.envelope },
     winningAuthorizerId: authorizer.id,
     events: [
@@ -54,15 +59,17 @@ async function classifyLostDecision(
   const d = verified.decision;
   const [request] = await tx.select().from(authorizationRequests).where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, d.requestId)));
   const [target] = request
-    ? await tx.select().from(requestTargets).where(and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)))
+    ? await tx.select({ spId: requestTargets.spId, payload: requestTargets.payload, enabled: authorizers.enabled }).from(requestTargets)
+      .innerJoin(authorizers, eq(authorizers.id, requestTargets.authorizerId))
+      .where(and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)))
     : [];
   const facts = request && target
-    ? { requestId: request.requestId, spId: target.spId, expiresAt: request.expiresAt, status: request.status === "pending" ? ("pending" as const) : request.status === "cancelled" ? ("cancelled" as const) : ("decided" as const) }
+    ? { requestId: request.requestId, spId: target.spId, requestTimestamp: signedTimestampOf(target.payload), expiresAt: request.expiresAt, status: factStatus(request.status), authorizerEnabled: target.enabled }
     : undefined;
   const check = checkDecision(facts, d, Date.now());
   // Passing every check here means the write lost to the clock (expiry) between the two statements.
   const code: DecisionRejection = check.accept ? "expired" : check.code;
-  const data = { code, decision: d.decision, keyId: verified.keyId, source };
+  const data = { code, decision: d.decision, keyId: verified.keyId, source, timestamp: d.timestamp };
   if (!request) {
     await recordAuditEvent(tx, ctx, { action: "decision.refused", target: d.requestId, data: { ...data, authorizer: authorizer.name } });
     return { outcome: "refused", code: "unknown_request", request: null };
@@ -74,4 +81,14 @@ async function classifyLostDecision(
   }
   await appendRequestEvents(tx, ctx, request.requestId, [...events, { type: "decision_refused", authorizerId: authorizer.id, data }]);
   return { outcome: "refused", code, request };
+}
+
+function factStatus(status: AuthorizationRequestRow["status"]): StoredRequestFacts["status"] {
+  return status === "pending" || status === "cancelled" || status === "expired" ? status : "decided";
+}
+
+// The request's `timestamp` as signed for this authorizer: the lower end of the freshness window.
+function signedTimestampOf(payload: string): string {
+  const { timestamp } = JSON.parse(payload) as { timestamp?: unknown };
+  return typeof timestamp === "string" ? timestamp : "";
 }

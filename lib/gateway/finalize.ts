@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, executions, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { authorizationRequests, authorizers, executions, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
@@ -23,12 +23,17 @@ type FinalStatus = "approved" | "denied" | "expired" | "cancelled";
 
 /** Besides "this tenant, this request, still pending", what must hold for the write to win. */
 export type FinalizeCondition =
-  /** A verified decision: not expired, and the request went to `winningAuthorizerId` under `spId`. */
-  | { kind: "decision"; spId: string }
+  /**
+   * A verified decision: not expired, the request went to `winningAuthorizerId` under `spId`, that
+   * authorizer is enabled now, and the decision's `timestamp` lies within [request timestamp − 5 min, now + 5 min].
+   */
+  | { kind: "decision"; spId: string; timestamp: string }
   /** The expiry job: the request's time is up. */
   | { kind: "expiry" }
   /** The unavailability policy: every target failed. */
   | { kind: "all_targets_failed" }
+  /** The kill switch: no target is left that is still open at an enabled authorizer. */
+  | { kind: "no_live_target" }
   /** A routing decision or a cancel by the service. */
   | { kind: "none" };
 
@@ -48,7 +53,7 @@ export interface FinalizeInput {
 
 type FinalizeValues = {
   requestId: string; status: FinalStatus; statusReason: string | null; failOpen: boolean; source: string; winner: string | null;
-  spId: string | null; keyId: string | null; reason: string | null; reviewers: string | null; envelope: string | null; events: string;
+  spId: string | null; decisionAt: string | null; keyId: string | null; reason: string | null; reviewers: string | null; envelope: string | null; events: string;
 };
 
 /**
@@ -65,10 +70,14 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
   return tenantStatement<FinalizeValues>(`finalize_${kind}`, (p) => {
     const r = authorizationRequests;
     const condition = {
-      decision: sql`and ${r.expiresAt} > now() and exists (select 1 from ${requestTargets} t
-        where t.request_id = ${p.requestId} and t.authorizer_id = ${p.winner}::uuid and t.sp_id = ${p.spId})`,
+      decision: sql`and ${r.expiresAt} > now() and exists (select 1 from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id
+        where t.request_id = ${p.requestId} and t.authorizer_id = ${p.winner}::uuid and t.sp_id = ${p.spId} and a.enabled
+        and ${p.decisionAt}::timestamptz >= (t.payload::jsonb ->> 'timestamp')::timestamptz - interval '5 minutes'
+        and ${p.decisionAt}::timestamptz <= now() + interval '5 minutes')`,
       expiry: sql`and ${r.expiresAt} <= now()`,
       all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and t.state <> 'failed')`,
+      no_live_target: sql`and not exists (select 1 from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id
+        where t.request_id = ${p.requestId} and t.state in ('queued', 'pending') and a.enabled)`,
       none: sql``,
     }[kind];
     return sql`
@@ -125,7 +134,10 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
     select (select row_to_json(w) from won w) as request, (select row_to_json(j) from delivery_job j) as job`;
   });
 }
-const statements = { decision: finalizeStatement("decision"), expiry: finalizeStatement("expiry"), all_targets_failed: finalizeStatement("all_targets_failed"), none: finalizeStatement("none") };
+const statements = {
+  decision: finalizeStatement("decision"), expiry: finalizeStatement("expiry"), all_targets_failed: finalizeStatement("all_targets_failed"),
+  no_live_target: finalizeStatement("no_live_target"), none: finalizeStatement("none"),
+};
 
 /**
  * Moves a pending request to its final status and does everything that follows (see
@@ -137,6 +149,7 @@ export async function finalizeRequest(db: Database, ctx: TenantContext, input: F
   const [row] = await statements[condition.kind]<{ request: Record<string, unknown> | null; job: Record<string, unknown> | null }>(db, ctx, {
     requestId: input.requestId, status: input.status, statusReason: input.statusReason ?? null, failOpen: input.failOpen ?? false, source: input.source,
     winner: input.winningAuthorizerId ?? null, spId: condition.kind === "decision" ? condition.spId : null,
+    decisionAt: condition.kind === "decision" ? condition.timestamp : null,
     keyId: decision?.keyId ?? null, reason: decision?.reason ?? null,
     reviewers: decision?.reviewers == null ? null : JSON.stringify(decision.reviewers), envelope: decision ? JSON.stringify(decision.envelope) : null,
     events: eventsJson(input.events),

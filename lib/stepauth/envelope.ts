@@ -18,6 +18,7 @@ import {
 } from "./envelope-parse";
 import { StepAuthError } from "./errors";
 import { isValidKeyId } from "./keys";
+import { parseStrictJsonObject } from "./strict-json";
 
 /** A key that signs: its keyId and the private key (base64 PKCS#8 DER or a `KeyObject`). */
 export interface EnvelopeSigner {
@@ -47,7 +48,6 @@ export interface VerifiedEnvelope {
   envelope: SignedEnvelope;
 }
 
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const OPEN_BRACE = 0x7b;
 
 function resolveAlgorithm(name: string | undefined): [SignatureAlgorithmName, SignatureAlgorithm] {
@@ -129,22 +129,14 @@ export function signJsonPayload(payload: object, signers: readonly EnvelopeSigne
 function decodePayload(payload: string): { bytes: Uint8Array; value: Record<string, unknown> } {
   const bytes = decodeStrictBase64(payload);
   if (!bytes) throw new StepAuthError("malformed_request", "payload is not canonical standard base64");
-  let value: unknown;
-  try {
-    value = JSON.parse(utf8Decoder.decode(bytes));
-  } catch {
-    throw new StepAuthError("malformed_request", "payload is not UTF-8 JSON");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new StepAuthError("malformed_request", "payload must be a JSON object");
-  }
-  return { bytes, value: value as Record<string, unknown> };
+  // Strict: two parsers must never read two different messages out of the same signed bytes.
+  return { bytes, value: parseStrictJsonObject(bytes) };
 }
 
 /**
  * Verifies an envelope (JSON text, bytes or parsed value) against trusted keys. Succeeds when at
  * least one entry with a supported algorithm and a trusted keyId verifies; unknown entries are
- * skipped. Throws `malformed_request` for a bad shape or payload, `invalid_signature` when no entry
+ * skipped. The payload is parsed strictly (see strict-json.ts). Throws `malformed_request` for a bad shape or payload, `invalid_signature` when no entry
  * verifies; never anything else for bad input.
  *
  * @example

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request as undiciRequest } from "undici";
-import { signJsonPayload, verifyEnvelope, type TrustedKey } from "@/lib/stepauth";
+import { signEnvelope, signJsonPayload, verifyEnvelope, type SignedEnvelope, type TrustedKey } from "@/lib/stepauth";
 import { vectors } from "../fixtures/vectors";
 export { vectors };
 export const authorizerKey = { keyId: vectors.keys.authorizer.keyId as string, privateKey: vectors.keys.authorizer.privateKey as string, publicKey: vectors.keys.authorizer.publicKey as string };
@@ -29,6 +29,10 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
     calls: [] as { path: string; status: number; at: number }[],
     cancels: [] as string[],
     rateLimitLeft: options.rateLimitFirst ?? 0,
+    /** Runs when a cancel arrives, before it is answered (to race a decision against the cancel). */
+    onCancel: undefined as ((requestId: string) => Promise<void>) | undefined,
+    /** When set, a submission is answered at once with the decision this returns. */
+    decideOnSubmit: undefined as ((r: { requestId: string; spId: string }) => SignedEnvelope) | undefined,
   };
   const signDecision = (r: Received, decision: "approved" | "denied" | "expired", extra: Record<string, unknown> = {}) =>
     signJsonPayload({ requestId: r.requestId, spId: r.spId, decision, timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"), reason: `stub ${decision}`, reviewers: [{ type: "human", attributes: [{ key: "email", label: "Email", value: "reviewer@stub.test" }] }], ...extra }, [authorizerKey]);
@@ -62,6 +66,10 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
       if (state.received.has(requestId)) return answer(res, path, 409, { error: "duplicate_request", message: "seen" });
       const r: Received = { requestId, spId: String(payload.spId), callbackUrl: payload.callbackUrl as string | undefined, expiresAt: String(payload.expiresAt), signatureKeyIds: envelope.signatures.map((s) => s.keyId) };
       state.received.set(requestId, r);
+      if (state.decideOnSubmit) {
+        r.decision = state.decideOnSubmit(r);
+        return answer(res, path, 200, { requestId, status: "decided", decision: r.decision });
+      }
       if (state.mode === "approve" || state.mode === "deny") {
         r.decision = signDecision(r, state.mode === "approve" ? "approved" : "denied");
         if (options.deliverDecisions) void deliverWithRetries(r);
@@ -74,6 +82,7 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
     if (path.endsWith("/poll")) return r.decision ? answer(res, path, 200, r.decision) : answer(res, path, 202, { requestId, status: "pending" });
     if (path.endsWith("/cancel")) {
       state.cancels.push(requestId);
+      await state.onCancel?.(requestId);
       if (r.decision) return answer(res, path, 409, { error: "already_decided", message: "decided", decision: r.decision });
       r.decision = undefined;
       return answer(res, path, 200, { requestId, status: "cancelled" });
@@ -108,6 +117,15 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
       r.decision = signDecision(r, decision, extra);
       return r.decision;
     },
+    /** Records a decision signed over exactly these payload bytes (e.g. JSON no ordinary serializer writes). */
+    decideBytes(requestId: string, payloadText: (r: { requestId: string; spId: string; timestamp: string }) => string): SignedEnvelope {
+      const r = state.received.get(requestId);
+      if (!r) throw new Error(`stub never received ${requestId}`);
+      const timestamp = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+      const envelope = signAsAuthorizer(payloadText({ requestId, spId: r.spId, timestamp }));
+      r.decision = envelope;
+      return envelope;
+    },
     /** Delivers a decision envelope to the request's callback URL, as the authorizer would. */
     async callBack(requestId: string, envelope?: object) {
       const r = state.received.get(requestId);
@@ -119,3 +137,8 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
   };
 }
 export type StubAuthorizer = Awaited<ReturnType<typeof startStubAuthorizer>>;
+
+/** Signs exactly these payload bytes with the stub authorizers' key (for decisions no serializer writes). */
+export function signAsAuthorizer(payloadText: string): SignedEnvelope {
+  return signEnvelope(new TextEncoder().encode(payloadText), [authorizerKey]);
+}

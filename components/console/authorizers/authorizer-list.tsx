@@ -14,6 +14,7 @@ export function AuthorizerList({ canWrite }: { canWrite: boolean }) {
   const { data } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
   const { update, remove } = useAuthorizerMutations();
   const [deleting, setDeleting] = useState<AuthorizerRow | null>(null);
+  const [disabling, setDisabling] = useState<AuthorizerRow | null>(null);
   const error = update.error ?? remove.error;
   return (
     <Card title="Authorizers" description="Where requests are sent for review. Routing falls back to the default one.">
@@ -39,7 +40,7 @@ export function AuthorizerList({ canWrite }: { canWrite: boolean }) {
                 {canWrite && !a.isDefault ? (
                   <>
                     <Button type="button" size="sm" variant="secondary" disabled={!a.enabled || update.isPending} onClick={() => update.mutate({ name: a.name, patch: { isDefault: true } })} aria-label={`Make ${a.name} the default`}>Make default</Button>
-                    <Button type="button" size="sm" variant="secondary" disabled={update.isPending} onClick={() => update.mutate({ name: a.name, patch: { enabled: !a.enabled } })} aria-label={`${a.enabled ? "Disable" : "Enable"} ${a.name}`}>{a.enabled ? "Disable" : "Enable"}</Button>
+                    <Button type="button" size="sm" variant="secondary" disabled={update.isPending} onClick={() => (a.enabled ? setDisabling(a) : update.mutate({ name: a.name, patch: { enabled: true } }))} aria-label={`${a.enabled ? "Disable" : "Enable"} ${a.name}`}>{a.enabled ? "Disable" : "Enable"}</Button>
                   </>
                 ) : null}
                 {canWrite && (!a.isDefault || data.data.length === 1) ? <Button type="button" size="sm" variant="danger" onClick={() => setDeleting(a)} aria-label={`Delete ${a.name}`}>Delete</Button> : null}
@@ -48,6 +49,16 @@ export function AuthorizerList({ canWrite }: { canWrite: boolean }) {
           ))}
         </ul>
       )}
+      <ConfirmDialog
+        open={disabling !== null}
+        title={`Disable ${disabling?.name ?? ""}?`}
+        confirmLabel="Disable authorizer"
+        confirmVariant="dangerSolid"
+        onCancel={() => setDisabling(null)}
+        onConfirm={() => { if (disabling) update.mutate({ name: disabling.name, patch: { enabled: false } }); setDisabling(null); }}
+      >
+        <DisableConsequences />
+      </ConfirmDialog>
       <ConfirmDialog
         open={deleting !== null}
         title={`Delete ${deleting?.name ?? ""}?`}
@@ -59,5 +70,15 @@ export function AuthorizerList({ canWrite }: { canWrite: boolean }) {
         <p>Routing scripts that name it will fall back to the default authorizer. Past requests keep their audit trail.</p>
       </ConfirmDialog>
     </Card>
+  );
+}
+
+/** What the kill switch does (PROTOCOL.md "Decision freshness and authority"), said before it happens. */
+export function DisableConsequences() {
+  return (
+    <>
+      <p>From now on its decisions are refused on every channel (callback, poll and submit answers), including approvals for requests already in flight: nothing it approves will execute.</p>
+      <p>Its pending requests are cancelled at it. A request left with no other enabled authorizer still reviewing it ends <strong>denied</strong> (reason <code>authorizer_disabled</code>); it never proceeds without review.</p>
+    </>
   );
 }

@@ -8,6 +8,9 @@ import { CheckboxField, SelectField, TextField } from "@/components/ui/field";
 import { fetchers, queryKeys, type AuthorizerRow } from "../shell/queries";
 import { useAuthorizerMutations } from "./use-authorizer-mutations";
 
+// The kill switch, said where it is pulled (see DisableConsequences in authorizer-list.tsx).
+const DISABLE_HINT = "Disabling refuses its decisions at once, also for requests in flight; its pending requests are cancelled at it, and one left with no other enabled authorizer ends denied (authorizer_disabled).";
+
 /** Endpoint, SP id, registered signing key and flags of one authorizer (read-only for viewers). */
 export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: AuthorizerRow; canWrite: boolean }) {
   const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
@@ -30,7 +33,7 @@ export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: A
           <SelectField label="Signing key it has registered" name="signingKeyId" defaultValue={authorizer.signingKeyId ?? ""} options={options} hint="Update this once the authorizer has your new public key." />
           <div className="space-y-3 pt-1">
             <CheckboxField label="Poll for decisions" name="pollOnly" defaultChecked={authorizer.pollOnly} />
-            <CheckboxField label="Enabled" name="enabled" defaultChecked={authorizer.enabled} disabled={authorizer.isDefault || !canWrite} hint={authorizer.isDefault ? "The default authorizer is always enabled." : undefined} />
+            <CheckboxField label="Enabled" name="enabled" defaultChecked={authorizer.enabled} disabled={authorizer.isDefault || !canWrite} hint={authorizer.isDefault ? "The default authorizer is always enabled." : DISABLE_HINT} />
           </div>
         </fieldset>
         {canWrite ? <div className="md:col-span-2"><Button type="submit" disabled={update.isPending}>{update.isPending ? "Saving…" : "Save changes"}</Button></div> : null}

@@ -120,11 +120,11 @@ describe("submit → decision → execution", () => {
     const view = await w.get(id);
     expect(view.body).toMatchObject({ status: "expired", statusReason: "expired" });
     expect(w.service.state.deliveries.at(-1)!.body.data).toMatchObject({ status: "expired", execute: false });
-    // A decision arriving late is refused and executes nothing.
+    // A decision arriving late is refused as expired (issue 12 item 10: not already_decided) and executes nothing.
     w.stubs.default!.decide(id, "approved");
     const late = await w.stubs.default!.callBack(id);
     expect(late.status).toBe(409);
-    expect(late.body.error).toBe("already_decided");
+    expect(late.body.error).toBe("request_expired");
     expect(w.service.state.executions.size).toBe(0);
   });
 
@@ -156,14 +156,20 @@ describe("cancellation", () => {
     expect((await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${id}/cancel`)).status).toBe(200);
   });
 
-  it("answers 409 with the decision when the authorizer had already decided", async () => {
+  // PROTOCOL.md "Decision freshness and authority": cancel wins over a racing decision. (This test
+  // used to expect the authorizer's 409 decision to be applied and executed; the profile now pins
+  // that it is kept in the timeline and changes nothing.)
+  it("cancels even when the authorizer had already decided: its 409 decision is kept in the timeline and executes nothing", async () => {
     const w = await world();
     const id = (await w.submit()).body.requestId;
     w.stubs.default!.decide(id, "approved");
     const cancelled = await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${id}/cancel`);
-    expect(cancelled.status).toBe(409);
-    expect(cancelled.body).toMatchObject({ error: "already_decided", request: { status: "approved", decision: { source: "cancel" } } });
-    expect(w.service.state.executions.get(id)).toBe(1);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: "cancelled" });
+    expect(w.stubs.default!.state.cancels).toEqual([id]);
+    const events = (await w.get(id)).body.events as { type: string; data: Record<string, unknown> | null }[];
+    expect(events.filter((e) => e.type === "decision_refused").map((e) => e.data)).toEqual([expect.objectContaining({ source: "cancel", code: "cancelled", decision: "approved" })]);
+    expect(w.service.state.executions.size).toBe(0);
   });
 });
 

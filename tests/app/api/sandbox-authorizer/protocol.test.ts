@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ensureSandboxSigningKey, DEFAULT_POLICY_RULES } from "@/lib/authorizer";
-import { decisionSchema, verifyEnvelope } from "@/lib/stepauth";
+import { decisionSchema, signEnvelope, verifyEnvelope } from "@/lib/stepauth";
 import { setupTestDatabase } from "../../../setup/database";
 import { callRoute } from "../../../setup/http";
 import * as submitRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/route";
@@ -40,6 +40,23 @@ describe("the sandbox authorizer against the shared vectors", () => {
     for (const [name, envelope] of Object.entries(vectors.mustReject)) {
       const answer = await submit(envelope);
       expect({ name, status: answer.status, error: answer.body.error }).toEqual({ name, status: 401, error: "invalid_signature" });
+    }
+  });
+
+  it("refuses validly signed payloads two parsers would read differently, and the mustRejectAfterVerify vectors, with malformed_request", async () => {
+    // First-key-wins parsers read "Nothing happens."; JSON.parse reads the real summary.
+    const text = signedRequest().payload;
+    const json = JSON.stringify(text).replace('"action":{', '"action":{"summary":"Nothing happens.",');
+    const duplicate = signEnvelope(new TextEncoder().encode(json), [spKey]);
+    expect(await submit(duplicate)).toMatchObject({ status: 400, body: { error: "malformed_request" } });
+    const duplicateSpId = signEnvelope(new TextEncoder().encode(JSON.stringify(text).replace('"spId":', '"spId":"sp_nobody","spId":')), [spKey]);
+    expect(await submit(duplicateSpId)).toMatchObject({ status: 400, body: { error: "malformed_request" } });
+    const loneSurrogate = signEnvelope(new TextEncoder().encode(JSON.stringify(text).replace('"category":"infra.destroy"', '"category":"\\ud800"')), [spKey]);
+    expect(await submit(loneSurrogate)).toMatchObject({ status: 400, body: { error: "malformed_request" } });
+    await registerSp(getDb(), { spId, keys: [spKey, vectorAuthorizerKey] });
+    for (const [name, envelope] of Object.entries(vectors.mustRejectAfterVerify).filter(([n]) => n !== "about")) {
+      const answer = await submit(envelope);
+      expect({ name, status: answer.status, error: answer.body.error }).toEqual({ name, status: 400, error: "malformed_request" });
     }
   });
 

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { signEnvelope, verifyEnvelope } from "../../../lib/stepauth/envelope";
+import { StepAuthError } from "../../../lib/stepauth/errors";
+import { MAX_JSON_DEPTH } from "../../../lib/stepauth/json-depth";
+import { parseStrictJsonObject } from "../../../lib/stepauth/strict-json";
+import { vectors } from "../../fixtures/vectors";
+
+const authorizer = vectors.keys.authorizer;
+const authTrusted = [{ keyId: authorizer.keyId, publicKey: authorizer.publicKey }];
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const nested = (levels: number) => `{"a":${"[".repeat(levels - 1)}1${"]".repeat(levels - 1)}}`;
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(StepAuthError);
+    return (err as StepAuthError).code;
+  }
+  return undefined;
+}
+
+describe("vectors: mustRejectAfterVerify", () => {
+  const cases = Object.entries(vectors.mustRejectAfterVerify).filter(([name]) => name !== "about");
+
+  it("has vectors to check", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(cases)("rejects %s with malformed_request although its signature is valid", (_name, envelope) => {
+    expect(codeOf(() => verifyEnvelope(envelope, authTrusted))).toBe("malformed_request");
+  });
+});
+
+describe("parseStrictJsonObject", () => {
+  it("reads what JSON.parse reads for ordinary JSON", () => {
+    const texts = [
+      JSON.stringify(vectors.decision.payload),
+      JSON.stringify(vectors.authorizationRequest.payload),
+      '{ "a" : [1, -2.5e3, 0, true, false, null, "x\\n\\u00e9\\ud83d\\ude00\\/"], "b": {}, "c": [] }',
+      '{"__proto__": {"polluted": true}}',
+    ];
+    for (const text of texts) expect(parseStrictJsonObject(utf8(text))).toEqual(JSON.parse(text));
+    expect(Object.getPrototypeOf(parseStrictJsonObject(utf8('{"__proto__":{"x":1}}')))).toBe(Object.prototype);
+  });
+
+  it("accepts nesting up to the limit and refuses one level more", () => {
+    expect(() => parseStrictJsonObject(utf8(nested(MAX_JSON_DEPTH)))).not.toThrow();
+    expect(codeOf(() => parseStrictJsonObject(utf8(nested(MAX_JSON_DEPTH + 1))))).toBe("malformed_request");
+    expect(codeOf(() => parseStrictJsonObject(utf8(nested(100_000))))).toBe("malformed_request");
+  });
+
+  it.each([
+    ["a duplicate member name", '{"decision":"denied","decision":"approved"}'],
+    ["a duplicate spelled with an escape", '{"decision":"denied","d\\u0065cision":"approved"}'],
+    ["a duplicate deep inside", '{"reviewers":[{"type":"human","type":"agent"}]}'],
+    ["a lone high surrogate", '{"reason":"\\ud800"}'],
+    ["a lone low surrogate", '{"reason":"\\udc00x"}'],
+    ["a high surrogate followed by a non-surrogate", '{"reason":"\\ud800\\u0041"}'],
+    ["an array on top", '["approved"]'],
+    ["a string on top", '"approved"'],
+    ["trailing text", '{"a":1} {"a":2}'],
+    ["a trailing comma", '{"a":1,}'],
+    ["a leading zero", '{"a":01}'],
+    ["a raw control character", '{"a":"x\ny"}'],
+    ["a byte order mark", '\ufeff{"a":1}'],
+    ["an unterminated string", '{"a":"x'],
+    ["an empty document", ""],
+  ])("refuses %s", (_label, text) => {
+    expect(codeOf(() => parseStrictJsonObject(utf8(text)))).toBe("malformed_request");
+  });
+
+  it("refuses invalid UTF-8 and an encoded surrogate", () => {
+    expect(codeOf(() => parseStrictJsonObject(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])))).toBe("malformed_request");
+    expect(codeOf(() => parseStrictJsonObject(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d])))).toBe("malformed_request");
+  });
+
+  it("is what verifyEnvelope uses: a validly signed duplicate is malformed_request, not a decision", () => {
+    const bytes = utf8('{"requestId":"req_a1b2c3d4e5f6a7b8c9d0","spId":"sp_acme_mdm","decision":"denied","decision":"approved","timestamp":"2026-02-18T14:41:07Z"}');
+    const envelope = signEnvelope(bytes, [{ keyId: authorizer.keyId, privateKey: authorizer.privateKey }]);
+    expect(codeOf(() => verifyEnvelope(envelope, authTrusted))).toBe("malformed_request");
+  });
+});
