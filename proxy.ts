@@ -12,6 +12,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except the API, the login page, Next's assets and public files.
-  matcher: ["/((?!api/|login|_next/|favicon.ico|.*\\.(?:svg|png|ico|txt)$).*)"],
+  // Everything except the API, the login, sign-up and invitation pages, Next's assets and public files.
+  matcher: ["/((?!api/|login|signup|invite/|_next/|favicon.ico|.*\\.(?:svg|png|ico|txt)$).*)"],
 };
