@@ -20,7 +20,7 @@ export function TenantSwitcher({ memberships, currentTenantId }: { memberships: 
     try {
       await consoleFetch("/api/console/active-tenant", { method: "POST", json: { tenantId } });
       // Every cached query belongs to the old tenant: start over with a full navigation.
-      window.location.assign(`${window.location.origin}/`);
+      window.location.replace(`${window.location.origin}/`);
     } catch (e) {
       setError(e instanceof Error ? e.message : "Could not switch tenant");
     }
