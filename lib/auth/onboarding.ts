@@ -94,6 +94,8 @@ async function signedInInvitee(tx: Database, acceptor: InvitationAcceptor, email
  * used or expired tokens and wrong accounts change nothing.
  */
 export async function acceptInvitation(db: Database, token: string, acceptor: InvitationAcceptor): Promise<{ tenantId: string; userId: string; email: string }> {
+  // A cheap look-up first, so a guessed token never costs a 32 MiB scrypt; the claim below decides.
+  if (!(await findPendingInvitation(db, token))) throw new AppError("invalid_invitation", "This invitation link is invalid, already used or expired");
   const fresh = acceptor.kind === "new_account"
     ? { name: personNameSchema.parse(acceptor.name), passwordHash: await hashPassword(newPasswordSchema.parse(acceptor.password)) }
     : null;
