@@ -20,6 +20,8 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     const createdBy = ctx.actor.type === "user" ? ctx.actor.userId : null;
     const { invitation, token } = await createInvitation(db, ctx, { ...input, createdBy });
     // The link is shown once, to the inviter, who passes it on (this deployment sends no mail).
-    return json({ invitation, inviteUrl: invitationUrl(token, new URL(request.url).origin) }, 201);
+    // The origin the inviter uses (a mutation's Origin header is checked to match the host already).
+    const inviterOrigin = request.headers.get("origin") ?? new URL(request.url).origin;
+    return json({ invitation, inviteUrl: invitationUrl(token, inviterOrigin) }, 201);
   }),
 });
