@@ -4,12 +4,13 @@ import { contentSecurityPolicy, createNonce } from "@/lib/http/content-security-
 // Presence check only: a console page without a session cookie goes to /login. Whether the session
 // is valid, and what it may do, is decided by the wrappers in lib/auth (a cookie is not proof).
 const sessionCookies = ["__Secure-authjs.session-token", "authjs.session-token"];
-// Pages anyone may open: the proxy only adds the security headers to them.
-const publicPages = ["/login"];
+// Pages anyone may open (sign-in, sign-up, accepting an invitation): the proxy only adds the security headers to them.
+const publicPages = ["/login", "/signup"];
+const isPublicPage = (path: string) => publicPages.includes(path) || path.startsWith("/invite/");
 
 export function proxy(request: NextRequest) {
   const path = request.nextUrl.pathname;
-  if (!publicPages.includes(path) && !sessionCookies.some((name) => request.cookies.has(name))) {
+  if (!isPublicPage(path) && !sessionCookies.some((name) => request.cookies.has(name))) {
     const login = new URL("/login", request.url);
     if (path !== "/") login.searchParams.set("next", path);
     return NextResponse.redirect(login);

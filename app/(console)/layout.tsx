@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/card";
 import { ConsoleNav } from "@/components/console/shell/console-nav";
 import { QueryProvider } from "@/components/console/shell/query-provider";
+import { TenantSwitcher } from "@/components/console/shell/tenant-switcher";
 import { getDb } from "@/db/client";
 import { listMembershipsOfUser } from "@/db/queries/users";
 import { requireConsoleContext } from "@/lib/auth/console-page";
@@ -19,7 +20,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <div className="flex items-center gap-3">
             <div className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold text-white" aria-hidden>S</div>
             <div>
-              <p className="text-sm font-semibold leading-tight">{current?.tenantName ?? "Tenant"}</p>
+              <TenantSwitcher memberships={memberships} currentTenantId={ctx.tenantId} />
               <p className="text-xs text-slate-500">StepAuth Gateway</p>
             </div>
           </div>

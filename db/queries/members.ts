@@ -1,12 +1,11 @@
 import { asc, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { memberships, users, type MemberRole } from "@/db/schema";
-import { hashPassword } from "@/lib/auth/password";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { recordAuditEvent } from "./audit";
-import { forTenant, tenantIdOf } from "./tenant-scope";
-import { endUserSessions, normalizeEmail } from "./users";
+import { forTenant } from "./tenant-scope";
+import { endUserSessions } from "./users";
 
 export interface MemberView {
   userId: string;
@@ -23,32 +22,6 @@ export async function listMembers(db: Database, ctx: TenantContext): Promise<Mem
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(forTenant(ctx, memberships.tenantId))
     .orderBy(asc(memberships.createdAt));
-}
-
-/**
- * Adds a person to the tenant. A new e-mail gets an account with `initialPassword`; an existing
- * account keeps its own password (the initial one is ignored, so no one can reset another's).
- */
-export async function addMember(
-  db: Database,
-  ctx: TenantContext,
-  input: { email: string; name: string; role: MemberRole; initialPassword: string },
-): Promise<MemberView> {
-  const email = normalizeEmail(input.email);
-  const passwordHash = await hashPassword(input.initialPassword);
-  return db.transaction(async (tx) => {
-    await tx.insert(users).values({ email, name: input.name, passwordHash }).onConflictDoNothing({ target: users.email });
-    const [user] = await tx.select().from(users).where(eq(users.email, email));
-    if (!user) throw new Error("user vanished inside its own transaction");
-    const [row] = await tx
-      .insert(memberships)
-      .values({ tenantId: tenantIdOf(ctx), userId: user.id, role: input.role })
-      .onConflictDoNothing()
-      .returning();
-    if (!row) throw new AppError("conflict", `${email} is already a member`);
-    await recordAuditEvent(tx, ctx, { action: "member.added", target: user.id, data: { email, role: input.role } });
-    return { userId: user.id, email: user.email, name: user.name, role: row.role, createdAt: row.createdAt };
-  });
 }
 
 /** Lock the tenant's owner rows, then refuse a change that would leave no owner. */

@@ -6,3 +6,4 @@ export * from "./gateway-config";
 export * from "./authorization-requests";
 export * from "./jobs";
 export * from "./sandbox-authorizer";
+export * from "./invitations";

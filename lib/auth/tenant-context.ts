@@ -5,7 +5,7 @@ import { rolePermissions, type Permission } from "./permissions";
 export type Actor =
   | { type: "user"; userId: string; role: MemberRole }
   | { type: "api_key"; apiKeyId: string }
-  | { type: "system"; component: "worker" | "authorizer_callback" | "seed" };
+  | { type: "system"; component: "worker" | "authorizer_callback" | "seed" | "onboarding" };
 
 /**
  * Proof that the caller was authenticated and belongs to `tenantId`. Every tenant-owned query takes

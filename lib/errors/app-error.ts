@@ -20,6 +20,11 @@ export const errorStatus = {
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
   rate_limited: 429,
+  // Onboarding: invitations and sign-up.
+  invalid_invitation: 404,
+  wrong_account: 403,
+  account_exists: 409,
+  signup_closed: 403,
   // Gateway and protocol outcomes.
   invalid_signature: 401,
   unknown_request: 404,

@@ -51,3 +51,12 @@ export async function removeAuthorizers(page: Page, names: string[]): Promise<vo
   if (keep) await consoleApi(page, "PATCH", `/api/console/authorizers/${keep.name}`, { isDefault: true });
   for (const name of names) await consoleApi(page, "DELETE", `/api/console/authorizers/${name}`);
 }
+
+/** Opens an invitation link as a new person, sets their own name and password, and lands in the console. */
+export async function acceptInvitationAsNewPerson(page: Page, inviteUrl: string, name: string, password: string): Promise<void> {
+  await page.goto(inviteUrl);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await page.getByRole("heading", { name: "Overview" }).waitFor();
+}

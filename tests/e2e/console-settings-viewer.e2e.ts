@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { consoleApi, launchBrowser, screenshot, signIn } from "./browser";
+import { acceptInvitationAsNewPerson, consoleApi, launchBrowser, screenshot, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
@@ -40,18 +40,19 @@ describe("console: settings and the viewer's read-only console", () => {
     const owner = await browser.newPage();
     await signIn(owner, baseUrl, demo.email, demo.password);
     const email = `viewer-console-${Date.now()}@acme.example`;
-    expect((await consoleApi(owner, "POST", "/api/console/members", { email, name: "Vic Viewer", role: "viewer", initialPassword: "viewer-password-123" })).status).toBe(201);
+    const invited = await consoleApi(owner, "POST", "/api/console/members", { email, role: "viewer" });
+    expect(invited.status).toBe(201);
     await owner.close();
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await signIn(page, baseUrl, email, "viewer-password-123");
+    await acceptInvitationAsNewPerson(page, invited.body.inviteUrl, "Vic Viewer", "viewer-password-123");
     const screens = [
       { path: "/authorizers", heading: "Authorizers", forbidden: [/^Add authorizer$/, /^Make .* the default$/, /^Delete /] },
       { path: "/routing", heading: "Routing", forbidden: [/^Save script$/] },
       { path: "/keys", heading: "Signing keys", forbidden: [/^Rotate$/, /^Activate /, /^Retire /] },
       { path: "/settings", heading: "Settings", forbidden: [/^Save/, /^Rotate secret$/, /^Send test event$/] },
-      { path: "/members", heading: "Members", forbidden: [/^Add member$/, /^Remove /] },
+      { path: "/members", heading: "Members", forbidden: [/^Add member$/, /^Create invitation$/, /^Revoke /, /^Remove /] },
     ];
     for (const screen of screens) {
       await page.goto(`${baseUrl}${screen.path}`);

@@ -37,6 +37,7 @@ export default async function setup(project: TestProject) {
     AUTH_SECRET: "e2e-auth-secret-0123456789abcdef0123456789",
     APP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
     ALLOW_PRIVATE_NETWORK_URLS: "true",
+    SIGNUP_MODE: "open",
   };
   const seeded = spawnSync("npx", ["tsx", "db/start.ts"], { env, encoding: "utf8" });
   if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, screenshot, signIn } from "./browser";
+import { acceptInvitationAsNewPerson, launchBrowser, screenshot, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
@@ -47,16 +47,16 @@ describe("console sign-in", () => {
       const response = await fetch("/api/console/members", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email, name: "Vera Viewer", role: "viewer", initialPassword: "viewer-password-123" }),
+        body: JSON.stringify({ email, role: "viewer" }),
       });
-      return response.status;
+      return { status: response.status, body: await response.json() };
     }, viewerEmail);
-    expect(added).toBe(201);
+    expect(added.status).toBe(201);
     await owner.close();
 
     const viewer = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await viewer.newPage();
-    await signIn(page, baseUrl, viewerEmail, "viewer-password-123");
+    await acceptInvitationAsNewPerson(page, added.body.inviteUrl, "Vera Viewer", "viewer-password-123");
     await page.goto(`${baseUrl}/api-keys`);
     await page.getByText("Demo key (all scopes)").waitFor();
     expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Button } from "@/components/ui/button";
+import { signupMode } from "@/lib/auth/onboarding-settings";
 import { oidcSettings } from "@/lib/auth/settings";
 import { oidcLoginAction } from "./actions";
 import { LoginForm } from "./login-form";
@@ -25,6 +27,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             </form>
           ) : null}
         </div>
+        {signupMode() === "open" ? (
+          <p className="mt-4 text-center text-sm text-slate-600">
+            New here? <Link href="/signup" className="font-medium text-brand-700 hover:underline">Create an account and a tenant</Link>
+          </p>
+        ) : null}
       </div>
     </main>
   );

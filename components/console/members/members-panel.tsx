@@ -1,12 +1,12 @@
 "use client";
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, ErrorNote } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { SelectField, TextField } from "@/components/ui/field";
 import { consoleFetch } from "../shell/api-client";
+import { memberRoles } from "./invitations-panel";
 
 export interface MemberRow {
   userId: string;
@@ -17,21 +17,13 @@ export interface MemberRow {
 }
 
 export const membersQueryKey = ["members"] as const;
-const roles = [
-  { value: "viewer", label: "Viewer — reads everything" },
-  { value: "admin", label: "Admin — configures authorizers and routing" },
-  { value: "owner", label: "Owner — also manages members and keys" },
-] as const;
+const roles = memberRoles;
 
 export function MembersPanel({ canManage, currentUserId }: { canManage: boolean; currentUserId: string }) {
   const queryClient = useQueryClient();
   const [removing, setRemoving] = useState<MemberRow | null>(null);
   const members = useSuspenseQuery({ queryKey: membersQueryKey, queryFn: () => consoleFetch<{ data: MemberRow[] }>("/api/console/members") });
   const refresh = () => queryClient.invalidateQueries({ queryKey: membersQueryKey });
-  const add = useMutation({
-    mutationFn: (input: Record<string, string>) => consoleFetch("/api/console/members", { method: "POST", json: input }),
-    onSuccess: refresh,
-  });
   const changeRole = useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: string }) => consoleFetch(`/api/console/members/${userId}`, { method: "PATCH", json: { role } }),
     onSuccess: refresh,
@@ -41,26 +33,10 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
     onSuccess: refresh,
   });
 
-  function onAdd(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    add.mutate(Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>);
-    event.currentTarget.reset();
-  }
-  const error = add.error ?? changeRole.error ?? remove.error;
+  const error = changeRole.error ?? remove.error;
 
   return (
     <div className="space-y-6">
-      {canManage ? (
-        <Card title="Add a member" description="New people get an account with the initial password you set; share it with them out of band.">
-          <form onSubmit={onAdd} className="grid gap-4 sm:grid-cols-2">
-            <TextField label="Name" name="name" required maxLength={200} />
-            <TextField label="Email" name="email" type="email" required />
-            <SelectField label="Role" name="role" options={roles} defaultValue="viewer" />
-            <TextField label="Initial password" name="initialPassword" type="password" minLength={12} required hint="At least 12 characters." />
-            <div className="sm:col-span-2"><Button type="submit" disabled={add.isPending}>Add member</Button></div>
-          </form>
-        </Card>
-      ) : null}
       {error ? <ErrorNote>{error.message}</ErrorNote> : null}
       <Card title="Members">
         <ul className="divide-y divide-slate-100">
