@@ -4,12 +4,15 @@ import { authorizationRequests, executions, jobs, requestEvents, requestTargets,
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
+import type { JobLease } from "@/db/queries/jobs";
 import { eventsJson, type NewRequestEvent } from "./request-events";
 
 /**
- * How long a claimed job belongs to its claimer: longer than the slowest job (5 attempts × 5 s
- * plus backoff). Work run at once (inline) is leased the same way; if its process dies, the worker
- * of any instance takes the job over when the lease runs out. Tests shorten it.
+ * How long a claimed job belongs to its claimer: longer than one attempt plus one backoff (at most
+ * 30 s + 10 s); a run renews it between attempts, so a whole retry policy may take longer. Work run
+ * at once (inline) is leased the same way; if its process dies, the worker of any instance takes the
+ * job over when the lease runs out, and the old run's writes are fenced out by the new lease token.
+ * Tests shorten it.
  */
 export const JOB_LEASE_SECONDS = Number(process.env.GATEWAY_JOB_LEASE_SECONDS ?? 120);
 
@@ -27,8 +30,8 @@ export type FinalizeCondition =
   | { kind: "decision"; spId: string }
   /** The expiry job: the request's time is up. */
   | { kind: "expiry" }
-  /** The unavailability policy: every target failed. */
-  | { kind: "all_targets_failed" }
+  /** The unavailability policy: every target failed, and the job run settling still holds its lease. */
+  | { kind: "all_targets_failed"; lease: JobLease }
   /** A routing decision or a cancel by the service. */
   | { kind: "none" };
 
@@ -49,6 +52,7 @@ export interface FinalizeInput {
 type FinalizeValues = {
   requestId: string; status: FinalStatus; statusReason: string | null; failOpen: boolean; source: string; winner: string | null;
   spId: string | null; keyId: string | null; reason: string | null; reviewers: string | null; envelope: string | null; events: string;
+  leaseJobId: number | null; leaseToken: string | null;
 };
 
 /**
@@ -68,7 +72,8 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
       decision: sql`and ${r.expiresAt} > now() and exists (select 1 from ${requestTargets} t
         where t.request_id = ${p.requestId} and t.authorizer_id = ${p.winner}::uuid and t.sp_id = ${p.spId})`,
       expiry: sql`and ${r.expiresAt} <= now()`,
-      all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and t.state <> 'failed')`,
+      all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and t.state <> 'failed')
+        and exists (select 1 from ${jobs} j where j.id = ${p.leaseJobId}::bigint and j.lease_token = ${p.leaseToken}::uuid)`,
       none: sql``,
     }[kind];
     return sql`
@@ -140,6 +145,8 @@ export async function finalizeRequest(db: Database, ctx: TenantContext, input: F
     keyId: decision?.keyId ?? null, reason: decision?.reason ?? null,
     reviewers: decision?.reviewers == null ? null : JSON.stringify(decision.reviewers), envelope: decision ? JSON.stringify(decision.envelope) : null,
     events: eventsJson(input.events),
+    leaseJobId: condition.kind === "all_targets_failed" ? condition.lease.jobId : null,
+    leaseToken: condition.kind === "all_targets_failed" ? condition.lease.token : null,
   });
   if (!row?.request) return null;
   return {
