@@ -26,8 +26,9 @@ const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 /** Renews the run's job lease between two attempts; false once another run has taken the job over. */
 const leaseRenewal = (db: Database, job: Job) => () => renewJobLease(db, leaseOf(job), JOB_LEASE_SECONDS);
 
-// The lease fence of a job run's writes, by the job's key: true while the run still holds its lease.
-const leaseHeld = (job: Job) => sql`exists (select 1 from ${jobs} j where j.id = ${job.id} and j.lease_token = ${job.leaseToken}::uuid)`;
+// The lease fence of a job run's writes (its job found by request, like every hot read): true while the run holds its lease.
+const leaseHeld = (job: Job) => sql`exists (select 1 from ${jobs} j
+  where j.kind = ${job.kind} and j.request_id = ${job.requestId} and j.target = ${job.target} and j.lease_token = ${job.leaseToken}::uuid)`;
 
 async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
   const [row] = await db
@@ -59,8 +60,6 @@ function stateFromHint(hint: SubmitHint, job: Job) {
   const payload = hint.payloads.get(job.target);
   return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload }, runtime: hint.runtime, authorizer } : null;
 }
-
-type LeaseValues = { jobId: number; leaseToken: string };
 
 // The common answer (a human will review): the target is now pending at its authorizer, the
 // attempts go to the timeline, and a poll is scheduled (soon for poll-only authorizers, otherwise
@@ -95,12 +94,13 @@ const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: 
 // target row are locked with SKIP LOCKED, so nobody can claim the job between the check and the
 // write, and the statement never waits on a lock (no deadlock with a decision's write): a row
 // someone else holds means the run has lost, and writes nothing but its attempts and why.
-const recordFailureStatement = tenantStatement<LeaseValues & { requestId: string; authorizerId: string; lastError: string; events: string }>("record_target_failure", (p) => sql`
+const recordFailureStatement = tenantStatement<{ leaseToken: string; requestId: string; authorizerId: string; lastError: string; events: string }>("record_target_failure", (p) => sql`
   with request as (
     select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
   ),
   lease as (
-    select id from ${jobs} where id = ${p.jobId}::bigint and lease_token = ${p.leaseToken}::uuid for update skip locked
+    select id from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId} and lease_token = ${p.leaseToken}::uuid
+    for update skip locked
   ),
   queued as (
     select authorizer_id from ${requestTargets}
@@ -197,10 +197,10 @@ async function submitFailed(
     { type: "submit_discarded", authorizerId, data: { reason: "lease_lost", kind: failure.kind, code: failure.code } },
   ];
   const [row] = await recordFailureStatement<{ failed: boolean }>(db, ctx, {
-    jobId: job.id, leaseToken: job.leaseToken, requestId: job.requestId, authorizerId, lastError: `${failure.kind}:${failure.code}`, events: eventsJson(timeline),
+    leaseToken: job.leaseToken, requestId: job.requestId, authorizerId, lastError: `${failure.kind}:${failure.code}`, events: eventsJson(timeline),
   });
   if (!row?.failed) return { done: true };
-  return { done: true, followUp: await settleIfAllTargetsFailed(db, ctx, state.runtime, job.requestId, leaseOf(job)) };
+  return { done: true, followUp: await settleIfAllTargetsFailed(db, ctx, state.runtime, job.requestId, job.leaseToken) };
 }
 
 /** Polls one authorizer for a pending request; backs off until a decision or expiry. */

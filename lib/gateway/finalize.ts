@@ -4,7 +4,6 @@ import { authorizationRequests, executions, jobs, requestEvents, requestTargets,
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
-import type { JobLease } from "@/db/queries/jobs";
 import { eventsJson, type NewRequestEvent } from "./request-events";
 
 /**
@@ -30,8 +29,8 @@ export type FinalizeCondition =
   | { kind: "decision"; spId: string }
   /** The expiry job: the request's time is up. */
   | { kind: "expiry" }
-  /** The unavailability policy: every target failed, and the job run settling still holds its lease. */
-  | { kind: "all_targets_failed"; lease: JobLease }
+  /** The unavailability policy: every target failed, and the submit job run settling still holds its lease. */
+  | { kind: "all_targets_failed"; leaseToken: string }
   /** A routing decision or a cancel by the service. */
   | { kind: "none" };
 
@@ -52,7 +51,7 @@ export interface FinalizeInput {
 type FinalizeValues = {
   requestId: string; status: FinalStatus; statusReason: string | null; failOpen: boolean; source: string; winner: string | null;
   spId: string | null; keyId: string | null; reason: string | null; reviewers: string | null; envelope: string | null; events: string;
-  leaseJobId: number | null; leaseToken: string | null;
+  leaseToken: string | null;
 };
 
 /**
@@ -73,7 +72,7 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
         where t.request_id = ${p.requestId} and t.authorizer_id = ${p.winner}::uuid and t.sp_id = ${p.spId})`,
       expiry: sql`and ${r.expiresAt} <= now()`,
       all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and t.state <> 'failed')
-        and exists (select 1 from ${jobs} j where j.id = ${p.leaseJobId}::bigint and j.lease_token = ${p.leaseToken}::uuid)`,
+        and exists (select 1 from ${jobs} j where j.kind = 'submit' and j.request_id = ${p.requestId} and j.lease_token = ${p.leaseToken}::uuid)`,
       none: sql``,
     }[kind];
     return sql`
@@ -145,8 +144,7 @@ export async function finalizeRequest(db: Database, ctx: TenantContext, input: F
     keyId: decision?.keyId ?? null, reason: decision?.reason ?? null,
     reviewers: decision?.reviewers == null ? null : JSON.stringify(decision.reviewers), envelope: decision ? JSON.stringify(decision.envelope) : null,
     events: eventsJson(input.events),
-    leaseJobId: condition.kind === "all_targets_failed" ? condition.lease.jobId : null,
-    leaseToken: condition.kind === "all_targets_failed" ? condition.lease.token : null,
+    leaseToken: condition.kind === "all_targets_failed" ? condition.leaseToken : null,
   });
   if (!row?.request) return null;
   return {

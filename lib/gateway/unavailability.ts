@@ -2,7 +2,6 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { requestTargets, type Job } from "@/db/schema";
 import { forTenant } from "@/db/queries/tenant-scope";
-import type { JobLease } from "@/db/queries/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { finalizeRequest } from "./finalize";
 import type { NewRequestEvent } from "./request-events";
@@ -14,9 +13,10 @@ import type { TenantRuntime } from "./tenant-runtime";
  * every failure was unreachability (never a refusal such as a bad signature), approves and records
  * that the action ran without authorizer confirmation, with the attempts and the full request.
  * Targets fail only as refusals or unreachability: a rate-limited one stays queued, so it never settles here.
- * The settlement is made only while `lease` (the run whose target failed last) is still held.
+ * The settlement is made only while the submit job run whose target failed last still holds its
+ * lease (`leaseToken`).
  */
-export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext, runtime: TenantRuntime, requestId: string, lease: JobLease): Promise<Job | null> {
+export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext, runtime: TenantRuntime, requestId: string, leaseToken: string): Promise<Job | null> {
   const targets = await db.select().from(requestTargets).where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId)));
   if (targets.length === 0 || targets.some((t) => t.state !== "failed")) return null;
   const allUnreachable = targets.every((t) => t.lastError?.startsWith("unreachable:"));
@@ -29,7 +29,7 @@ export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext,
   // Conditional on every target still being failed, so a decision that raced in wins instead, and on the lease.
   const settled = await finalizeRequest(db, ctx, {
     requestId,
-    status: failOpen ? "approved" : "denied", statusReason: reason, failOpen, source: "unavailability", condition: { kind: "all_targets_failed", lease },
+    status: failOpen ? "approved" : "denied", statusReason: reason, failOpen, source: "unavailability", condition: { kind: "all_targets_failed", leaseToken },
     events: [event],
   });
   return settled?.deliveryJob ?? null;
