@@ -22,10 +22,18 @@ export async function enqueueJobs(db: Database, newJobs: NewJob[]): Promise<void
     .onConflictDoNothing({ target: [jobs.kind, jobs.requestId, jobs.target] });
 }
 
+/** The lease a job run holds: its job and the token its claim drew (see jobs.leaseToken). */
+export interface JobLease {
+  jobId: number;
+  token: string;
+}
+
+export const leaseOf = (job: Job): JobLease => ({ jobId: job.id, token: job.leaseToken });
+
 /**
  * Claims up to `limit` due jobs with a lease. FOR UPDATE SKIP LOCKED lets several workers (or app
  * instances) claim side by side without taking the same row; a worker that dies leaves its lease to
- * run out, and the job is claimed again.
+ * run out, and the job is claimed again, with a new lease token that fences the old run out.
  */
 export async function claimDueJobs(db: Database, limit: number, lease: { seconds: number; deliverSeconds: number }, only?: { requestId: string; kinds?: JobKind[] }): Promise<Job[]> {
   const filters = [
@@ -46,20 +54,36 @@ export async function claimDueJobs(db: Database, limit: number, lease: { seconds
     .set({
       lockedUntil: sql`now() + make_interval(secs => case when ${jobs.kind} = 'deliver' then ${lease.deliverSeconds}::double precision else ${lease.seconds}::double precision end)`,
       attempts: sql`${jobs.attempts} + 1`,
+      leaseToken: sql`gen_random_uuid()`,
     })
     .where(inArray(jobs.id, due))
     .returning();
 }
 
-/** A finished job is deleted: the table holds open work only (the timeline tells what happened). */
-export async function completeJob(db: Database, id: number): Promise<void> {
-  await db.delete(jobs).where(eq(jobs.id, id));
+const held = (lease: JobLease) => and(eq(jobs.id, lease.jobId), eq(jobs.leaseToken, lease.token));
+
+/** A finished job is deleted: the table holds open work only (the timeline tells what happened). Only by its lease holder. */
+export async function completeJob(db: Database, lease: JobLease): Promise<void> {
+  await db.delete(jobs).where(held(lease));
 }
 
-/** Puts a job back for later (backoff), keeping its attempt count. */
-export async function rescheduleJob(db: Database, id: number, delayMs: number, error?: string): Promise<void> {
+/** Puts a job back for later (backoff), keeping its attempt count. Only by its lease holder. */
+export async function rescheduleJob(db: Database, lease: JobLease, delayMs: number, error?: string): Promise<void> {
   await db
     .update(jobs)
     .set({ runAt: sql`now() + make_interval(secs => ${delayMs / 1000})`, lockedUntil: null, lastError: error ?? null })
-    .where(eq(jobs.id, id));
+    .where(held(lease));
+}
+
+/**
+ * Extends a lease still held by `lease` (expired or not: nobody else has claimed the job, or the
+ * token would differ) by `seconds` from now. False when the job was taken over or is gone.
+ */
+export async function renewJobLease(db: Database, lease: JobLease, seconds: number): Promise<boolean> {
+  const renewed = await db
+    .update(jobs)
+    .set({ lockedUntil: sql`now() + make_interval(secs => ${seconds}::double precision)` })
+    .where(held(lease))
+    .returning({ id: jobs.id });
+  return renewed.length > 0;
 }

@@ -22,6 +22,12 @@ export const jobs = pgTable(
     runAt: timestamp("run_at", { withTimezone: true }).notNull().defaultNow(),
     attempts: integer("attempts").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    /**
+     * The fencing token of the current lease: a claim draws a new one, and every write a job run
+     * makes (its target, the request's settlement, the reschedule or deletion of the job) requires
+     * it, so a run that outlived its lease changes nothing once another has taken the job over.
+     */
+    leaseToken: uuid("lease_token").notNull().defaultRandom(),
     lastError: text("last_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

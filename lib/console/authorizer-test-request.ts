@@ -11,7 +11,7 @@ export interface TestRequestResult {
   requestId: string;
   outcome: "decided" | "pending_then_cancelled" | "pending" | "failed";
   decision?: { decision: string; reason?: string; keyId: string; reviewers?: unknown };
-  error?: { code: string; message: string; kind: "unreachable" | "rejected" };
+  error?: { code: string; message: string; kind: "unreachable" | "rejected" | "rate_limited" };
   attempts: { call: string; attempt: number; status?: number; outcome: string; errorCode?: string; latencyMs: number }[];
   signedWith: string[];
 }

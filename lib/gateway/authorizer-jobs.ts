@@ -2,12 +2,13 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, jobs, requestEvents, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { forTenant } from "@/db/queries/tenant-scope";
+import { leaseOf, renewJobLease } from "@/db/queries/jobs";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { isStepAuthError, type AttemptReport, type SubmitResult } from "@/lib/stepauth";
-import { authorizerClientFor, failureKind } from "./authorizer-client";
+import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
-import { finalizeRequest } from "./finalize";
+import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
 import { appendRequestEvents, attemptEvent, eventsJson, type NewRequestEvent } from "./request-events";
 import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
@@ -19,6 +20,15 @@ export type JobResult = { done: true; followUp?: Job | null; closedByDecision?: 
 const POLL_ONLY_FIRST_MS = 1_000;
 const CALLBACK_OVERDUE_MS = 30_000;
 const MAX_POLL_INTERVAL_MS = 60_000;
+// A 429 that names no wait (or one already past) is tried again after a backoff, at least this long.
+const MIN_RATE_LIMIT_WAIT_MS = 1_000;
+
+/** Renews the run's job lease between two attempts; false once another run has taken the job over. */
+const leaseRenewal = (db: Database, job: Job) => () => renewJobLease(db, leaseOf(job), JOB_LEASE_SECONDS);
+
+// The lease fence of a job run's writes (its job found by request, like every hot read): true while the run holds its lease.
+const leaseHeld = (job: Job) => sql`exists (select 1 from ${jobs} j
+  where j.kind = ${job.kind} and j.request_id = ${job.requestId} and j.target = ${job.target} and j.lease_token = ${job.leaseToken}::uuid)`;
 
 async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
   const [row] = await db
@@ -56,6 +66,9 @@ function stateFromHint(hint: SubmitHint, job: Job) {
 // as the fallback for an overdue callback). One statement, so atomic and one round trip. The attempts
 // are recorded even when a racing decision already moved the target on, but only ever under a request
 // of the caller's tenant.
+// Not fenced by the job lease, like a decision: that the authorizer holds the request is a fact
+// whichever run heard it, and recording it (only over `queued`) keeps a run that took the job over
+// from failing the target, and settling the request, while the authorizer has it.
 const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: string; events: string; pollInSeconds: number }>("mark_target_pending", (p) => sql`
   with request as (
     select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
@@ -76,6 +89,41 @@ const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: 
   )
   select 1 as done`);
 
+// A target that failed for good: `failed` with the failure, only if it is still `queued` (never over
+// another run's `pending`) and only while this run holds its job lease. The job row and then the
+// target row are locked with SKIP LOCKED, so nobody can claim the job between the check and the
+// write, and the statement never waits on a lock (no deadlock with a decision's write): a row
+// someone else holds means the run has lost, and writes nothing but its attempts and why.
+const recordFailureStatement = tenantStatement<{ leaseToken: string; requestId: string; authorizerId: string; lastError: string; events: string }>("record_target_failure", (p) => sql`
+  with request as (
+    select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
+  ),
+  lease as (
+    select id from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId} and lease_token = ${p.leaseToken}::uuid
+    for update skip locked
+  ),
+  queued as (
+    select authorizer_id from ${requestTargets}
+    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and ${sameTenant(requestTargets.tenantId, p.tenantId)} and state = 'queued'
+      and exists (select 1 from lease)
+    for update skip locked
+  ),
+  target as (
+    update ${requestTargets} set state = 'failed', last_error = ${p.lastError}, updated_at = now()
+    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and exists (select 1 from queued)
+    returning authorizer_id
+  ),
+  timeline as (
+    insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
+    select ${p.tenantId}, request.request_id, e.type, e.authorizer_id, e.data
+    from request, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb)
+    where e.type = 'authorizer_attempt'
+      or (e.type = 'submit_failed' and exists (select 1 from target))
+      or (e.type = 'submit_discarded' and not exists (select 1 from lease))
+    order by e.ord
+  )
+  select exists (select 1 from target) as failed`);
+
 /** Submits a request to one authorizer (with the retries of the tenant's policy). */
 export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, hint?: SubmitHint): Promise<JobResult> {
   const state = hint ? stateFromHint(hint, job) : await loadTargetState(db, ctx, job);
@@ -85,13 +133,13 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   const attempts: AttemptReport[] = [];
   let result: SubmitResult;
   try {
-    result = await authorizerClientFor(state.runtime, state.authorizer, attempts).submit(JSON.parse(state.target.payload));
+    result = await authorizerClientFor(state.runtime, state.authorizer, attempts, undefined, leaseRenewal(db, job)).submit(JSON.parse(state.target.payload));
   } catch (error) {
     // A re-run after a crash: the first run's submission arrived, so the authorizer knows the request.
     if (isStepAuthError(error, "duplicate_request") && job.attempts > 1) result = { status: "pending", requestId: job.requestId };
     else {
       if (hint) hint.written.unknown = true;
-      return { done: true, followUp: await recordTargetFailure(db, ctx, state.runtime, state.authorizer, job.requestId, attempts, error) };
+      return submitFailed(db, ctx, job, state, attempts, error);
     }
   }
   const events = attempts.map((a) => attemptEvent(state.authorizer.id, a));
@@ -118,19 +166,45 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, closedByDecision: true } : { done: true };
 }
 
-async function recordTargetFailure(db: Database, ctx: TenantContext, runtime: TenantRuntime, authorizer: Authorizer, requestId: string, attempts: AttemptReport[], error: unknown): Promise<Job | null> {
+/**
+ * What a submission that got no answer does. Rate-limited (reachable, only busy): the job comes back
+ * at the Retry-After, durably, unless that is past the request's expiry (then the expiry job ends it);
+ * the target stays queued, so it never counts towards fail-open or a fail-closed denial. A run that lost
+ * its lease stops and writes nothing. Otherwise the target failed, which may settle the request.
+ */
+async function submitFailed(
+  db: Database, ctx: TenantContext, job: Job, state: { request: AuthorizationRequestRow; runtime: TenantRuntime; authorizer: Authorizer }, attempts: AttemptReport[], error: unknown,
+): Promise<JobResult> {
+  const authorizerId = state.authorizer.id;
+  const events = attempts.map((a) => attemptEvent(authorizerId, a));
+  if (error instanceof LeaseLostError) {
+    // The job row is the other run's now (a reschedule or completion by this run would change nothing).
+    await appendRequestEvents(db, ctx, job.requestId, [...events, { type: "submit_discarded", authorizerId, data: { reason: "lease_lost" } }]);
+    return { done: true };
+  }
   const failure = failureKind(error);
-  await db.transaction(async (tx) => {
-    await tx.update(requestTargets).set({ state: "failed", lastError: `${failure.kind}:${failure.code}`, updatedAt: sql`now()` })
-      .where(and(eq(requestTargets.requestId, requestId), eq(requestTargets.authorizerId, authorizer.id)));
-    await appendRequestEvents(tx, ctx, requestId, [
-      ...attempts.map((a) => attemptEvent(authorizer.id, a)),
-      { type: "submit_failed", authorizerId: authorizer.id, data: { kind: failure.kind, code: failure.code, message: failure.message } },
+  if (failure.kind === "rate_limited") {
+    const retryInMs = Math.max(MIN_RATE_LIMIT_WAIT_MS, failure.retryAfterMs ?? Math.min(MAX_POLL_INTERVAL_MS, 1_000 * 2 ** job.attempts));
+    const retryAt = new Date(Date.now() + retryInMs);
+    const pastExpiry = retryAt >= state.request.expiresAt;
+    await appendRequestEvents(db, ctx, job.requestId, [
+      ...events,
+      { type: "submit_deferred", authorizerId, data: { code: failure.code, retryInMs, retryAt: pastExpiry ? null : retryAt.toISOString(), untilExpiry: pastExpiry } },
     ]);
+    return pastExpiry ? { done: true } : { done: false, retryInMs, error: failure.code };
+  }
+  const timeline: NewRequestEvent[] = [
+    ...events,
+    { type: "submit_failed", authorizerId, data: { kind: failure.kind, code: failure.code, message: failure.message } },
+    { type: "submit_discarded", authorizerId, data: { reason: "lease_lost", kind: failure.kind, code: failure.code } },
+  ];
+  const [row] = await recordFailureStatement<{ failed: boolean }>(db, ctx, {
+    leaseToken: job.leaseToken, requestId: job.requestId, authorizerId, lastError: `${failure.kind}:${failure.code}`, events: eventsJson(timeline),
   });
-  const settled = await settleIfAllTargetsFailed(db, ctx, runtime, requestId);
+  if (!row?.failed) return { done: true };
+  const settled = await settleIfAllTargetsFailed(db, ctx, state.runtime, job.requestId, job.leaseToken);
   // Not every target failed, but the rest are at disabled authorizers: the kill switch denies.
-  return settled ?? (await denyWithoutLiveTarget(db, ctx, requestId))?.deliveryJob ?? null;
+  return { done: true, followUp: settled ?? (await denyWithoutLiveTarget(db, ctx, job.requestId))?.deliveryJob ?? null };
 }
 
 /** Polls one authorizer for a pending request; backs off until a decision or expiry. */
@@ -145,7 +219,7 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
     const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 1 }).poll(job.requestId);
     await db.transaction(async (tx) => {
       await tx.update(requestTargets).set({ pollCount, updatedAt: sql`now()` })
-        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id)));
+        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), leaseHeld(job)));
       await appendRequestEvents(tx, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
     });
     if (result.status === "pending") return { done: false, retryInMs: backoff };
@@ -153,7 +227,9 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
     return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, closedByDecision: true } : { done: true };
   } catch (error) {
     await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
-    return { done: false, retryInMs: backoff, error: failureKind(error).message };
+    const failure = failureKind(error);
+    // A busy authorizer named its wait: poll no sooner.
+    return { done: false, retryInMs: Math.max(backoff, failure.retryAfterMs ?? 0), error: failure.message };
   }
 }
 
@@ -167,10 +243,10 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
   const denial = state.authorizer.enabled ? null : await denyWithoutLiveTarget(db, ctx, job.requestId);
   const attempts: AttemptReport[] = [];
   try {
-    const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 2 }).cancel(job.requestId);
+    const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 2 }, leaseRenewal(db, job)).cancel(job.requestId);
     await db.transaction(async (tx) => {
       await tx.update(requestTargets).set({ state: "cancelled", updatedAt: sql`now()` })
-        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id)));
+        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), leaseHeld(job)));
       await appendRequestEvents(tx, ctx, job.requestId, [...attempts.map((a) => attemptEvent(state.authorizer.id, a)), { type: "cancel_sent", authorizerId: state.authorizer.id, data: { answer: result.status } }]);
     });
     // The other authorizer decided too: applying it records the refusal (the request is already final).
@@ -179,8 +255,8 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
   } catch (error) {
     await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
     const failure = failureKind(error);
-    if (failure.kind === "rejected" || job.attempts >= 8) return { done: true, followUp: denial?.deliveryJob ?? null };
-    return { done: false, retryInMs: Math.min(300_000, 5_000 * 2 ** job.attempts), error: failure.message };
+    if (error instanceof LeaseLostError || failure.kind === "rejected" || job.attempts >= 8) return { done: true, followUp: denial?.deliveryJob ?? null };
+    return { done: false, retryInMs: Math.max(Math.min(300_000, 5_000 * 2 ** job.attempts), failure.retryAfterMs ?? 0), error: failure.message };
   }
 }
 

@@ -7,9 +7,11 @@ import { rowFromJson } from "@/db/row-from-json";
 import { eventsJson, type NewRequestEvent } from "./request-events";
 
 /**
- * How long a claimed job belongs to its claimer: longer than the slowest job (5 attempts × 5 s
- * plus backoff). Work run at once (inline) is leased the same way; if its process dies, the worker
- * of any instance takes the job over when the lease runs out. Tests shorten it.
+ * How long a claimed job belongs to its claimer: longer than one attempt plus one backoff (at most
+ * 30 s + 10 s); a run renews it between attempts, so a whole retry policy may take longer. Work run
+ * at once (inline) is leased the same way; if its process dies, the worker of any instance takes the
+ * job over when the lease runs out, and the old run's writes are fenced out by the new lease token.
+ * Tests shorten it.
  */
 export const JOB_LEASE_SECONDS = Number(process.env.GATEWAY_JOB_LEASE_SECONDS ?? 120);
 
@@ -30,8 +32,8 @@ export type FinalizeCondition =
   | { kind: "decision"; spId: string; timestamp: string }
   /** The expiry job: the request's time is up. */
   | { kind: "expiry" }
-  /** The unavailability policy: every target failed. */
-  | { kind: "all_targets_failed" }
+  /** The unavailability policy: every target failed, and the submit job run settling still holds its lease. */
+  | { kind: "all_targets_failed"; leaseToken: string }
   /** The kill switch: no target is left that is still open at an enabled authorizer. */
   | { kind: "no_live_target" }
   /** A routing decision or a cancel by the service. */
@@ -54,6 +56,7 @@ export interface FinalizeInput {
 type FinalizeValues = {
   requestId: string; status: FinalStatus; statusReason: string | null; failOpen: boolean; source: string; winner: string | null;
   spId: string | null; decisionAt: string | null; keyId: string | null; reason: string | null; reviewers: string | null; envelope: string | null; events: string;
+  leaseToken: string | null;
 };
 
 /**
@@ -75,7 +78,8 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
         and ${p.decisionAt}::timestamptz >= (t.payload::jsonb ->> 'timestamp')::timestamptz - interval '5 minutes'
         and ${p.decisionAt}::timestamptz <= now() + interval '5 minutes')`,
       expiry: sql`and ${r.expiresAt} <= now()`,
-      all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and t.state <> 'failed')`,
+      all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and t.state <> 'failed')
+        and exists (select 1 from ${jobs} j where j.kind = 'submit' and j.request_id = ${p.requestId} and j.lease_token = ${p.leaseToken}::uuid)`,
       no_live_target: sql`and not exists (select 1 from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id
         where t.request_id = ${p.requestId} and t.state in ('queued', 'pending') and a.enabled)`,
       none: sql``,
@@ -153,6 +157,7 @@ export async function finalizeRequest(db: Database, ctx: TenantContext, input: F
     keyId: decision?.keyId ?? null, reason: decision?.reason ?? null,
     reviewers: decision?.reviewers == null ? null : JSON.stringify(decision.reviewers), envelope: decision ? JSON.stringify(decision.envelope) : null,
     events: eventsJson(input.events),
+    leaseToken: condition.kind === "all_targets_failed" ? condition.leaseToken : null,
   });
   if (!row?.request) return null;
   return {

@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import type { Job, JobKind } from "@/db/schema";
-import { claimDueJobs, completeJob, rescheduleJob } from "@/db/queries/jobs";
+import { claimDueJobs, completeJob, leaseOf, rescheduleJob } from "@/db/queries/jobs";
 import { workerContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
@@ -24,7 +24,8 @@ const handlers: Record<JobKind, (db: Database, ctx: TenantContext, job: Job) => 
 
 /**
  * Runs one claimed job and records its outcome. A handler that throws is rescheduled with backoff,
- * never lost; a delivery job it created is run right after, on the same lease.
+ * never lost; a delivery job it created is run right after, on the same lease. The reschedule or
+ * deletion only happens while this run still holds the job's lease (a taken-over run changes nothing).
  */
 export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise<void> {
   const ctx = workerContext(job.tenantId);
@@ -36,8 +37,8 @@ export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise
     if (hint) hint.written.unknown = true;
     result = { done: false, retryInMs: Math.min(300_000, 1_000 * 2 ** job.attempts), error: error instanceof Error ? error.message : String(error) };
   }
-  if (!result.done) await rescheduleJob(db, job.id, result.retryInMs, result.error);
-  else if (!result.closedByDecision) await completeJob(db, job.id);
+  if (!result.done) await rescheduleJob(db, leaseOf(job), result.retryInMs, result.error);
+  else if (!result.closedByDecision) await completeJob(db, leaseOf(job));
   if (result.done && result.followUp) await runJob(db, result.followUp);
 }
 

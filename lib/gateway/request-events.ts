@@ -11,6 +11,8 @@ export const requestEventTypes = [
   "authorizer_attempt",
   "submitted",
   "submit_failed",
+  "submit_deferred",
+  "submit_discarded",
   "decision_accepted",
   "decision_refused",
   "decision_duplicate",

@@ -12,8 +12,11 @@ import type { TenantRuntime } from "./tenant-runtime";
  * unavailability policy decides: fail-closed denies (`authorizer_unavailable`); fail-open, only when
  * every failure was unreachability (never a refusal such as a bad signature), approves and records
  * that the action ran without authorizer confirmation, with the attempts and the full request.
+ * Targets fail only as refusals or unreachability: a rate-limited one stays queued, so it never settles here.
+ * The settlement is made only while the submit job run whose target failed last still holds its
+ * lease (`leaseToken`).
  */
-export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext, runtime: TenantRuntime, requestId: string): Promise<Job | null> {
+export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext, runtime: TenantRuntime, requestId: string, leaseToken: string): Promise<Job | null> {
   const targets = await db.select().from(requestTargets).where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId)));
   if (targets.length === 0 || targets.some((t) => t.state !== "failed")) return null;
   const allUnreachable = targets.every((t) => t.lastError?.startsWith("unreachable:"));
@@ -23,10 +26,10 @@ export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext,
   const event: NewRequestEvent = failOpen
     ? { type: "fail_open_executed", data: { reason, failures, requests: targets.map((t) => ({ authorizerId: t.authorizerId, payload: JSON.parse(t.payload) })) } }
     : { type: "decided_without_authorizer", data: { decision: "denied", reason, failures } };
-  // Conditional on every target still being failed, so a decision that raced in wins instead.
+  // Conditional on every target still being failed, so a decision that raced in wins instead, and on the lease.
   const settled = await finalizeRequest(db, ctx, {
     requestId,
-    status: failOpen ? "approved" : "denied", statusReason: reason, failOpen, source: "unavailability", condition: { kind: "all_targets_failed" },
+    status: failOpen ? "approved" : "denied", statusReason: reason, failOpen, source: "unavailability", condition: { kind: "all_targets_failed", leaseToken },
     events: [event],
   });
   return settled?.deliveryJob ?? null;

@@ -30,6 +30,9 @@ export const STEPAUTH_ERROR_CODES = {
   authorizer_unavailable: { httpStatus: undefined, retryable: false },
   authorizer_error: { httpStatus: undefined, retryable: false },
   invalid_response: { httpStatus: undefined, retryable: false },
+  // The transport refused the call: an answer over the size limit, a destination the network policy forbids.
+  response_too_large: { httpStatus: undefined, retryable: false },
+  destination_refused: { httpStatus: undefined, retryable: false },
 } as const satisfies Record<string, { httpStatus: number | undefined; retryable: boolean }>;
 
 /**

@@ -45,7 +45,7 @@ export type { SubmitResult, PollResult, CancelResult, VerifiedDecision } from ".
 export { DEFAULT_RETRY_POLICY, STATUS_HANDLING, backoffDelayMs, handlingForStatus, parseRetryAfter } from "./retry";
 export type { RetryPolicy, StatusHandling } from "./retry";
 export type { AttemptReport, AttemptObserver, AuthorizerCall } from "./send-with-retry";
-export { createUndiciTransport, MAX_RESPONSE_BYTES } from "./transport";
+export { createUndiciTransport, MAX_RESPONSE_BYTES, ResponseTooLargeError, TransportRefusedError } from "./transport";
 export type { HttpTransport, HttpRequest, HttpResponse } from "./transport";
 export { checkDecision, isFresh, DECISION_CLOCK_SKEW_MS, DECISION_REJECTIONS } from "./decision-checks";
 export type { DecisionCheckResult, DecisionRejection, StoredRequestFacts } from "./decision-checks";

@@ -13,7 +13,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Each attempt is aborted after this long. */
   attemptTimeoutMs: number;
-  /** A `Retry-After` longer than this ends the retries instead of stalling the caller. */
+  /**
+   * A 429's wait (its `Retry-After`, else the backoff) longer than this ends the call with
+   * `rate_limited` instead of stalling the caller; 0 leaves every such wait to the caller (who can
+   * reschedule durably).
+   */
   maxRetryAfterMs: number;
 }
 
@@ -38,8 +42,9 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 export type StatusHandling = "answer" | "retry_after" | "backoff" | "no_retry";
 
 /**
- * Status handling as data: 400/401/404 never retried, 429 waits for `Retry-After`, 5xx backs off.
- * Statuses not listed: 2xx and 409 are answers, other 4xx are not retried.
+ * Status handling as data: 400/401/404 never retried, 429 waits for `Retry-After`, 5xx backs off,
+ * 408 and 425 back off like a timeout. Statuses not listed: 2xx and 409 are answers, other 4xx and
+ * 3xx (redirects are never followed) are refusals, not retried.
  *
  * @example
  * ```ts
@@ -50,7 +55,9 @@ export const STATUS_HANDLING: Readonly<Record<number, StatusHandling>> = Object.
   400: "no_retry",
   401: "no_retry",
   404: "no_retry",
+  408: "backoff",
   409: "answer",
+  425: "backoff",
   429: "retry_after",
 });
 

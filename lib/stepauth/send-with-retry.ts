@@ -4,7 +4,7 @@
  */
 import { StepAuthError } from "./errors";
 import { backoffDelayMs, handlingForStatus, parseRetryAfter, type RetryPolicy } from "./retry";
-import type { HttpResponse, HttpTransport } from "./transport";
+import { TransportRefusedError, type HttpResponse, type HttpTransport } from "./transport";
 
 /** Which protocol call an attempt belongs to. */
 export type AuthorizerCall = "submit" | "poll" | "cancel";
@@ -15,8 +15,8 @@ export interface AttemptReport {
   requestId: string;
   /** 1-based. */
   attempt: number;
-  /** `response` with an HTTP status, or the kind of failure. */
-  outcome: "response" | "timeout" | "network_error";
+  /** `response` with an HTTP status, or the kind of failure (`refused`: by the transport, not retried). */
+  outcome: "response" | "timeout" | "network_error" | "refused";
   status?: number;
   /** The authorizer's `error` code, when the body carried one. */
   errorCode?: string;
@@ -54,7 +54,7 @@ function errorCodeOf(body: string): string | undefined {
   }
 }
 
-async function attemptOnce(ctx: AttemptContext, url: string, body: string): Promise<HttpResponse | "timeout" | "network_error"> {
+async function attemptOnce(ctx: AttemptContext, url: string, body: string): Promise<HttpResponse | TransportRefusedError | "timeout" | "network_error"> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ctx.policy.attemptTimeoutMs);
   try {
@@ -64,7 +64,8 @@ async function attemptOnce(ctx: AttemptContext, url: string, body: string): Prom
       headers: { "content-type": "application/json", accept: "application/json" },
       signal: controller.signal,
     });
-  } catch {
+  } catch (error) {
+    if (error instanceof TransportRefusedError) return error;
     return controller.signal.aborted ? "timeout" : "network_error";
   } finally {
     clearTimeout(timer);
@@ -81,8 +82,11 @@ function report(ctx: AttemptContext, entry: AttemptReport): void {
 
 /**
  * POSTs `body` to `url` until an answer (2xx, 409, non-retried 4xx) or the attempts run out.
- * Answers are returned for the caller to interpret; exhaustion throws `authorizer_unavailable`
- * (or `rate_limited` when the last answer was 429).
+ * Answers are returned for the caller to interpret; exhaustion throws `authorizer_unavailable`,
+ * or `rate_limited` when the last answer was 429 (its `details.retryAfterMs`: the wait the
+ * authorizer asked for, when it named one; a wait over `maxRetryAfterMs` ends the call at once).
+ * A call the transport refuses throws that refusal's code (`response_too_large`,
+ * `destination_refused`) at once: it is not retried.
  *
  * @example
  * ```ts
@@ -98,6 +102,7 @@ export async function sendWithRetry(
 ): Promise<FinalResponse> {
   let lastStatus: number | undefined;
   let lastOutcome: AttemptReport["outcome"] = "network_error";
+  let retryAfterMs: number | undefined;
   let attempts = 0;
   for (let attempt = 1; ; attempt++) {
     attempts = attempt;
@@ -106,6 +111,13 @@ export async function sendWithRetry(
     const latencyMs = Math.max(0, ctx.clock() - started);
     const base = { call, requestId, attempt, latencyMs };
     let delayMs: number | undefined;
+    if (result instanceof TransportRefusedError) {
+      report(ctx, { ...base, outcome: "refused", willRetry: false });
+      throw new StepAuthError(result.code, `authorizer ${call} refused by the transport: ${result.message}`, {
+        details: { call, requestId, attempts: attempt },
+        cause: result,
+      });
+    }
     if (typeof result === "string") {
       lastOutcome = result;
       delayMs = backoffDelayMs(ctx.policy, attempt, ctx.random);
@@ -119,11 +131,10 @@ export async function sendWithRetry(
         report(ctx, { ...withStatus, willRetry: false });
         return { ...result, attempt };
       }
-      delayMs =
-        handling === "retry_after"
-          ? (parseRetryAfter(result.headers["retry-after"], ctx.clock()) ?? backoffDelayMs(ctx.policy, attempt, ctx.random))
-          : backoffDelayMs(ctx.policy, attempt, ctx.random);
-      if (delayMs > ctx.policy.maxRetryAfterMs) delayMs = undefined;
+      retryAfterMs = handling === "retry_after" ? parseRetryAfter(result.headers["retry-after"], ctx.clock()) : undefined;
+      delayMs = retryAfterMs ?? backoffDelayMs(ctx.policy, attempt, ctx.random);
+      // A 429's wait is the authorizer's to name: longer than the caller will stall, and the call ends.
+      if (handling === "retry_after" && delayMs > ctx.policy.maxRetryAfterMs) delayMs = undefined;
       if (attempt >= ctx.policy.maxAttempts || delayMs === undefined) {
         report(ctx, { ...withStatus, willRetry: false });
         break;
@@ -139,8 +150,12 @@ export async function sendWithRetry(
     report(ctx, { ...base, outcome: result, willRetry: true, delayMs });
     await ctx.sleep(delayMs);
   }
-  const code = lastStatus === 429 && lastOutcome === "response" ? "rate_limited" : "authorizer_unavailable";
-  throw new StepAuthError(code, `authorizer ${call} failed after retries`, {
-    details: { call, requestId, attempts, lastOutcome, ...(lastStatus === undefined ? {} : { lastStatus }) },
+  const rateLimited = lastStatus === 429 && lastOutcome === "response";
+  throw new StepAuthError(rateLimited ? "rate_limited" : "authorizer_unavailable", `authorizer ${call} failed after retries`, {
+    details: {
+      call, requestId, attempts, lastOutcome,
+      ...(lastStatus === undefined ? {} : { lastStatus }),
+      ...(rateLimited && retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    },
   });
 }

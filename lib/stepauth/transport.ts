@@ -33,9 +33,32 @@ export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 /** Responses larger than this are cut off: a decision envelope is at most 64 KiB. */
 export const MAX_RESPONSE_BYTES = 256 * 1024;
 
+/**
+ * A call the transport refuses to make or to finish. Unlike a network error it is never retried:
+ * the same call would be refused again. A transport may throw it for its own policy (an SSRF guard).
+ *
+ * @example
+ * ```ts
+ * throw new TransportRefusedError("destination_refused", "the endpoint resolves to a private address");
+ * ```
+ */
+export class TransportRefusedError extends Error {
+  override readonly name: string = "TransportRefusedError";
+  constructor(
+    readonly code: "response_too_large" | "destination_refused",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Raised by the default transport when a response body exceeds {@link MAX_RESPONSE_BYTES}. */
-export class ResponseTooLargeError extends Error {
+export class ResponseTooLargeError extends TransportRefusedError {
   override readonly name = "ResponseTooLargeError";
+  constructor(message: string) {
+    super("response_too_large", message);
+  }
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {

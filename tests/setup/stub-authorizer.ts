@@ -8,6 +8,16 @@ export const authorizerKey = { keyId: vectors.keys.authorizer.keyId as string, p
 
 export type StubMode = "pending" | "approve" | "deny" | "unavailable" | "unauthorized";
 
+/** An answer the test scripts for one call, instead of the stub's normal behaviour. */
+export interface ScriptedAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Sees every call (1-based `index` over all paths) before the stub answers; may hold it, or answer it itself. */
+export type StubIntercept = (call: { index: number; path: string; requestId: string | undefined }) => Promise<ScriptedAnswer | undefined> | ScriptedAnswer | undefined;
+
 interface Received {
   requestId: string;
   spId: string;
@@ -22,7 +32,12 @@ interface Received {
  * is told to trust (like a real registration), signs decisions with the vectors' authorizer key,
  * and can be told to answer at once, stay pending, fail, or rate-limit.
  */
-export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpKeys?: () => TrustedKey[]; rateLimitFirst?: number; retryAfterSeconds?: number; delayMs?: number; deliverDecisions?: boolean } = {}) {
+export async function startStubAuthorizer(options: {
+  mode?: StubMode; trustedSpKeys?: () => TrustedKey[]; rateLimitFirst?: number; retryAfterSeconds?: number;
+  /** The 429's Retry-After as sent (an HTTP date, say); wins over retryAfterSeconds. */
+  retryAfter?: () => string;
+  delayMs?: number; deliverDecisions?: boolean; intercept?: StubIntercept;
+} = {}) {
   const state = {
     mode: options.mode ?? "pending",
     received: new Map<string, Received>(),
@@ -33,6 +48,7 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
     onCancel: undefined as ((requestId: string) => Promise<void>) | undefined,
     /** When set, a submission is answered at once with the decision this returns. */
     decideOnSubmit: undefined as ((r: { requestId: string; spId: string }) => SignedEnvelope) | undefined,
+    seen: 0,
   };
   const signDecision = (r: Received, decision: "approved" | "denied" | "expired", extra: Record<string, unknown> = {}) =>
     signJsonPayload({ requestId: r.requestId, spId: r.spId, decision, timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"), reason: `stub ${decision}`, reviewers: [{ type: "human", attributes: [{ key: "email", label: "Email", value: "reviewer@stub.test" }] }], ...extra }, [authorizerKey]);
@@ -47,9 +63,14 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
     for await (const c of req) chunks.push(c as Buffer);
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+    if (options.intercept) {
+      state.seen += 1;
+      const scripted = await options.intercept({ index: state.seen, path, requestId: unverifiedRequestId(chunks) });
+      if (scripted) return answer(res, path, scripted.status, scripted.body ?? {}, scripted.headers);
+    }
     if (state.rateLimitLeft > 0) {
       state.rateLimitLeft -= 1;
-      return answer(res, path, 429, { error: "rate_limited", message: "slow down" }, { "retry-after": String(options.retryAfterSeconds ?? 1) });
+      return answer(res, path, 429, { error: "rate_limited", message: "slow down" }, { "retry-after": options.retryAfter?.() ?? String(options.retryAfterSeconds ?? 1) });
     }
     if (state.mode === "unavailable") return answer(res, path, 503, { error: "unavailable", message: "down" });
     let payload: Record<string, unknown>;
@@ -136,6 +157,15 @@ export async function startStubAuthorizer(options: { mode?: StubMode; trustedSpK
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
+function unverifiedRequestId(chunks: Buffer[]): string | undefined {
+  try {
+    const envelope = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { payload: string };
+    return JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")).requestId;
+  } catch {
+    return undefined;
+  }
+}
+
 export type StubAuthorizer = Awaited<ReturnType<typeof startStubAuthorizer>>;
 
 /** Signs exactly these payload bytes with the stub authorizers' key (for decisions no serializer writes). */

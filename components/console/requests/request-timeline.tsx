@@ -8,6 +8,8 @@ const eventLabels: Record<string, string> = {
   authorizer_attempt: "Authorizer attempt",
   submitted: "Submitted to authorizer",
   submit_failed: "Submission failed",
+  submit_deferred: "Submission deferred (authorizer busy)",
+  submit_discarded: "Submission run superseded",
   decision_accepted: "Decision accepted",
   decision_refused: "Decision refused",
   decision_duplicate: "Duplicate decision",

@@ -104,6 +104,10 @@ describe("unavailability", () => {
     const started = Date.now();
     const submitted = await w.submit();
     expect(submitted.status).toBe(202);
+    // The wait is a durable reschedule (PROTOCOL.md), not a sleep in the request: the job comes back at Retry-After.
+    expect(w.stub.state.calls.map((c) => c.status)).toEqual([429]);
+    await new Promise((r) => setTimeout(r, 1_050));
+    await drainJobs(db());
     expect(w.stub.state.calls.map((c) => c.status)).toEqual([429, 202]);
     expect(w.stub.state.calls[1]!.at - w.stub.state.calls[0]!.at).toBeGreaterThanOrEqual(950);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);

@@ -109,6 +109,36 @@ describe("submit", () => {
     expect(received).toHaveLength(1);
   });
 
+  it("with maxRetryAfterMs 0 leaves every 429 wait to the caller, naming the Retry-After it asked for", async () => {
+    script = [json(503, {}), json(429, { error: "rate_limited", message: "x" }, { "retry-after": "120" })];
+    const { instance, sleeps } = client({ retry: { attemptTimeoutMs: 150, maxRetryAfterMs: 0 } });
+    await expect(instance.submit(request)).rejects.toMatchObject({ code: "rate_limited", details: { retryAfterMs: 120_000, attempts: 2 } });
+    expect(sleeps).toEqual([125]);
+  });
+
+  it("retries 408 and 425 like timeouts, and gives up on them as unavailable", async () => {
+    script = [json(408, {}), json(425, {}), pending];
+    const { instance, sleeps } = client();
+    await expect(instance.submit(request)).resolves.toMatchObject({ status: "pending" });
+    expect(sleeps).toEqual([125, 250]);
+    script = [json(408, {}), json(408, {}), json(425, {}), json(408, {}), json(408, {})];
+    await expect(client().instance.submit(request)).rejects.toMatchObject({ code: "authorizer_unavailable" });
+  });
+
+  it("never follows or retries a redirect: it is a refusal", async () => {
+    script = [json(307, {}, { location: "http://127.0.0.1:9/elsewhere" }), pending];
+    await expect(client().instance.submit(request)).rejects.toMatchObject({ code: "authorizer_error" });
+    expect(received).toHaveLength(1);
+  });
+
+  it("never retries a call its transport refuses (an answer over the size limit)", async () => {
+    script = [json(200, { requestId, status: "pending", padding: "x".repeat(300 * 1024) }), pending];
+    const { instance, attempts } = client();
+    await expect(instance.submit(request)).rejects.toMatchObject({ code: "response_too_large" });
+    expect(received).toHaveLength(1);
+    expect(attempts).toEqual([expect.objectContaining({ outcome: "refused", willRetry: false })]);
+  });
+
   it("never retries 401 and surfaces the authorizer's code", async () => {
     script = [json(401, { error: "unknown_sp", message: "who?" }), pending];
     const { instance, attempts } = client();
