@@ -49,8 +49,8 @@ export const openApiDocument = {
     },
     "/api/v1/authorization-requests/{requestId}": {
       get: op("A request with its decision, execution and timeline", "requests:read", {
-        parameters: [requestIdParam, { name: "wait", in: "query", schema: { type: "integer", minimum: 0, maximum: 30 }, description: "Long-poll up to N seconds while pending" }],
-        responses: { "200": { description: "The request", ...json(ref("RequestView")) }, ...errors(400, 401, 404) },
+        parameters: [requestIdParam, { name: "wait", in: "query", schema: { type: "integer", minimum: 0, maximum: 30 }, description: "Long-poll up to N seconds while pending (at most 20 concurrent per API key and 50 per tenant by default; beyond, 429 with Retry-After)" }],
+        responses: { "200": { description: "The request", ...json(ref("RequestView")) }, ...errors(400, 401, 404, 429) },
       }),
     },
     "/api/v1/authorization-requests/{requestId}/cancel": {
