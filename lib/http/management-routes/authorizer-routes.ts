@@ -1,3 +1,4 @@
+import { healthOf, refusedCallbackHealth } from "@/db/queries/audit";
 import { createAuthorizer, deleteAuthorizer, findAuthorizerByName, listAuthorizers, updateAuthorizer } from "@/db/queries/authorizers";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
@@ -16,8 +17,10 @@ function authorizerNameParam(value: string | undefined): string {
 
 const notFound = () => new AppError("not_found", "No such authorizer");
 
+// Reads add the callback health: refused callbacks in the last hour and the last cause.
 export async function listAuthorizersRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listAuthorizers(db, ctx) });
+  const [list, health] = await Promise.all([listAuthorizers(db, ctx), refusedCallbackHealth(db, ctx)]);
+  return json({ data: list.map((a) => ({ ...a, callbackHealth: healthOf(health, a.id) })) });
 }
 
 export async function createAuthorizerRoute({ db, ctx, request }: TenantRequest<unknown>) {
@@ -26,9 +29,9 @@ export async function createAuthorizerRoute({ db, ctx, request }: TenantRequest<
 }
 
 export async function getAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
-  const authorizer = await findAuthorizerByName(db, ctx, authorizerNameParam(params.name));
+  const [authorizer, health] = await Promise.all([findAuthorizerByName(db, ctx, authorizerNameParam(params.name)), refusedCallbackHealth(db, ctx)]);
   if (!authorizer) throw notFound();
-  return json(authorizer);
+  return json({ ...authorizer, callbackHealth: healthOf(health, authorizer.id) });
 }
 
 export async function updateAuthorizerRoute({ db, ctx, params, request }: TenantRequest<NameParams>) {
