@@ -13,8 +13,8 @@ import { AppError } from "@/lib/errors/app-error";
 const TICK_MS = 250;
 /** Most request ids per status query. */
 const IDS_PER_QUERY = 500;
-/** What a refused long-poll is told to wait before trying again, in seconds. */
-const RETRY_AFTER_SECONDS = 1;
+/** What a refused long-poll is told to wait before trying again, in seconds (waits last up to 30 s). */
+const RETRY_AFTER_SECONDS = 5;
 
 /** Concurrent long-polls allowed per API key and per tenant, on this instance. */
 export interface LongPollLimits {

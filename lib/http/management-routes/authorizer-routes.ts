@@ -25,7 +25,8 @@ export async function listAuthorizersRoute({ db, ctx }: TenantRequest<unknown>) 
 
 export async function createAuthorizerRoute({ db, ctx, request }: TenantRequest<unknown>) {
   const input = await readJsonBody(request, createAuthorizerSchema);
-  return json(await createAuthorizer(db, ctx, input), 201);
+  const created = await createAuthorizer(db, ctx, input);
+  return json({ ...created, callbackHealth: healthOf(new Map(), created.id) }, 201);
 }
 
 export async function getAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
@@ -39,7 +40,7 @@ export async function updateAuthorizerRoute({ db, ctx, params, request }: Tenant
   const patch = await readJsonBody(request, updateAuthorizerSchema);
   const authorizer = await updateAuthorizer(db, ctx, name, patch);
   if (!authorizer) throw notFound();
-  return json(authorizer);
+  return json({ ...authorizer, callbackHealth: healthOf(await refusedCallbackHealth(db, ctx), authorizer.id) });
 }
 
 export async function deleteAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
