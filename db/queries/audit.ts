@@ -1,4 +1,4 @@
-import { desc } from "drizzle-orm";
+import { desc, eq, gte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 import { actorLabel, type TenantContext } from "@/lib/auth/tenant-context";
@@ -13,6 +13,98 @@ export async function recordAuditEvent(
   await db.insert(auditEvents).values({ tenantId: tenantIdOf(ctx), actor: actorLabel(ctx), ...event });
 }
 
-export async function listAuditEvents(db: Database, ctx: TenantContext, limit = 100) {
-  return db.select().from(auditEvents).where(forTenant(ctx, auditEvents.tenantId)).orderBy(desc(auditEvents.createdAt)).limit(limit);
+/** The action of the per-minute summary of an authorizer's refused callbacks. */
+export const REFUSED_CALLBACK_ACTION = "callback.refused";
+
+/**
+ * Counts one refused callback (bad signature, malformed body) of an authorizer. Anyone can POST
+ * to a callback URL, so refusals are not audited one by one: at most one row per authorizer per
+ * minute carries the count, the first cause and the last one.
+ */
+export async function recordRefusedCallback(db: Database, ctx: TenantContext, authorizer: { id: string; name: string }, cause: string, now = new Date()): Promise<void> {
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
+  const at = now.toISOString();
+  const data = { authorizerId: authorizer.id, count: 1, firstCause: cause, lastCause: cause, minute, lastAt: at };
+  await db.insert(auditEvents)
+    .values({ tenantId: tenantIdOf(ctx), actor: actorLabel(ctx), action: REFUSED_CALLBACK_ACTION, target: authorizer.name, data, summaryKey: `${REFUSED_CALLBACK_ACTION}:${authorizer.id}:${minute}` })
+    .onConflictDoUpdate({
+      target: auditEvents.summaryKey,
+      set: {
+        data: sql`${auditEvents.data} || jsonb_build_object('count', coalesce((${auditEvents.data}->>'count')::int, 0) + 1, 'lastCause', ${cause}::text, 'lastAt', ${at}::text)`,
+      },
+    });
 }
+
+/** An authorizer's refused callbacks over the last hour, as its health shows them. */
+export interface RefusedCallbackHealth {
+  refusedLastHour: number;
+  lastCause: string | null;
+  lastRefusedAt: string | null;
+}
+
+/** Refused-callback health of every authorizer of the tenant that had any in the last hour. */
+export async function refusedCallbackHealth(db: Database, ctx: TenantContext, now = new Date()): Promise<Map<string, RefusedCallbackHealth>> {
+  const rows = await db.select({ data: auditEvents.data }).from(auditEvents)
+    .where(forTenant(ctx, auditEvents.tenantId, gte(auditEvents.createdAt, new Date(now.getTime() - 3_600_000)), eq(auditEvents.action, REFUSED_CALLBACK_ACTION)));
+  const health = new Map<string, RefusedCallbackHealth>();
+  for (const { data } of rows) {
+    const id = typeof data?.authorizerId === "string" ? data.authorizerId : null;
+    if (!id) continue;
+    const entry = health.get(id) ?? { refusedLastHour: 0, lastCause: null, lastRefusedAt: null };
+    entry.refusedLastHour += Number(data?.count ?? 0);
+    const lastAt = String(data?.lastAt ?? "");
+    if (entry.lastRefusedAt === null || lastAt > entry.lastRefusedAt) {
+      entry.lastRefusedAt = lastAt;
+      entry.lastCause = String(data?.lastCause ?? "");
+    }
+    health.set(id, entry);
+  }
+  return health;
+}
+
+/** The health of one authorizer, zero when it had no refused callback in the last hour. */
+export function healthOf(health: Map<string, RefusedCallbackHealth>, authorizerId: string): RefusedCallbackHealth {
+  return health.get(authorizerId) ?? { refusedLastHour: 0, lastCause: null, lastRefusedAt: null };
+}
+
+/** Where a page of audit events ends: the last row's exact `created_at` (microseconds) and id. */
+export interface AuditCursor {
+  at: string;
+  id: string;
+}
+
+const CURSOR_PATTERN = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+export function encodeAuditCursor(cursor: AuditCursor): string {
+  return Buffer.from(`${cursor.at}|${cursor.id}`).toString("base64url");
+}
+
+/** The cursor, or null when it is not one this API issued. */
+export function decodeAuditCursor(cursor: string): AuditCursor | null {
+  const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  return match ? { at: match[1]!, id: match[2]! } : null;
+}
+
+/**
+ * Newest first, keyset-paginated on (created_at, id) at the database's full precision, so pages
+ * neither skip nor repeat rows while new ones arrive.
+ */
+export async function listAuditEvents(db: Database, ctx: TenantContext, page: { limit?: number; cursor?: AuditCursor } = {}) {
+  const limit = page.limit ?? 100;
+  const rows = await db
+    .select({
+      id: auditEvents.id, actor: auditEvents.actor, action: auditEvents.action, target: auditEvents.target, data: auditEvents.data, createdAt: auditEvents.createdAt,
+      cursorAt: sql<string>`to_char(${auditEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    })
+    .from(auditEvents)
+    .where(forTenant(ctx, auditEvents.tenantId, page.cursor ? sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${page.cursor.at}::timestamptz, ${page.cursor.id}::uuid)` : undefined))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(limit + 1);
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  return {
+    data: data.map(({ cursorAt: _c, ...event }) => event),
+    nextCursor: rows.length > limit && last ? encodeAuditCursor({ at: last.cursorAt, id: last.id }) : null,
+  };
+}
+

@@ -2,15 +2,17 @@
  * The sandbox's policy engine: per registered SP, ordered rules written in CEL over the same
  * flattened request routing scripts see (`request.action.details.amount`), first match wins,
  * and anything unmatched goes to human review. A rule that fails to compile or errors at run time
- * (say, a missing detail) does not match; it never decides.
+ * (say, a missing detail) does not match; it never decides. All rules of one request share one
+ * time budget, so fifty costly rules cost one budget, not fifty; when it runs out, the request goes
+ * to human review (never an automatic approval).
  */
 import vm from "node:vm";
 import { z } from "zod";
 import type { SandboxPolicyRule } from "@/db/schema";
-import { compileRoutingScript, type FlattenedRequest } from "@/lib/stepauth";
+import { compileRoutingScript, discardCompiledScript, type FlattenedRequest } from "@/lib/stepauth";
 
-/** Hard budget for a rule that may be costly (comprehensions, `matches`). */
-const RULE_BUDGET_MS = 50;
+/** Hard budget for all the rules of one request together, in milliseconds. */
+export const POLICY_BUDGET_MS = 50;
 /** Most reviewers a quorum may require. */
 export const MAX_QUORUM = 5;
 
@@ -49,23 +51,29 @@ const budgetScript = new vm.Script("run()");
 function ruleMatches(rule: SandboxPolicyRule, request: FlattenedRequest): boolean {
   const compiled = compileRoutingScript(rule.when);
   if (!compiled.ok) return false;
-  const variables = { request, config: {} };
   try {
-    if (!compiled.needsTimeBudget) return compiled.evaluate(variables) === true;
-    budgetContext.run = () => compiled.evaluate(variables);
-    try {
-      return budgetScript.runInContext(budgetContext, { timeout: RULE_BUDGET_MS }) === true;
-    } finally {
-      budgetContext.run = () => undefined;
-    }
+    return compiled.evaluate({ request, config: {} }) === true;
   } catch {
     return false;
   }
 }
 
+function verdictOf(rule: SandboxPolicyRule): PolicyVerdict {
+  if (rule.outcome === "review") return { outcome: "review", rule: rule.name, quorum: Math.min(Math.max(rule.quorum ?? 1, 1), MAX_QUORUM) };
+  return { outcome: rule.outcome, rule: rule.name };
+}
+
+/** Options for {@link evaluateSandboxPolicy}. */
+export interface PolicyOptions {
+  /** Budget for all rules together; default {@link POLICY_BUDGET_MS}. */
+  budgetMs?: number;
+}
+
 /**
  * Evaluates the ordered rules; the first whose condition is `true` decides. No match → human
- * review by one reviewer (the sandbox's default).
+ * review by one reviewer (the sandbox's default). Rules that may be costly run under one budget
+ * shared by the whole request; if it runs out, the request goes to review by the largest quorum
+ * any rule not yet ruled out asks for.
  *
  * @example
  * ```ts
@@ -75,13 +83,36 @@ function ruleMatches(rule: SandboxPolicyRule, request: FlattenedRequest): boolea
  * ); // { outcome: "review", rule: "Agents", quorum: 1 }
  * ```
  */
-export function evaluateSandboxPolicy(rules: readonly SandboxPolicyRule[], request: FlattenedRequest): PolicyVerdict {
-  for (const rule of rules) {
-    if (!ruleMatches(rule, request)) continue;
-    if (rule.outcome === "review") return { outcome: "review", rule: rule.name, quorum: Math.min(Math.max(rule.quorum ?? 1, 1), MAX_QUORUM) };
-    return { outcome: rule.outcome, rule: rule.name };
+export function evaluateSandboxPolicy(
+  rules: readonly SandboxPolicyRule[],
+  request: FlattenedRequest,
+  options?: PolicyOptions,
+): PolicyVerdict {
+  const costly = rules.some((rule) => {
+    const compiled = compileRoutingScript(rule.when);
+    return compiled.ok && compiled.needsTimeBudget;
+  });
+  let reached = 0;
+  const evaluateAll = (): PolicyVerdict | null => {
+    for (; reached < rules.length; reached++) if (ruleMatches(rules[reached]!, request)) return verdictOf(rules[reached]!);
+    return null;
+  };
+  let verdict: PolicyVerdict | null;
+  if (!costly) verdict = evaluateAll();
+  else {
+    budgetContext.run = evaluateAll;
+    try {
+      verdict = budgetScript.runInContext(budgetContext, { timeout: options?.budgetMs ?? POLICY_BUDGET_MS }) as PolicyVerdict | null;
+    } catch {
+      // Out of time at rule `reached`: it and the rules after it are unknown, so a human decides.
+      discardCompiledScript(rules[reached]?.when ?? "");
+      const quorums = rules.slice(reached).map((rule) => (rule.outcome === "review" ? (rule.quorum ?? 1) : 1));
+      return { outcome: "review", rule: null, quorum: Math.min(Math.max(1, ...quorums), MAX_QUORUM) };
+    } finally {
+      budgetContext.run = () => undefined;
+    }
   }
-  return { outcome: "review", rule: null, quorum: 1 };
+  return verdict ?? { outcome: "review", rule: null, quorum: 1 };
 }
 
 /**

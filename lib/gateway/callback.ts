@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { recordAuditEvent } from "@/db/queries/audit";
+import { recordRefusedCallback } from "@/db/queries/audit";
 import { authorizerCallbackContext } from "@/lib/auth/system-context";
 import { AppError } from "@/lib/errors/app-error";
 import { decisionSchema, isStepAuthError, verifyEnvelope, type DecisionRejection, type VerifiedDecision } from "@/lib/stepauth";
@@ -25,7 +25,8 @@ const EXECUTION_WAIT_MS = 5_000;
  * `POST /api/stepauth/callback/{authorizerId}`: verifies the decision envelope with that
  * authorizer's keys, applies it (first valid decision wins), executes an approval through the
  * service webhook, and answers the execution result. A repeated delivery answers the same result
- * and executes nothing. Every refusal is audited and answered with its code.
+ * and executes nothing. Every refusal is answered with its code and audited (an unsigned or
+ * malformed one as a per-minute count, see recordRefusedCallback).
  */
 export async function receiveDecisionCallback(db: Database, authorizerId: string, body: unknown): Promise<{ requestId: string } & ExecutionAnswer> {
   const resolved = await authorizerCallbackContext(db, authorizerId);
@@ -38,7 +39,8 @@ export async function receiveDecisionCallback(db: Database, authorizerId: string
     verified = { status: "decided", requestId: decision.requestId, decision, envelope: envelope.envelope, keyId: envelope.keyId };
   } catch (error) {
     const code = isStepAuthError(error) && error.code === "invalid_signature" ? "invalid_signature" : "malformed_request";
-    await recordAuditEvent(db, ctx, { action: "decision.refused", target: authorizer.name, data: { code, channel: "callback" } });
+    // Anyone can post here: refusals are counted per authorizer and minute, not audited one by one.
+    await recordRefusedCallback(db, ctx, authorizer, code);
     throw code === "invalid_signature"
       ? new AppError("invalid_signature", "The decision is not signed by a current key of this authorizer")
       : new AppError("malformed_request", "The body is not a valid decision envelope");

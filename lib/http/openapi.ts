@@ -49,8 +49,8 @@ export const openApiDocument = {
     },
     "/api/v1/authorization-requests/{requestId}": {
       get: op("A request with its decision, execution and timeline", "requests:read", {
-        parameters: [requestIdParam, { name: "wait", in: "query", schema: { type: "integer", minimum: 0, maximum: 30 }, description: "Long-poll up to N seconds while pending" }],
-        responses: { "200": { description: "The request", ...json(ref("RequestView")) }, ...errors(400, 401, 404) },
+        parameters: [requestIdParam, { name: "wait", in: "query", schema: { type: "integer", minimum: 0, maximum: 30 }, description: "Long-poll up to N seconds while pending (at most 20 concurrent per API key and 50 per tenant by default; beyond, 429 with Retry-After)" }],
+        responses: { "200": { description: "The request", ...json(ref("RequestView")) }, ...errors(400, 401, 404, 429) },
       }),
     },
     "/api/v1/authorization-requests/{requestId}/cancel": {
@@ -76,7 +76,12 @@ export const openApiDocument = {
     "/api/v1/routing/test": { post: op("Evaluate a routing script against a sample request", "admin", { responses: { "200": { description: "Targets or the fallback reason, with issues and positions" }, ...errors(400) } }) },
     "/api/v1/api-keys": { get: op("API keys (never their secrets)", "admin", { responses: { "200": { description: "Keys" } } }), post: op("Create an API key; its secret is in this answer only", "admin", { responses: { "201": { description: "Created" }, ...errors(400) } }) },
     "/api/v1/api-keys/{id}": { get: op("An API key", "admin", { responses: { "200": { description: "The key" }, ...errors(404) } }), delete: op("Revoke an API key", "admin", { responses: { "200": { description: "Revoked" }, ...errors(404) } }) },
-    "/api/v1/audit-events": { get: op("Configuration audit trail", "admin", { responses: { "200": { description: "Events, newest first" } } }) },
+    "/api/v1/audit-events": {
+      get: op("Configuration audit trail (newest first, keyset pagination; refused callbacks summarised per authorizer and minute)", "admin", {
+        parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 100 } }, { name: "cursor", in: "query", schema: { type: "string" } }],
+        responses: { "200": { description: "A page", ...json({ type: "object", properties: { data: { type: "array", items: { type: "object" } }, nextCursor: { type: ["string", "null"] } } }) }, ...errors(400, 401, 403) },
+      }),
+    },
     "/api/stepauth/callback/{authorizerId}": {
       post: { summary: "Authorizer callback: envelope(decision) in, execution result out (StepAuth wire profile)", security: [], responses: { "200": { description: "{requestId, status: success|error, error?}" }, ...errors(400, 401, 404, 409) } },
     },

@@ -31,7 +31,7 @@ export { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth";
 export { parseStrictJsonObject } from "./strict-json";
 export { flattenAuthorizationRequest, flattenEntries, flattenPrincipal } from "./flatten";
 export type { FlattenedEntries, FlattenedPrincipal, FlattenedRequest } from "./flatten";
-export { evaluateRoutingScript, routeFlattenedRequest, compileRoutingScript, DEFAULT_ROUTING_BUDGET_MS } from "./routing";
+export { evaluateRoutingScript, routeFlattenedRequest, compileRoutingScript, discardCompiledScript, DEFAULT_ROUTING_BUDGET_MS } from "./routing";
 export type { CompiledScript, RoutingOptions } from "./routing";
 export { IMMEDIATE_TOKENS, interpretRoutingValue } from "./routing-result";
 export type { RoutingConfig, RoutingOutcome, RoutingFallbackReason, ImmediateToken } from "./routing-result";

@@ -4,6 +4,7 @@
  * comprehensions nest, where is an offset in line/column terms).
  */
 import { Environment, type ASTNode } from "@marcbachmann/cel-js";
+import { RE2_MATCHES_FUNCTION, re2Matches } from "./regex";
 
 /** Static limits applied when a routing script is saved or compiled. */
 export const ROUTING_SCRIPT_LIMITS = {
@@ -22,10 +23,11 @@ export const ROUTING_SCRIPT_LIMITS = {
 const COMPREHENSION_MACROS: ReadonlySet<string> = new Set(["all", "exists", "exists_one", "map", "filter"]);
 /**
  * Functions whose cost is not bounded by the script's size: iteration, `cel.bind` (re-use allows
- * doubling), and `matches` (backtracking regular expressions). Scripts using them run under the
- * hard time budget; all others are linear in script size times request size.
+ * doubling), and `matches` (RE2, linear in the input, but pattern size times input size can still be
+ * large). Scripts using them run under the hard time budget; all others are linear in script size
+ * times request size.
  */
-const UNBOUNDED_FUNCTIONS: ReadonlySet<string> = new Set([...COMPREHENSION_MACROS, "bind", "matches"]);
+const UNBOUNDED_FUNCTIONS: ReadonlySet<string> = new Set([...COMPREHENSION_MACROS, "bind", "matches", RE2_MATCHES_FUNCTION]);
 
 /**
  * The shared routing environment: variables `request` and `config`, both maps.
@@ -45,7 +47,10 @@ export const routingEnvironment = new Environment({
   },
 })
   .registerVariable("request", "map", { description: "The authorization request, entry arrays flattened" })
-  .registerVariable("config", "map", { description: "{authorizers: [names], default: name}" });
+  .registerVariable("config", "map", { description: "{authorizers: [names], default: name}" })
+  // cel-js's own `matches` uses JavaScript's backtracking RegExp and cannot be replaced (its
+  // registry refuses an overlapping overload), so parsed scripts call this one instead.
+  .registerFunction(`string.${RE2_MATCHES_FUNCTION}(string): bool`, re2Matches);
 
 function isNode(value: unknown): value is ASTNode {
   return typeof value === "object" && value !== null && "op" in value && "args" in value;
@@ -65,6 +70,26 @@ function calledName(node: ASTNode): string | undefined {
   if (node.op !== "rcall" && node.op !== "call") return undefined;
   const name = (node.args as unknown[])[0];
   return typeof name === "string" ? name : undefined;
+}
+
+/**
+ * Points every `text.matches(pattern)` call of a parsed, not yet checked, script at the RE2
+ * implementation ({@link re2Matches}), so that no routing script or policy rule runs a backtracking
+ * regular expression. Call it between `parse` and `check`/evaluation.
+ *
+ * @example
+ * ```ts
+ * const parsed = routingEnvironment.parse('request.action.summary.matches("^(a+)+$")');
+ * routeMatchesToRe2(parsed.ast);
+ * ```
+ */
+export function routeMatchesToRe2(root: ASTNode): void {
+  const stack: ASTNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as ASTNode;
+    if (node.op === "rcall" && calledName(node) === "matches") (node.args as unknown[])[0] = RE2_MATCHES_FUNCTION;
+    stack.push(...childrenOf(node));
+  }
 }
 
 /** Static facts about one parsed script. */

@@ -1,8 +1,9 @@
 /**
  * Evaluation of tenant routing scripts (guide §4): compile once per script (bounded cache),
  * evaluate against the flattened request and `config`, and fall back to the default authorizer on
- * every failure. Scripts whose cost is not linear (comprehensions, `cel.bind`, `matches`) run under
- * a hard time budget, so a hostile script cannot stall the gateway.
+ * every failure. `matches` runs on RE2 (linear time, no backtracking). Scripts whose cost is not
+ * linear in their size (comprehensions, `cel.bind`, `matches`) run under a hard time budget, so a
+ * hostile script cannot stall the gateway.
  */
 import { Buffer } from "node:buffer";
 import vm from "node:vm";
@@ -11,7 +12,7 @@ import type { FlattenedRequest } from "./flatten";
 import { flattenProjected, projectionOf, type RequestProjection } from "./routing-projection";
 import type { AuthorizationRequest } from "./request-schema";
 import { fallbackOutcome, interpretRoutingValue, type RoutingConfig, type RoutingOutcome } from "./routing-result";
-import { describeScript, ROUTING_SCRIPT_LIMITS, routingEnvironment } from "./routing-script";
+import { describeScript, ROUTING_SCRIPT_LIMITS, routingEnvironment, routeMatchesToRe2 } from "./routing-script";
 
 /** Hard budget for a script that may be costly, in milliseconds. */
 export const DEFAULT_ROUTING_BUDGET_MS = 50;
@@ -42,6 +43,7 @@ function compile(script: string): CompiledScript {
     const reason = code === "limit_exceeded" ? "invalid_script" : "syntax_error";
     return { ok: false, reason, message: (error as Error).message };
   }
+  routeMatchesToRe2(parsed.ast);
   const shape = describeScript(parsed.ast);
   if (shape.comprehensionNesting > ROUTING_SCRIPT_LIMITS.maxComprehensionNesting) {
     return { ok: false, reason: "invalid_script", message: "comprehensions nest too deeply" };
@@ -72,6 +74,20 @@ export function compileRoutingScript(script: string): CompiledScript {
     compiledScripts.set(script, compiled);
   }
   return compiled;
+}
+
+/**
+ * Drops a script's compiled form, so the next use compiles it afresh. Call it after an evaluation
+ * was interrupted (a time budget ran out): the interrupted run may have left per-script state
+ * half-updated.
+ *
+ * @example
+ * ```ts
+ * discardCompiledScript(rule.when);
+ * ```
+ */
+export function discardCompiledScript(script: string): void {
+  compiledScripts.delete(script);
 }
 
 /** Options for routing evaluation. */

@@ -8,6 +8,17 @@ import { AuthorizerSettingsForm } from "./authorizer-settings-form";
 import { PublicKeysEditor } from "./public-keys-editor";
 import { TestRequestPanel } from "./test-request-panel";
 
+/** Refused callbacks (unsigned, forged or malformed posts to the callback URL) in the last hour. */
+function CallbackHealth({ health }: { health: { refusedLastHour: number; lastCause: string | null; lastRefusedAt: string | null } }) {
+  if (health.refusedLastHour === 0) return <p className="mt-3 text-sm text-slate-500">No refused callbacks in the last hour.</p>;
+  return (
+    <p className="mt-3 text-sm text-amber-700" role="status">
+      {health.refusedLastHour} refused callback{health.refusedLastHour === 1 ? "" : "s"} in the last hour; last cause:{" "}
+      <code>{health.lastCause}</code>{health.lastRefusedAt ? ` at ${new Date(health.lastRefusedAt).toLocaleString()}` : ""}.
+    </p>
+  );
+}
+
 /** One authorizer: its callback URL to register, its connection, its public keys and a test button. */
 export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: boolean }) {
   const { data: list } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
@@ -23,6 +34,7 @@ export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: b
       </div>
       <Card title="Callback URL" description="Register this URL with the authorizer: it posts signed decisions here.">
         <CopyField label="Copy callback URL" value={authorizer.callbackUrl} />
+        <CallbackHealth health={authorizer.callbackHealth} />
       </Card>
       <div className="grid gap-6 lg:grid-cols-2">
         <AuthorizerSettingsForm authorizer={authorizer} canWrite={canWrite} />

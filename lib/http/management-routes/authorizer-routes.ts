@@ -1,3 +1,4 @@
+import { healthOf, refusedCallbackHealth } from "@/db/queries/audit";
 import { createAuthorizer, deleteAuthorizer, findAuthorizerByName, listAuthorizers, updateAuthorizer } from "@/db/queries/authorizers";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
@@ -16,19 +17,22 @@ function authorizerNameParam(value: string | undefined): string {
 
 const notFound = () => new AppError("not_found", "No such authorizer");
 
+// Reads add the callback health: refused callbacks in the last hour and the last cause.
 export async function listAuthorizersRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listAuthorizers(db, ctx) });
+  const [list, health] = await Promise.all([listAuthorizers(db, ctx), refusedCallbackHealth(db, ctx)]);
+  return json({ data: list.map((a) => ({ ...a, callbackHealth: healthOf(health, a.id) })) });
 }
 
 export async function createAuthorizerRoute({ db, ctx, request }: TenantRequest<unknown>) {
   const input = await readJsonBody(request, createAuthorizerSchema);
-  return json(await createAuthorizer(db, ctx, input), 201);
+  const created = await createAuthorizer(db, ctx, input);
+  return json({ ...created, callbackHealth: healthOf(new Map(), created.id) }, 201);
 }
 
 export async function getAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
-  const authorizer = await findAuthorizerByName(db, ctx, authorizerNameParam(params.name));
+  const [authorizer, health] = await Promise.all([findAuthorizerByName(db, ctx, authorizerNameParam(params.name)), refusedCallbackHealth(db, ctx)]);
   if (!authorizer) throw notFound();
-  return json(authorizer);
+  return json({ ...authorizer, callbackHealth: healthOf(health, authorizer.id) });
 }
 
 export async function updateAuthorizerRoute({ db, ctx, params, request }: TenantRequest<NameParams>) {
@@ -36,7 +40,7 @@ export async function updateAuthorizerRoute({ db, ctx, params, request }: Tenant
   const patch = await readJsonBody(request, updateAuthorizerSchema);
   const authorizer = await updateAuthorizer(db, ctx, name, patch);
   if (!authorizer) throw notFound();
-  return json(authorizer);
+  return json({ ...authorizer, callbackHealth: healthOf(await refusedCallbackHealth(db, ctx), authorizer.id) });
 }
 
 export async function deleteAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {

@@ -47,6 +47,37 @@ describe("sandbox policy rules", () => {
   });
 });
 
+describe("costly policy rules cannot stall the sandbox", () => {
+  const wipe = demoAction("wipe").body;
+
+  it("fifty backtracking-pattern rules on a long summary are evaluated in full, at once (RE2)", () => {
+    const body = { ...wipe, action: { ...wipe.action, summary: "a".repeat(3999) + "b" } };
+    const regexRule = { name: "Backtracking", when: 'request.action.summary.matches("^(a+)+$")', outcome: "deny" as const };
+    const rules = [...Array.from({ length: 50 }, () => regexRule), { name: "Last", when: "true", outcome: "approve" as const }];
+    const request = flat(body);
+    const started = performance.now();
+    // Given a whole second, the fifty rules still finish in a fraction of it (JavaScript's RegExp: forever).
+    expect(evaluateSandboxPolicy(rules, request, { budgetMs: 1000 })).toEqual({ outcome: "approve", rule: "Last" });
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("fifty rules that each run for seconds share one budget per request, and a human decides", () => {
+    let doubled = "[1, 2]";
+    for (let i = 0; i < 12; i++) doubled = `cel.bind(l${i}, ${doubled}, l${i} + l${i})`;
+    const costly = `cel.bind(big, ${doubled}, big.map(a, big.map(b, a + b)).size()) == 0`;
+    const rules = [
+      ...Array.from({ length: 49 }, (_, i) => ({ name: `Costly ${i}`, when: costly, outcome: "approve" as const })),
+      { name: "Two people", when: "true", outcome: "review" as const, quorum: 2 },
+    ];
+    const request = flat(wipe);
+    const started = performance.now();
+    expect(evaluateSandboxPolicy(rules, request)).toEqual({ outcome: "review", rule: null, quorum: 2 });
+    expect(performance.now() - started).toBeLessThan(500);
+    // Cheap rules are untouched by the budget, and the engine works normally afterwards.
+    expect(evaluateSandboxPolicy(DEFAULT_POLICY_RULES, flat(demoAction("wire").body))).toMatchObject({ outcome: "review", quorum: 2 });
+  });
+});
+
 describe("callback URL patterns", () => {
   it("lets * stand for one path segment and nothing else", () => {
     const matches = compileCallbackPattern("https://gw.example/api/stepauth/callback/*");

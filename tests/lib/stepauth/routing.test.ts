@@ -88,20 +88,41 @@ describe("routing semantics", () => {
 });
 
 describe("hostile scripts cannot stall the gateway", () => {
-  // Catastrophic backtracking: without a budget this runs for minutes (48 characters; 40 finished in
-  // under 1.5 s on a fast machine, which made the "runs for seconds" test below flaky).
+  // Catastrophic backtracking under JavaScript's RegExp (minutes for 48 characters); `matches` runs on RE2.
   const redos = '"' + "a".repeat(48) + 'b".matches("^(a|aa)+$") ? ["finance"] : ["default"]';
+  // Still expensive by other means: 8,192² additions through cel.bind doubling and nested map.
+  let doubled = "[1, 2]";
+  for (let i = 0; i < 12; i++) doubled = `cel.bind(l${i}, ${doubled}, l${i} + l${i})`; // 8,192 elements
+  const pairs = `cel.bind(big, ${doubled}, big.map(a, big.map(b, a + b)).size()) > 0 ? ["finance"] : ["default"]`;
+
+  it("matches runs in linear time: a pathological pattern on a long input completes at once", () => {
+    const started = performance.now();
+    expect(evaluateRoutingScript(redos, request, config, { budgetMs: 1500 })).toMatchObject({ kind: "authorizers", targets: ["default"] });
+    const long = '"' + "a".repeat(4000) + 'b".matches("^(a+)+$") ? ["finance"] : ["default"]';
+    expect(evaluateRoutingScript(long, request, config, { budgetMs: 1500 })).toMatchObject({ kind: "authorizers", targets: ["default"] });
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("matches keeps CEL's semantics: a partial RE2 match, and an error for what RE2 refuses", () => {
+    expect(evaluateRoutingScript('"hello".matches("el+") ? ["finance"] : ["default"]', request, config)).toMatchObject({ targets: ["finance"] });
+    expect(evaluateRoutingScript('"hello".matches("^el") ? ["finance"] : ["default"]', request, config)).toMatchObject({ targets: ["default"] });
+    // Backreferences are not RE2: the script errors and falls back.
+    expect(evaluateRoutingScript('"aa".matches("(a)\\\\1") ? ["finance"] : ["default"]', request, config)).toMatchObject({
+      kind: "fallback",
+      reason: "runtime_error",
+    });
+  });
 
   it("a script that would run for seconds falls back on the hard budget", () => {
     const started = performance.now();
-    const outcome = evaluateRoutingScript(redos, request, config, { budgetMs: 50 });
+    const outcome = evaluateRoutingScript(pairs, request, config, { budgetMs: 50 });
     expect(outcome).toMatchObject({ kind: "fallback", reason: "timeout", targets: ["default"] });
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("the same script really runs for seconds when given the time", () => {
     const started = performance.now();
-    expect(evaluateRoutingScript(redos, request, config, { budgetMs: 1500 })).toMatchObject({ reason: "timeout" });
+    expect(evaluateRoutingScript(pairs, request, config, { budgetMs: 1500 })).toMatchObject({ reason: "timeout" });
     expect(performance.now() - started).toBeGreaterThanOrEqual(1400);
   });
 
@@ -114,9 +135,6 @@ describe("hostile scripts cannot stall the gateway", () => {
   });
 
   it("doubling through cel.bind stays within the depth limit, and iterating it hits the budget", () => {
-    let list = "[1, 2]";
-    for (let i = 0; i < 12; i++) list = `cel.bind(l${i}, ${list}, l${i} + l${i})`; // 8,192 elements
-    const pairs = `cel.bind(big, ${list}, big.map(a, big.map(b, a + b)).size()) > 0 ? ["finance"] : ["default"]`;
     const started = performance.now();
     expect(evaluateRoutingScript(pairs, request, config, { budgetMs: 50 })).toMatchObject({ reason: "timeout" });
     expect(performance.now() - started).toBeLessThan(1000);
@@ -126,7 +144,7 @@ describe("hostile scripts cannot stall the gateway", () => {
   });
 
   it("evaluates again normally after a timeout", () => {
-    evaluateRoutingScript(redos, request, config, { budgetMs: 20 });
+    evaluateRoutingScript(pairs, request, config, { budgetMs: 20 });
     expect(evaluateRoutingScript('["a"].exists(x, x == "a") ? ["finance"] : ["default"]', request, config)).toMatchObject({ targets: ["finance"] });
   });
 });

@@ -1,5 +1,6 @@
 import { getRequestStatus, getRequestView } from "@/db/queries/authorization-requests";
 import { AppError } from "@/lib/errors/app-error";
+import { admitLongPoll, waitWhilePending } from "@/lib/gateway/long-poll";
 import { apiRoute, json, withApiKey } from "@/lib/http/api-route";
 import { REQUEST_ID_PATTERN } from "@/lib/stepauth";
 
@@ -11,12 +12,15 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     const waitParam = new URL(request.url).searchParams.get("wait");
     const wait = waitParam === null ? 0 : Number(waitParam);
     if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_SECONDS) throw new AppError("validation_failed", `wait must be an integer from 0 to ${MAX_WAIT_SECONDS}`);
-    // Long-poll on the database (the source of truth on every instance) while the request is pending.
-    const deadline = Date.now() + wait * 1000;
-    let status = await getRequestStatus(db, ctx, params.requestId);
-    while (status === "pending" && Date.now() < deadline && !request.signal.aborted) {
-      await new Promise((r) => setTimeout(r, 200));
+    // Long-poll while pending: admitted under a cap per key and tenant before any database work, and
+    // waiting holds no database connection (one shared ticker reads the database, the source of truth).
+    const release = wait > 0 ? admitLongPoll(ctx) : () => undefined;
+    let status: Awaited<ReturnType<typeof getRequestStatus>>;
+    try {
       status = await getRequestStatus(db, ctx, params.requestId);
+      if (status === "pending" && wait > 0) await waitWhilePending(db, ctx, params.requestId, Date.now() + wait * 1000, request.signal);
+    } finally {
+      release();
     }
     const view = status ? await getRequestView(db, ctx, params.requestId) : null;
     if (!view) throw new AppError("unknown_request", "No such authorization request");
