@@ -91,9 +91,11 @@ export async function updateAuthorizer(db: Database, ctx: TenantContext, name: s
         .set({ isDefault: false, updatedAt: sql`now()` })
         .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.isDefault, true)));
     }
+    // A proof was made against one endpoint and spId: pointing the authorizer elsewhere forgets it.
+    const moved = (patch.endpoint ?? existing.endpoint) !== existing.endpoint || (patch.spId ?? existing.spId) !== existing.spId;
     const [row] = await tx
       .update(authorizers)
-      .set({ ...patch, updatedAt: sql`now()` })
+      .set({ ...patch, ...(moved ? { provenKeyIds: [] } : {}), updatedAt: sql`now()` })
       .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, existing.id)))
       .returning();
     if (!row) throw new Error("update returned no row");
@@ -146,6 +148,35 @@ export async function deleteAuthorizer(db: Database, ctx: TenantContext, name: s
   });
   bumpConfigVersion(tenantIdOf(ctx));
   return result;
+}
+
+/** The authorizer as a test saw it: a proof counts only if it still has this endpoint and spId. */
+export interface TestedAuthorizer {
+  id: string;
+  endpoint: string;
+  spId: string;
+}
+
+/**
+ * Records that `authorizer` accepted a request signed by `keyId` alone. Conditional: nothing is
+ * written when the authorizer was re-pointed (or deleted) while the test ran. True when recorded.
+ */
+export async function recordProvenKey(db: Database, ctx: TenantContext, authorizer: TestedAuthorizer, keyId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(authorizers)
+      .set({ provenKeyIds: sql`array_append(array_remove(${authorizers.provenKeyIds}, ${keyId}), ${keyId})` })
+      .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, authorizer.id), eq(authorizers.endpoint, authorizer.endpoint), eq(authorizers.spId, authorizer.spId)))
+      .returning({ name: authorizers.name });
+    if (!row) return false;
+    await recordAuditEvent(tx, ctx, { action: "authorizer.key_proven", target: row.name, data: { keyId } });
+    return true;
+  });
+}
+
+/** Replaces what an authorizer is known to accept (the built-in sandbox: exactly its registration's keys). */
+export async function setProvenKeys(db: Database, ctx: TenantContext, authorizerId: string, keyIds: string[]): Promise<void> {
+  await db.update(authorizers).set({ provenKeyIds: keyIds }).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, authorizerId)));
 }
 
 // Enough to reconstruct what changed: public key ids, not the key bytes.

@@ -1,6 +1,6 @@
 import { asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { signingKeys, type SigningKey } from "@/db/schema";
+import { authorizers, signingKeys, tenants, type SigningKey } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors/app-error";
@@ -76,9 +76,26 @@ export async function activateSigningKey(db: Database, ctx: TenantContext, keyId
   return result;
 }
 
-/** Retires a key (it stops signing for good). The last active key cannot be retired. */
-export async function retireSigningKey(db: Database, ctx: TenantContext, keyId: string): Promise<SigningKeyView | null> {
+/** An enabled authorizer that has not been shown to accept any key that would remain after a retirement. */
+export interface KeyDependent {
+  name: string;
+  provenKeyIds: string[];
+}
+
+/**
+ * Retires a key (it stops signing for good). The last active key cannot be retired. Retiring an
+ * active key is refused with `signing_key_in_use` (listing them) while an enabled authorizer is
+ * proven on none of the keys that remain, unless `confirmedKeyId` repeats the key id.
+ */
+export async function retireSigningKey(
+  db: Database,
+  ctx: TenantContext,
+  keyId: string,
+  options: { confirmedKeyId?: string } = {},
+): Promise<SigningKeyView | null> {
   const result = await db.transaction(async (tx) => {
+    // The tenant row first, as authorizer changes do, so no authorizer is enabled or re-pointed meanwhile.
+    await tx.select({ id: tenants.id }).from(tenants).where(forTenant(ctx, tenants.id)).for("update");
     const live = await tx
       .select({ keyId: signingKeys.keyId, state: signingKeys.state })
       .from(signingKeys)
@@ -89,16 +106,38 @@ export async function retireSigningKey(db: Database, ctx: TenantContext, keyId: 
     if (target.state === "active" && !live.some((k) => k.keyId !== keyId && k.state === "active")) {
       throw new AppError("conflict", "This is the only active key: activate its successor before retiring it");
     }
+    // Abandoning a `next` key changes nothing for authorizers: the active key signed all along.
+    const remaining = live.filter((k) => k.keyId !== keyId).map((k) => k.keyId);
+    const dependents = target.state === "active" ? await keyDependents(tx, ctx, remaining) : [];
+    const confirmed = options.confirmedKeyId === keyId;
+    if (dependents.length > 0 && !confirmed) {
+      throw new AppError(
+        "signing_key_in_use",
+        `${dependents.length} enabled authorizer(s) have not been shown to accept ${remaining.join(" or ")}: ` +
+          `test them with the new key only, or confirm by sending confirmKeyId = "${keyId}"`,
+        { details: { keyId, remainingKeyIds: remaining, authorizers: dependents } },
+      );
+    }
     const [row] = await tx
       .update(signingKeys)
       .set({ state: "retired", retiredAt: sql`now()` })
       .where(forTenant(ctx, signingKeys.tenantId, eq(signingKeys.keyId, keyId)))
       .returning();
-    await recordAuditEvent(tx, ctx, { action: "signing_key.retired", target: keyId });
+    const overridden = dependents.length > 0 ? { confirmedDespite: dependents.map((d) => d.name) } : undefined;
+    await recordAuditEvent(tx, ctx, { action: "signing_key.retired", target: keyId, data: overridden });
     return row ? toView(row) : null;
   });
   bumpConfigVersion(tenantIdOf(ctx));
   return result;
+}
+
+async function keyDependents(tx: Database, ctx: TenantContext, remaining: string[]): Promise<KeyDependent[]> {
+  const rows = await tx
+    .select({ name: authorizers.name, provenKeyIds: authorizers.provenKeyIds })
+    .from(authorizers)
+    .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.enabled, true)))
+    .orderBy(asc(authorizers.name));
+  return rows.filter((a) => !a.provenKeyIds.some((k) => remaining.includes(k)));
 }
 
 async function findKeyOrNull(db: Database, ctx: TenantContext, keyId: string, conflictMessage: string): Promise<null> {

@@ -28,7 +28,17 @@ export interface EffectiveSettings {
   publicBaseUrl: string | null;
   webhookUrl: string | null;
   hasWebhookSecret: boolean;
+  /** Set during a webhook secret rotation's grace period: until then the replaced secret signs too. */
+  webhookSecretGraceEndsAt: Date | null;
   updatedAt: Date | null;
+}
+
+/** How long a replaced webhook secret keeps signing by default: receivers get a day to switch. */
+export const DEFAULT_WEBHOOK_SECRET_GRACE_SECONDS = 24 * 60 * 60;
+
+function graceEndsAt(row: TenantSettings | undefined, now = new Date()): Date | null {
+  const endsAt = row?.webhookPreviousSecretCiphertext ? row.webhookPreviousSecretExpiresAt : null;
+  return endsAt && endsAt > now ? endsAt : null;
 }
 
 function effective(row: TenantSettings | undefined): EffectiveSettings {
@@ -42,6 +52,7 @@ function effective(row: TenantSettings | undefined): EffectiveSettings {
     publicBaseUrl: row?.publicBaseUrl ?? null,
     webhookUrl: row?.webhookUrl ?? null,
     hasWebhookSecret: Boolean(row?.webhookSecretCiphertext),
+    webhookSecretGraceEndsAt: graceEndsAt(row),
     updatedAt: row?.updatedAt ?? null,
   };
 }
@@ -58,13 +69,24 @@ export function sealWebhookSecret(ctx: TenantContext, secret: string): SealedSec
   return sealSecret(secret, webhookSecretContext(tenantIdOf(ctx)));
 }
 
-/** The service webhook's URL and opened signing secret, or null when the tenant has none. */
-export async function loadWebhookTarget(db: Database, ctx: TenantContext): Promise<{ url: string; secret: string } | null> {
+/** Where a webhook goes and what signs it; `previousSecret` only during a rotation's grace period. */
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+  previousSecret?: string;
+}
+
+/** The service webhook's URL and opened signing secret(s), or null when the tenant has none. */
+export async function loadWebhookTarget(db: Database, ctx: TenantContext): Promise<WebhookTarget | null> {
   const tenantId = tenantIdOf(ctx);
   const [row] = await db.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId));
   if (!row?.webhookUrl || !row.webhookSecretCiphertext || !row.webhookSecretKeyVersion) return null;
-  const secret = openSecret({ ciphertext: row.webhookSecretCiphertext, keyVersion: row.webhookSecretKeyVersion }, webhookSecretContext(tenantId));
-  return { url: row.webhookUrl, secret };
+  const open = (ciphertext: string, keyVersion: string) => openSecret({ ciphertext, keyVersion }, webhookSecretContext(tenantId));
+  const target: WebhookTarget = { url: row.webhookUrl, secret: open(row.webhookSecretCiphertext, row.webhookSecretKeyVersion) };
+  if (graceEndsAt(row) && row.webhookPreviousSecretCiphertext && row.webhookPreviousSecretKeyVersion) {
+    target.previousSecret = open(row.webhookPreviousSecretCiphertext, row.webhookPreviousSecretKeyVersion);
+  }
+  return target;
 }
 
 /** A validated settings change (lib/http/management-routes/settings-schemas.ts); `null` clears a field. */
@@ -76,6 +98,7 @@ export interface TenantSettingsPatch {
   publicBaseUrl?: string | null;
   webhookUrl?: string | null;
   rotateWebhookSecret?: boolean;
+  webhookSecretGraceSeconds?: number;
 }
 
 type SettingsChanges = Partial<Omit<typeof tenantSettings.$inferInsert, "tenantId">>;
@@ -124,7 +147,7 @@ export async function updateTenantSettings(
       .values({ tenantId, ...changes })
       .onConflictDoUpdate({ target: tenantSettings.tenantId, set: { ...changes, updatedAt: sql`now()` } })
       .returning();
-    const { webhookSecretCiphertext: _c, webhookSecretKeyVersion: _v, ...audited } = changes;
+    const { webhookSecretCiphertext: _c, webhookSecretKeyVersion: _v, webhookPreviousSecretCiphertext: _pc, webhookPreviousSecretKeyVersion: _pv, ...audited } = changes;
     await recordAuditEvent(tx, ctx, { action: "settings.updated", data: { ...audited, ...(webhookSecret ? { webhookSecretIssued: true } : {}) } });
     return webhookSecret ? { settings: effective(row), webhookSecret } : { settings: effective(row) };
   });
@@ -141,13 +164,26 @@ function applyUnavailabilityPolicy(ctx: TenantContext, current: TenantSettings |
   changes.failOpenSetAt = failOpen ? new Date() : null;
 }
 
-/** Sets or removes the webhook; returns the new plaintext secret when one was issued. */
+const noPreviousSecret = { webhookPreviousSecretCiphertext: null, webhookPreviousSecretKeyVersion: null, webhookPreviousSecretExpiresAt: null };
+
+/**
+ * Sets or removes the webhook; returns the new plaintext secret when one was issued. A rotation
+ * keeps the replaced secret signing too (a second signature) for the grace period, so a receiver
+ * that has not switched yet keeps verifying; a second rotation drops the older of the two.
+ */
 function applyWebhook(ctx: TenantContext, current: TenantSettings | undefined, patch: TenantSettingsPatch, changes: SettingsChanges): string | undefined {
+  if (patch.webhookSecretGraceSeconds !== undefined && !patch.rotateWebhookSecret) {
+    throw new AppError("validation_failed", "webhookSecretGraceSeconds applies only with rotateWebhookSecret", {
+      details: [{ path: "webhookSecretGraceSeconds", message: "send it with rotateWebhookSecret: true" }],
+    });
+  }
   if (patch.webhookUrl === null) {
     if (patch.rotateWebhookSecret) throw new AppError("conflict", "Cannot rotate the secret of a webhook that is being removed");
-    Object.assign(changes, { webhookUrl: null, webhookSecretCiphertext: null, webhookSecretKeyVersion: null });
+    Object.assign(changes, { webhookUrl: null, webhookSecretCiphertext: null, webhookSecretKeyVersion: null, ...noPreviousSecret });
     return undefined;
   }
+  // A grace period that has ended leaves nothing behind.
+  if (current?.webhookPreviousSecretCiphertext && !graceEndsAt(current)) Object.assign(changes, noPreviousSecret);
   if (patch.webhookUrl !== undefined) changes.webhookUrl = patch.webhookUrl;
   const url = patch.webhookUrl ?? current?.webhookUrl ?? null;
   if (patch.rotateWebhookSecret && !url) throw new AppError("conflict", "There is no webhook whose secret could be rotated: set webhookUrl first");
@@ -156,5 +192,16 @@ function applyWebhook(ctx: TenantContext, current: TenantSettings | undefined, p
   const secret = generateWebhookSecret();
   const sealed = sealWebhookSecret(ctx, secret);
   Object.assign(changes, { webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyVersion: sealed.keyVersion });
+  const graceSeconds = patch.webhookSecretGraceSeconds ?? DEFAULT_WEBHOOK_SECRET_GRACE_SECONDS;
+  if (patch.rotateWebhookSecret && current?.webhookSecretCiphertext && current.webhookSecretKeyVersion && graceSeconds > 0) {
+    // Same tenant, same sealing context: the sealed old secret moves over as it is.
+    Object.assign(changes, {
+      webhookPreviousSecretCiphertext: current.webhookSecretCiphertext,
+      webhookPreviousSecretKeyVersion: current.webhookSecretKeyVersion,
+      webhookPreviousSecretExpiresAt: new Date(Date.now() + graceSeconds * 1000),
+    });
+  } else if (patch.rotateWebhookSecret) {
+    Object.assign(changes, noPreviousSecret);
+  }
   return secret;
 }

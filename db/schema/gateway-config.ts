@@ -52,6 +52,12 @@ export const authorizers = pgTable(
     enabled: boolean("enabled").notNull().default(true),
     /** For authorizers that cannot reach our callback: poll for decisions instead. */
     pollOnly: boolean("poll_only").notNull().default(false),
+    /**
+     * Tenant keyIds this authorizer has been shown to accept: a test request signed by that key alone
+     * succeeded, or (the built-in sandbox) its registration holds the key. Retiring a key is refused
+     * while an enabled authorizer is proven on none of the keys that remain.
+     */
+    provenKeyIds: text("proven_key_ids").array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -85,6 +91,10 @@ export const tenantSettings = pgTable("tenant_settings", {
   webhookUrl: text("webhook_url"),
   webhookSecretCiphertext: text("webhook_secret_ciphertext"),
   webhookSecretKeyVersion: text("webhook_secret_key_version"),
+  /** After a rotation the replaced secret keeps signing too (a second signature) until this moment. */
+  webhookPreviousSecretCiphertext: text("webhook_previous_secret_ciphertext"),
+  webhookPreviousSecretKeyVersion: text("webhook_previous_secret_key_version"),
+  webhookPreviousSecretExpiresAt: timestamp("webhook_previous_secret_expires_at", { withTimezone: true }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -6,7 +6,7 @@
  */
 import type { Database } from "@/db/client";
 import type { SandboxRegistration } from "@/db/schema";
-import { createAuthorizer, findAuthorizerByName, updateAuthorizer, type AuthorizerView } from "@/db/queries/authorizers";
+import { createAuthorizer, findAuthorizerByName, setProvenKeys, updateAuthorizer, type AuthorizerView } from "@/db/queries/authorizers";
 import { listSandboxRegistrations, upsertSandboxRegistration } from "@/db/queries/sandbox-registrations";
 import { listSigningKeys } from "@/db/queries/signing-keys";
 import { getTenantSettings } from "@/db/queries/tenant-settings";
@@ -52,7 +52,8 @@ export interface SandboxConnection {
  */
 export async function connectSandboxAuthorizer(db: Database, ctx: TenantContext, options: { makeDefault?: boolean } = {}): Promise<SandboxConnection> {
   const spKeys = (await listSigningKeys(db, ctx)).filter((k) => k.state !== "retired");
-  const active = spKeys.find((k) => k.state === "active");
+  // Oldest first: during a rotation the newest active key is the one the tenant is moving to.
+  const active = spKeys.filter((k) => k.state === "active").at(-1);
   if (!active) throw new AppError("no_signing_key", "Create a signing key before connecting the sandbox");
   const key = await ensureSandboxSigningKey(db);
   const spId = sandboxSpIdFor(ctx);
@@ -70,5 +71,19 @@ export async function connectSandboxAuthorizer(db: Database, ctx: TenantContext,
     callbackUrlPattern: callbackUrlFor(await getTenantSettings(db, ctx), authorizer.id),
     policyRules: already ? undefined : DEFAULT_POLICY_RULES,
   });
-  return { authorizer, registration, created: !existing };
+  // The sandbox verifies with exactly the registered keys, so it is known to accept each of them.
+  const provenKeyIds = registration.publicKeys.map((k) => k.keyId);
+  await setProvenKeys(db, ctx, authorizer.id, provenKeyIds);
+  return { authorizer: { ...authorizer, provenKeyIds }, registration, created: !existing };
+}
+
+/**
+ * Keeps a connected sandbox's registration in step with the tenant's unretired keys; called after
+ * every signing-key change, so the sandbox never needs a manual reconnect and never blocks a
+ * retirement. Does nothing for a tenant that never connected the sandbox.
+ */
+export async function refreshSandboxKeys(db: Database, ctx: TenantContext): Promise<void> {
+  const existing = await findAuthorizerByName(db, ctx, SANDBOX_AUTHORIZER_NAME);
+  if (!existing || existing.spId !== sandboxSpIdFor(ctx)) return;
+  await connectSandboxAuthorizer(db, ctx);
 }

@@ -1,5 +1,6 @@
 import type { Database } from "@/db/client";
 import { recordAuditEvent } from "@/db/queries/audit";
+import { recordProvenKey } from "@/db/queries/authorizers";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { authorizerClientFor, failureKind } from "@/lib/gateway/authorizer-client";
@@ -14,6 +15,8 @@ export interface TestRequestResult {
   error?: { code: string; message: string; kind: "unreachable" | "rejected" | "rate_limited" };
   attempts: { call: string; attempt: number; status?: number; outcome: string; errorCode?: string; latencyMs: number }[];
   signedWith: string[];
+  /** Set when the test was signed by this key alone and the authorizer accepted it: it now counts as knowing the key. */
+  provenKeyId?: string;
 }
 
 // A request that asks nothing real: no callback URL (nothing comes back to the gateway), a short
@@ -37,17 +40,22 @@ function harmlessRequest(spId: string, authorizerName: string): AuthorizationReq
 
 /**
  * Sends one signed test request to one authorizer (every unretired tenant key signs it, as in
- * production), verifies whatever decision comes back, and cancels it if it stays pending so no
- * reviewer is left with a stray request. One attempt only: the admin is waiting on the button.
+ * production, or `onlyKeyId` alone), verifies whatever decision comes back, and cancels it if it
+ * stays pending so no reviewer is left with a stray request. One attempt only: the admin is waiting
+ * on the button. An authorizer that accepts a request signed by `onlyKeyId` alone is recorded as
+ * knowing that key, which is what lets the older key be retired without a typed confirmation.
  */
-export async function sendAuthorizerTestRequest(db: Database, ctx: TenantContext, name: string): Promise<TestRequestResult> {
+export async function sendAuthorizerTestRequest(db: Database, ctx: TenantContext, name: string, options: { onlyKeyId?: string } = {}): Promise<TestRequestResult> {
   const runtime = await loadTenantRuntime(db, ctx);
   const authorizer = runtime.authorizers.find((a) => a.name === name);
   if (!authorizer) throw new AppError("not_found", "No such authorizer");
+  const { onlyKeyId } = options;
+  const signers = onlyKeyId === undefined ? runtime.signers : runtime.signers.filter((s) => s.keyId === onlyKeyId);
+  if (signers.length === 0 && onlyKeyId !== undefined) throw new AppError("conflict", `${onlyKeyId} is not a key that signs (active or next)`);
   const reports: AttemptReport[] = [];
-  const client = authorizerClientFor(runtime, authorizer, reports, { maxAttempts: 1 });
+  const client = authorizerClientFor({ ...runtime, signers }, authorizer, reports, { maxAttempts: 1 });
   const request = harmlessRequest(authorizer.spId, authorizer.name);
-  const base = { requestId: request.requestId, signedWith: runtime.signers.map((s) => s.keyId) };
+  const base = { requestId: request.requestId, signedWith: signers.map((s) => s.keyId) };
   let result: TestRequestResult;
   try {
     const answer = await client.submit(request);
@@ -63,6 +71,14 @@ export async function sendAuthorizerTestRequest(db: Database, ctx: TenantContext
     result = { ...base, outcome: "failed", error: { kind, code, message }, attempts: [] };
   }
   result.attempts = reports.map((r) => ({ call: r.call, attempt: r.attempt, status: r.status, outcome: r.outcome, errorCode: r.errorCode, latencyMs: Math.round(r.latencyMs) }));
-  await recordAuditEvent(db, ctx, { action: "authorizer.test_request_sent", target: authorizer.name, data: { requestId: request.requestId, outcome: result.outcome, error: result.error?.code } });
+  await recordAuditEvent(db, ctx, {
+    action: "authorizer.test_request_sent",
+    target: authorizer.name,
+    data: { requestId: request.requestId, outcome: result.outcome, error: result.error?.code, signedWith: result.signedWith },
+  });
+  // Accepted (decided or pending) means it verified the lone signature; a refusal proves nothing.
+  if (onlyKeyId !== undefined && result.outcome !== "failed" && (await recordProvenKey(db, ctx, authorizer, onlyKeyId))) {
+    result.provenKeyId = onlyKeyId;
+  }
   return result;
 }

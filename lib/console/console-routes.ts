@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "@/lib/http/api-route";
 import { readJsonBody } from "@/lib/http/json-body";
 import { AUTHORIZER_NAME_PATTERN } from "@/lib/http/management-routes/authorizer-schemas";
-import { REQUEST_ID_PATTERN } from "@/lib/stepauth";
+import { isValidKeyId, REQUEST_ID_PATTERN } from "@/lib/stepauth";
 import { z } from "zod";
 import { findConsoleAuthorizer, listConsoleAuthorizers } from "./authorizer-views";
 import { sendAuthorizerTestRequest } from "./authorizer-test-request";
@@ -33,8 +33,14 @@ export async function getConsoleAuthorizerRoute({ db, ctx, params }: TenantReque
   return json(authorizer);
 }
 
-export async function sendTestRequestRoute({ db, ctx, params }: TenantRequest<{ name: string }>) {
-  return json(await sendAuthorizerTestRequest(db, ctx, authorizerName(params.name)));
+// `keyId`: sign with that tenant key alone ("test with the new key only").
+const testRequestSchema = z.strictObject({ keyId: z.string().refine(isValidKeyId, "keyId is not a valid key id").optional() });
+
+export async function sendTestRequestRoute({ db, ctx, params, request }: TenantRequest<{ name: string }>) {
+  const name = authorizerName(params.name);
+  const noBody = request.body === null || request.headers.get("content-length") === "0";
+  const { keyId } = noBody ? {} : await readJsonBody(request, testRequestSchema);
+  return json(await sendAuthorizerTestRequest(db, ctx, name, { onlyKeyId: keyId }));
 }
 
 export async function listConsoleRequestsRoute({ db, ctx, request }: TenantRequest<unknown>) {

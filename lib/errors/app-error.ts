@@ -41,6 +41,7 @@ export const errorStatus = {
   not_approved: 409,
   no_authorizer: 409,
   no_signing_key: 409,
+  signing_key_in_use: 409,
   internal_error: 500,
   service_unavailable: 503,
 } as const satisfies Record<string, number>;

@@ -15,9 +15,11 @@ export interface SignedWebhookResult {
  * POSTs `body` to a service webhook signed per Standard Webhooks (`webhook-id`,
  * `webhook-timestamp`, `webhook-signature`), through the SSRF-guarded keep-alive agent, without
  * following redirects. Never throws: network failures and non-2xx answers come back as `ok: false`.
+ * During a secret rotation's grace period `previousSecret` adds a second, space-separated
+ * signature, which Standard Webhooks verifiers accept when either one matches.
  */
 export async function postSignedWebhook(
-  target: { url: string; secret: string },
+  target: { url: string; secret: string; previousSecret?: string },
   messageId: string,
   body: string,
   options: { timeoutMs: number; maxBytes: number },
@@ -27,7 +29,8 @@ export async function postSignedWebhook(
   const problem = checkOutboundUrl(target.url);
   if (problem) return { ok: false, statusCode: null, text: "", latencyMs: 0, error: `webhook URL not allowed: ${problem}` };
   const timestamp = new Date();
-  const signature = new Webhook(target.secret).sign(messageId, timestamp, body);
+  const secrets = target.previousSecret ? [target.secret, target.previousSecret] : [target.secret];
+  const signature = secrets.map((secret) => new Webhook(secret).sign(messageId, timestamp, body)).join(" ");
   try {
     const response = await undiciRequest(target.url, {
       method: "POST",

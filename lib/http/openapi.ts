@@ -71,8 +71,16 @@ export const openApiDocument = {
     },
     "/api/v1/signing-keys": { get: op("The tenant's signing keys (public halves only)", "admin", { responses: { "200": { description: "Keys" } } }), post: op("Create a key (active if none, else next: dual signing)", "admin", { responses: { "201": { description: "Created" }, ...errors(409) } }) },
     "/api/v1/signing-keys/{keyId}/activate": { post: op("Activate the next key", "admin", { responses: { "200": { description: "Activated" }, ...errors(404, 409) } }) },
-    "/api/v1/signing-keys/{keyId}/retire": { post: op("Retire a key", "admin", { responses: { "200": { description: "Retired" }, ...errors(404, 409) } }) },
-    "/api/v1/settings": { get: op("Tenant settings", "admin", { responses: { "200": { description: "Settings" } } }), put: op("Change settings (routing script, unavailability policy, retries, lifetime, webhook)", "admin", { responses: { "200": { description: "Updated; a new webhook secret is shown once" }, ...errors(400, 409) } }) },
+    "/api/v1/signing-keys/{keyId}/retire": {
+      post: op("Retire a key", "admin", {
+        description:
+          "Retiring an active key is refused with 409 signing_key_in_use (details.authorizers lists them) while an enabled authorizer " +
+          "has not been shown to accept a remaining key (console: \"Test with the new key only\"), unless confirmKeyId repeats the key id.",
+        requestBody: { required: false, ...json({ type: "object", additionalProperties: false, properties: { confirmKeyId: { type: "string" } } }) },
+        responses: { "200": { description: "Retired" }, ...errors(400, 404, 409) },
+      }),
+    },
+    "/api/v1/settings": { get: op("Tenant settings", "admin", { responses: { "200": { description: "Settings" } } }), put: op("Change settings (routing script, unavailability policy, retries, lifetime, webhook; rotateWebhookSecret keeps the old secret signing too for webhookSecretGraceSeconds, default 86400)", "admin", { responses: { "200": { description: "Updated; a new webhook secret is shown once" }, ...errors(400, 409) } }) },
     "/api/v1/routing/test": { post: op("Evaluate a routing script against a sample request", "admin", { responses: { "200": { description: "Targets or the fallback reason, with issues and positions" }, ...errors(400) } }) },
     "/api/v1/api-keys": { get: op("API keys (never their secrets)", "admin", { responses: { "200": { description: "Keys" } } }), post: op("Create an API key; its secret is in this answer only", "admin", { responses: { "201": { description: "Created" }, ...errors(400) } }) },
     "/api/v1/api-keys/{id}": { get: op("An API key", "admin", { responses: { "200": { description: "The key" }, ...errors(404) } }), delete: op("Revoke an API key", "admin", { responses: { "200": { description: "Revoked" }, ...errors(404) } }) },

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (page) {
-    await removeAuthorizers(page, ["stub-approver"]);
+    await removeAuthorizers(page, ["stub-approver", "stub-unproven"]);
     // Other authorizers of the shared demo tenant learn the new key the way an admin would tell them:
     // the built-in sandbox refreshes its registration when connected again.
     const { body } = await consoleApi(page, "GET", "/api/console/authorizers");
@@ -75,6 +75,10 @@ describe("console: signing-key rotation while requests keep being approved", () 
     await page.getByLabel("Signing key it has registered").selectOption(next.keyId);
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByText("Saved.", { exact: true }).waitFor();
+    // What lets the old key be retired without a typed confirmation: the authorizer accepts the new key alone.
+    await page.getByRole("button", { name: "Test with the new key only" }).click();
+    await page.getByTestId("test-request-result").getByText(next.keyId, { exact: true }).last().waitFor();
+    await page.getByText("Now known to accept").waitFor();
 
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Keys", exact: true }).click();
     await page.getByRole("button", { name: `Activate ${next.keyId}` }).click();
@@ -83,7 +87,22 @@ describe("console: signing-key rotation while requests keep being approved", () 
     await screenshot(page, "keys-rotation-both-active");
     await expectApproved([old!.keyId, next.keyId]);
 
+    // An enabled authorizer never shown the new key makes the dialog name it and ask for the key id.
+    const unproven = await consoleApi(page, "POST", "/api/console/authorizers", {
+      name: "stub-unproven", endpoint: stub.url, spId: "sp_acme_e2e_unproven",
+      publicKeys: [{ keyId: authorizerKey.keyId, algorithm: "ed25519", publicKey: authorizerKey.publicKey }],
+    });
+    expect(unproven.status).toBe(201);
+    await page.reload();
     await page.getByRole("button", { name: `Retire ${old!.keyId}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Retire ${old!.keyId}?` });
+    await dialog.getByRole("list", { name: "Authorizers that may rely on this key" }).getByRole("link", { name: "stub-unproven" }).waitFor();
+    expect(await dialog.getByRole("link", { name: "stub-approver" }).count()).toBe(0);
+    const confirm = dialog.getByRole("button", { name: "Retire key" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await screenshot(page, "keys-retire-dialog");
+    await dialog.getByLabel(`Type ${old!.keyId} to retire it anyway`).fill(old!.keyId);
+    await confirm.click();
     await page.getByTestId(`signing-key-${old!.keyId}`).getByText("retired", { exact: true }).waitFor();
     expect(await page.getByText(/Rotation in progress|still signs too/).count()).toBe(0);
     await screenshot(page, "keys-after-rotation");

@@ -40,7 +40,7 @@ export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: b
         <AuthorizerSettingsForm authorizer={authorizer} canWrite={canWrite} />
         <PublicKeysEditor authorizer={authorizer} canWrite={canWrite} />
       </div>
-      {canWrite ? <TestRequestPanel name={authorizer.name} /> : null}
+      {canWrite ? <TestRequestPanel name={authorizer.name} provenKeyIds={authorizer.provenKeyIds} /> : null}
     </div>
   );
 }

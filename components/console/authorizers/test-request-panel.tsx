@@ -1,11 +1,12 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, ErrorNote, Notice } from "@/components/ui/card";
 import type { TestRequestResult } from "@/lib/console/authorizer-test-request";
 import { consoleFetch } from "../shell/api-client";
 import { formatDuration } from "../shell/format";
+import { fetchers, queryKeys } from "../shell/queries";
 
 const outcomeText: Record<TestRequestResult["outcome"], string> = {
   decided: "The authorizer decided at once, and its signature verified.",
@@ -14,12 +15,37 @@ const outcomeText: Record<TestRequestResult["outcome"], string> = {
   failed: "The authorizer did not accept the request.",
 };
 
-/** "Send test request": one harmless signed request to this authorizer, and what came back. */
-export function TestRequestPanel({ name }: { name: string }) {
-  const send = useMutation({ mutationFn: () => consoleFetch<TestRequestResult>(`/api/console/authorizers/${encodeURIComponent(name)}/test-request`, { method: "POST" }) });
+/**
+ * "Send test request": one harmless signed request to this authorizer, and what came back.
+ * "Test with the new key only" signs it with the newest key alone; acceptance records that the
+ * authorizer knows that key, which is what lets the older key be retired safely.
+ */
+export function TestRequestPanel({ name, provenKeyIds }: { name: string; provenKeyIds: string[] }) {
+  const queryClient = useQueryClient();
+  const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
+  const live = keys.data.filter((k) => k.state !== "retired");
+  const newest = live.find((k) => k.state === "next") ?? live.filter((k) => k.state === "active").at(-1);
+  const send = useMutation({
+    mutationFn: (keyId?: string) =>
+      consoleFetch<TestRequestResult>(`/api/console/authorizers/${encodeURIComponent(name)}/test-request`, { method: "POST", json: keyId ? { keyId } : undefined }),
+    onSuccess: (result) => (result.provenKeyId ? queryClient.invalidateQueries({ queryKey: queryKeys.authorizers }) : undefined),
+  });
   const r = send.data;
+  const actions = (
+    <div className="flex flex-wrap gap-2">
+      <Button type="button" variant="secondary" onClick={() => send.mutate(undefined)} disabled={send.isPending}>{send.isPending ? "Sending…" : "Send test request"}</Button>
+      {newest && live.length > 1 ? <Button type="button" variant="secondary" onClick={() => send.mutate(newest.keyId)} disabled={send.isPending}>Test with the new key only</Button> : null}
+    </div>
+  );
   return (
-    <Card title="Test the connection" description="Sends a signed request that asks nothing real; it is not recorded as a request and nothing executes." actions={<Button type="button" variant="secondary" onClick={() => send.mutate()} disabled={send.isPending}>{send.isPending ? "Sending…" : "Send test request"}</Button>}>
+    <Card title="Test the connection" description="Sends a signed request that asks nothing real; it is not recorded as a request and nothing executes." actions={actions}>
+      {newest && live.length > 1 ? (
+        <p className="mb-3 text-sm text-slate-600">
+          {provenKeyIds.includes(newest.keyId)
+            ? <>This authorizer has accepted a request signed by <span className="font-mono">{newest.keyId}</span> alone: retiring the old key will not break it.</>
+            : <>Not yet shown to accept <span className="font-mono">{newest.keyId}</span> alone: “Test with the new key only” proves it before the old key is retired.</>}
+        </p>
+      ) : null}
       {send.error ? <ErrorNote>{send.error.message}</ErrorNote> : null}
       {!r && !send.error ? <p className="text-sm text-slate-500">No test sent yet in this session.</p> : null}
       {r ? (
@@ -31,6 +57,7 @@ export function TestRequestPanel({ name }: { name: string }) {
             <div><dt className="text-xs uppercase text-slate-500">Request id</dt><dd className="font-mono text-xs">{r.requestId}</dd></div>
             <div><dt className="text-xs uppercase text-slate-500">Signed with</dt><dd className="font-mono text-xs">{r.signedWith.join(", ")}</dd></div>
             {r.decision ? <div><dt className="text-xs uppercase text-slate-500">Decision verified with</dt><dd className="font-mono text-xs">{r.decision.keyId}</dd></div> : null}
+            {r.provenKeyId ? <div><dt className="text-xs uppercase text-slate-500">Now known to accept</dt><dd className="font-mono text-xs">{r.provenKeyId}</dd></div> : null}
             {r.decision?.reason ? <div><dt className="text-xs uppercase text-slate-500">Reason</dt><dd>{r.decision.reason}</dd></div> : null}
           </dl>
           <ul className="space-y-1">

@@ -1,12 +1,15 @@
 "use client";
 
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState, ErrorNote } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { consoleFetch } from "../shell/api-client";
 import { formatDateTime } from "../shell/format";
 import { fetchers, queryKeys } from "../shell/queries";
+import { authorizersNotProvenOn } from "./key-dependents";
+import { RetireKeyDialog } from "./retire-key-dialog";
 import { RotationStatus } from "./rotation-status";
 
 const stateTone = { active: "green", next: "amber", retired: "slate" } as const;
@@ -17,14 +20,18 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
   const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
   const { data: authorizers } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
   const action = useMutation({
-    mutationFn: ({ path }: { path: string }) => consoleFetch(path, { method: "POST" }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.signingKeys }),
+    mutationFn: ({ path, json }: { path: string; json?: unknown }) => consoleFetch(path, { method: "POST", json }),
+    // A key change also re-registers a connected sandbox (and what it is known to accept).
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.signingKeys }), queryClient.invalidateQueries({ queryKey: queryKeys.authorizers })]),
   });
+  const [retiring, setRetiring] = useState<string | null>(null);
   const live = keys.data.filter((k) => k.state !== "retired");
   const next = live.find((k) => k.state === "next");
   const actives = live.filter((k) => k.state === "active");
   const newest = next ?? actives.at(-1);
   const run = (path: string) => action.mutate({ path });
+  const remaining = live.filter((k) => k.keyId !== retiring).map((k) => k.keyId);
+  const dependents = retiring ? authorizersNotProvenOn(authorizers.data, remaining) : [];
 
   return (
     <div className="space-y-6">
@@ -50,7 +57,7 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
                   {canManage ? (
                     <div className="flex gap-2">
                       {k.state === "next" ? <Button type="button" size="sm" onClick={() => run(`/api/console/signing-keys/${k.keyId}/activate`)} disabled={action.isPending} aria-label={`Activate ${k.keyId}`}>Activate</Button> : null}
-                      {k.state === "active" && actives.length > 1 && k.keyId !== newest?.keyId ? <Button type="button" size="sm" variant="danger" onClick={() => run(`/api/console/signing-keys/${k.keyId}/retire`)} disabled={action.isPending} aria-label={`Retire ${k.keyId}`}>Retire</Button> : null}
+                      {k.state === "active" && actives.length > 1 && k.keyId !== newest?.keyId ? <Button type="button" size="sm" variant="danger" onClick={() => setRetiring(k.keyId)} disabled={action.isPending} aria-label={`Retire ${k.keyId}`}>Retire</Button> : null}
                       {k.state === "next" ? <Button type="button" size="sm" variant="ghost" onClick={() => run(`/api/console/signing-keys/${k.keyId}/retire`)} disabled={action.isPending} aria-label={`Abandon ${k.keyId}`}>Abandon</Button> : null}
                     </div>
                   ) : null}
@@ -61,6 +68,16 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
           </ul>
         )}
       </Card>
+      <RetireKeyDialog
+        keyId={retiring}
+        remainingKeyIds={remaining}
+        dependents={dependents}
+        onCancel={() => setRetiring(null)}
+        onConfirm={(confirmKeyId) => {
+          if (retiring) action.mutate({ path: `/api/console/signing-keys/${retiring}/retire`, json: confirmKeyId ? { confirmKeyId } : undefined });
+          setRetiring(null);
+        }}
+      />
     </div>
   );
 }

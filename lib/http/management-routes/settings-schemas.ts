@@ -46,5 +46,7 @@ export const tenantSettingsPatchSchema = z.strictObject({
   publicBaseUrl: publicBaseUrlSchema.nullable().optional(),
   webhookUrl: webhookUrlSchema.nullable().optional(),
   rotateWebhookSecret: z.boolean().optional(),
+  /** With rotateWebhookSecret: how long the replaced secret keeps signing too (0: stop at once, e.g. after a leak). */
+  webhookSecretGraceSeconds: z.int().min(0).max(604_800).optional(),
 });
 export type TenantSettingsPatchInput = z.infer<typeof tenantSettingsPatchSchema>;

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { activateSigningKey, createSigningKey, listSigningKeys, retireSigningKey } from "@/db/queries/signing-keys";
+import { refreshSandboxKeys } from "@/lib/authorizer/connect";
 import { AppError } from "@/lib/errors/app-error";
 import { isValidKeyId } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
 
-// Shared by /api/v1/signing-keys (API key with `admin`) and, later, the console. Views never carry private halves.
+// Shared by /api/v1/signing-keys (API key with `admin`) and the console. Views never carry private halves.
+// After each change a connected sandbox re-registers the tenant's unretired keys by itself.
 
 type KeyIdParams = { keyId: string };
 
@@ -13,10 +15,15 @@ const createSigningKeySchema = z.strictObject({
   keyId: z.string().refine(isValidKeyId, "keyId is not a valid key id").optional(),
 });
 
-/** The body is optional here: no body (or an empty one) means "generate the keyId". */
-async function readOptionalBody(request: Request): Promise<z.infer<typeof createSigningKeySchema>> {
+/** Retiring a key some enabled authorizer may still rely on needs its id typed again. */
+const retireSigningKeySchema = z.strictObject({
+  confirmKeyId: z.string().max(128).optional(),
+});
+
+/** The body is optional on both: no body (or an empty one) means `{}`. */
+async function readOptionalBody<S extends z.ZodType<object>>(request: Request, schema: S): Promise<z.infer<S> | Record<string, never>> {
   if (request.body === null || request.headers.get("content-length") === "0") return {};
-  return readJsonBody(request, createSigningKeySchema);
+  return readJsonBody(request, schema);
 }
 
 function keyIdParam(value: string | undefined): string {
@@ -29,18 +36,29 @@ export async function listSigningKeysRoute({ db, ctx }: TenantRequest<unknown>) 
 }
 
 export async function createSigningKeyRoute({ db, ctx, request }: TenantRequest<unknown>) {
-  const { keyId } = await readOptionalBody(request);
-  return json(await createSigningKey(db, ctx, keyId), 201);
+  const { keyId } = await readOptionalBody(request, createSigningKeySchema);
+  const key = await createSigningKey(db, ctx, keyId);
+  await refreshSandboxKeys(db, ctx);
+  return json(key, 201);
 }
 
 export async function activateSigningKeyRoute({ db, ctx, params }: TenantRequest<KeyIdParams>) {
   const key = await activateSigningKey(db, ctx, keyIdParam(params.keyId));
   if (!key) throw new AppError("not_found", "No such signing key");
+  await refreshSandboxKeys(db, ctx);
   return json(key);
 }
 
-export async function retireSigningKeyRoute({ db, ctx, params }: TenantRequest<KeyIdParams>) {
-  const key = await retireSigningKey(db, ctx, keyIdParam(params.keyId));
+export async function retireSigningKeyRoute({ db, ctx, params, request }: TenantRequest<KeyIdParams>) {
+  const keyId = keyIdParam(params.keyId);
+  const { confirmKeyId } = await readOptionalBody(request, retireSigningKeySchema);
+  if (confirmKeyId !== undefined && confirmKeyId !== keyId) {
+    throw new AppError("validation_failed", "confirmKeyId must repeat the id of the key being retired", {
+      details: [{ path: "confirmKeyId", message: `must be "${keyId}"` }],
+    });
+  }
+  const key = await retireSigningKey(db, ctx, keyId, { confirmedKeyId: confirmKeyId });
   if (!key) throw new AppError("not_found", "No such signing key");
+  await refreshSandboxKeys(db, ctx);
   return json(key);
 }

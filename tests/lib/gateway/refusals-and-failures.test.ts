@@ -125,7 +125,9 @@ describe("key rotation", () => {
     expect(during.status).toBe(202);
     expect(w.stub.state.received.get(during.body.requestId)!.signatureKeyIds).toEqual([oldKey!.keyId, next.keyId]);
     await activateSigningKey(db(), w.tenant.ctx, next.keyId);
-    await retireSigningKey(db(), w.tenant.ctx, oldKey!.keyId);
+    // No authorizer was shown the new key alone, so the retirement needs the typed confirmation.
+    await expect(retireSigningKey(db(), w.tenant.ctx, oldKey!.keyId)).rejects.toMatchObject({ code: "signing_key_in_use" });
+    await retireSigningKey(db(), w.tenant.ctx, oldKey!.keyId, { confirmedKeyId: oldKey!.keyId });
     const after = await w.submit();
     expect(w.stub.state.received.get(after.body.requestId)!.signatureKeyIds).toEqual([next.keyId]);
     // An authorizer that only knows the retired key now refuses: the SP is told why (denied, refused).

@@ -5,6 +5,8 @@ import * as validate from "@/app/api/console/routing/validate/route";
 import * as settings from "@/app/api/console/settings/route";
 import * as deliveries from "@/app/api/console/settings/webhook-deliveries/route";
 import * as webhookTest from "@/app/api/console/settings/webhook-test/route";
+import { eq } from "drizzle-orm";
+import { tenantSettings } from "@/db/schema";
 import { sampleRequests } from "@/lib/console/sample-requests";
 import { setupTestDatabase } from "../../../setup/database";
 import { callRoute } from "../../../setup/http";
@@ -89,5 +91,49 @@ describe("console settings routes", () => {
     expect(wrongSecret.body).toMatchObject({ ok: false, statusCode: 401 });
     expect((await callRoute(webhookTest.POST, { method: "POST", headers: t.viewer })).body.error).toBe("forbidden");
     expect((await callRoute(deliveries.GET, { headers: t.viewer })).body).toEqual({ data: [] });
+  });
+
+  it("keeps signing with the old webhook secret too during the rotation's grace period, then only with the new one", async () => {
+    const t = await createConsoleTenant(db());
+    const put = (json: unknown) => callRoute(settings.PUT, { method: "PUT", headers: t.admin, json });
+    const sendTest = async () => (await callRoute(webhookTest.POST, { method: "POST", headers: t.admin })).body;
+    const oldSecret = (await put({ webhookUrl: service.url })).body.webhookSecret as string;
+    const before = Date.now();
+    const rotated = await put({ rotateWebhookSecret: true });
+    const newSecret = rotated.body.webhookSecret as string;
+    expect(newSecret).not.toBe(oldSecret);
+    const graceEndsAt = Date.parse(rotated.body.webhookSecretGraceEndsAt);
+    expect(graceEndsAt).toBeGreaterThanOrEqual(before + 24 * 3600 * 1000 - 1000);
+    expect(graceEndsAt).toBeLessThanOrEqual(Date.now() + 24 * 3600 * 1000 + 1000);
+    expect((await callRoute(settings.GET, { headers: t.viewer })).body.webhookSecretGraceEndsAt).toBe(rotated.body.webhookSecretGraceEndsAt);
+
+    // A receiver that has not switched yet still verifies the very next event, and so does one that has.
+    secret = oldSecret;
+    expect(await sendTest()).toMatchObject({ ok: true, statusCode: 200 });
+    secret = newSecret;
+    expect(await sendTest()).toMatchObject({ ok: true, statusCode: 200 });
+
+    // The grace period ends (moved into the past here): only the new secret signs.
+    await db().update(tenantSettings).set({ webhookPreviousSecretExpiresAt: new Date(Date.now() - 1000) }).where(eq(tenantSettings.tenantId, t.tenantId));
+    secret = oldSecret;
+    expect(await sendTest()).toMatchObject({ ok: false, statusCode: 401 });
+    secret = newSecret;
+    expect(await sendTest()).toMatchObject({ ok: true, statusCode: 200 });
+    expect((await callRoute(settings.GET, { headers: t.viewer })).body.webhookSecretGraceEndsAt).toBeNull();
+
+    // After a leak: no grace at all, the replaced secret stops at once.
+    const bad = await put({ webhookSecretGraceSeconds: 0 });
+    expect(bad).toMatchObject({ status: 400, body: { error: "validation_failed" } });
+    const urgent = await put({ rotateWebhookSecret: true, webhookSecretGraceSeconds: 0 });
+    expect(urgent.body.webhookSecretGraceEndsAt).toBeNull();
+    expect(await sendTest()).toMatchObject({ ok: false, statusCode: 401 });
+    secret = urgent.body.webhookSecret;
+    expect(await sendTest()).toMatchObject({ ok: true, statusCode: 200 });
+
+    await put({ rotateWebhookSecret: true });
+    const removed = await put({ webhookUrl: null });
+    expect(removed.body).toMatchObject({ webhookUrl: null, hasWebhookSecret: false, webhookSecretGraceEndsAt: null });
+    const [row] = await db().select().from(tenantSettings).where(eq(tenantSettings.tenantId, t.tenantId));
+    expect(row).toMatchObject({ webhookPreviousSecretCiphertext: null, webhookPreviousSecretExpiresAt: null });
   });
 });

@@ -72,6 +72,9 @@ describe("/api/v1/settings", () => {
     expect(rotated.body.webhookSecret).toMatch(webhookSecretPattern);
     expect(rotated.body.webhookSecret).not.toBe(set.body.webhookSecret);
     expect((await loadWebhookTarget(db(), ctx))?.secret).toBe(rotated.body.webhookSecret);
+    // The replaced secret keeps signing too during the rotation's grace period.
+    expect(await loadWebhookTarget(db(), ctx)).toEqual({ url: "https://hooks.example.com/v2", secret: rotated.body.webhookSecret, previousSecret: set.body.webhookSecret });
+    expect(JSON.stringify((await read(t.apiKey)).body)).not.toContain(set.body.webhookSecret);
 
     const audit = JSON.stringify((await callRoute(auditEvents.GET, { headers: bearer(t.apiKey) })).body);
     expect(audit).not.toContain(set.body.webhookSecret);

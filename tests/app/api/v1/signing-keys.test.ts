@@ -3,8 +3,10 @@ import * as apiKeyCollection from "@/app/api/v1/api-keys/route";
 import * as activateRoute from "@/app/api/v1/signing-keys/[keyId]/activate/route";
 import * as retireRoute from "@/app/api/v1/signing-keys/[keyId]/retire/route";
 import * as signingKeyCollection from "@/app/api/v1/signing-keys/route";
+import * as authorizerItem from "@/app/api/v1/authorizers/[name]/route";
 import { bearer, callRoute } from "../../../setup/http";
 import { createTestTenant, setupTestDatabase } from "../../../setup/database";
+import { createAuthorizerThroughApi } from "./authorizer-fixtures";
 
 const db = setupTestDatabase();
 
@@ -21,6 +23,8 @@ const create = (apiKey: string, json?: unknown) =>
 const list = async (apiKey: string) => (await record(callRoute(signingKeyCollection.GET, { headers: bearer(apiKey) }))).body.data as any[];
 const activate = (apiKey: string, keyId: string) => record(callRoute(activateRoute.POST, { method: "POST", headers: bearer(apiKey), params: { keyId } }));
 const retire = (apiKey: string, keyId: string) => record(callRoute(retireRoute.POST, { method: "POST", headers: bearer(apiKey), params: { keyId } }));
+const retireWith = (apiKey: string, keyId: string, json: unknown) =>
+  record(callRoute(retireRoute.POST, { method: "POST", headers: bearer(apiKey), params: { keyId }, json }));
 const states = async (apiKey: string) => Object.fromEntries((await list(apiKey)).map((k) => [k.keyId, k.state]));
 
 describe("/api/v1/signing-keys", () => {
@@ -56,6 +60,37 @@ describe("/api/v1/signing-keys", () => {
     expect(onlyActive.body.error).toBe("conflict");
     expect((await retire(t.apiKey, oldKeyId)).body.error).toBe("conflict");
     expect(await states(t.apiKey)).toEqual({ [oldKeyId]: "retired", "sp-key-2026": "active" });
+  });
+
+  it("refuses to retire a key enabled authorizers may still rely on, listing them, until the key id is typed", async () => {
+    const t = await createTestTenant(db());
+    const old = (await create(t.apiKey, { keyId: "sp-key-old" })).body.keyId as string;
+    await createAuthorizerThroughApi(t.apiKey, "primary");
+    await createAuthorizerThroughApi(t.apiKey, "backup");
+    await createAuthorizerThroughApi(t.apiKey, "retired-idp");
+    await callRoute(authorizerItem.PATCH, { method: "PATCH", headers: bearer(t.apiKey), params: { name: "retired-idp" }, json: { enabled: false } });
+    await create(t.apiKey, { keyId: "sp-key-new" });
+    // Abandoning the next key is never guarded: the active key signed all along.
+    await activate(t.apiKey, "sp-key-new");
+
+    const refused = await retire(t.apiKey, old);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe("signing_key_in_use");
+    expect(refused.body.details).toEqual({
+      keyId: old,
+      remainingKeyIds: ["sp-key-new"],
+      authorizers: [{ name: "backup", provenKeyIds: [] }, { name: "primary", provenKeyIds: [] }],
+    });
+    const wrongConfirmation = await retireWith(t.apiKey, old, { confirmKeyId: "sp-key-new" });
+    expect(wrongConfirmation.status).toBe(400);
+    expect(wrongConfirmation.body.error).toBe("validation_failed");
+    expect((await retireWith(t.apiKey, old, { confirmKeyId: old, extra: 1 })).body.error).toBe("validation_failed");
+    expect(await states(t.apiKey)).toEqual({ [old]: "active", "sp-key-new": "active" });
+
+    const confirmed = await retireWith(t.apiKey, old, { confirmKeyId: old });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ keyId: old, state: "retired" });
+    expect(await states(t.apiKey)).toEqual({ [old]: "retired", "sp-key-new": "active" });
   });
 
   it("answers 404 for unknown key ids and refuses invalid bodies", async () => {
