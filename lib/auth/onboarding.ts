@@ -9,14 +9,16 @@ import { claimInvitation, findPendingInvitation } from "@/db/queries/system/invi
 import { insertTenant } from "@/db/queries/system/tenants";
 import { findUserById, normalizeEmail } from "@/db/queries/users";
 import { AppError } from "@/lib/errors/app-error";
+import { refineReadable } from "@/lib/stepauth";
 import { addressBucket } from "./login-throttle";
 import { hashPassword } from "./password";
 import { signupMode } from "./onboarding-settings";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
 
 export const newPasswordSchema = z.string().min(12).max(1024);
-export const personNameSchema = z.string().trim().min(1).max(200);
-export const tenantNameSchema = z.string().trim().min(1).max(200);
+// Names are read by people (member lists, the tenant switcher, reviewers' cards): they must display as they are.
+export const personNameSchema = z.string().trim().min(1).max(200).superRefine(refineReadable("name"));
+export const tenantNameSchema = z.string().trim().min(1).max(200).superRefine(refineReadable("tenantName"));
 
 export const signupSchema = z.object({
   name: personNameSchema,

@@ -1,3 +1,4 @@
+import { ZodError } from "zod";
 import { describe, expect, it } from "vitest";
 import * as v1Requests from "@/app/api/v1/authorization-requests/route";
 import * as v1Authorizers from "@/app/api/v1/authorizers/route";
@@ -7,6 +8,7 @@ import * as consoleRequests from "@/app/api/console/requests/route";
 import * as exportRoute from "@/app/api/console/requests/export/route";
 import * as reviews from "@/app/api/console/sandbox/requests/[id]/reviews/route";
 import * as pollRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/poll/route";
+import { signUpWithNewTenant } from "@/lib/auth/onboarding";
 import { signJsonPayload } from "@/lib/stepauth";
 import { setupTestDatabase } from "../../setup/database";
 import { createGatewayTenant, wipeRequest } from "../../setup/gateway";
@@ -56,8 +58,15 @@ describe("input that displays as something else", () => {
     const t = await gatewayTenant();
     const key = await callRoute(apiKeys.POST, { method: "POST", headers: t.session, json: { name: `deploy${RLO}`, scopes: ["requests:read"] } });
     expectRefused(key, "name");
-    const member = { email: "eve@example.test", name: `Eve\u202Dx`, role: "viewer", initialPassword: "a-long-password-1" };
-    expectRefused(await callRoute(members.POST, { method: "POST", headers: t.session, json: member }), "name");
+    // Members name themselves when they sign up or accept an invitation (an owner only invites an e-mail).
+    for (const [field, input] of [
+      ["name", { name: `Eve\u202Dx`, email: "eve@example.test", password: "a-long-password-1", tenantName: "Eve Inc" }],
+      ["tenantName", { name: "Eve", email: "eve2@example.test", password: "a-long-password-1", tenantName: `Eve\u0000Inc` }],
+    ] as const) {
+      const refused = await signUpWithNewTenant(db(), input, "192.0.2.50").then(() => null, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(ZodError);
+      expect((refused as ZodError).issues.map((issue) => issue.path.join("."))).toContain(field);
+    }
     const review = await callRoute(reviews.POST, {
       method: "POST", headers: t.session, params: { id: "00000000-0000-4000-8000-000000000000" }, json: { verdict: "approve", reason: `ok${RLO}` },
     });
