@@ -82,7 +82,11 @@ export function encodeAuditCursor(cursor: AuditCursor): string {
 /** The cursor, or null when it is not one this API issued. */
 export function decodeAuditCursor(cursor: string): AuditCursor | null {
   const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  return match ? { at: match[1]!, id: match[2]! } : null;
+  if (!match) return null;
+  // The shape alone admits dates PostgreSQL refuses (month 13, year 0000): those would fail the query.
+  const millis = Date.parse(match[1]!);
+  if (!Number.isFinite(millis) || millis < 0 || new Date(millis).toISOString().slice(0, 19) !== match[1]!.slice(0, 19)) return null;
+  return { at: match[1]!, id: match[2]! };
 }
 
 /**

@@ -80,7 +80,11 @@ describe("GET /api/v1/audit-events pages with a cursor", () => {
 
   it("refuses a cursor it did not issue and a bad limit with 400", async () => {
     const t = await createTestTenant(db());
-    for (const query of ["?cursor=not-a-cursor", "?limit=0", "?limit=1000"]) {
+    // Cursors shaped like ours whose dates PostgreSQL refuses (year 0000, month 13) must not reach the query.
+    const forged = ["0000-01-01T00:00:00.000000Z", "2024-13-45T99:99:99.000000Z"].map(
+      (at) => `?cursor=${Buffer.from(`${at}|00000000-0000-4000-8000-000000000000`).toString("base64url")}`,
+    );
+    for (const query of ["?cursor=not-a-cursor", "?limit=0", "?limit=1000", ...forged]) {
       const answer = await callRoute(auditEvents.GET, { path: `/api/v1/audit-events${query}`, headers: bearer(t.apiKey) });
       expect(answer.status).toBe(400);
       expect(answer.body.error).toBe("validation_failed");
