@@ -61,7 +61,7 @@ async function classifyLostDecision(
   const [target] = request
     ? await tx.select({ spId: requestTargets.spId, payload: requestTargets.payload, enabled: authorizers.enabled }).from(requestTargets)
       .innerJoin(authorizers, eq(authorizers.id, requestTargets.authorizerId))
-      .where(and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)))
+      .where(forTenant(ctx, requestTargets.tenantId, and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id))))
     : [];
   const facts = request && target
     ? { requestId: request.requestId, spId: target.spId, requestTimestamp: signedTimestampOf(target.payload), expiresAt: request.expiresAt, status: factStatus(request.status), authorizerEnabled: target.enabled }
@@ -74,7 +74,8 @@ async function classifyLostDecision(
     await recordAuditEvent(tx, ctx, { action: "decision.refused", target: d.requestId, data: { ...data, authorizer: authorizer.name } });
     return { outcome: "refused", code: "unknown_request", request: null };
   }
-  const sameAsWinner = code === "already_decided" && request.decisionAuthorizerId === authorizer.id && request.status === d.decision;
+  // A repeat of the decision that won (an authorizer's own "expired" included) answers the same result again.
+  const sameAsWinner = (code === "already_decided" || code === "expired") && request.decisionAuthorizerId === authorizer.id && request.status === d.decision;
   if (sameAsWinner) {
     await appendRequestEvents(tx, ctx, request.requestId, [...events, { type: "decision_duplicate", authorizerId: authorizer.id, data }]);
     return { outcome: "duplicate", request };

@@ -125,6 +125,20 @@ describe("decision after expiry", () => {
   });
 });
 
+describe("a repeated delivery of the winning decision", () => {
+  it("answers the same result again when the authorizer's own decision was expired", async () => {
+    const w = await world();
+    const id = (await w.submit()).body.requestId as string;
+    w.stubs.default!.decide(id, "expired");
+    const first = await w.stubs.default!.callBack(id);
+    expect(first.status).toBe(200);
+    expect((await w.get(id)).body.status).toBe("expired");
+    const again = await w.stubs.default!.callBack(id);
+    expect(again).toEqual(first);
+    expect(w.service.state.executions.size).toBe(0);
+  });
+});
+
 describe("cancel first, then tell", () => {
   it("refuses a decision that arrives while the authorizers are being told: nothing executes", async () => {
     const w = await world();
