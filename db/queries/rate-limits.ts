@@ -31,11 +31,6 @@ export async function hitRateLimit(
   return { allowed: hits <= limit, retryAfterSeconds: Math.max(1, Number(row?.retryAfter ?? windowSeconds)) };
 }
 
-/** Clears a counter, e.g. after a successful sign-in. */
-export async function resetRateLimit(db: Database, key: string): Promise<void> {
-  await db.delete(rateLimitBuckets).where(sql`${rateLimitBuckets.key} = ${key}`);
-}
-
 /** A run of failures under one key: how many, and how long ago the last one was. */
 export interface FailureStreak {
   failures: number;

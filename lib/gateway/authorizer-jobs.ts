@@ -202,9 +202,10 @@ async function submitFailed(
     leaseToken: job.leaseToken, requestId: job.requestId, authorizerId, lastError: `${failure.kind}:${failure.code}`, events: eventsJson(timeline),
   });
   if (!row?.failed) return { done: true };
-  const settled = await settleIfAllTargetsFailed(db, ctx, state.runtime, job.requestId, job.leaseToken);
-  // Not every target failed, but the rest are at disabled authorizers: the kill switch denies.
-  return { done: true, followUp: settled ?? (await denyWithoutLiveTarget(db, ctx, job.requestId))?.deliveryJob ?? null };
+  const settlement = await settleIfAllTargetsFailed(db, ctx, state.runtime, job.requestId, job.leaseToken);
+  if (settlement.allFailed) return { done: true, followUp: settlement.deliveryJob };
+  // Not every target failed, but the rest may be at disabled authorizers: then the kill switch denies.
+  return { done: true, followUp: (await denyWithoutLiveTarget(db, ctx, job.requestId))?.deliveryJob ?? null };
 }
 
 /** Polls one authorizer for a pending request; backs off until a decision or expiry. */
@@ -219,7 +220,7 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
     const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 1 }).poll(job.requestId);
     await db.transaction(async (tx) => {
       await tx.update(requestTargets).set({ pollCount, updatedAt: sql`now()` })
-        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), leaseHeld(job)));
+        .where(forTenant(ctx, requestTargets.tenantId, and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), leaseHeld(job))));
       await appendRequestEvents(tx, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
     });
     if (result.status === "pending") return { done: false, retryInMs: backoff };
@@ -246,7 +247,7 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
     const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 2 }, leaseRenewal(db, job)).cancel(job.requestId);
     await db.transaction(async (tx) => {
       await tx.update(requestTargets).set({ state: "cancelled", updatedAt: sql`now()` })
-        .where(and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), leaseHeld(job)));
+        .where(forTenant(ctx, requestTargets.tenantId, and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), leaseHeld(job))));
       await appendRequestEvents(tx, ctx, job.requestId, [...attempts.map((a) => attemptEvent(state.authorizer.id, a)), { type: "cancel_sent", authorizerId: state.authorizer.id, data: { answer: result.status } }]);
     });
     // The other authorizer decided too: applying it records the refusal (the request is already final).

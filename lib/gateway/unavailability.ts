@@ -16,9 +16,11 @@ import type { TenantRuntime } from "./tenant-runtime";
  * The settlement is made only while the submit job run whose target failed last still holds its
  * lease (`leaseToken`).
  */
-export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext, runtime: TenantRuntime, requestId: string, leaseToken: string): Promise<Job | null> {
+export async function settleIfAllTargetsFailed(
+  db: Database, ctx: TenantContext, runtime: TenantRuntime, requestId: string, leaseToken: string,
+): Promise<{ allFailed: boolean; deliveryJob: Job | null }> {
   const targets = await db.select().from(requestTargets).where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId)));
-  if (targets.length === 0 || targets.some((t) => t.state !== "failed")) return null;
+  if (targets.length === 0 || targets.some((t) => t.state !== "failed")) return { allFailed: false, deliveryJob: null };
   const allUnreachable = targets.every((t) => t.lastError?.startsWith("unreachable:"));
   const failOpen = allUnreachable && runtime.settings.unavailabilityPolicy === "fail_open";
   const reason = failOpen ? "fail_open" : allUnreachable ? "authorizer_unavailable" : "authorizer_rejected";
@@ -32,5 +34,7 @@ export async function settleIfAllTargetsFailed(db: Database, ctx: TenantContext,
     status: failOpen ? "approved" : "denied", statusReason: reason, failOpen, source: "unavailability", condition: { kind: "all_targets_failed", leaseToken },
     events: [event],
   });
-  return settled?.deliveryJob ?? null;
+  // Whether or not this run still held its lease, every target failed: the unavailability policy is
+  // the only thing that settles such a request (never the kill switch's denial).
+  return { allFailed: true, deliveryJob: settled?.deliveryJob ?? null };
 }
