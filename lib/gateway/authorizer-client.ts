@@ -72,7 +72,9 @@ export function authorizerClientFor(
  */
 export function failureKind(error: unknown): { kind: "unreachable" | "rejected" | "rate_limited"; code: string; message: string; retryAfterMs?: number } {
   if (isStepAuthError(error)) {
-    if (error.code === "rate_limited") {
+    // Busy is what a 429 says, not what a body says: a refusal whose body names rate_limited stays a refusal.
+    const status = error.details?.status;
+    if (error.code === "rate_limited" && (status === undefined || status === 429)) {
       const retryAfterMs = error.details?.retryAfterMs;
       return { kind: "rate_limited", code: error.code, message: error.message, ...(typeof retryAfterMs === "number" ? { retryAfterMs } : {}) };
     }

@@ -114,6 +114,8 @@ describe("refusals never fail open", () => {
     ["a 403", { status: 403, body: { error: "forbidden", message: "no" } }, "authorizer_error"],
     ["a redirect (never followed)", { status: 307, body: {}, headers: { location: "http://127.0.0.1:9/v1/authorization-requests" } }, "authorizer_error"],
     ["an answer over the size limit", { status: 200, body: { requestId: "x", status: "pending", padding: "x".repeat(300 * 1024) } }, "response_too_large"],
+    // Only the status says "busy": a refusal whose body names rate_limited is still a refusal.
+    ["a 400 whose body says rate_limited", { status: 400, body: { error: "rate_limited", message: "not really" } }, "rate_limited"],
   ])("%s fails the target as refused, after one call", async (_, answer, code) => {
     const w = await world({ policy: "fail_open", intercept: () => answer });
     const submitted = await w.submit();
