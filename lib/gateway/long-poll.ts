@@ -5,7 +5,7 @@
  * short query, which of all awaited requests have left `pending`, and wakes their waiters.
  */
 import type { Database } from "@/db/client";
-import { listSettledRequestIds } from "@/db/queries/authorization-requests";
+import { listSettledRequestIds } from "@/db/queries/system/long-poll";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 
