@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { memberships, tenants, users, type MemberRole, type User } from "@/db/schema";
 
@@ -28,6 +28,15 @@ export async function findUserBySession(db: Database, userId: string, sessionVer
 /** Ends every session of the user issued so far (sign-out, password change, removal from a tenant). */
 export async function endUserSessions(db: Database, userId: string): Promise<void> {
   await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+}
+
+/**
+ * Makes an account SSO-only on its first single-sign-on: clears its password and, in the same write,
+ * ends every session (lib/auth/sso.ts says why). Conditional, so a repeat changes nothing.
+ */
+export async function claimAccountForSso(db: Database, userId: string): Promise<void> {
+  await db.update(users).set({ passwordHash: null, sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(and(eq(users.id, userId), isNotNull(users.passwordHash)));
 }
 
 /** Sets a user's password hash and, in the same write, ends every session signed in with the old one. */

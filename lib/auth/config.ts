@@ -6,6 +6,7 @@ import { clientAddress } from "@/lib/http/client-address";
 import { authorizeCredentials } from "./credentials";
 import { currentSessionVersion, liveSessionUser, sessionVersionClaim } from "./session-version";
 import { authSecret, oidcSettings, sessionMaxAgeSeconds } from "./settings";
+import { ssoAccountFor } from "./sso";
 
 class RateLimitedSignin extends CredentialsSignin {
   code = "rate_limited";
@@ -33,16 +34,17 @@ function buildConfig(): NextAuthConfig {
         : []),
     ],
     callbacks: {
-      // SSO only signs in people an owner already added (matched by verified e-mail): no self sign-up.
+      // SSO only signs in people who already have an account (matched by verified e-mail): no self sign-up.
       async signIn({ account, profile }) {
         if (account?.provider !== "oidc") return true;
         if (!profile?.email || profile.email_verified === false) return false;
         return (await findUserByEmail(getDb(), profile.email)) !== null;
       },
       async jwt({ token, user, account, profile }) {
-        if (account?.provider === "oidc" && profile?.email) {
-          const known = await findUserByEmail(getDb(), profile.email);
-          if (known) token.sub = known.id;
+        if (account?.provider === "oidc" && profile) {
+          // The first SSO sign-in claims the account for the verified owner (lib/auth/sso.ts).
+          const userId = await ssoAccountFor(getDb(), profile);
+          if (userId) token.sub = userId;
         } else if (user?.id) {
           token.sub = user.id;
         }

@@ -4,7 +4,9 @@ import * as memberItem from "@/app/api/console/members/[userId]/route";
 import * as members from "@/app/api/console/members/route";
 import { like } from "drizzle-orm";
 import { memberships, rateLimitBuckets } from "@/db/schema";
+import { authorizeCredentials } from "@/lib/auth/credentials";
 import { loginThrottle } from "@/lib/auth/login-throttle";
+import { ssoAccountFor } from "@/lib/auth/sso";
 import { callAuthJs, sessionCookieHeader, signInWithPassword, signOutOf } from "../../setup/auth-js";
 import { callRoute, sessionHeaders } from "../../setup/http";
 import { createTestTenant, createTestUser, setupTestDatabase } from "../../setup/database";
@@ -99,5 +101,25 @@ describe("console sessions end server-side", () => {
     const token = await encode({ token: { sub: t.owner.id }, secret: process.env.AUTH_SECRET!, salt: "authjs.session-token" });
     const response = await callRoute(members.GET, { headers: { cookie: `authjs.session-token=${token}` } });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("single sign-on claims an account for its verified owner", () => {
+  it("clears a password someone else may have set and ends its sessions on the first SSO sign-in", async () => {
+    // Open sign-up (or an invitation link opened by the inviter) can create an account for an e-mail
+    // nobody proved; the identity provider's verified e-mail then signs in to that same account.
+    const t = await createTestTenant(db());
+    const { jar } = await signInWithPassword(t.owner.email, t.owner.password);
+    const preSet = sessionCookieHeader(jar);
+    expect((await callRoute(members.GET, { headers: preSet })).status).toBe(200);
+
+    expect(await ssoAccountFor(db(), { email: t.owner.email.toUpperCase(), email_verified: true })).toBe(t.owner.id);
+    expect((await callRoute(members.GET, { headers: preSet })).status).toBe(401);
+    const withPassword = await authorizeCredentials(db(), { email: t.owner.email, password: t.owner.password }, "192.0.2.77");
+    expect(withPassword.ok).toBe(false);
+    // A later SSO sign-in changes nothing more, and an unverified or unknown e-mail signs in to nothing.
+    expect(await ssoAccountFor(db(), { email: t.owner.email, email_verified: true })).toBe(t.owner.id);
+    expect(await ssoAccountFor(db(), { email: t.owner.email, email_verified: false })).toBeNull();
+    expect(await ssoAccountFor(db(), { email: "nobody@example.test", email_verified: true })).toBeNull();
   });
 });
