@@ -64,7 +64,8 @@ function tenantHandler<P>(
   handler: TenantHandler<P>,
 ): RouteHandler {
   return async (request, context) => {
-    const params = await context.params;
+    // Next passes no params for a route without dynamic segments.
+    const params: RouteParams = (await context?.params) ?? {};
     assertStorableRequestText(request, params);
     const db = getDb();
     const ctx = await authenticate(db, request);

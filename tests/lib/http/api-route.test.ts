@@ -42,4 +42,11 @@ describe("API error answers", () => {
     expect(response.status).toBe(404);
     expect(response.body.error).toBe("not_found");
   });
+
+  it("serves a route without dynamic segments, for which Next passes no params", async () => {
+    const tenant = await createTestTenant(db());
+    const request = new Request("http://gateway.test/api/v1/api-keys", { headers: bearer(tenant.apiKey) });
+    const response = await apiKeyCollection.GET(request, { params: Promise.resolve(undefined as never) });
+    expect(response.status).toBe(200);
+  });
 });
