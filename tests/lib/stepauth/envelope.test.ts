@@ -2,23 +2,13 @@ import { describe, expect, it } from "vitest";
 import { generateKeyPair } from "../../../lib/stepauth/keys";
 import { parseEnvelope, MAX_ENVELOPE_BYTES } from "../../../lib/stepauth/envelope-parse";
 import { signEnvelope, signJsonPayload, verifyEnvelope } from "../../../lib/stepauth/envelope";
-import { StepAuthError } from "../../../lib/stepauth/errors";
 import { vectors } from "../../fixtures/vectors";
+import { codeOf } from "./stepauth-code";
 const sp = vectors.keys.sp;
 const authorizer = vectors.keys.authorizer;
 const spTrusted = [{ keyId: sp.keyId, publicKey: sp.publicKey }];
 const authTrusted = [{ keyId: authorizer.keyId, publicKey: authorizer.publicKey }];
 const utf8 = (text: string) => new TextEncoder().encode(text);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StepAuthError);
-    return (err as StepAuthError).code;
-  }
-  return undefined;
-}
 
 describe("vectors: byte-exact signing", () => {
   it("reproduces the authorization request envelope from payloadJson", () => {

@@ -1,24 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { signEnvelope, verifyEnvelope } from "../../../lib/stepauth/envelope";
-import { StepAuthError } from "../../../lib/stepauth/errors";
 import { MAX_JSON_DEPTH } from "../../../lib/stepauth/json-depth";
 import { parseStrictJsonObject } from "../../../lib/stepauth/strict-json";
 import { vectors } from "../../fixtures/vectors";
+import { codeOf } from "./stepauth-code";
 
 const authorizer = vectors.keys.authorizer;
 const authTrusted = [{ keyId: authorizer.keyId, publicKey: authorizer.publicKey }];
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const nested = (levels: number) => `{"a":${"[".repeat(levels - 1)}1${"]".repeat(levels - 1)}}`;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(StepAuthError);
-    return (err as StepAuthError).code;
-  }
-  return undefined;
-}
 
 describe("vectors: mustRejectAfterVerify", () => {
   const cases = Object.entries(vectors.mustRejectAfterVerify).filter(([name]) => name !== "about");
