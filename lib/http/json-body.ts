@@ -91,3 +91,9 @@ export function uuidParam(value: string | undefined, what: string): string {
   if (!value || !uuidPattern.test(value)) throw new AppError("not_found", `No such ${what}`);
   return value.toLowerCase();
 }
+
+/** A JSON body that may be absent: no body (or an empty one) means `{}` (DELETE and confirmation bodies). */
+export async function readOptionalBody<S extends z.ZodType<object>>(request: Request, schema: S): Promise<z.infer<S> | Record<string, never>> {
+  if (request.body === null || request.headers.get("content-length") === "0") return {};
+  return readJsonBody(request, schema);
+}
