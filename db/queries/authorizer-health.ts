@@ -61,8 +61,8 @@ interface Tally {
 async function tallyEvents(db: Database, ctx: TenantContext, dayAgo: Date, hourAgo: Date): Promise<Map<string, Tally>> {
   const e = requestEvents;
   const status = sql`coalesce((${e.data}->>'status')::int, 0)`;
-  const outcome = sql`${e.data}->>'outcome'`;
-  const code = sql`${e.data}->>'code'`;
+  const outcome = sql`(${e.data}->>'outcome')`;
+  const code = sql`(${e.data}->>'code')`;
   const attempt = sql`${e.type} = 'authorizer_attempt'`;
   const ok = sql`((${attempt} and ${outcome} = 'response' and (${status} < 400 or ${status} = 409)) or ${e.type} = 'decision_accepted')`;
   const failed = sql`((${attempt} and (${outcome} <> 'response' or (${status} >= 400 and ${status} <> 409)))
