@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button, type ButtonVariant } from "./button";
 
 /**
@@ -21,6 +21,8 @@ export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several dialogs live on one page (disable, delete, make default…): each needs its own title id.
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -31,11 +33,11 @@ export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel
     <dialog
       ref={ref}
       onCancel={(e) => { e.preventDefault(); onCancel(); }}
-      aria-labelledby="confirm-dialog-title"
+      aria-labelledby={titleId}
       className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl bg-white p-0 shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40"
     >
       <div className="px-5 py-4">
-        <h2 id="confirm-dialog-title" className="text-base font-semibold text-slate-900">{title}</h2>
+        <h2 id={titleId} className="text-base font-semibold text-slate-900">{title}</h2>
         <div className="mt-2 space-y-3 text-sm text-slate-600">{children}</div>
       </div>
       <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">
