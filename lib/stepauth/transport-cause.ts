@@ -17,7 +17,7 @@ export function describeTransportCause(error: unknown): string | undefined {
   }
   if (!deepest) return undefined;
   const label = deepest.code ? labelOf(deepest.code) : undefined;
-  const text = [label, deepest.code ? `(${deepest.code})` : undefined].filter(Boolean).join(" ");
+  const text = label ? `${label} (${deepest.code})` : deepest.code;
   const message = deepest.message.slice(0, 200);
   return text ? `${text}: ${message}` : message;
 }
