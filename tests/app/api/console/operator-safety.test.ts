@@ -16,7 +16,7 @@ import * as v1Requests from "@/app/api/v1/authorization-requests/route";
 import { generateKeyPair, signJsonPayload } from "@/lib/stepauth";
 import { createTestUser, setupTestDatabase } from "../../../setup/database";
 import { createGatewayTenant, drainJobs, wipeRequest } from "../../../setup/gateway";
-import { bearer, callRoute, sessionHeaders } from "../../../setup/http";
+import { bearer, callRoute, origin, sessionHeaders } from "../../../setup/http";
 import { authorizerKey, startStubAuthorizer, type StubAuthorizer } from "../../../setup/stub-authorizer";
 
 const db = setupTestDatabase();
@@ -147,10 +147,11 @@ describe("destructive changes need a typed confirmation", () => {
     const t = await tenant([{ name: "main", url: approvingStub.url }, { name: "busy", url: pendingStub.url }], '["busy"]');
     await submit(t.apiKey);
     await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: null } });
-    // An empty body without a content type (what a browser's body-less DELETE can arrive as) is no body.
-    const unconfirmed = await callRoute(authorizerItem.DELETE, { method: "DELETE", headers: t.admin, params: { name: "busy" }, body: "" });
-    expect(unconfirmed.status).toBe(409);
-    expect(unconfirmed.body).toMatchObject({ error: "confirmation_required", details: { pendingRequests: 1 } });
+    // An empty body stream without a content type (how the standalone server hands over a body-less DELETE) is no body.
+    const bare = new Request(`${origin}/api/console/authorizers/busy`, { method: "DELETE", headers: t.admin, body: new Uint8Array(0) });
+    const answer = await authorizerItem.DELETE(bare, { params: Promise.resolve({ name: "busy" }) });
+    expect(answer.status).toBe(409);
+    expect(await answer.json()).toMatchObject({ error: "confirmation_required", details: { pendingRequests: 1 } });
     const wrong = await callRoute(authorizerItem.DELETE, { method: "DELETE", headers: t.admin, params: { name: "busy" }, json: { confirmName: "main" } });
     expect(wrong.body.error).toBe("confirmation_required");
     const confirmed = await callRoute(authorizerItem.DELETE, { method: "DELETE", headers: t.admin, params: { name: "busy" }, json: { confirmName: "busy" } });
