@@ -1,9 +1,13 @@
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import { Badge } from "@/components/ui/card";
 import { ConsoleNav } from "@/components/console/shell/console-nav";
+import { FailOpenBanner } from "@/components/console/shell/fail-open-banner";
+import { Prefetch } from "@/components/console/shell/prefetch";
+import { queryKeys } from "@/components/console/shell/queries";
 import { QueryProvider } from "@/components/console/shell/query-provider";
 import { TenantSwitcher } from "@/components/console/shell/tenant-switcher";
 import { getDb } from "@/db/client";
+import { getFailOpenStatus } from "@/db/queries/fail-open-status";
 import { listMembershipsOfUser } from "@/db/queries/users";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { signOutAction } from "./actions";
@@ -13,6 +17,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const memberships = await listMembershipsOfUser(getDb(), user.id);
   const current = memberships.find((m) => m.tenantId === ctx.tenantId);
   return (
+    <QueryProvider>
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow">Skip to content</a>
       <header className="border-b border-slate-200 bg-white">
@@ -36,9 +41,15 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <ConsoleNav />
         </div>
       </header>
+      <Suspense fallback={null}>
+        <Prefetch entries={[{ queryKey: queryKeys.failOpen, load: () => getFailOpenStatus(getDb(), ctx) }]}>
+          <FailOpenBanner />
+        </Prefetch>
+      </Suspense>
       <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
-        <QueryProvider>{children}</QueryProvider>
+        {children}
       </main>
     </div>
+    </QueryProvider>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "./button";
 
 /** Copies `value` to the clipboard and says so (politely, for screen readers too). */
-export function CopyButton({ value, label = "Copy", size = "sm" }: { value: string; label?: string; size?: "sm" | "md" }) {
+export function CopyButton({ value, label = "Copy", text = "Copy", size = "sm" }: { value: string; label?: string; text?: string; size?: "sm" | "md" }) {
   const [copied, setCopied] = useState(false);
   async function copy() {
     await navigator.clipboard.writeText(value).catch(() => undefined);
@@ -13,7 +13,7 @@ export function CopyButton({ value, label = "Copy", size = "sm" }: { value: stri
   }
   return (
     <Button type="button" variant="secondary" size={size} onClick={copy} aria-label={label}>
-      <span aria-live="polite">{copied ? "Copied" : "Copy"}</span>
+      <span aria-live="polite">{copied ? "Copied" : text}</span>
     </Button>
   );
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiKeys, type ApiKey, type ApiKeyScope } from "@/db/schema";
+import { AppError } from "@/lib/errors/app-error";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { recordAuditEvent } from "./audit";
 import { bumpConfigVersion } from "./config-version";
@@ -56,9 +57,24 @@ export async function findApiKey(db: Database, ctx: TenantContext, id: string): 
   return row ? toView(row) : null;
 }
 
-/** Revokes a key of this tenant; null when there is no such key here. Revoking twice keeps the first time. */
-export async function revokeApiKey(db: Database, ctx: TenantContext, id: string): Promise<ApiKeyView | null> {
+/** A key used this recently is in use: revoking it breaks a live service. */
+const KEY_IN_USE_DAYS = 7;
+
+/**
+ * Revokes a key of this tenant; null when there is no such key here. Revoking twice keeps the first
+ * time. A key used in the last 7 days needs its name typed again (`confirmedName`), or 409
+ * `confirmation_required`: whatever service holds it stops working at once.
+ */
+export async function revokeApiKey(db: Database, ctx: TenantContext, id: string, options: { confirmedName?: string } = {}): Promise<ApiKeyView | null> {
   const revoked = await db.transaction(async (tx) => {
+    const [current] = await tx.select().from(apiKeys).where(forTenant(ctx, apiKeys.tenantId, eq(apiKeys.id, id))).for("update");
+    if (!current) return null;
+    const inUse = !current.revokedAt && current.lastUsedAt !== null && Date.now() - current.lastUsedAt.getTime() < KEY_IN_USE_DAYS * 86_400_000;
+    if (inUse && options.confirmedName !== current.name) {
+      throw new AppError("confirmation_required", `${current.name} was used in the last ${KEY_IN_USE_DAYS} days: send confirmName "${current.name}" to revoke it`, {
+        details: { lastUsedAt: current.lastUsedAt, confirm: { confirmName: current.name } },
+      });
+    }
     const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })

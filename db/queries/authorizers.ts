@@ -1,4 +1,4 @@
-import { asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, authorizers, jobs, requestTargets, tenants, type Authorizer, type AuthorizerPublicKey } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -73,11 +73,14 @@ export async function createAuthorizer(db: Database, ctx: TenantContext, input: 
 }
 
 /** Applies a partial change; moving the default clears it on the others in the same transaction. */
-export async function updateAuthorizer(db: Database, ctx: TenantContext, name: string, patch: AuthorizerPatch): Promise<AuthorizerView | null> {
+export async function updateAuthorizer(
+  db: Database, ctx: TenantContext, name: string, patch: AuthorizerPatch, options: { confirmedRemovedKeyIds?: readonly string[] } = {},
+): Promise<AuthorizerView | null> {
   const result = await db.transaction(async (tx) => {
     await lockTenantConfig(tx, ctx);
     const [existing] = await tx.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
     if (!existing) return null;
+    if (patch.publicKeys) await assertKeyRemovalConfirmed(tx, ctx, existing, patch.publicKeys, options.confirmedRemovedKeyIds ?? []);
     const isDefault = patch.isDefault ?? existing.isDefault;
     const enabled = patch.enabled ?? existing.enabled;
     if (existing.isDefault && !isDefault) throw new AppError("conflict", "Make another authorizer the default instead of unsetting the default");
@@ -132,22 +135,59 @@ async function queueCancelsAtDisabledAuthorizer(tx: Database, ctx: TenantContext
   return queued.rows.length;
 }
 
-/** Deletes an authorizer; the default can only go when it is the last one. Null when there is none by that name. */
-export async function deleteAuthorizer(db: Database, ctx: TenantContext, name: string): Promise<AuthorizerView | null> {
+/**
+ * Deletes an authorizer. The default never goes (409 `default_authorizer`: routing falls back to it);
+ * one that pending requests still wait on needs its name typed again (`confirmedName`), since their
+ * targets go with it. Null when there is none by that name.
+ */
+export async function deleteAuthorizer(db: Database, ctx: TenantContext, name: string, options: { confirmedName?: string } = {}): Promise<AuthorizerView | null> {
   const result = await db.transaction(async (tx) => {
     await lockTenantConfig(tx, ctx);
     const [existing] = await tx.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
     if (!existing) return null;
-    if (existing.isDefault) {
-      const [other] = await tx.select({ id: authorizers.id }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, ne(authorizers.id, existing.id))).limit(1);
-      if (other) throw new AppError("conflict", "The default authorizer cannot be deleted while others exist: make another one the default first");
+    if (existing.isDefault) throw new AppError("default_authorizer", "The default authorizer cannot be deleted: make another authorizer the default first");
+    const waiting = await countPendingTargets(tx, ctx, existing.id);
+    if (waiting > 0 && options.confirmedName !== existing.name) {
+      throw new AppError("confirmation_required", `${waiting} pending request(s) wait on ${existing.name}: send confirmName "${existing.name}" to delete it anyway`, {
+        details: { pendingRequests: waiting, confirm: { confirmName: existing.name } },
+      });
     }
     await tx.delete(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, existing.id)));
-    await recordAuditEvent(tx, ctx, { action: "authorizer.deleted", target: existing.name, data: { id: existing.id, endpoint: existing.endpoint } });
+    await recordAuditEvent(tx, ctx, { action: "authorizer.deleted", target: existing.name, data: { id: existing.id, endpoint: existing.endpoint, pendingRequests: waiting } });
     return toView(existing);
   });
   bumpConfigVersion(tenantIdOf(ctx));
   return result;
+}
+
+/** How far back a removed public key counts as in use: it verified a decision this recently. */
+const KEY_IN_USE_DAYS = 7;
+
+/**
+ * Removing a public key the authorizer signed an accepted decision with in the last 7 days refuses
+ * its next decisions (callbacks fail `invalid_signature`): each such key must be named again in
+ * `confirmRemovedKeyIds`, or 409 `confirmation_required` lists them.
+ */
+async function assertKeyRemovalConfirmed(tx: Database, ctx: TenantContext, existing: Authorizer, next: readonly AuthorizerPublicKey[], confirmed: readonly string[]): Promise<void> {
+  const kept = new Set(next.map((k) => k.keyId));
+  const removed = existing.publicKeys.map((k) => k.keyId).filter((id) => !kept.has(id));
+  if (removed.length === 0) return;
+  const r = authorizationRequests;
+  const used = await tx.selectDistinct({ keyId: r.decisionKeyId }).from(r)
+    .where(forTenant(ctx, r.tenantId, gte(r.createdAt, sql`now() - make_interval(days => ${KEY_IN_USE_DAYS})`), eq(r.decisionAuthorizerId, existing.id), and(isNotNull(r.decisionKeyId), inArray(r.decisionKeyId, removed))));
+  const unconfirmed = used.map((u) => u.keyId!).filter((id) => !confirmed.includes(id));
+  if (unconfirmed.length === 0) return;
+  throw new AppError("confirmation_required", `${unconfirmed.join(", ")} verified decisions of ${existing.name} in the last ${KEY_IN_USE_DAYS} days: name them in confirmRemovedKeyIds to remove them anyway`, {
+    details: { keysInUse: unconfirmed, confirm: { confirmRemovedKeyIds: unconfirmed } },
+  });
+}
+
+/** Targets at this authorizer still open under a pending request. */
+async function countPendingTargets(tx: Database, ctx: TenantContext, authorizerId: string): Promise<number> {
+  const [row] = await tx.select({ count: sql<number>`count(*)::int` }).from(requestTargets)
+    .innerJoin(authorizationRequests, eq(authorizationRequests.requestId, requestTargets.requestId))
+    .where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.authorizerId, authorizerId), inArray(requestTargets.state, ["queued", "pending"]), eq(authorizationRequests.status, "pending")));
+  return Number(row?.count ?? 0);
 }
 
 /** The authorizer as a test saw it: a proof counts only if it still has this endpoint and spId. */

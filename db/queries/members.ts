@@ -34,8 +34,23 @@ async function assertAnotherOwnerRemains(tx: Database, ctx: TenantContext, userI
   if (owners.every((o) => o.userId === userId)) throw new AppError("conflict", "A tenant must keep at least one owner");
 }
 
-export async function changeMemberRole(db: Database, ctx: TenantContext, userId: string, role: MemberRole): Promise<MemberView | null> {
+/**
+ * Changes a member's role. Making someone an owner, or taking ownership away, hands over or removes
+ * control of members, API keys and signing keys: it needs the member's e-mail typed again
+ * (`confirmedEmail`), or 409 `confirmation_required`.
+ */
+export async function changeMemberRole(db: Database, ctx: TenantContext, userId: string, role: MemberRole, options: { confirmedEmail?: string } = {}): Promise<MemberView | null> {
   return db.transaction(async (tx) => {
+    const [current] = await tx.select({ role: memberships.role, email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+      .where(forTenant(ctx, memberships.tenantId, eq(memberships.userId, userId)));
+    if (!current) return null;
+    const ownership = current.role !== role && (role === "owner" || current.role === "owner");
+    if (ownership && options.confirmedEmail?.trim().toLowerCase() !== current.email) {
+      const change = role === "owner" ? `Making ${current.email} an owner` : `Taking ownership from ${current.email}`;
+      throw new AppError("confirmation_required", `${change} needs confirmEmail "${current.email}"`, {
+        details: { confirm: { confirmEmail: current.email } },
+      });
+    }
     if (role !== "owner") await assertAnotherOwnerRemains(tx, ctx, userId);
     const [row] = await tx
       .update(memberships)

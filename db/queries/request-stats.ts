@@ -37,7 +37,7 @@ export async function dailyRequestCounts(db: Database, ctx: TenantContext, days:
   return rows.map((row) => ({ day: row.day, status: row.status, count: Number(row.count) }));
 }
 
-/** Decision latency (decided_at − created_at) per deciding authorizer, in milliseconds, over the last `hours`. */
+/** Decision latency (decided_at − created_at) per authorizer, in milliseconds, over the last `hours`; null when it decided nothing. */
 export async function decisionLatencyByAuthorizer(db: Database, ctx: TenantContext, hours: number) {
   const r = authorizationRequests;
   const ms = sql`extract(epoch from (${r.decidedAt} - ${r.createdAt})) * 1000`;
@@ -53,7 +53,10 @@ export async function decisionLatencyByAuthorizer(db: Database, ctx: TenantConte
     .where(forTenant(ctx, r.tenantId, isNotNull(r.decidedAt), gte(r.createdAt, since(hours))))
     .groupBy(authorizers.name)
     .orderBy(authorizers.name);
-  return rows.map((row) => ({ authorizer: row.authorizer, decisions: Number(row.decisions), p50Ms: Math.round(Number(row.p50)), p95Ms: Math.round(Number(row.p95)) }));
+  const decided = new Map(rows.map((row) => [row.authorizer, { decisions: Number(row.decisions), p50Ms: Math.round(Number(row.p50)), p95Ms: Math.round(Number(row.p95)) }]));
+  // Every authorizer is listed: one that never decided (unreachable, refused) is what an operator must see.
+  const all = await db.select({ name: authorizers.name }).from(authorizers).where(forTenant(ctx, authorizers.tenantId)).orderBy(authorizers.name);
+  return all.map(({ name }) => ({ authorizer: name, ...(decided.get(name) ?? { decisions: 0, p50Ms: null as number | null, p95Ms: null as number | null }) }));
 }
 
 /** Approvals granted because every authorizer was unreachable and the tenant fails open; newest first. */

@@ -12,8 +12,8 @@ export interface TestRequestResult {
   requestId: string;
   outcome: "decided" | "pending_then_cancelled" | "pending" | "failed";
   decision?: { decision: string; reason?: string; keyId: string; reviewers?: unknown };
-  error?: { code: string; message: string; kind: "unreachable" | "rejected" | "rate_limited" };
-  attempts: { call: string; attempt: number; status?: number; outcome: string; errorCode?: string; latencyMs: number }[];
+  error?: { code: string; message: string; kind: "unreachable" | "rejected" | "rate_limited"; cause: string };
+  attempts: { call: string; attempt: number; status?: number; outcome: string; errorCode?: string; cause?: string; latencyMs: number }[];
   signedWith: string[];
   /** Set when the test was signed by this key alone and the authorizer accepted it: it now counts as knowing the key. */
   provenKeyId?: string;
@@ -36,6 +36,20 @@ function harmlessRequest(spId: string, authorizerName: string): AuthorizationReq
     },
     callbackPolicy(),
   );
+}
+
+/**
+ * The underlying cause of a failed test, in one line: what the connection said (refused, TLS…),
+ * the HTTP status with the authorizer's error code, or the gateway's own refusal of the answer.
+ */
+export function failureCause(last: AttemptReport | undefined, code: string, message: string): string {
+  if (last?.outcome === "network_error") return `Network error: ${last.cause ?? "the connection failed"}`;
+  if (last?.outcome === "timeout") return `Timed out after ${Math.round(last.latencyMs)} ms without an answer`;
+  if (last?.outcome === "refused") return `Refused before sending: ${message}`;
+  if (last?.outcome === "response" && last.status !== undefined && last.status >= 300) {
+    return `HTTP ${last.status}${last.errorCode ? ` ${last.errorCode}` : ""}: ${message}`;
+  }
+  return `${code}: ${message}`;
 }
 
 /**
@@ -68,9 +82,9 @@ export async function sendAuthorizerTestRequest(db: Database, ctx: TenantContext
     }
   } catch (error) {
     const { kind, code, message } = failureKind(error);
-    result = { ...base, outcome: "failed", error: { kind, code, message }, attempts: [] };
+    result = { ...base, outcome: "failed", error: { kind, code, message, cause: failureCause(reports.at(-1), code, message) }, attempts: [] };
   }
-  result.attempts = reports.map((r) => ({ call: r.call, attempt: r.attempt, status: r.status, outcome: r.outcome, errorCode: r.errorCode, latencyMs: Math.round(r.latencyMs) }));
+  result.attempts = reports.map((r) => ({ call: r.call, attempt: r.attempt, status: r.status, outcome: r.outcome, errorCode: r.errorCode, cause: r.cause, latencyMs: Math.round(r.latencyMs) }));
   await recordAuditEvent(db, ctx, {
     action: "authorizer.test_request_sent",
     target: authorizer.name,

@@ -42,6 +42,10 @@ export const errorStatus = {
   no_authorizer: 409,
   no_signing_key: 409,
   signing_key_in_use: 409,
+  /** A destructive change needs its target named again (`confirmName`, `confirmEmail`, …). */
+  confirmation_required: 409,
+  /** The default authorizer cannot be deleted: make another one the default first. */
+  default_authorizer: 409,
   internal_error: 500,
   service_unavailable: 503,
 } as const satisfies Record<string, number>;

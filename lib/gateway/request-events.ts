@@ -53,6 +53,6 @@ export function eventsJson(events: NewRequestEvent[]): string {
 
 /** One authorizer attempt as a timeline event (status and latency, never the envelope). */
 export function attemptEvent(authorizerId: string, report: AttemptReport): NewRequestEvent {
-  const { call, attempt, outcome, status, errorCode, latencyMs, willRetry, delayMs } = report;
-  return { type: "authorizer_attempt", authorizerId, data: { call, attempt, outcome, status, errorCode, latencyMs: Math.round(latencyMs), willRetry, delayMs } };
+  const { call, attempt, outcome, status, errorCode, cause, latencyMs, willRetry, delayMs } = report;
+  return { type: "authorizer_attempt", authorizerId, data: { call, attempt, outcome, status, errorCode, cause, latencyMs: Math.round(latencyMs), willRetry, delayMs } };
 }

@@ -7,7 +7,7 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import type { TenantRequest } from "./api-route";
 import { json } from "./api-route";
-import { readJsonBody, uuidParam } from "./json-body";
+import { readJsonBody, readOptionalBody, uuidParam } from "./json-body";
 
 // Shared by /api/v1/api-keys (API key with `admin`) and /api/console/api-keys (owner session).
 
@@ -43,8 +43,13 @@ export async function getApiKeyRoute({ db, ctx, params }: TenantRequest<{ id: st
   return json(apiKey);
 }
 
-export async function revokeApiKeyRoute({ db, ctx, params }: TenantRequest<{ id: string }>) {
-  const apiKey = await revokeApiKey(db, ctx, uuidParam(params.id, "API key"));
+/** Revoking a key in use needs its name typed again (see revokeApiKey). */
+const revokeApiKeySchema = z.strictObject({ confirmName: z.string().max(100).optional() });
+
+export async function revokeApiKeyRoute({ db, ctx, params, request }: TenantRequest<{ id: string }>) {
+  const id = uuidParam(params.id, "API key");
+  const { confirmName } = await readOptionalBody(request, revokeApiKeySchema);
+  const apiKey = await revokeApiKey(db, ctx, id, { confirmedName: confirmName });
   if (!apiKey) throw new AppError("not_found", "No such API key");
   return json(apiKey);
 }

@@ -91,3 +91,14 @@ export function uuidParam(value: string | undefined, what: string): string {
   if (!value || !uuidPattern.test(value)) throw new AppError("not_found", `No such ${what}`);
   return value.toLowerCase();
 }
+
+/** A JSON body that may be absent: no body (or an empty one) means `{}` (DELETE and confirmation bodies). */
+export async function readOptionalBody<S extends z.ZodType<object>>(request: Request, schema: S): Promise<z.infer<S> | Record<string, never>> {
+  if (request.body === null || request.headers.get("content-length") === "0") return {};
+  // Behind some servers a body-less DELETE still has an (empty) stream: no type and nothing in it is no body.
+  if (!request.headers.get("content-type")) {
+    if ((await readLimited(request, defaultMaxBodyBytes)).trim() === "") return {};
+    throw new AppError("unsupported_media_type", "Send the body as application/json");
+  }
+  return readJsonBody(request, schema);
+}

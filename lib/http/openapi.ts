@@ -66,8 +66,15 @@ export const openApiDocument = {
     "/api/v1/authorizers": { get: op("List authorizers", "admin", { responses: { "200": { description: "Authorizers" } } }), post: op("Add an authorizer", "admin", { responses: { "201": { description: "Created" }, ...errors(400, 409) } }) },
     "/api/v1/authorizers/{name}": {
       get: op("An authorizer", "admin", { responses: { "200": { description: "The authorizer" }, ...errors(404) } }),
-      patch: op("Change an authorizer (exactly one default per tenant)", "admin", { responses: { "200": { description: "Updated" }, ...errors(400, 404, 409) } }),
-      delete: op("Delete an authorizer", "admin", { responses: { "204": { description: "Deleted" }, ...errors(404, 409) } }),
+      patch: op("Change an authorizer (exactly one default per tenant)", "admin", {
+        description: "Removing a public key that verified an accepted decision in the last 7 days is refused with 409 confirmation_required (details.keysInUse) unless confirmRemovedKeyIds names it.",
+        responses: { "200": { description: "Updated" }, ...errors(400, 404, 409) },
+      }),
+      delete: op("Delete an authorizer", "admin", {
+        description: "The default authorizer is never deleted (409 default_authorizer). One that pending requests wait on needs confirmName repeating its name (else 409 confirmation_required, details.pendingRequests).",
+        requestBody: { required: false, ...json({ type: "object", additionalProperties: false, properties: { confirmName: { type: "string" } } }) },
+        responses: { "204": { description: "Deleted" }, ...errors(400, 404, 409) },
+      }),
     },
     "/api/v1/signing-keys": { get: op("The tenant's signing keys (public halves only)", "admin", { responses: { "200": { description: "Keys" } } }), post: op("Create a key (active if none, else next: dual signing)", "admin", { responses: { "201": { description: "Created" }, ...errors(409) } }) },
     "/api/v1/signing-keys/{keyId}/activate": { post: op("Activate the next key", "admin", { responses: { "200": { description: "Activated" }, ...errors(404, 409) } }) },
@@ -83,7 +90,11 @@ export const openApiDocument = {
     "/api/v1/settings": { get: op("Tenant settings", "admin", { responses: { "200": { description: "Settings" } } }), put: op("Change settings (routing script, unavailability policy, retries, lifetime, webhook; rotateWebhookSecret keeps the old secret signing too for webhookSecretGraceSeconds, default 86400)", "admin", { responses: { "200": { description: "Updated; a new webhook secret is shown once" }, ...errors(400, 409) } }) },
     "/api/v1/routing/test": { post: op("Evaluate a routing script against a sample request", "admin", { responses: { "200": { description: "Targets or the fallback reason, with issues and positions" }, ...errors(400) } }) },
     "/api/v1/api-keys": { get: op("API keys (never their secrets)", "admin", { responses: { "200": { description: "Keys" } } }), post: op("Create an API key; its secret is in this answer only", "admin", { responses: { "201": { description: "Created" }, ...errors(400) } }) },
-    "/api/v1/api-keys/{id}": { get: op("An API key", "admin", { responses: { "200": { description: "The key" }, ...errors(404) } }), delete: op("Revoke an API key", "admin", { responses: { "200": { description: "Revoked" }, ...errors(404) } }) },
+    "/api/v1/api-keys/{id}": { get: op("An API key", "admin", { responses: { "200": { description: "The key" }, ...errors(404) } }), delete: op("Revoke an API key", "admin", {
+        description: "A key used in the last 7 days needs confirmName repeating its name (else 409 confirmation_required).",
+        requestBody: { required: false, ...json({ type: "object", additionalProperties: false, properties: { confirmName: { type: "string" } } }) },
+        responses: { "200": { description: "Revoked" }, ...errors(400, 404, 409) },
+      }) },
     "/api/v1/audit-events": {
       get: op("Configuration audit trail (newest first, keyset pagination; refused callbacks summarised per authorizer and minute)", "admin", {
         parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 100 } }, { name: "cursor", in: "query", schema: { type: "string" } }],

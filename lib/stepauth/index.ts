@@ -46,6 +46,7 @@ export { DEFAULT_RETRY_POLICY, STATUS_HANDLING, backoffDelayMs, handlingForStatu
 export type { RetryPolicy, StatusHandling } from "./retry";
 export type { AttemptReport, AttemptObserver, AuthorizerCall } from "./send-with-retry";
 export { createUndiciTransport, MAX_RESPONSE_BYTES, ResponseTooLargeError, TransportRefusedError } from "./transport";
+export { describeTransportCause } from "./transport-cause";
 export type { HttpTransport, HttpRequest, HttpResponse } from "./transport";
 export { checkDecision, isFresh, DECISION_CLOCK_SKEW_MS, DECISION_REJECTIONS } from "./decision-checks";
 export type { DecisionCheckResult, DecisionRejection, StoredRequestFacts } from "./decision-checks";

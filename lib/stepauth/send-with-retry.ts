@@ -2,6 +2,7 @@
  * The attempt loop behind every authorizer call: per-attempt timeout, status handling, backoff
  * with full jitter, `Retry-After`, and a report of every attempt to the caller's observer.
  */
+import { describeTransportCause } from "./transport-cause";
 import { StepAuthError } from "./errors";
 import { backoffDelayMs, handlingForStatus, parseRetryAfter, type RetryPolicy } from "./retry";
 import { TransportRefusedError, type HttpResponse, type HttpTransport } from "./transport";
@@ -20,6 +21,8 @@ export interface AttemptReport {
   status?: number;
   /** The authorizer's `error` code, when the body carried one. */
   errorCode?: string;
+  /** Why a `network_error` happened, in words (connection refused, TLS…), when the transport said. */
+  cause?: string;
   latencyMs: number;
   willRetry: boolean;
   /** Delay before the next attempt, when there is one. */
@@ -54,7 +57,9 @@ function errorCodeOf(body: string): string | undefined {
   }
 }
 
-async function attemptOnce(ctx: AttemptContext, url: string, body: string): Promise<HttpResponse | TransportRefusedError | "timeout" | "network_error"> {
+type FailedAttempt = { failure: "timeout" | "network_error"; cause?: string };
+
+async function attemptOnce(ctx: AttemptContext, url: string, body: string): Promise<HttpResponse | TransportRefusedError | FailedAttempt> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ctx.policy.attemptTimeoutMs);
   try {
@@ -66,7 +71,9 @@ async function attemptOnce(ctx: AttemptContext, url: string, body: string): Prom
     });
   } catch (error) {
     if (error instanceof TransportRefusedError) return error;
-    return controller.signal.aborted ? "timeout" : "network_error";
+    if (controller.signal.aborted) return { failure: "timeout" };
+    const cause = describeTransportCause(error);
+    return cause ? { failure: "network_error", cause } : { failure: "network_error" };
   } finally {
     clearTimeout(timer);
   }
@@ -102,6 +109,7 @@ export async function sendWithRetry(
 ): Promise<FinalResponse> {
   let lastStatus: number | undefined;
   let lastOutcome: AttemptReport["outcome"] = "network_error";
+  let lastCause: string | undefined;
   let retryAfterMs: number | undefined;
   let attempts = 0;
   for (let attempt = 1; ; attempt++) {
@@ -118,11 +126,13 @@ export async function sendWithRetry(
         cause: result,
       });
     }
-    if (typeof result === "string") {
-      lastOutcome = result;
+    if ("failure" in result) {
+      lastOutcome = result.failure;
+      lastCause = result.cause;
       delayMs = backoffDelayMs(ctx.policy, attempt, ctx.random);
     } else {
       lastOutcome = "response";
+      lastCause = undefined;
       lastStatus = result.status;
       const handling = handlingForStatus(result.status);
       const errorCode = result.status >= 400 ? errorCodeOf(result.body) : undefined;
@@ -143,17 +153,20 @@ export async function sendWithRetry(
       await ctx.sleep(delayMs);
       continue;
     }
+    const failed = { ...base, outcome: result.failure, ...(result.cause ? { cause: result.cause } : {}) };
     if (attempt >= ctx.policy.maxAttempts) {
-      report(ctx, { ...base, outcome: result, willRetry: false });
+      report(ctx, { ...failed, willRetry: false });
       break;
     }
-    report(ctx, { ...base, outcome: result, willRetry: true, delayMs });
+    report(ctx, { ...failed, willRetry: true, delayMs });
     await ctx.sleep(delayMs);
   }
   const rateLimited = lastStatus === 429 && lastOutcome === "response";
-  throw new StepAuthError(rateLimited ? "rate_limited" : "authorizer_unavailable", `authorizer ${call} failed after retries`, {
+  const why = lastOutcome === "response" ? `HTTP ${lastStatus}` : lastCause ? `${lastOutcome}: ${lastCause}` : lastOutcome;
+  throw new StepAuthError(rateLimited ? "rate_limited" : "authorizer_unavailable", `authorizer ${call} failed after retries (${why})`, {
     details: {
       call, requestId, attempts, lastOutcome,
+      ...(lastCause === undefined ? {} : { lastCause }),
       ...(lastStatus === undefined ? {} : { lastStatus }),
       ...(rateLimited && retryAfterMs !== undefined ? { retryAfterMs } : {}),
     },

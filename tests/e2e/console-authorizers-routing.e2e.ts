@@ -37,6 +37,10 @@ describe("console: authorizers and routing", () => {
     await addAuthorizer("security-team", "https://security.acme.example/stepauth");
     const security = page.getByTestId("authorizer-security-team");
     await security.getByRole("button", { name: "Make security-team the default" }).click();
+    // Nothing was ever sent to it: the shared dialog warns before it takes all unrouted traffic.
+    const warning = page.getByRole("dialog", { name: "Make security-team the default?" });
+    await warning.getByText("security-team is untested").waitFor();
+    await warning.getByRole("button", { name: "Make it the default anyway" }).click();
     await security.getByText("default", { exact: true }).waitFor();
     // Exactly one default, as the server keeps it.
     expect(await page.getByText("default", { exact: true }).count()).toBe(1);

@@ -31,18 +31,23 @@ export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
   const queryClient = useQueryClient();
   const keys = useSuspenseQuery({ queryKey: apiKeysQueryKey, queryFn: fetchApiKeys });
   const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
-  const [secret, setSecret] = useState<string | null>(null);
+  const [secret, setSecret] = useState<{ id: string; value: string } | null>(null);
   const [scopes, setScopes] = useState<string[]>(["requests:write", "requests:read"]);
   const create = useMutation({
     mutationFn: (input: { name: string; scopes: string[] }) => consoleFetch<ApiKeyRow & { secret: string }>("/api/console/api-keys", { method: "POST", json: input }),
     onSuccess: (created) => {
-      setSecret(created.secret);
+      setSecret({ id: created.id, value: created.secret });
       void queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
     },
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => consoleFetch(`/api/console/api-keys/${id}`, { method: "DELETE" }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: apiKeysQueryKey }),
+    // The dialog is the confirmation: the name goes along as the server's confirmName (needed for a key in use).
+    mutationFn: (key: ApiKeyRow) => consoleFetch(`/api/console/api-keys/${key.id}`, { method: "DELETE", json: { confirmName: key.name } }),
+    onSuccess: (_answer, key) => {
+      // A revoked key's secret has no business staying on screen.
+      setSecret((shown) => (shown?.id === key.id ? null : shown));
+      return queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
+    },
   });
 
   function onCreate(event: FormEvent<HTMLFormElement>) {
@@ -76,7 +81,7 @@ export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
           {secret ? (
             <div className="mt-4">
               <Notice tone="amber" title="Copy this secret now. It will not be shown again.">
-                <CopyField label="Copy API key secret" value={secret} />
+                <CopyField label="Copy API key secret" value={secret.value} />
               </Notice>
             </div>
           ) : null}
@@ -108,9 +113,10 @@ export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
           confirmLabel="Revoke key"
           confirmVariant="dangerSolid"
           onCancel={() => setRevoking(null)}
-          onConfirm={() => { if (revoking) revoke.mutate(revoking.id); setRevoking(null); }}
+          onConfirm={() => { if (revoking) revoke.mutate(revoking); setRevoking(null); }}
         >
-          <p>Services using this key are refused from now on. This cannot be undone.</p>
+          <p>Every service using <strong>{revoking?.name}</strong> (<code>{revoking?.prefix}…</code>) is refused from the next call on: its submissions fail with <code>invalid_api_key</code> and nothing it sends is reviewed or executed.</p>
+          <p>{revoking?.lastUsedAt ? `It was last used ${when(revoking.lastUsedAt)}.` : "It has never been used."} This cannot be undone: the service needs a new key.</p>
         </ConfirmDialog>
       </Card>
     </div>

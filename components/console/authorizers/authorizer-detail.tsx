@@ -4,6 +4,7 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { Badge, Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { fetchers, queryKeys } from "../shell/queries";
+import { HealthBadge, HealthDetails } from "./authorizer-health";
 import { AuthorizerSettingsForm } from "./authorizer-settings-form";
 import { PublicKeysEditor } from "./public-keys-editor";
 import { TestRequestPanel } from "./test-request-panel";
@@ -31,7 +32,11 @@ export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: b
         {authorizer.isDefault ? <Badge tone="blue">default</Badge> : null}
         {authorizer.enabled ? <Badge tone="green">enabled</Badge> : <Badge>disabled</Badge>}
         {authorizer.pollOnly ? <Badge tone="violet">poll-only</Badge> : null}
+        <HealthBadge state={authorizer.health.state} />
       </div>
+      <Card title="Health" description="From the gateway's calls to it and the callbacks it sent, over the last hour and day.">
+        <HealthDetails health={authorizer.health} />
+      </Card>
       <Card title="Callback URL" description="Register this URL with the authorizer: it posts signed decisions here.">
         <CopyField label="Copy callback URL" value={authorizer.callbackUrl} />
         <CallbackHealth health={authorizer.callbackHealth} />

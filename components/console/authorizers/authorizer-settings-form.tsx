@@ -1,11 +1,13 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, ErrorNote, Notice } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CheckboxField, SelectField, TextField } from "@/components/ui/field";
 import { fetchers, queryKeys, type AuthorizerRow } from "../shell/queries";
+import { DisableConsequences } from "./authorizer-list";
 import { useAuthorizerMutations } from "./use-authorizer-mutations";
 
 // The kill switch, said where it is pulled (see DisableConsequences in authorizer-list.tsx).
@@ -17,11 +19,16 @@ export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: A
   const { update } = useAuthorizerMutations();
   const options = [{ value: "", label: "Not recorded" }, ...keys.data.map((k) => ({ value: k.keyId, label: `${k.keyId} (${k.state})` }))];
 
+  const [disabling, setDisabling] = useState<Record<string, unknown> | null>(null);
+
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const f = new FormData(event.currentTarget);
     const text = (k: string) => String(f.get(k) ?? "").trim();
-    update.mutate({ name: authorizer.name, patch: { endpoint: text("endpoint"), spId: text("spId"), signingKeyId: text("signingKeyId") || null, pollOnly: f.get("pollOnly") === "on", ...(authorizer.isDefault ? {} : { enabled: f.get("enabled") === "on" }) } });
+    const patch = { endpoint: text("endpoint"), spId: text("spId"), signingKeyId: text("signingKeyId") || null, pollOnly: f.get("pollOnly") === "on", ...(authorizer.isDefault ? {} : { enabled: f.get("enabled") === "on" }) };
+    // Switching it off is traffic-affecting: say what happens before it does.
+    if (authorizer.enabled && patch.enabled === false) return setDisabling(patch);
+    update.mutate({ name: authorizer.name, patch });
   }
 
   return (
@@ -42,6 +49,16 @@ export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: A
         {update.error ? <ErrorNote>{update.error.message}</ErrorNote> : null}
         {update.isSuccess ? <Notice tone="green">Saved.</Notice> : null}
       </div>
+      <ConfirmDialog
+        open={disabling !== null}
+        title={`Disable ${authorizer.name}?`}
+        confirmLabel="Disable authorizer"
+        confirmVariant="dangerSolid"
+        onCancel={() => setDisabling(null)}
+        onConfirm={() => { if (disabling) update.mutate({ name: authorizer.name, patch: disabling }); setDisabling(null); }}
+      >
+        <DisableConsequences />
+      </ConfirmDialog>
     </Card>
   );
 }

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, ErrorNote } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyField } from "@/components/ui/copy-button";
 import { TextAreaField, TextField } from "@/components/ui/field";
 import type { AuthorizerRow } from "../shell/queries";
@@ -12,7 +13,9 @@ import { useAuthorizerMutations } from "./use-authorizer-mutations";
 export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: AuthorizerRow; canWrite: boolean }) {
   const { update } = useAuthorizerMutations();
   const [adding, setAdding] = useState(false);
-  const save = (publicKeys: AuthorizerRow["publicKeys"], done?: () => void) => update.mutate({ name: authorizer.name, patch: { publicKeys } }, { onSuccess: done });
+  const [removing, setRemoving] = useState<string | null>(null);
+  const save = (publicKeys: AuthorizerRow["publicKeys"], done?: () => void, confirmRemovedKeyIds?: string[]) =>
+    update.mutate({ name: authorizer.name, patch: { publicKeys, ...(confirmRemovedKeyIds ? { confirmRemovedKeyIds } : {}) } }, { onSuccess: done });
 
   function onAdd(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -28,7 +31,7 @@ export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: Authori
           <li key={k.keyId} className="space-y-1.5 py-3">
             <div className="flex items-center justify-between gap-2">
               <p className="text-sm"><span className="font-mono font-medium">{k.keyId}</span> <span className="text-xs text-slate-500">{k.algorithm}</span></p>
-              {canWrite ? <Button type="button" size="sm" variant="danger" disabled={authorizer.publicKeys.length === 1 || update.isPending} onClick={() => save(authorizer.publicKeys.filter((x) => x.keyId !== k.keyId))} aria-label={`Remove public key ${k.keyId}`} title={authorizer.publicKeys.length === 1 ? "An authorizer needs at least one key" : undefined}>Remove</Button> : null}
+              {canWrite ? <Button type="button" size="sm" variant="danger" disabled={authorizer.publicKeys.length === 1 || update.isPending} onClick={() => setRemoving(k.keyId)} aria-label={`Remove public key ${k.keyId}`} title={authorizer.publicKeys.length === 1 ? "An authorizer needs at least one key" : undefined}>Remove</Button> : null}
             </div>
             <CopyField label={`Copy public key ${k.keyId}`} value={k.publicKey} />
           </li>
@@ -42,6 +45,21 @@ export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: Authori
         </form>
       ) : null}
       {update.error ? <div className="mt-3"><ErrorNote>{update.error.message}</ErrorNote></div> : null}
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove public key ${removing ?? ""}?`}
+        confirmLabel="Remove key"
+        confirmVariant="dangerSolid"
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => {
+          // The dialog is the confirmation the server asks for when the key verified recent decisions.
+          if (removing) save(authorizer.publicKeys.filter((x) => x.keyId !== removing), undefined, [removing]);
+          setRemoving(null);
+        }}
+      >
+        <p>From now on a decision of {authorizer.name} signed with <span className="font-mono">{removing}</span> is refused as <code>invalid_signature</code> — on callbacks, polls and submit answers — including decisions on requests already pending.</p>
+        <p>Remove it only once {authorizer.name} signs with {authorizer.publicKeys.filter((x) => x.keyId !== removing).map((x) => x.keyId).join(", ")}. Requests it cannot decide are denied when they expire.</p>
+      </ConfirmDialog>
     </Card>
   );
 }

@@ -51,7 +51,8 @@ export function TestRequestPanel({ name, provenKeyIds }: { name: string; provenK
       {r ? (
         <div className="space-y-3 text-sm" data-testid="test-request-result">
           <Notice tone={r.outcome === "failed" ? "red" : "green"} title={r.outcome === "failed" ? `Failed: ${r.error?.code}` : r.outcome === "decided" ? `Decided: ${r.decision?.decision}` : "Accepted for review"}>
-            {outcomeText[r.outcome]} {r.error ? <span className="block font-mono text-xs">{r.error.message}</span> : null}
+            {outcomeText[r.outcome]}
+            {r.error ? <span className="mt-1 block font-medium" data-testid="test-request-cause">Cause: {r.error.cause}</span> : null}
           </Notice>
           <dl className="grid gap-2 sm:grid-cols-2">
             <div><dt className="text-xs uppercase text-slate-500">Request id</dt><dd className="font-mono text-xs">{r.requestId}</dd></div>

@@ -22,10 +22,12 @@ const roles = memberRoles;
 export function MembersPanel({ canManage, currentUserId }: { canManage: boolean; currentUserId: string }) {
   const queryClient = useQueryClient();
   const [removing, setRemoving] = useState<MemberRow | null>(null);
+  const [changing, setChanging] = useState<{ member: MemberRow; role: MemberRow["role"] } | null>(null);
   const members = useSuspenseQuery({ queryKey: membersQueryKey, queryFn: () => consoleFetch<{ data: MemberRow[] }>("/api/console/members") });
   const refresh = () => queryClient.invalidateQueries({ queryKey: membersQueryKey });
   const changeRole = useMutation({
-    mutationFn: ({ userId, role }: { userId: string; role: string }) => consoleFetch(`/api/console/members/${userId}`, { method: "PATCH", json: { role } }),
+    // The dialog is the confirmation: the e-mail goes along as the server's confirmEmail (ownership changes need it).
+    mutationFn: ({ userId, role, email }: { userId: string; role: string; email: string }) => consoleFetch(`/api/console/members/${userId}`, { method: "PATCH", json: { role, confirmEmail: email } }),
     onSuccess: refresh,
   });
   const remove = useMutation({
@@ -52,7 +54,7 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
                   <select
                     id={`role-${member.userId}`}
                     value={member.role}
-                    onChange={(e) => changeRole.mutate({ userId: member.userId, role: e.target.value })}
+                    onChange={(e) => setChanging({ member, role: e.target.value as MemberRow["role"] })}
                     className="rounded-md border-0 bg-white py-1.5 pl-2 pr-8 text-sm ring-1 ring-slate-300 focus:ring-2 focus:ring-brand-500"
                   >
                     {roles.map((r) => <option key={r.value} value={r.value}>{r.value}</option>)}
@@ -75,7 +77,34 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
         >
           <p>They lose access to this tenant at once. Their past changes stay in the audit log.</p>
         </ConfirmDialog>
+        <ConfirmDialog
+          open={changing !== null}
+          title={changing ? `Make ${changing.member.name} ${changing.role === "owner" ? "an owner" : `a${changing.role === "admin" ? "n" : ""} ${changing.role}`}?` : ""}
+          confirmLabel={changing?.role === "owner" ? "Make owner" : "Change role"}
+          confirmVariant={changing && (changing.role === "owner" || changing.member.role === "owner") ? "dangerSolid" : "primary"}
+          onCancel={() => setChanging(null)}
+          onConfirm={() => { if (changing) changeRole.mutate({ userId: changing.member.userId, role: changing.role, email: changing.member.email }); setChanging(null); }}
+        >
+          {changing ? <RoleChangeConsequences member={changing.member} role={changing.role} /> : null}
+        </ConfirmDialog>
       </Card>
     </div>
+  );
+}
+
+const roleAbilities: Record<MemberRow["role"], string> = {
+  viewer: "read everything, change nothing",
+  admin: "configure authorizers, routing and settings, and submit and cancel requests",
+  owner: "do everything, including managing members, API keys and signing keys — and removing other owners",
+};
+
+/** What a role change grants or takes away, said before it happens. */
+function RoleChangeConsequences({ member, role }: { member: MemberRow; role: MemberRow["role"] }) {
+  return (
+    <>
+      <p><strong>{member.name}</strong> ({member.email}) goes from <strong>{member.role}</strong> to <strong>{role}</strong>, at once: they will {roleAbilities[role]}.</p>
+      {role === "owner" ? <p role="alert" className="rounded-md bg-red-50 p-3 text-red-800 ring-1 ring-red-200">An owner has full control of the tenant: they can mint API keys, retire signing keys and remove you.</p> : null}
+      {member.role === "owner" ? <p>They lose the management of members, API keys and signing keys.</p> : null}
+    </>
   );
 }

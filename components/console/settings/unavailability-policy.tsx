@@ -1,10 +1,13 @@
 "use client";
 
-import { useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { Card, ErrorNote, Notice } from "@/components/ui/card";
 import { CheckboxField } from "@/components/ui/field";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { describeSetter } from "../shell/fail-open-banner";
 import { formatDateTime } from "../shell/format";
+import { fetchers, queryKeys } from "../shell/queries";
 import { useSettings } from "./use-settings";
 
 const choices = [
@@ -15,6 +18,14 @@ const choices = [
 /** What happens when no authorizer answers. Switching to fail-open needs an explicit confirmation. */
 export function UnavailabilityPolicy({ canWrite }: { canWrite: boolean }) {
   const { settings, save } = useSettings();
+  const queryClient = useQueryClient();
+  const failOpen = useQuery({ queryKey: queryKeys.failOpen, queryFn: fetchers.failOpen });
+  // The banner on every page and the overview follow the policy as soon as it is saved.
+  useEffect(() => {
+    if (!save.isSuccess) return;
+    void queryClient.invalidateQueries({ queryKey: queryKeys.failOpen });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.attention });
+  }, [save.isSuccess, save.data, queryClient]);
   const [confirming, setConfirming] = useState(false);
   const [understood, setUnderstood] = useState(false);
   const choose = (value: string) => {
@@ -36,7 +47,7 @@ export function UnavailabilityPolicy({ canWrite }: { canWrite: boolean }) {
         </div>
       </fieldset>
       <div className="mt-3 space-y-2">
-        {settings.unavailabilityPolicy === "fail_open" ? <Notice tone="amber" title="This tenant fails open">Set {settings.failOpenSetAt ? formatDateTime(settings.failOpenSetAt) : ""}{settings.failOpenSetBy ? ` by ${settings.failOpenSetBy}` : ""}. Watch the fail-open count on the overview.</Notice> : null}
+        {settings.unavailabilityPolicy === "fail_open" ? <Notice tone="amber" title="This tenant fails open">Set {settings.failOpenSetAt ? formatDateTime(settings.failOpenSetAt) : ""}{failOpen.data?.setBy ? ` by ${describeSetter(failOpen.data.setBy)}` : ""}. Watch the fail-open count on the overview.</Notice> : null}
         {save.error ? <ErrorNote>{save.error.message}</ErrorNote> : null}
       </div>
       <ConfirmDialog

@@ -1,8 +1,11 @@
+import type { listPendingRequests } from "@/db/queries/attention";
 import type { RequestView } from "@/db/queries/authorization-requests";
+import type { FailOpenStatus } from "@/db/queries/fail-open-status";
 import type { OverviewStats } from "@/db/queries/request-stats";
 import type { SigningKeyView } from "@/db/queries/signing-keys";
 import type { EffectiveSettings } from "@/db/queries/tenant-settings";
 import type { ConsoleAuthorizer } from "@/lib/console/authorizer-views";
+import type { NeedsAttention } from "@/lib/console/needs-attention";
 import { consoleFetch } from "./api-client";
 
 /** What a server value looks like after the JSON round trip of an API route (dates become strings). */
@@ -13,6 +16,9 @@ export type SigningKeyRow = Json<SigningKeyView>;
 export type SettingsData = Json<EffectiveSettings>;
 export type RequestDetail = Json<RequestView>;
 export type Stats = Json<OverviewStats>;
+export type AttentionData = Json<NeedsAttention>;
+export type PendingRequests = Json<Awaited<ReturnType<typeof listPendingRequests>>>;
+export type FailOpenData = Json<FailOpenStatus>;
 export interface RequestSummary {
   requestId: string;
   externalId: string | null;
@@ -55,6 +61,9 @@ export const queryKeys = {
   requests: (filters: Record<string, string>) => ["requests", filters] as const,
   recentRequests: ["recent-requests"] as const,
   request: (requestId: string) => ["request", requestId] as const,
+  attention: ["attention"] as const,
+  pendingRequests: ["pending-requests"] as const,
+  failOpen: ["fail-open"] as const,
 };
 
 export const fetchers = {
@@ -68,4 +77,7 @@ export const fetchers = {
     consoleFetch<RequestPage>(`/api/console/requests?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`),
   recentRequests: () => consoleFetch<RequestPage>("/api/console/requests?limit=5"),
   request: (requestId: string) => consoleFetch<RequestDetail>(`/api/console/requests/${encodeURIComponent(requestId)}`),
+  attention: () => consoleFetch<AttentionData>("/api/console/attention"),
+  pendingRequests: () => consoleFetch<PendingRequests>("/api/console/pending-requests"),
+  failOpen: () => consoleFetch<FailOpenData>("/api/console/fail-open"),
 };

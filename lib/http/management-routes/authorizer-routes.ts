@@ -1,8 +1,9 @@
+import { z } from "zod";
 import { healthOf, refusedCallbackHealth } from "@/db/queries/audit";
 import { createAuthorizer, deleteAuthorizer, findAuthorizerByName, listAuthorizers, updateAuthorizer } from "@/db/queries/authorizers";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
-import { readJsonBody } from "../json-body";
+import { readJsonBody, readOptionalBody } from "../json-body";
 import { AUTHORIZER_NAME_PATTERN, createAuthorizerSchema, updateAuthorizerSchema } from "./authorizer-schemas";
 
 // Shared by /api/v1/authorizers (API key with `admin`) and, later, the console.
@@ -37,14 +38,18 @@ export async function getAuthorizerRoute({ db, ctx, params }: TenantRequest<Name
 
 export async function updateAuthorizerRoute({ db, ctx, params, request }: TenantRequest<NameParams>) {
   const name = authorizerNameParam(params.name);
-  const patch = await readJsonBody(request, updateAuthorizerSchema);
-  const authorizer = await updateAuthorizer(db, ctx, name, patch);
+  const { confirmRemovedKeyIds, ...patch } = await readJsonBody(request, updateAuthorizerSchema);
+  const authorizer = await updateAuthorizer(db, ctx, name, patch, { confirmedRemovedKeyIds: confirmRemovedKeyIds });
   if (!authorizer) throw notFound();
   return json({ ...authorizer, callbackHealth: healthOf(await refusedCallbackHealth(db, ctx), authorizer.id) });
 }
 
-export async function deleteAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
-  const deleted = await deleteAuthorizer(db, ctx, authorizerNameParam(params.name));
+/** Deleting one that pending requests wait on needs its name typed again. */
+const deleteAuthorizerSchema = z.strictObject({ confirmName: z.string().max(100).optional() });
+
+export async function deleteAuthorizerRoute({ db, ctx, params, request }: TenantRequest<NameParams>) {
+  const { confirmName } = await readOptionalBody(request, deleteAuthorizerSchema);
+  const deleted = await deleteAuthorizer(db, ctx, authorizerNameParam(params.name), { confirmedName: confirmName });
   if (!deleted) throw notFound();
   return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
 }

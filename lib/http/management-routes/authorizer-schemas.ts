@@ -67,7 +67,7 @@ export const createAuthorizerSchema = z.strictObject({
 export type CreateAuthorizerInput = z.infer<typeof createAuthorizerSchema>;
 
 export const updateAuthorizerSchema = z
-  .strictObject({ name: authorizerNameSchema, ...authorizerFields })
+  .strictObject({ name: authorizerNameSchema, ...authorizerFields, confirmRemovedKeyIds: z.array(z.string().max(128)).max(20) })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, "send at least one field to change");
+  .refine(({ confirmRemovedKeyIds: _c, ...patch }) => Object.keys(patch).length > 0, "send at least one field to change");
 export type UpdateAuthorizerInput = z.infer<typeof updateAuthorizerSchema>;

@@ -4,7 +4,7 @@ import { refreshSandboxKeys } from "@/lib/authorizer/connect";
 import { AppError } from "@/lib/errors/app-error";
 import { isValidKeyId } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";
-import { readJsonBody } from "../json-body";
+import { readOptionalBody } from "../json-body";
 
 // Shared by /api/v1/signing-keys (API key with `admin`) and the console. Views never carry private halves.
 // After each change a connected sandbox re-registers the tenant's unretired keys by itself.
@@ -19,12 +19,6 @@ const createSigningKeySchema = z.strictObject({
 const retireSigningKeySchema = z.strictObject({
   confirmKeyId: z.string().max(128).optional(),
 });
-
-/** The body is optional on both: no body (or an empty one) means `{}`. */
-async function readOptionalBody<S extends z.ZodType<object>>(request: Request, schema: S): Promise<z.infer<S> | Record<string, never>> {
-  if (request.body === null || request.headers.get("content-length") === "0") return {};
-  return readJsonBody(request, schema);
-}
 
 function keyIdParam(value: string | undefined): string {
   if (!isValidKeyId(value)) throw new AppError("not_found", "No such signing key");

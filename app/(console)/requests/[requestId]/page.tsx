@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { RequestActions } from "@/components/console/requests/request-actions";
 import { RequestDetail } from "@/components/console/requests/request-detail";
 import { Prefetch } from "@/components/console/shell/prefetch";
 import { queryKeys } from "@/components/console/shell/queries";
@@ -9,6 +10,7 @@ import { WidgetSkeleton } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { getRequestView } from "@/db/queries/authorization-requests";
 import { requireConsoleContext } from "@/lib/auth/console-page";
+import { can } from "@/lib/auth/tenant-context";
 import { REQUEST_ID_PATTERN } from "@/lib/stepauth";
 
 export const metadata: Metadata = { title: "Request" };
@@ -29,7 +31,10 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
       <h1 className="sr-only">Authorization request {requestId}</h1>
       <Suspense fallback={<WidgetSkeleton title="Request" rows={8} />}>
         <Prefetch entries={[{ queryKey: queryKeys.request(requestId), load }]}>
-          <RequestDetail requestId={requestId} />
+          <div className="space-y-4">
+            <RequestActions requestId={requestId} canCancel={can(ctx, "requests:write")} />
+            <RequestDetail requestId={requestId} />
+          </div>
         </Prefetch>
       </Suspense>
     </div>

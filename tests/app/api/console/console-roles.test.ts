@@ -46,7 +46,7 @@ describe("console roles, checked by the server", () => {
       json: { email: `${unique("new")}@example.test`, name: "New Person", role: "viewer", initialPassword: "long-enough-password" },
     });
     expect(added.status).toBe(201);
-    const demoteLastOwner = await callRoute(memberItem.PATCH, { method: "PATCH", headers: ownerHeaders, params: { userId: tenant.owner.id }, json: { role: "viewer" } });
+    const demoteLastOwner = await callRoute(memberItem.PATCH, { method: "PATCH", headers: ownerHeaders, params: { userId: tenant.owner.id }, json: { role: "viewer", confirmEmail: tenant.owner.email } });
     expect(demoteLastOwner.status).toBe(409);
     expect(demoteLastOwner.body.error).toBe("conflict");
   });

@@ -63,11 +63,13 @@ describe("/api/v1/authorizers", () => {
     for (const [response, why] of [
       [await patch(t.apiKey, "primary", { isDefault: false }), "unset"],
       [await patch(t.apiKey, "primary", { enabled: false }), "disable"],
-      [await remove(t.apiKey, "primary"), "delete"],
     ] as const) {
       expect(response.status, why).toBe(409);
       expect(response.body.error, why).toBe("conflict");
     }
+    const removeDefault = await remove(t.apiKey, "primary");
+    expect(removeDefault.status).toBe(409);
+    expect(removeDefault.body.error).toBe("default_authorizer");
     expect(await defaults(t.apiKey)).toEqual(["primary"]);
 
     // A disabled authorizer cannot take over as default; a non-default can be disabled and deleted.
@@ -75,9 +77,9 @@ describe("/api/v1/authorizers", () => {
     expect((await patch(t.apiKey, "backup", { isDefault: true })).body.error).toBe("conflict");
     expect((await remove(t.apiKey, "backup")).status).toBe(204);
     expect((await remove(t.apiKey, "security-team")).status).toBe(204);
-    // The last remaining authorizer may go, default or not.
-    expect((await remove(t.apiKey, "primary")).status).toBe(204);
-    expect(await list(t.apiKey)).toEqual([]);
+    // The default never goes, not even as the last one: routing falls back to it.
+    expect((await remove(t.apiKey, "primary")).body.error).toBe("default_authorizer");
+    expect(await defaults(t.apiKey)).toEqual(["primary"]);
   });
 
   it("refuses a disabled first authorizer, a duplicate name and unknown fields", async () => {

@@ -56,7 +56,12 @@ describe("API key authentication", () => {
   it("refuses a revoked key, including the key revoking itself", async () => {
     const a = await createTestTenant(db());
     const list = await callRoute(apiKeyCollection.GET, { headers: bearer(a.apiKey) });
-    const revoked = await callRoute(apiKeyItem.DELETE, { method: "DELETE", headers: bearer(a.apiKey), params: { id: list.body.data[0].id } });
+    // The key is in use (it just listed the keys): revoking it needs its name typed again.
+    const key = list.body.data[0];
+    const unconfirmed = await callRoute(apiKeyItem.DELETE, { method: "DELETE", headers: bearer(a.apiKey), params: { id: key.id } });
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.body.error).toBe("confirmation_required");
+    const revoked = await callRoute(apiKeyItem.DELETE, { method: "DELETE", headers: bearer(a.apiKey), params: { id: key.id }, json: { confirmName: key.name } });
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).not.toBeNull();
     const after = await callRoute(apiKeyCollection.GET, { headers: bearer(a.apiKey) });

@@ -5,13 +5,14 @@ import { AppError } from "@/lib/errors/app-error";
 import { apiRoute, json, withConsoleSession } from "@/lib/http/api-route";
 import { readJsonBody, uuidParam } from "@/lib/http/json-body";
 
-const changeRoleSchema = z.object({ role: z.enum(memberRole.enumValues) });
+// Promotion to owner or demotion of an owner also needs `confirmEmail` (see changeMemberRole).
+const changeRoleSchema = z.object({ role: z.enum(memberRole.enumValues), confirmEmail: z.string().max(320).optional() });
 type Params = { userId: string };
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   PATCH: withConsoleSession<Params>("members:manage", async ({ db, ctx, request, params }) => {
-    const { role } = await readJsonBody(request, changeRoleSchema);
-    const member = await changeMemberRole(db, ctx, uuidParam(params.userId, "member"), role);
+    const { role, confirmEmail } = await readJsonBody(request, changeRoleSchema);
+    const member = await changeMemberRole(db, ctx, uuidParam(params.userId, "member"), role, { confirmedEmail: confirmEmail });
     if (!member) throw new AppError("not_found", "No such member");
     return json(member);
   }),

@@ -1,0 +1,6 @@
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { pendingRequestsRoute } from "@/lib/console/overview-routes";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: withConsoleSession("requests:read", pendingRequestsRoute),
+});

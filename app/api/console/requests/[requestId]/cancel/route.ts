@@ -1,0 +1,7 @@
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { cancelConsoleRequestRoute } from "@/lib/console/overview-routes";
+
+// Cancelling changes traffic: the same permission as submitting (admins and owners, not viewers).
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: withConsoleSession<{ requestId: string }>("requests:write", cancelConsoleRequestRoute),
+});
