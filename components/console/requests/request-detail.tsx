@@ -24,6 +24,17 @@ function Facts({ items }: { items: [string, React.ReactNode][] }) {
   );
 }
 
+/** When claims of an approval's execution stop: "closes at …" while open, "closed at …" after. */
+function ExecutionWindow({ closesAt, claimed }: { closesAt: string | null; claimed: boolean }) {
+  if (!closesAt) return <>—</>;
+  const closed = new Date(closesAt).getTime() <= Date.now();
+  return (
+    <span className={closed && !claimed ? "text-red-700" : undefined}>
+      {closed ? "closed" : "closes"} at {formatDateTime(closesAt)}{closed && !claimed ? " · nothing may execute" : ""}
+    </span>
+  );
+}
+
 /** One request, everything the gateway knows about it; refreshes while anything is still in flight. */
 export function RequestDetail({ requestId }: { requestId: string }) {
   const { data: r } = useSuspenseQuery({ queryKey: queryKeys.request(requestId), queryFn: () => fetchers.request(requestId), refetchInterval: (q) => (q.state.data && stillMoving(q.state.data) ? 2_000 : false) });
@@ -62,6 +73,10 @@ export function RequestDetail({ requestId }: { requestId: string }) {
             ["Claimed", "claimedAt" in r.execution ? formatDateTime(r.execution.claimedAt) : null],
             ["Finished", "finishedAt" in r.execution ? formatDateTime(r.execution.finishedAt) : null],
             ["Error", "error" in r.execution ? r.execution.error : null],
+            ["Execution window", <ExecutionWindow key="w" closesAt={r.execution.windowClosesAt} claimed={"claimedAt" in r.execution} />],
+            ["Result to authorizer", "resultReportedAt" in r.execution && r.execution.resultReportedAt
+              ? `${r.execution.resultReportedVia === "unsupported" ? "not sent (the authorizer does not take result reports)" : `by ${r.execution.resultReportedVia?.replace("_", " ")}`} · ${formatDateTime(r.execution.resultReportedAt)}`
+              : null],
             ["Webhook delivery", r.delivery ? `${r.delivery.status} after ${r.delivery.attempts} attempt${r.delivery.attempts === 1 ? "" : "s"}${r.delivery.lastStatusCode ? ` (HTTP ${r.delivery.lastStatusCode})` : ""}` : "none"],
           ]} />
           {r.delivery?.lastError ? <div className="mt-3"><Notice tone="red">{r.delivery.lastError}</Notice></div> : null}

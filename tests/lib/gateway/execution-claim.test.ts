@@ -105,6 +105,22 @@ describe("claim before run", () => {
     expect(await eventsOf(c, id, "result_reported")).toHaveLength(1);
   });
 
+  it("the tenant's window bounds claims, never past the request's expiresAt", async () => {
+    const c = await setup({ pollOnly: true });
+    await db().execute(sql`update tenant_settings set execution_window_seconds = 120 where tenant_id = ${c.tenant.tenantId}`);
+    const short = await c.submit();
+    await approveByPoll(c, short);
+    const closesIn = Date.parse((await claim(c, short)).body.windowClosesAt) - Date.now();
+    expect(closesIn).toBeGreaterThan(100_000);
+    expect(closesIn).toBeLessThanOrEqual(120_000);
+    await db().execute(sql`update tenant_settings set execution_window_seconds = 86400 where tenant_id = ${c.tenant.tenantId}`);
+    const id = (await api(appUrl(), c.tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest({ expiresIn: 300 }))).body.requestId as string;
+    await approveByPoll(c, id);
+    const v = await view(c, id);
+    expect(v.execution.windowClosesAt).toBe(v.expiresAt);
+    expect((await claim(c, id)).body.windowClosesAt).toBe(new Date(v.expiresAt).toISOString());
+  });
+
   it("a legacy webhook answer without a claim claims implicitly: a later claim is 409 with the result", async () => {
     const c = await setup({ webhook: "success" });
     const id = await c.submit();
