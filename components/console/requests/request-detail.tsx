@@ -1,6 +1,7 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
+import { useSyncExternalStore } from "react";
 import { Badge, Card, Notice } from "@/components/ui/card";
 import { between, formatDateTime, formatDuration } from "../shell/format";
 import { fetchers, queryKeys, type RequestDetail as Detail } from "../shell/queries";
@@ -25,9 +26,18 @@ function Facts({ items }: { items: [string, React.ReactNode][] }) {
 }
 
 /** When claims of an approval's execution stop: "closes at …" while open, "closed at …" after. */
+const TICK_MS = 15_000;
+function subscribeToClock(onTick: () => void): () => void {
+  const timer = setInterval(onTick, TICK_MS);
+  return () => clearInterval(timer);
+}
+const clockSnapshot = () => Math.floor(Date.now() / TICK_MS) * TICK_MS;
+
 function ExecutionWindow({ closesAt, claimed }: { closesAt: string | null; claimed: boolean }) {
+  // The server renders no clock (so hydration matches); the browser ticks every 15 seconds.
+  const now = useSyncExternalStore(subscribeToClock, clockSnapshot, () => null);
   if (!closesAt) return <>—</>;
-  const closed = new Date(closesAt).getTime() <= Date.now();
+  const closed = now !== null && Date.parse(closesAt) <= now;
   return (
     <span className={closed && !claimed ? "text-red-700" : undefined}>
       {closed ? "closed" : "closes"} at {formatDateTime(closesAt)}{closed && !claimed ? " · nothing may execute" : ""}
