@@ -11,7 +11,7 @@ function ExecutionNote({ item }: { item: InboxItem }) {
   if (item.status === "pending" || item.status === "cancelled") return null;
   // A result can come in the callback's answer or later by result report, whatever the delivery channel.
   const reportedAt = item.executionReportedAt ? ` · ${new Date(item.executionReportedAt).toLocaleString()}` : "";
-  if (item.executionStatus === "success") return <p className="text-sm font-medium text-emerald-700">Executed · the service reports success{reportedAt}</p>;
+  if (item.executionStatus === "success") return <p className="text-sm font-medium text-emerald-700">Executed · the service reports: execution succeeded{reportedAt}</p>;
   if (item.executionStatus === "error") return <p className="text-sm font-medium text-red-700">Not executed or failed · the service reports an error: {item.executionError}{reportedAt}</p>;
   if (!item.delivery) return <p className="text-sm text-slate-500">{item.callbackUrl ? "Not delivered yet." : "Available to the service by poll (no callback URL)."}</p>;
   if (item.delivery.status === "pending") return <p className="text-sm text-slate-600">Delivering to the service… attempt {item.delivery.attempts}{item.delivery.lastError ? ` (last: ${item.delivery.lastError})` : ""}</p>;
