@@ -72,8 +72,8 @@ describe("claim before run", () => {
     const delivery = c.service!.state.deliveries.find((d) => d.body.data.execute);
     const terms = delivery!.body.data.execution;
     expect(terms.claimUrl).toBe(`${appUrl()}/api/v1/authorization-requests/${id}/execution`);
-    const [target] = (await db().execute(sql`select payload from request_targets where request_id = ${id}`) as unknown as { rows: { payload: string }[] }).rows;
-    expect(terms.payloadSha256).toBe(createHash("sha256").update(target!.payload, "utf8").digest("hex"));
+    // The hash of the exact bytes the authorizer received, verified and approved.
+    expect(terms.payloadSha256).toBe(createHash("sha256").update(c.stub.state.received.get(id)!.payloadBytes).digest("hex"));
     const closesIn = Date.parse(terms.windowClosesAt) - Date.now();
     expect(closesIn).toBeGreaterThan(9 * 60_000);
     expect(closesIn).toBeLessThanOrEqual(10 * 60_000);
