@@ -31,7 +31,13 @@ export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: b
         {authorizer.isDefault ? <Badge tone="blue">default</Badge> : null}
         {authorizer.enabled ? <Badge tone="green">enabled</Badge> : <Badge>disabled</Badge>}
         {authorizer.pollOnly ? <Badge tone="violet">poll-only</Badge> : null}
+        {authorizer.resultReportsUnsupportedAt ? <Badge tone="amber">no result reports</Badge> : null}
       </div>
+      {authorizer.resultReportsUnsupportedAt ? (
+        <p className="text-sm text-slate-600">
+          This authorizer answered a result report as not implemented, so execution results are no longer sent to it. Changing its endpoint asks again.
+        </p>
+      ) : null}
       <Card title="Callback URL" description="Register this URL with the authorizer: it posts signed decisions here.">
         <CopyField label="Copy callback URL" value={authorizer.callbackUrl} />
         <CallbackHealth health={authorizer.callbackHealth} />

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { updateAuthorizer } from "@/db/queries/authorizers";
 import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -167,6 +168,9 @@ describe("truthful results", () => {
     expect(await eventsOf(c, second, "result_report_skipped")).toHaveLength(1);
     const [row] = (await db().execute(sql`select result_reports_unsupported_at from authorizers where id = ${c.tenant.authorizers.default!.id}`) as unknown as { rows: { result_reports_unsupported_at: unknown }[] }).rows;
     expect(row!.result_reports_unsupported_at).not.toBeNull();
+    // Pointed elsewhere, the authorizer is asked again.
+    const moved = await updateAuthorizer(db(), c.tenant.ctx, "default", { endpoint: `${c.stub.url}/v2` });
+    expect(moved?.resultReportsUnsupportedAt).toBeNull();
   });
 
   it("claim mode: the callback answers accepted; the reported result follows as a result report", async () => {
