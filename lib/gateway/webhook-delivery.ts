@@ -73,7 +73,8 @@ export async function deliverWebhook(db: Database, ctx: TenantContext, requestId
   const [delivery] = await db.select().from(webhookDeliveries).where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId)));
   const target = await loadWebhookTarget(db, ctx);
   if (!request || !delivery || delivery.status !== "pending") return { done: true, answer: null };
-  if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null }, attempt, true);
+  // Nothing was sent, so nothing is recorded as executed: the service may still claim through the API.
+  if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null, execute: false }, attempt, true);
 
   const payload = await webhookPayload(db, ctx, request);
   const posted = await postSignedWebhook(target, requestId, JSON.stringify(payload), { timeoutMs: WEBHOOK_TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES });
