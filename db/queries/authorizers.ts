@@ -94,11 +94,12 @@ export async function updateAuthorizer(
         .set({ isDefault: false, updatedAt: sql`now()` })
         .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.isDefault, true)));
     }
-    // A proof was made against one endpoint and spId: pointing the authorizer elsewhere forgets it.
+    // A proof was made against one endpoint and spId: pointing the authorizer elsewhere forgets it,
+    // and that a result report was refused there (the new endpoint is asked again).
     const moved = (patch.endpoint ?? existing.endpoint) !== existing.endpoint || (patch.spId ?? existing.spId) !== existing.spId;
     const [row] = await tx
       .update(authorizers)
-      .set({ ...patch, ...(moved ? { provenKeyIds: [] } : {}), updatedAt: sql`now()` })
+      .set({ ...patch, ...(moved ? { provenKeyIds: [], resultReportsUnsupportedAt: null } : {}), updatedAt: sql`now()` })
       .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, existing.id)))
       .returning();
     if (!row) throw new Error("update returned no row");

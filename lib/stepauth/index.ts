@@ -38,10 +38,10 @@ export type { RoutingConfig, RoutingOutcome, RoutingFallbackReason, ImmediateTok
 export { validateRoutingScript } from "./routing-validate";
 export type { RoutingScriptIssue, RoutingScriptIssueCode, RoutingScriptValidation } from "./routing-validate";
 export { ROUTING_SCRIPT_LIMITS } from "./routing-script";
-export { AuthorizerClient, AUTHORIZER_PATHS } from "./client";
-export type { AuthorizerClientOptions } from "./client";
-export { verifyDecisionEnvelope } from "./client-responses";
-export type { SubmitResult, PollResult, CancelResult, VerifiedDecision } from "./client-responses";
+export { AuthorizerClient, AUTHORIZER_PATHS, signedRequestText } from "./client";
+export type { AuthorizerClientOptions, ExecutionResultReport } from "./client";
+export { RESULT_REPORT_UNSUPPORTED_STATUSES, verifyDecisionEnvelope } from "./client-responses";
+export type { SubmitResult, PollResult, CancelResult, ResultReportOutcome, VerifiedDecision } from "./client-responses";
 export { DEFAULT_RETRY_POLICY, STATUS_HANDLING, backoffDelayMs, handlingForStatus, parseRetryAfter } from "./retry";
 export type { RetryPolicy, StatusHandling } from "./retry";
 export type { AttemptReport, AttemptObserver, AuthorizerCall } from "./send-with-retry";

@@ -64,6 +64,16 @@ describe("console: overview and audit trail", () => {
     await screenshot(page, "request-detail");
   });
 
+  it("shows an approval's execution window on its page", async () => {
+    await page.goto(`${baseUrl}/requests?status=approved`);
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr").length >= 1);
+    await page.locator("tbody tr").first().getByRole("link").click();
+    await page.getByRole("heading", { name: "Timeline" }).waitFor();
+    expect(await page.getByText("Execution window").isVisible()).toBe(true);
+    await page.getByText(/^closes at /).waitFor();
+    await screenshot(page, "request-execution-window");
+  });
+
   it("works on a phone screen", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(phone, baseUrl, demo.email, demo.password);

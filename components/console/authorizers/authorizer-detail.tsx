@@ -33,7 +33,13 @@ export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: b
         {authorizer.enabled ? <Badge tone="green">enabled</Badge> : <Badge>disabled</Badge>}
         {authorizer.pollOnly ? <Badge tone="violet">poll-only</Badge> : null}
         <HealthBadge state={authorizer.health.state} />
+        {authorizer.resultReportsUnsupportedAt ? <Badge tone="amber">no result reports</Badge> : null}
       </div>
+      {authorizer.resultReportsUnsupportedAt ? (
+        <p className="text-sm text-slate-600">
+          This authorizer answered a result report as not implemented, so execution results are no longer sent to it. Changing its endpoint asks again.
+        </p>
+      ) : null}
       <Card title="Health" description="From the gateway's calls to it and the callbacks it sent, over the last hour and day.">
         <HealthDetails health={authorizer.health} />
       </Card>
