@@ -1,0 +1,80 @@
+/**
+ * Claim before run: the one thing the gateway asks of services. `executeOnce` claims the execution
+ * named in a verified webhook (bound to the SHA-256 of the approved payload), runs the action only
+ * when this claim won, and reports its result durably, so a webhook delivered any number of times,
+ * to any number of service instances with no memory, runs the action once.
+ */
+import type { ExecutionResult } from "./api-schemas";
+import { isStepAuthClientError, StepAuthClientError } from "./errors";
+import { callApi, type HttpSettings } from "./http";
+import type { WebhookEvent } from "./webhook";
+
+/** What the service answers the webhook with (the gateway relays it to the authorizer). */
+export type WebhookAnswer =
+  | { requestId: string; status: "success" }
+  | { requestId: string; status: "error"; error: string }
+  | { requestId: string; status: "accepted" };
+
+/** The gateway's answer to a won claim. */
+export interface ExecutionClaim {
+  requestId: string;
+  claimed: true;
+  payloadSha256: string;
+  windowClosesAt: string;
+  failOpen: boolean;
+  principal: unknown;
+  action: unknown;
+}
+
+/** Claim refusals after which the action must not run, and the service says so truthfully. */
+const WILL_NOT_RUN = new Set(["execution_window_closed", "payload_mismatch"]);
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return (text || "the action failed").slice(0, 2000);
+}
+
+/** Reports a claimed execution's result; a repeat of a report that landed counts as delivered. */
+export async function reportExecutionResult(http: HttpSettings, claimUrl: string, result: ExecutionResult): Promise<void> {
+  try {
+    await callApi(http, { method: "POST", url: claimUrl, body: result });
+  } catch (error) {
+    // Our own earlier attempt may have landed with its answer lost: the gateway then has this result.
+    if (isStepAuthClientError(error, "conflict") && /already reported/i.test(error.message)) return;
+    throw new StepAuthClientError("report_failed", `the execution's result could not be reported: ${errorText(error)}`, {
+      cause: error,
+      status: isStepAuthClientError(error) ? error.status : undefined,
+      result,
+    });
+  }
+}
+
+/**
+ * Claims, runs `action` at most once across every delivery and instance, reports its result, and
+ * returns the webhook's answer: `success`/`error` when the action ran in this call, `accepted` when
+ * another delivery holds the claim. A denial, expiry or cancellation (`execute: false`) runs nothing.
+ * Throws `report_failed` (with `.result`) if the result could not be reported after every retry,
+ * and the gateway's own error for refusals that mean misconfiguration (`unknown_request`,
+ * `not_approved`, `invalid_api_key`, …).
+ */
+export async function executeOnce<T>(http: HttpSettings, event: WebhookEvent, action: (event: WebhookEvent) => Promise<T> | T): Promise<WebhookAnswer> {
+  const { requestId, execute, execution } = event.data;
+  if (!execute) return { requestId, status: "success" };
+  if (!execution) throw new StepAuthClientError("invalid_webhook", "an execute webhook without data.execution: this gateway does not support claim before run");
+  try {
+    await callApi<ExecutionClaim>(http, { method: "POST", url: execution.claimUrl, body: { payloadSha256: execution.payloadSha256 } });
+  } catch (error) {
+    if (isStepAuthClientError(error, "already_claimed")) return { requestId, status: "accepted" };
+    if (isStepAuthClientError(error) && WILL_NOT_RUN.has(error.code)) return { requestId, status: "error", error: `not executed: ${error.code}` };
+    throw error;
+  }
+  let result: ExecutionResult;
+  try {
+    await action(event);
+    result = { status: "success" };
+  } catch (error) {
+    result = { status: "error", error: errorText(error) };
+  }
+  await reportExecutionResult(http, execution.claimUrl, result);
+  return result.status === "success" ? { requestId, status: "success" } : { requestId, status: "error", error: result.error ?? "the action failed" };
+}
