@@ -6,9 +6,9 @@ import { loadWebhookTarget } from "@/db/queries/tenant-settings";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 import { postSignedWebhook } from "./signed-webhook";
+import { webhookTimeoutMs } from "./webhook-timeout";
 
 export const WEBHOOK_MAX_ATTEMPTS = 10;
-const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_ANSWER_BYTES = 16 * 1024;
 
 /** What the service is told. `execute` is true only for an approval it must now carry out. */
@@ -66,7 +66,7 @@ export async function deliverWebhook(db: Database, ctx: TenantContext, requestId
   if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null }, attempt, true);
 
   const body = JSON.stringify(await webhookPayload(db, ctx, request));
-  const posted = await postSignedWebhook(target, requestId, body, { timeoutMs: WEBHOOK_TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES });
+  const posted = await postSignedWebhook(target, requestId, body, { timeoutMs: webhookTimeoutMs(), maxBytes: MAX_ANSWER_BYTES });
   const result = posted.ok ? { ...posted, answer: parseServiceAnswer(posted.text) } : posted;
   return finishDelivery(db, ctx, request, result, attempt, false);
 }
