@@ -40,6 +40,8 @@ export const authorizationRequests = pgTable(
     decisionSource: text("decision_source"),
     /** The signed decision as received: the proof of authorization. Never logged. */
     decisionEnvelope: jsonb("decision_envelope"),
+    /** For an approval: claims of its execution are refused from this moment (the execution window). */
+    executionClosesAt: timestamp("execution_closes_at", { withTimezone: true }),
   },
   (t) => [
     index("authorization_requests_tenant_created_idx").on(t.tenantId, t.createdAt, t.requestId),
@@ -92,11 +94,16 @@ export const executions = pgTable(
   {
     requestId: text("request_id").primaryKey().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
     tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    /** How the execution was claimed: `api` (the claim API), `webhook` (a webhook answer with no claim before it), `window_closed`. */
     channel: text("channel").notNull(),
     status: executionStatus("status").notNull().default("executing"),
     error: text("error"),
     claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** When the deciding authorizer learnt the result: in the callback's answer or by a result report. */
+    resultReportedAt: timestamp("result_reported_at", { withTimezone: true }),
+    /** `callback`, `result_report`, or `unsupported` (the authorizer does not implement result reports). */
+    resultReportedVia: text("result_reported_via"),
   },
   (t) => [index("executions_tenant_id_idx").on(t.tenantId)],
 );

@@ -57,7 +57,12 @@ export const authorizers = pgTable(
      * succeeded, or (the built-in sandbox) its registration holds the key. Retiring a key is refused
      * while an enabled authorizer is proven on none of the keys that remain.
      */
-    provenKeyIds: text("proven_key_ids").array().notNull().default(sql`'{}'::text[]`),
+    /**
+   * Set when the authorizer answered a result report with 404/405/501 without the `unknown_request`
+   * code (PROTOCOL.md "Result report"): it does not implement them and is not asked again.
+   */
+  resultReportsUnsupportedAt: timestamp("result_reports_unsupported_at", { withTimezone: true }),
+  provenKeyIds: text("proven_key_ids").array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -88,6 +93,8 @@ export const tenantSettings = pgTable("tenant_settings", {
   retryPolicy: jsonb("retry_policy").$type<StoredRetryPolicy>(),
   defaultExpiresIn: integer("default_expires_in").notNull().default(1800),
   publicBaseUrl: text("public_base_url"),
+  /** How long after an approval its execution may be claimed (never past the request's expiresAt). */
+  executionWindowSeconds: integer("execution_window_seconds").notNull().default(600),
   webhookUrl: text("webhook_url"),
   webhookSecretCiphertext: text("webhook_secret_ciphertext"),
   webhookSecretKeyVersion: text("webhook_secret_key_version"),

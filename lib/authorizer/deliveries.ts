@@ -21,7 +21,7 @@ const LEASE_SECONDS = 60;
 const MAX_ANSWER_BYTES = 16 * 1024;
 
 type AttemptResult =
-  | { kind: "delivered"; statusCode: number; execution: { status: "success" | "error"; error: string | null } | null }
+  | { kind: "delivered"; statusCode: number; execution: { status: "success" | "error" | "accepted"; error: string | null } | null }
   | { kind: "retry" | "final"; statusCode: number | null; error: string };
 
 /** Options for {@link runSandboxDeliveries}. */
@@ -104,6 +104,12 @@ async function recordAttempt(db: Database, delivery: SandboxDelivery, result: At
   await db.transaction(async (tx) => {
     if (result.kind === "delivered") {
       await tx.update(sandboxDeliveries).set({ status: "delivered", lockedUntil: null, lastStatusCode: result.statusCode, lastError: null, deliveredAt: sql`now()` }).where(eq(sandboxDeliveries.sandboxRequestId, id));
+      // `accepted`: the result follows as a result report (which may even have come first: keep it).
+      if (result.execution?.status === "accepted") {
+        await tx.update(sandboxRequests).set({ executionStatus: "accepted", executionError: null })
+          .where(and(eq(sandboxRequests.id, id), isNull(sandboxRequests.executionReportedAt)));
+        return;
+      }
       await tx
         .update(sandboxRequests)
         .set(result.execution

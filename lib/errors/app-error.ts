@@ -38,6 +38,8 @@ export const errorStatus = {
   request_expired: 409,
   already_decided: 409,
   already_claimed: 409,
+  payload_mismatch: 409,
+  execution_window_closed: 410,
   not_approved: 409,
   no_authorizer: 409,
   no_signing_key: 409,

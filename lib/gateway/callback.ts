@@ -1,12 +1,14 @@
 import type { Database } from "@/db/client";
 import { recordRefusedCallback } from "@/db/queries/audit";
+import { getExecution, markResultReported } from "@/db/queries/executions";
+import type { TenantContext } from "@/lib/auth/tenant-context";
 import { authorizerCallbackContext } from "@/lib/auth/system-context";
 import { AppError } from "@/lib/errors/app-error";
 import { decisionSchema, isStepAuthError, verifyEnvelope, type DecisionRejection, type VerifiedDecision } from "@/lib/stepauth";
 import { applyVerifiedDecision } from "./decisions";
 import { runJob } from "./job-runner";
 import { trustedKeysOf } from "./tenant-runtime";
-import { recordedExecution, type ExecutionAnswer } from "./webhook-delivery";
+import { CALLBACK_RESULT_WAIT_MS } from "./execution-claim";
 
 const rejectionErrors: Record<DecisionRejection, AppError> = {
   unknown_request: new AppError("unknown_request", "This requestId was not sent to this authorizer"),
@@ -19,16 +21,19 @@ const rejectionErrors: Record<DecisionRejection, AppError> = {
   expired: new AppError("request_expired", "The request expired before this decision arrived"),
 };
 
-const EXECUTION_WAIT_MS = 5_000;
+/** The callback's answer: the execution result when known within the wait, else `accepted`. */
+export type CallbackAnswer = { status: "success" } | { status: "error"; error: string } | { status: "accepted" };
 
 /**
  * `POST /api/stepauth/callback/{authorizerId}`: verifies the decision envelope with that
- * authorizer's keys, applies it (first valid decision wins), executes an approval through the
- * service webhook, and answers the execution result. A repeated delivery answers the same result
- * and executes nothing. Every refusal is answered with its code and audited (an unsigned or
- * malformed one as a per-minute count, see recordRefusedCallback).
+ * authorizer's keys, applies it (first valid decision wins), sends an approval to the service
+ * webhook, and answers the execution result only when it is known within CALLBACK_RESULT_WAIT_MS
+ * (PROTOCOL.md "Callback"): otherwise `accepted`, and the result follows as a result report. In
+ * claim mode (no webhook) that is always `accepted` unless a repeated callback finds the result
+ * recorded. A repeated delivery executes nothing. Every refusal is answered with its code and
+ * audited (an unsigned or malformed one as a per-minute count, see recordRefusedCallback).
  */
-export async function receiveDecisionCallback(db: Database, authorizerId: string, body: unknown): Promise<{ requestId: string } & ExecutionAnswer> {
+export async function receiveDecisionCallback(db: Database, authorizerId: string, body: unknown): Promise<{ requestId: string } & CallbackAnswer> {
   const resolved = await authorizerCallbackContext(db, authorizerId);
   if (!resolved) throw new AppError("unknown_request", "No authorizer with this callback URL");
   const { ctx, authorizer } = resolved;
@@ -48,21 +53,30 @@ export async function receiveDecisionCallback(db: Database, authorizerId: string
   const outcome = await applyVerifiedDecision(db, ctx, authorizer, verified, "callback");
   const requestId = verified.requestId;
   if (outcome.outcome === "refused") throw rejectionErrors[outcome.code];
-  if (outcome.outcome === "accepted" && outcome.deliveryJob) await runJob(db, outcome.deliveryJob);
+  // The delivery runs on its lease whether or not we still wait for it: if this process dies, the worker takes it over.
+  const delivery = outcome.outcome === "accepted" && outcome.deliveryJob
+    ? runJob(db, outcome.deliveryJob).then(() => true, (error: unknown) => {
+        console.error("callback: webhook delivery failed", error instanceof Error ? error.message : error);
+        return true;
+      })
+    : null;
   if (outcome.request.status !== "approved") return { requestId, status: "success" };
-  return { requestId, ...(await executionAnswer(db, ctx, requestId)) };
+  return { requestId, ...(await executionAnswer(db, ctx, requestId, delivery)) };
 }
 
-/** The recorded result; a duplicate that arrives mid-execution waits briefly for it. */
-async function executionAnswer(db: Database, ctx: Parameters<typeof recordedExecution>[1], requestId: string): Promise<ExecutionAnswer> {
-  const deadline = Date.now() + EXECUTION_WAIT_MS;
+/** The result if it is recorded within the wait (marked as told to the authorizer), else `accepted`. */
+async function executionAnswer(db: Database, ctx: TenantContext, requestId: string, delivery: Promise<boolean> | null): Promise<CallbackAnswer> {
+  const deadline = Date.now() + CALLBACK_RESULT_WAIT_MS;
+  let settled = delivery === null;
+  void delivery?.then(() => { settled = true; });
   for (;;) {
-    const execution = await recordedExecution(db, ctx, requestId);
-    // No webhook: the service claims the execution through the API; the decision is acknowledged.
-    if (!execution) return { status: "success" };
-    if (execution.status === "succeeded") return { status: "success" };
-    if (execution.status === "failed") return { status: "error", error: execution.error ?? "execution failed" };
-    if (Date.now() > deadline) return { status: "error", error: "execution is still in progress; the result will be in the gateway's audit trail" };
-    await new Promise((r) => setTimeout(r, 100));
+    const execution = await getExecution(db, ctx, requestId);
+    if (execution && execution.status !== "executing") {
+      await markResultReported(db, ctx, requestId, "callback");
+      return execution.status === "succeeded" ? { status: "success" } : { status: "error", error: execution.error ?? "execution failed" };
+    }
+    // Nothing more will come within the wait: no webhook running here (claim mode, a repeat), or its attempt is over.
+    if (settled || Date.now() >= deadline) return { status: "accepted" };
+    await Promise.race([delivery, new Promise((r) => setTimeout(r, Math.min(100, Math.max(0, deadline - Date.now()))))]);
   }
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, executions, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { authorizationRequests, authorizers, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
@@ -93,7 +93,9 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
       update ${r} set status = ${p.status}::request_status, status_reason = ${p.statusReason}::text, fail_open = ${p.failOpen}::boolean,
         decided_at = now(), decision_source = ${p.source}::text, decision_authorizer_id = ${p.winner}::uuid,
         decision_key_id = ${p.keyId}::text, decision_reason = ${p.reason}::text, decision_reviewers = ${p.reviewers}::jsonb,
-        decision_envelope = ${p.envelope}::jsonb
+        decision_envelope = ${p.envelope}::jsonb,
+        execution_closes_at = case when ${p.status}::text = 'approved' then least(${r.expiresAt}, now() + make_interval(secs =>
+          coalesce((select ${tenantSettings.executionWindowSeconds} from ${tenantSettings} where ${tenantSettings.tenantId} = ${p.tenantId}), 600))) end
       where ${r.requestId} = ${p.requestId} and ${sameTenant(r.tenantId, p.tenantId)} and ${r.status} = 'pending' ${condition}
       returning *
     ),
@@ -111,11 +113,6 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
       where t.request_id = ${p.requestId} and exists (select 1 from won) and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${p.winner}::uuid
       on conflict (kind, request_id, target) do nothing
     ),
-    claimed as (
-      insert into ${executions} (request_id, tenant_id, channel)
-      select w.request_id, ${p.tenantId}, 'webhook' from won w, hook where w.status = 'approved' and hook.configured
-      on conflict do nothing returning request_id
-    ),
     delivery as (
       insert into ${webhookDeliveries} (request_id, tenant_id, execute)
       select w.request_id, ${p.tenantId}, w.status = 'approved' from won w, hook where hook.configured
@@ -131,7 +128,6 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
       select ${p.tenantId}, request_id, type, authorizer_id, data from (
         select w.request_id, e.type, e.authorizer_id, e.data, e.ord
           from won w, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb)
-        union all select request_id, 'execution_claimed', null, '{"channel":"webhook"}'::jsonb, 1000 from claimed
         union all select request_id, 'webhook_delivery', null, jsonb_build_object('execute', execute, 'state', 'queued'), 1001 from delivery
       ) ordered order by ord
     )

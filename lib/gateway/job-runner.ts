@@ -5,6 +5,7 @@ import { workerContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "./finalize";
+import { runReportJob } from "./result-report";
 import { deliverWebhook } from "./webhook-delivery";
 
 
@@ -20,6 +21,7 @@ const handlers: Record<JobKind, (db: Database, ctx: TenantContext, job: Job) => 
   cancel: runCancelJob,
   expire: runExpireJob,
   deliver: runDeliverJob,
+  report: runReportJob,
 };
 
 /**

@@ -53,10 +53,15 @@ export function trustedKeysOf(authorizer: Authorizer): TrustedKey[] {
   return authorizer.publicKeys.map((k) => ({ keyId: k.keyId, algorithm: k.algorithm, publicKey: cachedKey(k.publicKey, importPublicKey) }));
 }
 
+/** The gateway's public origin: the tenant's publicBaseUrl, else GATEWAY_PUBLIC_URL, AUTH_URL, localhost. */
+export function gatewayBaseUrl(settings: Pick<EffectiveSettings, "publicBaseUrl">): string {
+  const base = settings.publicBaseUrl ?? process.env.GATEWAY_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
+  return base.replace(/\/+$/, "");
+}
+
 /** Where decisions for this authorizer come back: `<base>/api/stepauth/callback/<authorizerId>`. */
 export function callbackUrlFor(settings: EffectiveSettings, authorizerId: string): string {
-  const base = settings.publicBaseUrl ?? process.env.GATEWAY_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
-  return `${base.replace(/\/+$/, "")}/api/stepauth/callback/${authorizerId}`;
+  return `${gatewayBaseUrl(settings)}/api/stepauth/callback/${authorizerId}`;
 }
 
 export const callbackPolicy = () => ({ allowLoopbackHttp: privateNetworkAllowed() });

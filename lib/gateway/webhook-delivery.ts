@@ -1,27 +1,34 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, executions, requestTargets, webhookDeliveries, type AuthorizationRequestRow } from "@/db/schema";
+import { authorizationRequests, authorizers, executions, webhookDeliveries, type AuthorizationRequestRow } from "@/db/schema";
+import { finishExecution, insertExecution, loadExecutionState, type ExecutionResult } from "@/db/queries/executions";
 import { forTenant } from "@/db/queries/tenant-scope";
-import { loadWebhookTarget } from "@/db/queries/tenant-settings";
+import { getTenantSettings, loadWebhookTarget } from "@/db/queries/tenant-settings";
 import type { TenantContext } from "@/lib/auth/tenant-context";
+import { executionTermsOf, queueResultReport, windowClosesAt } from "./execution-claim";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
+import { gatewayBaseUrl } from "./tenant-runtime";
 import { postSignedWebhook } from "./signed-webhook";
 import { webhookTimeoutMs } from "./webhook-timeout";
 
 export const WEBHOOK_MAX_ATTEMPTS = 10;
 const MAX_ANSWER_BYTES = 16 * 1024;
 
-/** What the service is told. `execute` is true only for an approval it must now carry out. */
+/**
+ * What the service is told. `execute` is true only for an approval whose execution window is still
+ * open; `execution` then says how to claim it before acting (see execution-claim.ts): the claim URL,
+ * the SHA-256 of the exact approved payload, and when the window closes.
+ */
 export async function webhookPayload(db: Database, ctx: TenantContext, request: AuthorizationRequestRow) {
   // The exact action and principal that were signed and approved, from the winning target's payload.
-  const [target] = request.decisionAuthorizerId
-    ? await db.select({ payload: requestTargets.payload }).from(requestTargets)
-        .where(and(eq(requestTargets.requestId, request.requestId), eq(requestTargets.authorizerId, request.decisionAuthorizerId)))
-    : [];
-  const signed = target ? (JSON.parse(target.payload) as { principal: unknown; action: unknown }) : { principal: request.principal, action: request.action };
+  const state = await loadExecutionState(db, ctx, request.requestId);
+  const signedPayload = state?.signedPayload ?? null;
+  const signed = signedPayload ? (JSON.parse(signedPayload) as { principal: unknown; action: unknown }) : { principal: request.principal, action: request.action };
   const [authorizer] = request.decisionAuthorizerId
     ? await db.select({ name: authorizers.name }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, request.decisionAuthorizerId)))
     : [];
+  const approved = request.status === "approved";
+  const terms = approved ? executionTermsOf(request, signedPayload, gatewayBaseUrl(await getTenantSettings(db, ctx))) : null;
   return {
     type: `authorization.${request.status}`,
     timestamp: new Date().toISOString(),
@@ -29,7 +36,7 @@ export async function webhookPayload(db: Database, ctx: TenantContext, request: 
       requestId: request.requestId,
       externalId: request.externalId,
       status: request.status,
-      execute: request.status === "approved",
+      execute: approved && Date.now() < windowClosesAt(request).getTime(),
       failOpen: request.failOpen,
       reason: request.statusReason ?? request.decisionReason,
       decision: request.decidedAt
@@ -37,15 +44,18 @@ export async function webhookPayload(db: Database, ctx: TenantContext, request: 
         : null,
       principal: signed.principal,
       action: signed.action,
+      execution: terms,
     },
   };
 }
 
-export type ExecutionAnswer = { status: "success" } | { status: "error"; error: string };
+/** The service's answer: a result, or `accepted` (it claimed, or will claim, and reports the result itself). */
+export type ExecutionAnswer = { status: "success" } | { status: "error"; error: string } | { status: "accepted" };
 
 function parseServiceAnswer(body: string): ExecutionAnswer {
   try {
     const parsed = JSON.parse(body) as { status?: unknown; error?: unknown };
+    if (parsed.status === "accepted") return { status: "accepted" };
     if (parsed.status === "error") return { status: "error", error: typeof parsed.error === "string" ? parsed.error.slice(0, 2000) : "the service reported an error" };
   } catch {
     // A 2xx without a JSON body is an acknowledgement.
@@ -65,17 +75,17 @@ export async function deliverWebhook(db: Database, ctx: TenantContext, requestId
   if (!request || !delivery || delivery.status !== "pending") return { done: true, answer: null };
   if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null }, attempt, true);
 
-  const body = JSON.stringify(await webhookPayload(db, ctx, request));
-  const posted = await postSignedWebhook(target, requestId, body, { timeoutMs: webhookTimeoutMs(), maxBytes: MAX_ANSWER_BYTES });
+  const payload = await webhookPayload(db, ctx, request);
+  const posted = await postSignedWebhook(target, requestId, JSON.stringify(payload), { timeoutMs: webhookTimeoutMs(), maxBytes: MAX_ANSWER_BYTES });
   const result = posted.ok ? { ...posted, answer: parseServiceAnswer(posted.text) } : posted;
-  return finishDelivery(db, ctx, request, result, attempt, false);
+  return finishDelivery(db, ctx, request, { ...result, execute: payload.data.execute }, attempt, false);
 }
 
 async function finishDelivery(
   db: Database,
   ctx: TenantContext,
   request: AuthorizationRequestRow,
-  result: { ok: boolean; statusCode: number | null; error?: string; answer?: ExecutionAnswer; latencyMs?: number },
+  result: { ok: boolean; statusCode: number | null; error?: string; answer?: ExecutionAnswer; latencyMs?: number; execute?: boolean },
   attempt: number,
   giveUp: boolean,
 ): Promise<{ done: boolean; answer: ExecutionAnswer | null }> {
@@ -92,21 +102,26 @@ async function finishDelivery(
       })
       .where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, request.requestId), eq(webhookDeliveries.status, "pending")));
     const events: NewRequestEvent[] = [{ type: result.ok ? "webhook_delivered" : "webhook_failed", data: { attempt, statusCode: result.statusCode, error: result.error, latencyMs: result.latencyMs, final } }];
-    if (answer && request.status === "approved") {
-      const [execution] = await tx
-        .update(executions)
-        .set({ status: answer.status === "success" ? "succeeded" : "failed", error: answer.status === "error" ? answer.error : null, finishedAt: sql`now()` })
-        .where(forTenant(ctx, executions.tenantId, eq(executions.requestId, request.requestId), eq(executions.status, "executing"), eq(executions.channel, "webhook")))
-        .returning();
-      if (execution) events.push({ type: "execution_reported", data: { channel: "webhook", ...answer } });
+    // Only an answer to an `execute: true` webhook says anything about an execution.
+    if (answer && answer.status !== "accepted" && request.status === "approved" && (result.execute ?? true)) {
+      events.push(...(await recordWebhookAnswer(tx, ctx, request, answer, result.ok)));
     }
     await appendRequestEvents(tx, ctx, request.requestId, events);
   });
   return { done: final, answer };
 }
 
-/** The execution result already recorded for a request (what a duplicate decision is answered with). */
-export async function recordedExecution(db: Database, ctx: TenantContext, requestId: string) {
-  const [row] = await db.select().from(executions).where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId)));
-  return row ?? null;
+/**
+ * A webhook answer `{status: "success" | "error"}` (or a bare 2xx: success) records the execution's
+ * result. A service that claimed first has its claim finished; a legacy service that never claimed
+ * claims implicitly with its answer (the same one conditional insert), so nothing can claim and run
+ * it afterwards. An execution already finished (reported, or refused after its window) stays as it is.
+ * A delivery that finally failed records an error only when nothing was claimed.
+ */
+async function recordWebhookAnswer(db: Database, ctx: TenantContext, request: AuthorizationRequestRow, answer: ExecutionResult, delivered: boolean): Promise<NewRequestEvent[]> {
+  const finished = delivered ? await finishExecution(db, ctx, request.requestId, answer) : null;
+  const implicit = finished ? null : await insertExecution(db, ctx, request.requestId, "webhook", answer);
+  if (!finished && !implicit) return [];
+  await queueResultReport(db, ctx, request);
+  return [{ type: "execution_reported", data: { channel: "webhook", ...(implicit ? { implicitClaim: true } : {}), ...answer } }];
 }

@@ -11,6 +11,7 @@ import {
   decisionSchema,
   errorBodySchema,
   pendingResponseSchema,
+  resultRecordedResponseSchema,
   submitResponseSchema,
   type Decision,
 } from "./message-schemas";
@@ -30,6 +31,14 @@ export interface VerifiedDecision {
 export type SubmitResult = { status: "pending"; requestId: string } | VerifiedDecision;
 /** Result of `poll`. */
 export type PollResult = { status: "pending"; requestId: string } | VerifiedDecision;
+/**
+ * Result of `reportResult`: `recorded`; `unknown_request` (the authorizer has no such request);
+ * `unsupported` (404/405/501 without the `unknown_request` code: it does not implement result reports).
+ */
+export type ResultReportOutcome =
+  | { status: "recorded"; requestId: string }
+  | { status: "unknown_request"; requestId: string }
+  | { status: "unsupported"; requestId: string; httpStatus: number };
 /** Result of `cancel`. */
 export type CancelResult =
   | { status: "cancelled"; requestId: string }
@@ -138,4 +147,28 @@ export function interpretCancelResponse(response: FinalResponse, requestId: stri
   const body = cancelledResponseSchema.safeParse(parseJson(response));
   if (!body.success || body.data.requestId !== requestId) throw new StepAuthError("invalid_response", "unexpected cancel response");
   return { status: "cancelled", requestId };
+}
+
+/** The statuses by which an authorizer says it has no result-report endpoint (PROTOCOL.md "Result report"). */
+export const RESULT_REPORT_UNSUPPORTED_STATUSES: readonly number[] = [404, 405, 501];
+
+/**
+ * Interprets a result report answer: 200 recorded, 404 `unknown_request`, 404/405/501 otherwise:
+ * the endpoint is not implemented.
+ *
+ * @example
+ * ```ts
+ * interpretResultReportResponse(response, requestId).status; // "recorded" | "unknown_request" | "unsupported"
+ * ```
+ */
+export function interpretResultReportResponse(response: FinalResponse, requestId: string): ResultReportOutcome {
+  if (RESULT_REPORT_UNSUPPORTED_STATUSES.includes(response.status)) {
+    const parsed = errorBodySchema.safeParse(safeJson(response));
+    if (response.status === 404 && parsed.success && parsed.data.error === "unknown_request") return { status: "unknown_request", requestId };
+    return { status: "unsupported", requestId, httpStatus: response.status };
+  }
+  if (response.status !== 200) throw errorFrom(response, safeJson(response));
+  const body = resultRecordedResponseSchema.safeParse(parseJson(response));
+  if (!body.success || body.data.requestId !== requestId) throw new StepAuthError("invalid_response", "unexpected result report response");
+  return { status: "recorded", requestId };
 }

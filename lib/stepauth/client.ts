@@ -6,7 +6,10 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { signJsonPayload, type EnvelopeSigner, type TrustedKey } from "./envelope";
 import { StepAuthError } from "./errors";
-import { interpretCancelResponse, interpretPollResponse, interpretSubmitResponse, type CancelResult, type PollResult, type SubmitResult } from "./client-responses";
+import {
+  interpretCancelResponse, interpretPollResponse, interpretResultReportResponse, interpretSubmitResponse,
+  type CancelResult, type PollResult, type ResultReportOutcome, type SubmitResult,
+} from "./client-responses";
 import { parseAuthorizationRequest, type AuthorizationRequest, type CallbackUrlPolicy } from "./request-schema";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import { requestIdSchema } from "./schemas";
@@ -18,7 +21,11 @@ export const AUTHORIZER_PATHS = {
   submit: "/v1/authorization-requests",
   poll: "/v1/authorization-requests/poll",
   cancel: "/v1/authorization-requests/cancel",
+  result: "/v1/authorization-requests/result",
 } as const;
+
+/** What a result report says: the execution result of an approved request. */
+export type ExecutionResultReport = { requestId: string; executedAt?: string } & ({ status: "success" } | { status: "error"; error?: string });
 
 /** Configuration of one client (one tenant × one authorizer). */
 export interface AuthorizerClientOptions {
@@ -135,6 +142,28 @@ export class AuthorizerClient {
     const body = this.#signedReference(requestId);
     const response = await sendWithRetry(this.#ctx, "cancel", requestId, this.#endpoint + AUTHORIZER_PATHS.cancel, body);
     return interpretCancelResponse(response, requestId, this.#authorizerKeys);
+  }
+
+  /**
+   * Sends a result report (PROTOCOL.md "Result report"): the execution result of an approved
+   * request. A 501 is retried like any 5xx and, when the attempts run out on it, counts as unsupported.
+   *
+   * @example
+   * ```ts
+   * const outcome = await client.reportResult({ requestId, status: "success", executedAt }); // { status: "recorded" }
+   * ```
+   */
+  async reportResult(report: ExecutionResultReport): Promise<ResultReportOutcome> {
+    if (!requestIdSchema.safeParse(report.requestId).success) throw new StepAuthError("malformed_request", "invalid requestId");
+    const payload = { ...report, spId: this.#spId, timestamp: isoNow(this.#ctx.clock) };
+    const body = JSON.stringify(signJsonPayload(payload, this.#signers));
+    try {
+      const response = await sendWithRetry(this.#ctx, "result", report.requestId, this.#endpoint + AUTHORIZER_PATHS.result, body);
+      return interpretResultReportResponse(response, report.requestId);
+    } catch (error) {
+      if (error instanceof StepAuthError && error.details?.lastStatus === 501) return { status: "unsupported", requestId: report.requestId, httpStatus: 501 };
+      throw error;
+    }
   }
 
   #signedReference(requestId: string): string {

@@ -139,7 +139,31 @@ export const errorBodySchema = z.object({ error: z.string().min(1).max(100), mes
 export const callbackResultSchema = z.discriminatedUnion("status", [
   z.object({ requestId: requestIdSchema, status: z.literal("success") }),
   z.object({ requestId: requestIdSchema, status: z.literal("error"), error: z.string().max(4000) }),
+  // The decision is recorded but the result is not known yet: it follows as a result report.
+  z.object({ requestId: requestIdSchema, status: z.literal("accepted") }),
 ]);
 
 /** A validated callback result. */
 export type CallbackResult = z.infer<typeof callbackResultSchema>;
+
+/**
+ * Body of a result report (SP → authorizer, `POST /v1/authorization-requests/result`), signed by
+ * the SP: the execution result of an approved request, sent whatever channel the decision came by.
+ *
+ * @example
+ * ```ts
+ * resultReportPayloadSchema.parse({ requestId, spId, status: "error", error: "window closed", timestamp });
+ * ```
+ */
+export const resultReportPayloadSchema = z.discriminatedUnion("status", [
+  z.object({ requestId: requestIdSchema, spId: spIdSchema, status: z.literal("success"), executedAt: utcTimestampSchema.optional(), timestamp: utcTimestampSchema }),
+  z.object({
+    requestId: requestIdSchema, spId: spIdSchema, status: z.literal("error"), error: z.string().max(4000).optional(),
+    executedAt: utcTimestampSchema.optional(), timestamp: utcTimestampSchema,
+  }),
+]);
+/** A validated result report payload. */
+export type ResultReportPayload = z.infer<typeof resultReportPayloadSchema>;
+
+/** Result report 200: `{"requestId", "status": "recorded"}`. */
+export const resultRecordedResponseSchema = z.object({ requestId: requestIdSchema, status: z.literal("recorded") });

@@ -7,7 +7,7 @@ import { backoffDelayMs, handlingForStatus, parseRetryAfter, type RetryPolicy } 
 import { TransportRefusedError, type HttpResponse, type HttpTransport } from "./transport";
 
 /** Which protocol call an attempt belongs to. */
-export type AuthorizerCall = "submit" | "poll" | "cancel";
+export type AuthorizerCall = "submit" | "poll" | "cancel" | "result";
 
 /** One attempt, as reported to the observer (for the gateway's audit log). */
 export interface AttemptReport {

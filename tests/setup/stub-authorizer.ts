@@ -37,12 +37,16 @@ export async function startStubAuthorizer(options: {
   /** The 429's Retry-After as sent (an HTTP date, say); wins over retryAfterSeconds. */
   retryAfter?: () => string;
   delayMs?: number; deliverDecisions?: boolean; intercept?: StubIntercept;
+  /** Implement result reports (`POST /v1/authorization-requests/result`); otherwise that path is a plain 404. */
+  acceptResults?: boolean;
 } = {}) {
   const state = {
     mode: options.mode ?? "pending",
     received: new Map<string, Received>(),
     calls: [] as { path: string; status: number; at: number }[],
     cancels: [] as string[],
+    /** Verified result report payloads, in arrival order. */
+    results: [] as Record<string, unknown>[],
     rateLimitLeft: options.rateLimitFirst ?? 0,
     /** Runs when a cancel arrives, before it is answered (to race a decision against the cancel). */
     onCancel: undefined as ((requestId: string) => Promise<void>) | undefined,
@@ -99,6 +103,11 @@ export async function startStubAuthorizer(options: {
       return answer(res, path, 202, { requestId, status: "pending" });
     }
     const r = state.received.get(requestId);
+    if (path.endsWith("/result") && options.acceptResults) {
+      if (!r) return answer(res, path, 404, { error: "unknown_request", message: "unknown" });
+      state.results.push(payload);
+      return answer(res, path, 200, { requestId, status: "recorded" });
+    }
     if (!r) return answer(res, path, 404, { error: "unknown_request", message: "unknown" });
     if (path.endsWith("/poll")) return r.decision ? answer(res, path, 200, r.decision) : answer(res, path, 202, { requestId, status: "pending" });
     if (path.endsWith("/cancel")) {

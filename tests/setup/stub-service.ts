@@ -6,7 +6,7 @@ import { Webhook } from "standardwebhooks";
  * The SP's own service: receives the gateway's Standard Webhooks deliveries, verifies them,
  * "executes" approvals once per webhook-id (its idempotency key) and answers the result.
  */
-export async function startStubService(secret: () => string, options: { failFirst?: number; answer?: "success" | "error" } = {}) {
+export async function startStubService(secret: () => string, options: { failFirst?: number; answer?: "success" | "error" | "accepted"; delayMs?: number } = {}) {
   const state = { deliveries: [] as { id: string; body: any }[], executions: new Map<string, number>(), refused: 0, failLeft: options.failFirst ?? 0 };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -25,6 +25,9 @@ export async function startStubService(secret: () => string, options: { failFirs
       state.failLeft -= 1;
       return res.writeHead(503).end();
     }
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+    // `accepted`: a service that claims the execution itself (through data.execution.claimUrl) and reports later.
+    if (options.answer === "accepted") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ requestId: id, status: "accepted" }));
     if (body.data.execute) state.executions.set(id, (state.executions.get(id) ?? 0) + 1);
     const answer = options.answer === "error" ? { requestId: id, status: "error", error: "device no longer enrolled" } : { requestId: id, status: "success" };
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));

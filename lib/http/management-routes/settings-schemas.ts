@@ -43,6 +43,8 @@ export const tenantSettingsPatchSchema = z.strictObject({
   unavailabilityPolicy: z.enum(["fail_closed", "fail_open"]).optional(),
   retryPolicy: retryPolicySchema.partial().nullable().optional(),
   defaultExpiresIn: z.int().min(60).max(604_800).optional(),
+  /** How long after an approval its execution may be claimed: 1 minute to 24 hours (never past expiresAt). */
+  executionWindowSeconds: z.int().min(60).max(86_400).optional(),
   publicBaseUrl: publicBaseUrlSchema.nullable().optional(),
   webhookUrl: webhookUrlSchema.nullable().optional(),
   rotateWebhookSecret: z.boolean().optional(),

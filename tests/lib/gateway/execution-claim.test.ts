@@ -1,0 +1,181 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { setupTestDatabase } from "../../setup/database";
+import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
+import { startStubAuthorizer } from "../../setup/stub-authorizer";
+import { startStubService } from "../../setup/stub-service";
+
+const db = setupTestDatabase();
+const appUrl = setupAppServer();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+type Setup = { pollOnly?: boolean; acceptResults?: boolean; webhook?: "accepted" | "success" | "none"; serviceDelayMs?: number };
+
+async function setup(options: Setup = {}) {
+  let keys: any[] = [];
+  const stub = await startStubAuthorizer({ trustedSpKeys: () => keys, acceptResults: options.acceptResults ?? true });
+  let secret = "";
+  const service = options.webhook && options.webhook !== "none"
+    ? await startStubService(() => secret, { answer: options.webhook, delayMs: options.serviceDelayMs })
+    : null;
+  cleanups.push(stub.close, ...(service ? [service.close] : []));
+  const tenant = await createGatewayTenant(db(), {
+    appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url, pollOnly: options.pollOnly }], webhookUrl: service?.url,
+  });
+  secret = tenant.webhookSecret;
+  keys = await tenant.spKeys();
+  const submit = async () => (await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest())).body.requestId as string;
+  return { stub, service, tenant, submit };
+}
+
+type Ctx = Awaited<ReturnType<typeof setup>>;
+const claim = (c: Ctx, id: string, body?: unknown) => api(appUrl(), c.tenant.apiKey, "POST", `/api/v1/authorization-requests/${id}/execution`, body);
+const view = async (c: Ctx, id: string) => (await api(appUrl(), c.tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}`)).body;
+const eventsOf = async (c: Ctx, id: string, type: string) => (await view(c, id)).events.filter((e: any) => e.type === type);
+
+async function approveByPoll(c: Ctx, id: string) {
+  c.stub.decide(id, "approved");
+  await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'poll'`);
+  await drainJobs(db());
+  expect((await view(c, id)).status).toBe("approved");
+}
+
+async function approveByCallback(c: Ctx, id: string) {
+  c.stub.decide(id, "approved");
+  return c.stub.callBack(id);
+}
+
+describe("claim before run", () => {
+  it("20 concurrent claims: exactly one 200, every other 409 already_claimed with the execution as it stands", async () => {
+    const c = await setup({ pollOnly: true });
+    const id = await c.submit();
+    await approveByPoll(c, id);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => claim(c, id)));
+    const won = answers.filter((a) => a.status === 200);
+    expect(won).toHaveLength(1);
+    expect(won[0]!.body).toMatchObject({ requestId: id, claimed: true, failOpen: false });
+    expect(won[0]!.body.payloadSha256).toMatch(/^[0-9a-f]{64}$/);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.every((a) => a.status === 409 && a.body.error === "already_claimed" && a.body.details.execution.status === "executing")).toBe(true);
+    const count = await db().execute(sql`select count(*)::int as n from executions where request_id = ${id}`);
+    expect((count as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(1);
+  });
+
+  it("the execute webhook carries claimUrl, the approved payload's SHA-256 and the window; another hash is refused", async () => {
+    const c = await setup({ webhook: "accepted" });
+    const id = await c.submit();
+    expect((await approveByCallback(c, id)).body).toEqual({ requestId: id, status: "accepted" });
+    const delivery = c.service!.state.deliveries.find((d) => d.body.data.execute);
+    const terms = delivery!.body.data.execution;
+    expect(terms.claimUrl).toBe(`${appUrl()}/api/v1/authorization-requests/${id}/execution`);
+    const [target] = (await db().execute(sql`select payload from request_targets where request_id = ${id}`) as unknown as { rows: { payload: string }[] }).rows;
+    expect(terms.payloadSha256).toBe(createHash("sha256").update(target!.payload, "utf8").digest("hex"));
+    const closesIn = Date.parse(terms.windowClosesAt) - Date.now();
+    expect(closesIn).toBeGreaterThan(9 * 60_000);
+    expect(closesIn).toBeLessThanOrEqual(10 * 60_000);
+
+    const mismatch = await claim(c, id, { payloadSha256: "0".repeat(64) });
+    expect(mismatch.status).toBe(409);
+    expect(mismatch.body.error).toBe("payload_mismatch");
+    expect(await eventsOf(c, id, "execution_refused")).toHaveLength(1);
+    const claimed = await claim(c, id, { payloadSha256: terms.payloadSha256 });
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.windowClosesAt).toBe(terms.windowClosesAt);
+    expect((await claim(c, id, { payloadSha256: terms.payloadSha256 })).body.error).toBe("already_claimed");
+  });
+
+  it("a claim after the window: 410, in the timeline, reported to the authorizer as an error result", async () => {
+    const c = await setup({ pollOnly: true });
+    const id = await c.submit();
+    await approveByPoll(c, id);
+    await db().execute(sql`update authorization_requests set execution_closes_at = now() - interval '1 second' where request_id = ${id}`);
+    const late = await claim(c, id);
+    expect(late.status).toBe(410);
+    expect(late.body.error).toBe("execution_window_closed");
+    expect((await claim(c, id)).status).toBe(410);
+    expect(await eventsOf(c, id, "execution_window_closed")).toHaveLength(1);
+    await drainJobs(db());
+    expect(c.stub.state.results).toHaveLength(1);
+    expect(c.stub.state.results[0]).toMatchObject({ requestId: id, status: "error" });
+    expect(String(c.stub.state.results[0]!.error)).toContain("execution_window_closed");
+    expect(await eventsOf(c, id, "result_reported")).toHaveLength(1);
+  });
+
+  it("a legacy webhook answer without a claim claims implicitly: a later claim is 409 with the result", async () => {
+    const c = await setup({ webhook: "success" });
+    const id = await c.submit();
+    expect((await approveByCallback(c, id)).body).toEqual({ requestId: id, status: "success" });
+    const late = await claim(c, id);
+    expect(late.status).toBe(409);
+    expect(late.body.details.execution).toMatchObject({ status: "success", channel: "webhook" });
+    expect(c.service!.state.executions.get(id)).toBe(1);
+  });
+});
+
+describe("truthful results", () => {
+  it("the result of a poll-delivered decision reaches the authorizer as a signed result report", async () => {
+    const c = await setup({ pollOnly: true });
+    const id = await c.submit();
+    await approveByPoll(c, id);
+    expect((await claim(c, id)).status).toBe(200);
+    expect((await claim(c, id, { status: "success" })).status).toBe(200);
+    await drainJobs(db());
+    // The stub records a report only once its envelope verified with the tenant's registered keys.
+    expect(c.stub.state.results).toHaveLength(1);
+    expect(c.stub.state.results[0]).toMatchObject({ requestId: id, status: "success", spId: c.tenant.authorizers.default!.spId });
+    expect(typeof c.stub.state.results[0]!.executedAt).toBe("string");
+    const v = await view(c, id);
+    expect(v.events.filter((e: any) => e.type === "result_reported")).toHaveLength(1);
+    // A second drain sends nothing more.
+    await db().execute(sql`update jobs set run_at = now() where request_id = ${id}`);
+    await drainJobs(db());
+    expect(c.stub.state.results).toHaveLength(1);
+  });
+
+  it("an authorizer answering 404 without unknown_request is asked once, then never again", async () => {
+    const c = await setup({ pollOnly: true, acceptResults: false });
+    const first = await c.submit();
+    const second = await c.submit();
+    for (const id of [first, second]) {
+      await approveByPoll(c, id);
+      expect((await claim(c, id)).status).toBe(200);
+      expect((await claim(c, id, { status: "error", error: "device offline" })).status).toBe(200);
+      await drainJobs(db());
+    }
+    expect(c.stub.state.calls.filter((call) => call.path.endsWith("/result"))).toHaveLength(1);
+    expect(await eventsOf(c, first, "result_reports_unsupported")).toHaveLength(1);
+    expect(await eventsOf(c, second, "result_report_skipped")).toHaveLength(1);
+    const [row] = (await db().execute(sql`select result_reports_unsupported_at from authorizers where id = ${c.tenant.authorizers.default!.id}`) as unknown as { rows: { result_reports_unsupported_at: unknown }[] }).rows;
+    expect(row!.result_reports_unsupported_at).not.toBeNull();
+  });
+
+  it("claim mode: the callback answers accepted; the reported result follows as a result report", async () => {
+    const c = await setup();
+    const id = await c.submit();
+    expect((await approveByCallback(c, id)).body).toEqual({ requestId: id, status: "accepted" });
+    expect((await claim(c, id)).status).toBe(200);
+    expect((await claim(c, id, { status: "success" })).status).toBe(200);
+    // A callback-decided result waits out the callback's own wait before it is reported.
+    await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'report'`);
+    await drainJobs(db());
+    expect(c.stub.state.results).toEqual([expect.objectContaining({ requestId: id, status: "success" })]);
+    // The authorizer delivers the decision again: now the result is known and answered.
+    expect((await c.stub.callBack(id)).body).toEqual({ requestId: id, status: "success" });
+  });
+
+  it("a webhook slower than the callback's wait: accepted, not error; the result follows as a report", async () => {
+    const c = await setup({ webhook: "success", serviceDelayMs: 6_500 });
+    const id = await c.submit();
+    const started = Date.now();
+    expect((await approveByCallback(c, id)).body).toEqual({ requestId: id, status: "accepted" });
+    expect(Date.now() - started).toBeLessThan(6_500);
+    await expect.poll(async () => (await view(c, id)).execution?.state, { timeout: 10_000 }).toBe("succeeded");
+    await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'report'`);
+    await drainJobs(db());
+    expect(c.stub.state.results).toEqual([expect.objectContaining({ requestId: id, status: "success" })]);
+  }, 30_000);
+});
