@@ -119,7 +119,7 @@ export function createClient(options: ClientOptions) {
      * result (a thrown error is reported as `error`) and returns what to answer the webhook with.
      * Answer `invalid_webhook` with 401 and any other thrown error with a 5xx (the gateway redelivers).
      */
-    execute<T>(webhook: ReceivedWebhook | WebhookEvent, action: (event: WebhookEvent) => Promise<T> | T): Promise<WebhookAnswer> {
+    async execute<T>(webhook: ReceivedWebhook | WebhookEvent, action: (event: WebhookEvent) => Promise<T> | T): Promise<WebhookAnswer> {
       const event = "rawBody" in webhook ? verifyWebhook(secret(), webhook.rawBody, webhook.headers, { now: options.now }) : webhook;
       return executeOnce(http, event, action);
     },

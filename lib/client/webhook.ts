@@ -37,7 +37,7 @@ export const webhookEventSchema = z.object({
       decision: z.unknown().optional(),
       principal: z.custom<Principal>(),
       action: z.custom<Action>(),
-      execution: executionTicketSchema.optional(),
+      execution: executionTicketSchema.nullable().optional(),
     })
     .loose(),
 });
