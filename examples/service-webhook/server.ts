@@ -77,6 +77,11 @@ const server = createServer(async (req, res) => {
     return answer(res, 200, result);
   } catch (error) {
     if (isStepAuthClientError(error, "invalid_webhook")) return answer(res, 401, { error: "invalid_signature", message: error.message });
+    // The action ran but its report could not land: answer the result, which the gateway records too.
+    if (isStepAuthClientError(error, "report_failed") && error.result) {
+      console.error(error.message);
+      return answer(res, 200, { requestId: (error.details as { requestId: string }).requestId, ...error.result });
+    }
     // Anything else (the gateway unreachable, a result that could not be reported): a 5xx, so the
     // gateway redelivers; the claim guarantees the action still runs at most once.
     console.error(error);

@@ -34,16 +34,26 @@ function errorText(error: unknown): string {
   return (text || "the action failed").slice(0, 2000);
 }
 
-/** Reports a claimed execution's result; a repeat of a report that landed counts as delivered. */
-export async function reportExecutionResult(http: HttpSettings, claimUrl: string, result: ExecutionResult): Promise<void> {
+/** The execution as a refused claim or report describes it (`details.execution`). */
+function recordedStatus(error: unknown): string | undefined {
+  const details = isStepAuthClientError(error) ? (error.details as { execution?: { status?: unknown } } | undefined) : undefined;
+  return typeof details?.execution?.status === "string" ? details.execution.status : undefined;
+}
+
+/**
+ * Reports a claimed execution's result, retrying through network errors and 5xx. A `409 conflict`
+ * showing this very result means an earlier attempt landed with its answer lost: delivered.
+ * Anything else throws `report_failed` carrying the result, so it is never lost silently.
+ */
+export async function reportExecutionResult(http: HttpSettings, requestId: string, claimUrl: string, result: ExecutionResult): Promise<void> {
   try {
     await callApi(http, { method: "POST", url: claimUrl, body: result });
   } catch (error) {
-    // Our own earlier attempt may have landed with its answer lost: the gateway then has this result.
-    if (isStepAuthClientError(error, "conflict") && /already reported/i.test(error.message)) return;
-    throw new StepAuthClientError("report_failed", `the execution's result could not be reported: ${errorText(error)}`, {
+    if (isStepAuthClientError(error, "conflict") && recordedStatus(error) === result.status) return;
+    throw new StepAuthClientError("report_failed", `the result of ${requestId} could not be reported: ${errorText(error)}`, {
       cause: error,
       status: isStepAuthClientError(error) ? error.status : undefined,
+      details: { requestId },
       result,
     });
   }
@@ -53,7 +63,8 @@ export async function reportExecutionResult(http: HttpSettings, claimUrl: string
  * Claims, runs `action` at most once across every delivery and instance, reports its result, and
  * returns the webhook's answer: `success`/`error` when the action ran in this call, `accepted` when
  * another delivery holds the claim. A denial, expiry or cancellation (`execute: false`) runs nothing.
- * Throws `report_failed` (with `.result`) if the result could not be reported after every retry,
+ * Throws `report_failed` (with `.result`) if the result could not be reported after every retry
+ * (the service should still answer the webhook with that result: the gateway records it from there too),
  * and the gateway's own error for refusals that mean misconfiguration (`unknown_request`,
  * `not_approved`, `invalid_api_key`, …).
  */
@@ -75,6 +86,6 @@ export async function executeOnce<T>(http: HttpSettings, event: WebhookEvent, ac
   } catch (error) {
     result = { status: "error", error: errorText(error) };
   }
-  await reportExecutionResult(http, execution.claimUrl, result);
+  await reportExecutionResult(http, requestId, execution.claimUrl, result);
   return result.status === "success" ? { requestId, status: "success" } : { requestId, status: "error", error: result.error ?? "the action failed" };
 }

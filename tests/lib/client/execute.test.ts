@@ -33,10 +33,10 @@ async function startWebhookCatcher() {
 }
 
 /**
- * A proxy in front of the gateway that fails the calls `fail` picks: `503` answers or dropped
- * connections, the failures a client must retry through.
+ * A proxy in front of the gateway that fails the calls `fail` picks: `503` answers, dropped
+ * connections, or calls that reach the gateway but whose answer is lost.
  */
-async function startFlakyProxy(target: () => string, fail: (call: { method: string; path: string; body: string; index: number }) => "503" | "drop" | undefined) {
+async function startFlakyProxy(target: () => string, fail: (call: { method: string; path: string; body: string; index: number }) => "503" | "drop" | "lose_answer" | undefined) {
   let index = 0;
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -47,6 +47,7 @@ async function startFlakyProxy(target: () => string, fail: (call: { method: stri
     if (failure === "503") return res.writeHead(503, { "content-type": "application/json" }).end('{"error":"service_unavailable","message":"flaky"}');
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "content-length", "connection"].includes(k)).map(([k, v]) => [k, String(v)]));
     const answer = await fetch(target() + req.url, { method: req.method, headers, body: body || undefined });
+    if (failure === "lose_answer") return req.socket.destroy();
     res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(await answer.text());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -180,6 +181,16 @@ describe("execute(): network errors and 5xx are retried; a report is never lost 
     expect(runs).toBe(1);
     expect(failures).toBe(3);
     expect((await view(requestId)).execution.state).toBe("succeeded");
+  });
+
+  it("a report that landed but whose answer was lost: the retry's 409 shows the same result, which counts as delivered", async () => {
+    let lost = 0;
+    const proxy = await startFlakyProxy(appUrl, ({ path, body }) => (path.endsWith("/execution") && body.includes('"status"') && lost++ === 0 ? "lose_answer" : undefined));
+    const { client, approve, view } = await setup({ gatewayUrl: proxy });
+    const { requestId, webhook } = await approve();
+    expect(await client.execute(webhook, () => undefined)).toEqual({ requestId, status: "success" });
+    expect(lost).toBe(2);
+    expect((await view(requestId)).events.filter((e: any) => e.type === "execution_reported")).toHaveLength(1);
   });
 
   it("a report that cannot land after every retry throws report_failed carrying the result", async () => {
