@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { sandboxDeliveries, sandboxRequests, sandboxReviews, type SandboxDelivery, type SandboxRequest, type SandboxReview } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -58,4 +58,15 @@ async function withReviewsAndDeliveries(db: Database, ctx: TenantContext, rows: 
         : null,
     };
   });
+}
+
+/**
+ * Stores an execution result the SP reported for an approved request, unless a result is already
+ * stored (a repeated report changes nothing). Only `accepted` or no result yet may be replaced.
+ */
+export async function recordSandboxExecutionResult(db: Database, id: string, result: { status: "success" | "error"; error: string | null }) {
+  await db.update(sandboxRequests)
+    .set({ executionStatus: result.status, executionError: result.error, executionReportedAt: sql`now()` })
+    .where(and(eq(sandboxRequests.id, id), eq(sandboxRequests.status, "approved"),
+      or(isNull(sandboxRequests.executionStatus), eq(sandboxRequests.executionStatus, "accepted"))));
 }

@@ -21,6 +21,7 @@ export { receiveSandboxSubmission } from "./submit";
 export type { SubmitAnswer } from "./submit";
 export { pollSandboxRequest, cancelSandboxRequest } from "./poll-cancel";
 export type { SandboxAnswer } from "./poll-cancel";
+export { recordSandboxResultReport } from "./result-report";
 export { decideSandboxRequest, signSandboxDecision, reviewerPrincipal, policyPrincipal } from "./decisions";
 export { expireIfOverdue, expireOverdueSandboxRequests } from "./expiry";
 export { runSandboxDeliveries, SANDBOX_DELIVERY_MAX_ATTEMPTS } from "./deliveries";

@@ -60,7 +60,11 @@ export async function receiveDecisionCallback(db: Database, authorizerId: string
         return true;
       })
     : null;
-  if (outcome.request.status !== "approved") return { requestId, status: "success" };
+  if (outcome.request.status !== "approved") {
+    // Nothing executes; the service is still told within the wait when it can be.
+    if (delivery) await Promise.race([delivery, new Promise((r) => setTimeout(r, CALLBACK_RESULT_WAIT_MS))]);
+    return { requestId, status: "success" };
+  }
   return { requestId, ...(await executionAnswer(db, ctx, requestId, delivery)) };
 }
 

@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { sandboxRequests } from "@/db/schema";
 import { demoAction } from "@/lib/demo/actions";
 import { setupTestDatabase } from "../../setup/database";
+import { api, drainJobs } from "../../setup/gateway";
 import { asReviewer, sandboxTenant, setupGatewayWithSandbox } from "./world";
 
 const db = setupTestDatabase();
@@ -12,8 +13,8 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function world() {
-  const w = await sandboxTenant(db(), appUrl());
+async function world(options: Parameters<typeof sandboxTenant>[2] = {}) {
+  const w = await sandboxTenant(db(), appUrl(), options);
   cleanups.push(w.service.close);
   return w;
 }
@@ -37,6 +38,24 @@ describe("the StepAuth loop through the sandbox authorizer over real HTTP", () =
     const gateway = await w.get(requestId);
     expect(gateway.body.status).toBe("approved");
     expect(JSON.stringify(gateway.body)).toContain("Test owner");
+  });
+
+  it("records a result report: accepted at the callback, the reported result on the decided card", async () => {
+    const w = await world({ serviceAnswer: "accepted" });
+    const requestId = (await w.submit(demoAction("wipe").body)).body.requestId as string;
+    const item = await inboxItemFor(w.tenant.owner.id, requestId);
+    const reviewed = await asReviewer(w.tenant.owner.id).review(item.id, "approve", "Offboarding ticket HR-2231 verified");
+    expect(reviewed.body.request).toMatchObject({ status: "approved", executionStatus: "accepted" });
+    const execution = `/api/v1/authorization-requests/${requestId}/execution`;
+    expect((await api(appUrl(), w.tenant.apiKey, "POST", execution)).status).toBe(200);
+    expect((await api(appUrl(), w.tenant.apiKey, "POST", execution, { status: "error", error: "device offline" })).status).toBe(200);
+    await db().execute(sql`update jobs set run_at = now() where request_id = ${requestId} and kind = 'report'`);
+    await drainJobs(db());
+    const decided = ((await asReviewer(w.tenant.owner.id).inbox("decided")).body.requests as any[]).find((r) => r.requestId === requestId);
+    expect(decided).toMatchObject({ executionStatus: "error", executionError: "device offline" });
+    expect(decided.executionReportedAt).toBeTruthy();
+    const timeline = (await w.get(requestId)).body.events.map((e: any) => e.type);
+    expect(timeline).toContain("result_reported");
   });
 
   it("approves a refund under 100.00 and the time-boxed AWS grant by policy, at once", async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import * as cancelRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/cancel/route";
 import * as pollRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/poll/route";
+import * as resultRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/result/route";
 import * as submitRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/route";
 import * as reviewRoute from "@/app/api/console/sandbox/requests/[id]/reviews/route";
 import * as inboxRoute from "@/app/api/console/sandbox/requests/route";
@@ -23,18 +24,19 @@ export function setupGatewayWithSandbox(): () => string {
       "/api/sandbox-authorizer/v1/authorization-requests": submitRoute,
       "/api/sandbox-authorizer/v1/authorization-requests/poll": pollRoute,
       "/api/sandbox-authorizer/v1/authorization-requests/cancel": cancelRoute,
+      "/api/sandbox-authorizer/v1/authorization-requests/result": resultRoute,
     },
     { asPublicUrl: true },
   );
 }
 
 /** A tenant connected to the sandbox (its default authorizer) with a verifying service webhook. */
-export async function sandboxTenant(db: Database, appUrl: string) {
+export async function sandboxTenant(db: Database, appUrl: string, options: { serviceAnswer?: "success" | "accepted" } = {}) {
   const tenant = await createTestTenant(db);
   const ctx = issueTenantContext(tenant.tenantId, { type: "user", userId: tenant.owner.id, role: "owner" });
   await createSigningKey(db, ctx);
   let secret = "";
-  const service = await startStubService(() => secret);
+  const service = await startStubService(() => secret, { answer: options.serviceAnswer });
   secret = `whsec_${randomBytes(24).toString("base64")}`;
   const sealed = sealWebhookSecret(ctx, secret);
   await db.insert(tenantSettings).values({

@@ -60,7 +60,9 @@ describe("submit → decision → execution", () => {
     const view = await w.get(id);
     expect(view.body).toMatchObject({ status: "approved", decision: { decision: "approved", authorizer: "default", keyId: "auth-key-2024", source: "callback", signed: true }, execution: { state: "succeeded", channel: "webhook" } });
     const types = view.body.events.map((e: { type: string }) => e.type);
-    expect(types).toEqual(expect.arrayContaining(["received", "routing_evaluated", "authorizer_attempt", "submitted", "decision_accepted", "execution_claimed", "webhook_delivered", "execution_reported", "decision_duplicate"]));
+    expect(types).toEqual(expect.arrayContaining(["received", "routing_evaluated", "authorizer_attempt", "submitted", "decision_accepted", "webhook_delivered", "execution_reported", "decision_duplicate"]));
+    // A service that answers the webhook without claiming first claims with its answer (implicitly).
+    expect(view.body.events.find((e: { type: string }) => e.type === "execution_reported").data).toMatchObject({ channel: "webhook", implicitClaim: true, status: "success" });
     expect(JSON.stringify(view.body)).not.toContain(w.tenant.webhookSecret);
   });
 

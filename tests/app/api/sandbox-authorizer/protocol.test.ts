@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { eq } from "drizzle-orm";
+import { sandboxRequests } from "@/db/schema";
 import { ensureSandboxSigningKey, DEFAULT_POLICY_RULES } from "@/lib/authorizer";
-import { decisionSchema, signEnvelope, verifyEnvelope } from "@/lib/stepauth";
+import { decisionSchema, signEnvelope, signJsonPayload, verifyEnvelope } from "@/lib/stepauth";
 import { setupTestDatabase } from "../../../setup/database";
 import { callRoute } from "../../../setup/http";
 import * as submitRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/route";
+import * as resultRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/result/route";
 import { cancel, poll, reencode, registerSp, signedRequest, signReference, spKey, submit, vectorAuthorizerKey, vectors } from "../../../lib/authorizer/fixtures";
 
 // The vectors' request was made on 2026-02-18 and expires at 15:00 that day: run at 14:31.
@@ -124,5 +127,29 @@ describe("the sandbox authorizer against the shared vectors", () => {
     await registerSp(getDb(), { spId: "sp_other_tenant_sp", keys: [other] });
     const probe = await poll(signReference(payload.requestId, "sp_other_tenant_sp", "2026-02-18T14:32:00Z", other));
     expect(probe).toMatchObject({ status: 404, body: { error: "unknown_request" } });
+  });
+
+  it("records a verified result report for an approval once, and refuses the rest with their codes", async () => {
+    const report = (body: unknown) => callRoute(resultRoute.POST, { method: "POST", json: body });
+    const { payload, envelope } = signedRequest({ action: { type: "report.read", category: "data.read", summary: "If approved, the Q3 revenue report will be shown." } });
+    expect((await submit(envelope)).body.status).toBe("decided");
+    const result = (status: string, extra: Record<string, unknown> = {}, key = spKey) =>
+      signJsonPayload({ requestId: payload.requestId, spId, status, timestamp: "2026-02-18T14:32:00Z", ...extra }, [key]);
+    expect(await report(result("success", { executedAt: "2026-02-18T14:31:30Z" }))).toMatchObject({ status: 200, body: { requestId: payload.requestId, status: "recorded" } });
+    // A repeat is answered the same, and the first result stays.
+    expect((await report(result("error", { error: "late" }))).body.status).toBe("recorded");
+    const [row] = await getDb().select().from(sandboxRequests).where(eq(sandboxRequests.requestId, payload.requestId));
+    expect(row).toMatchObject({ executionStatus: "success", executionError: null });
+
+    expect(await report(result("success", {}, { keyId: spKey.keyId, privateKey: vectorAuthorizerKey.privateKey }))).toMatchObject({ status: 401, body: { error: "invalid_signature" } });
+    expect(await report(signJsonPayload({ requestId: "req_nosuchrequest0000000", spId, status: "success", timestamp: "2026-02-18T14:32:00Z" }, [spKey])))
+      .toMatchObject({ status: 404, body: { error: "unknown_request" } });
+    expect((await report(result("done"))).body.error).toBe("malformed_request");
+    const duplicated = JSON.stringify({ requestId: payload.requestId, spId, status: "success", timestamp: "2026-02-18T14:32:00Z" }).replace('"status":', '"status":"error","status":');
+    expect(await report(signEnvelope(new TextEncoder().encode(duplicated), [spKey]))).toMatchObject({ status: 400, body: { error: "malformed_request" } });
+    const pending = signedRequest();
+    expect((await submit(pending.envelope)).status).toBe(202);
+    const early = signJsonPayload({ requestId: pending.payload.requestId, spId, status: "success", timestamp: "2026-02-18T14:32:00Z" }, [spKey]);
+    expect(await report(early)).toMatchObject({ status: 409, body: { error: "not_approved" } });
   });
 });
