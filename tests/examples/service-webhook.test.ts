@@ -5,6 +5,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { request as undiciRequest } from "undici";
+import * as settingsRoute from "@/app/api/v1/settings/route";
 import { deliverWebhook } from "@/lib/gateway/webhook-delivery";
 import { setupTestDatabase } from "../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../setup/gateway";
@@ -14,7 +15,7 @@ import { startStubAuthorizer } from "../setup/stub-authorizer";
 // The example service is a real process using lib/client, with no execution state of its own; the
 // gateway runs in this process on PGlite (and on PostgreSQL with TEST_DATABASE_URL).
 const db = setupTestDatabase();
-const appUrl = setupAppServer();
+const appUrl = setupAppServer({ "/api/v1/settings": settingsRoute });
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 const previousTimeout = process.env.GATEWAY_WEBHOOK_TIMEOUT_MS;
@@ -105,5 +106,27 @@ describe("the example service executes an approval exactly once, with no state o
     // The restarted service ran nothing: every redelivery lost the claim and was answered `accepted`.
     expect(second.output()).not.toContain(`executing ${id}`);
     expect(second.output().match(new RegExp(`${id}: accepted`, "g"))).toHaveLength(3);
+  }, 60_000);
+
+  it("registers itself as the tenant's webhook, and an approval by callback runs once and is answered with its real result", async () => {
+    let keys: any[] = [];
+    const stub = await startStubAuthorizer({ trustedSpKeys: () => keys });
+    cleanups.push(stub.close);
+    const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }] });
+    keys = await tenant.spKeys();
+    const port = await freePort();
+    const executionsFile = path.join(mkdtempSync(path.join(tmpdir(), "sp-service-")), "executions.log");
+    // No WEBHOOK_SECRET: the service registers its URL and keeps the secret the gateway issues.
+    const service = await startExampleService({ PORT: String(port), GATEWAY_URL: appUrl(), STEPAUTH_API_KEY: tenant.apiKey, EXECUTIONS_FILE: executionsFile });
+    children.push(service.child);
+    const settings = await api(appUrl(), tenant.apiKey, "GET", "/api/v1/settings");
+    expect(settings.body.webhookUrl).toBe(`http://127.0.0.1:${port}/webhook`);
+
+    const id = (await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest())).body.requestId as string;
+    stub.decide(id, "approved");
+    // The authorizer is told the real outcome in the callback's answer: the action ran and succeeded.
+    expect((await stub.callBack(id)).body).toEqual({ requestId: id, status: "success" });
+    expect(executionLines(executionsFile)).toEqual([id]);
+    expect((await api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}`)).body.execution).toMatchObject({ state: "succeeded", channel: "api" });
   }, 60_000);
 });
