@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, executions, webhookDeliveries, type AuthorizationRequestRow } from "@/db/schema";
+import { authorizationRequests, authorizers, webhookDeliveries, type AuthorizationRequestRow } from "@/db/schema";
 import { finishExecution, insertExecution, loadExecutionState, type ExecutionResult } from "@/db/queries/executions";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { getTenantSettings, loadWebhookTarget } from "@/db/queries/tenant-settings";
