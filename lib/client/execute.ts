@@ -26,6 +26,11 @@ export interface ExecutionClaim {
   action: unknown;
 }
 
+/** `POST` here claims an execution (`{payloadSha256}`) or reports its result (`{status, error?}`). */
+export function executionPath(requestId: string): string {
+  return `/api/v1/authorization-requests/${encodeURIComponent(requestId)}/execution`;
+}
+
 /** Claim refusals after which the action must not run, and the service says so truthfully. */
 const WILL_NOT_RUN = new Set(["execution_window_closed", "payload_mismatch"]);
 
@@ -60,20 +65,19 @@ export async function reportExecutionResult(http: HttpSettings, requestId: strin
 }
 
 /**
- * Claims, runs `action` at most once across every delivery and instance, reports its result, and
- * returns the webhook's answer: `success`/`error` when the action ran in this call, `accepted` when
- * another delivery holds the claim. A denial, expiry or cancellation (`execute: false`) runs nothing.
- * Throws `report_failed` (with `.result`) if the result could not be reported after every retry
- * (the service should still answer the webhook with that result: the gateway records it from there too),
- * and the gateway's own error for refusals that mean misconfiguration (`unknown_request`,
- * `not_approved`, `invalid_api_key`, …).
+ * Claims the execution of `requestId` (bound to `payloadSha256` when given), runs `run` only if this
+ * claim won, and reports its result: `accepted` when another caller holds the claim, `error` without
+ * running after the window or for another payload. Throws `report_failed` (with `.result`) if the
+ * result could not be reported after every retry, and the gateway's own error for refusals that mean
+ * misconfiguration (`unknown_request`, `not_approved`, `invalid_api_key`, …).
  */
-export async function executeOnce<T>(http: HttpSettings, event: WebhookEvent, action: (event: WebhookEvent) => Promise<T> | T): Promise<WebhookAnswer> {
-  const { requestId, execute, execution } = event.data;
-  if (!execute) return { requestId, status: "success" };
-  if (!execution) throw new StepAuthClientError("invalid_webhook", "an execute webhook without data.execution: this gateway does not support claim before run");
+export async function claimRunReport(http: HttpSettings, requestId: string, payloadSha256: string | undefined, run: () => unknown): Promise<WebhookAnswer> {
+  // The claim goes to the gateway this client is configured with, at the API's fixed path: a
+  // webhook's claimUrl is built from the gateway's public URL, which a service may reach otherwise
+  // (an internal address), and the API key is never sent to an origin a message names.
+  const claimUrl = executionPath(requestId);
   try {
-    await callApi<ExecutionClaim>(http, { method: "POST", url: execution.claimUrl, body: { payloadSha256: execution.payloadSha256 } });
+    await callApi<ExecutionClaim>(http, { method: "POST", url: claimUrl, body: payloadSha256 === undefined ? {} : { payloadSha256 } });
   } catch (error) {
     if (isStepAuthClientError(error, "already_claimed")) return { requestId, status: "accepted" };
     if (isStepAuthClientError(error) && WILL_NOT_RUN.has(error.code)) return { requestId, status: "error", error: `not executed: ${error.code}` };
@@ -81,11 +85,23 @@ export async function executeOnce<T>(http: HttpSettings, event: WebhookEvent, ac
   }
   let result: ExecutionResult;
   try {
-    await action(event);
+    await run();
     result = { status: "success" };
   } catch (error) {
     result = { status: "error", error: errorText(error) };
   }
-  await reportExecutionResult(http, requestId, execution.claimUrl, result);
+  await reportExecutionResult(http, requestId, claimUrl, result);
   return result.status === "success" ? { requestId, status: "success" } : { requestId, status: "error", error: result.error ?? "the action failed" };
+}
+
+/**
+ * A verified webhook's execution: a denial, expiry or cancellation (`execute: false`) runs nothing
+ * and is acknowledged; an approval goes through {@link claimRunReport} with the approved payload's
+ * hash. The answer is what the service sends back (the gateway relays it to the authorizer).
+ */
+export async function executeOnce<T>(http: HttpSettings, event: WebhookEvent, action: (event: WebhookEvent) => Promise<T> | T): Promise<WebhookAnswer> {
+  const { requestId, execute, execution } = event.data;
+  if (!execute) return { requestId, status: "success" };
+  if (!execution) throw new StepAuthClientError("invalid_webhook", "an execute webhook without data.execution: this gateway does not support claim before run");
+  return claimRunReport(http, requestId, execution.payloadSha256, () => action(event));
 }

@@ -8,11 +8,14 @@
  * // in the webhook handler, with the raw body:
  * const answer = await stepauth.execute({ rawBody, headers: req.headers }, async (event) => wipe(event.data.action));
  * res.status(200).json(answer);
+ * // or, without a webhook:
+ * const decided = await stepauth.wait((await stepauth.submit(request)).requestId, { timeoutMs: 600_000 });
+ * if (decided.status === "approved") await stepauth.executeApproved(decided, () => wipe(request.action));
  * ```
  */
 import type { SubmitRequest } from "./api-schemas";
 import { StepAuthClientError } from "./errors";
-import { executeOnce, type WebhookAnswer } from "./execute";
+import { claimRunReport, executeOnce, type WebhookAnswer } from "./execute";
 import { callApi, DEFAULT_CLIENT_RETRY, defaultSleep, type ClientRetryPolicy, type HttpSettings } from "./http";
 import { verifyWebhook, type WebhookEvent, type WebhookHeaders } from "./webhook";
 
@@ -112,6 +115,15 @@ export function createClient(options: ClientOptions) {
     /** Verifies a webhook (Standard Webhooks) and returns its event; throws `invalid_webhook`. */
     verifyWebhook(rawBody: string, headers: WebhookHeaders): WebhookEvent {
       return verifyWebhook(secret(), rawBody, headers, { now: options.now });
+    },
+
+    /**
+     * For a service that learns of approvals by `submit`/`wait` rather than by webhook: claims the
+     * approved request's execution, runs `action` only if this claim won, and reports its result.
+     * `accepted` means another caller holds the claim (the action did not run here).
+     */
+    executeApproved<T>(request: RequestView | string, action: () => Promise<T> | T): Promise<WebhookAnswer> {
+      return claimRunReport(http, typeof request === "string" ? request : request.requestId, undefined, action);
     },
 
     /**

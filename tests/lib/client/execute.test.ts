@@ -209,7 +209,7 @@ describe("execute(): network errors and 5xx are retried; a report is never lost 
   });
 });
 
-describe("submit() and wait()", () => {
+describe("submit(), wait() and executeApproved()", () => {
   it("submits, long-polls while pending, and returns the decided request", async () => {
     let keys: any[] = [];
     const stub = await startStubAuthorizer({ trustedSpKeys: () => keys });
@@ -231,6 +231,13 @@ describe("submit() and wait()", () => {
     }, 300);
     const decided = await client.wait(submitted.requestId, { timeoutMs: 10_000 });
     expect(decided).toMatchObject({ requestId: submitted.requestId, status: "approved", execution: { state: "awaiting_claim" } });
+
+    // No webhook: the service executes the approval it waited for, once, and the result is recorded.
+    let runs = 0;
+    const executed = await Promise.all([1, 2, 3].map(() => client.executeApproved(decided, () => void (runs += 1))));
+    expect(runs).toBe(1);
+    expect(executed.map((a) => a.status).sort()).toEqual(["accepted", "accepted", "success"]);
+    expect((await client.get(submitted.requestId)).execution).toMatchObject({ state: "succeeded" });
   });
 
   it("refusals carry the API's error code and status", async () => {
@@ -242,13 +249,19 @@ describe("submit() and wait()", () => {
     expect(await thrown(client.get("req_doesnotexist000000000"))).toMatchObject({ code: "unknown_request", status: 404 });
   });
 
-  it("sends the API key to the configured gateway only, whatever a webhook's claimUrl names", async () => {
-    const { client, approve } = await setup();
-    const { webhook } = await approve();
+  it("claims at the configured gateway whatever origin a webhook's claimUrl names: the API key goes nowhere else", async () => {
+    const elsewhereCalls: string[] = [];
+    const elsewhere = createServer((req, res) => (elsewhereCalls.push(String(req.headers.authorization)), res.writeHead(500).end()));
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((r) => elsewhere.close(() => r())));
+    const { client, approve, view } = await setup();
+    const { requestId, webhook } = await approve();
     const event = client.verifyWebhook(webhook.rawBody, webhook.headers);
-    const elsewhere = { ...event, data: { ...event.data, execution: { ...event.data.execution!, claimUrl: "http://127.0.0.2:9/steal" } } };
+    const claimUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/api/v1/authorization-requests/${requestId}/execution`;
     let runs = 0;
-    expect((await thrown(client.execute(elsewhere, () => void (runs += 1)))).code).toBe("invalid_response");
-    expect(runs).toBe(0);
+    expect(await client.execute({ ...event, data: { ...event.data, execution: { ...event.data.execution!, claimUrl } } }, () => void (runs += 1))).toEqual({ requestId, status: "success" });
+    expect(runs).toBe(1);
+    expect(elsewhereCalls).toEqual([]);
+    expect((await view(requestId)).execution.state).toBe("succeeded");
   });
 });
