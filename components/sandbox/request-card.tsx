@@ -9,11 +9,14 @@ const statusTone = { pending: "amber", approved: "green", denied: "red", expired
 
 function ExecutionNote({ item }: { item: InboxItem }) {
   if (item.status === "pending" || item.status === "cancelled") return null;
+  // A result can come in the callback's answer or later by result report, whatever the delivery channel.
+  const reportedAt = item.executionReportedAt ? ` · ${new Date(item.executionReportedAt).toLocaleString()}` : "";
+  if (item.executionStatus === "success") return <p className="text-sm font-medium text-emerald-700">Executed · the service reports: execution succeeded{reportedAt}</p>;
+  if (item.executionStatus === "error") return <p className="text-sm font-medium text-red-700">Not executed or failed · the service reports an error: {item.executionError}{reportedAt}</p>;
   if (!item.delivery) return <p className="text-sm text-slate-500">{item.callbackUrl ? "Not delivered yet." : "Available to the service by poll (no callback URL)."}</p>;
   if (item.delivery.status === "pending") return <p className="text-sm text-slate-600">Delivering to the service… attempt {item.delivery.attempts}{item.delivery.lastError ? ` (last: ${item.delivery.lastError})` : ""}</p>;
   if (item.delivery.status === "failed") return <p className="text-sm text-red-700">Delivery failed after {item.delivery.attempts} attempts: {item.delivery.lastError}. The service can still poll.</p>;
-  if (item.executionStatus === "success") return <p className="text-sm font-medium text-emerald-700">Delivered · the service reports: execution succeeded</p>;
-  if (item.executionStatus === "error") return <p className="text-sm font-medium text-red-700">Delivered · the service reports an error: {item.executionError}</p>;
+  if (item.executionStatus === "accepted") return <p className="text-sm text-slate-600">Delivered · accepted by the service; its execution result will follow as a result report</p>;
   return <p className="text-sm text-slate-600">Delivered · the service sent no execution result</p>;
 }
 

@@ -28,8 +28,10 @@ export interface InboxItem {
   requiredApprovals: number;
   decidedAt: string | null;
   decisionReason: string | null;
-  executionStatus: "success" | "error" | null;
+  /** `accepted`: the callback was answered before the result was known; a result report brings it. */
+  executionStatus: "success" | "error" | "accepted" | null;
   executionError: string | null;
+  executionReportedAt: string | null;
   reviews: { userId: string; reviewerName: string; reviewerEmail: string; verdict: "approve" | "deny"; reason: string; createdAt: string }[];
   delivery: { status: "pending" | "delivered" | "failed"; attempts: number; lastStatusCode: number | null; lastError: string | null; deliveredAt: string | null; nextAttemptAt: string } | null;
 }

@@ -66,9 +66,16 @@ export function requestView({ request, targets, execution, delivery }: RequestVi
           decidedAt: request.decidedAt,
         }
       : null,
-    execution: execution
-      ? { state: execution.status, channel: execution.channel, error: execution.error, claimedAt: execution.claimedAt, finishedAt: execution.finishedAt }
-      : { state: request.status === "approved" ? "awaiting_claim" : "not_applicable" },
+    execution: {
+      ...(execution
+        ? {
+            state: execution.status, channel: execution.channel, error: execution.error, claimedAt: execution.claimedAt, finishedAt: execution.finishedAt,
+            resultReportedAt: execution.resultReportedAt, resultReportedVia: execution.resultReportedVia,
+          }
+        : { state: request.status === "approved" ? "awaiting_claim" : "not_applicable" }),
+      // Claims are refused from this moment (the execution window); null for anything not approved.
+      windowClosesAt: request.status === "approved" ? request.executionClosesAt : null,
+    },
     delivery: delivery
       ? { status: delivery.status, execute: delivery.execute, attempts: delivery.attempts, lastStatusCode: delivery.lastStatusCode, lastError: delivery.lastError, deliveredAt: delivery.deliveredAt }
       : null,

@@ -6,7 +6,9 @@ import {
 } from "@/db/queries/executions";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
+import { signedRequestText, type AuthorizationRequest } from "@/lib/stepauth";
 import { appendRequestEvents } from "./request-events";
+import { callbackPolicy } from "./tenant-runtime";
 
 /**
  * How long a callback waits for an execution's result before answering `accepted`. A result that
@@ -17,15 +19,25 @@ export const CALLBACK_RESULT_WAIT_MS = 5_000;
 const REPORT_AFTER_CALLBACK_MS = CALLBACK_RESULT_WAIT_MS + 1_000;
 
 /**
- * `payloadSha256`: the lowercase hex SHA-256 of the exact approved payload bytes — the UTF-8 bytes of
- * the request payload the gateway signed for the authorizer whose decision approved it (the
- * base64-decoded `payload` of that submission envelope, stored as `request_targets.payload`). An
- * approval no authorizer signed (routing `$approve`, fail-open) hashes `JSON.stringify({principal,
- * action})` of the request as the webhook carries them.
+ * `payloadSha256`: the lowercase hex SHA-256 of the exact approved payload bytes — the bytes the
+ * authorizer whose decision approved the request received and verified: the base64-decoded
+ * `payload` of the gateway's submission envelope to it (signedRequestText of the request built
+ * for that authorizer, kept in `request_targets.payload`). An approval no authorizer signed
+ * (routing `$approve`, fail-open) hashes `JSON.stringify({principal, action})` of the request as
+ * the webhook carries them.
  */
-export function payloadSha256Of(request: Pick<AuthorizationRequestRow, "principal" | "action">, signedPayload: string | null): string {
-  const bytes = signedPayload ?? JSON.stringify({ principal: request.principal, action: request.action });
+export function payloadSha256Of(request: Pick<AuthorizationRequestRow, "principal" | "action">, storedPayload: string | null): string {
+  const bytes = storedPayload === null ? JSON.stringify({ principal: request.principal, action: request.action }) : signedBytesOf(storedPayload);
   return createHash("sha256").update(bytes, "utf8").digest("hex");
+}
+
+// The stored request re-serialized exactly as the submission signed it (see AuthorizerClient.submit).
+function signedBytesOf(storedPayload: string): string {
+  try {
+    return signedRequestText(JSON.parse(storedPayload) as AuthorizationRequest, callbackPolicy());
+  } catch {
+    return storedPayload;
+  }
 }
 
 /** What an execute webhook carries so the service can claim before it runs (`data.execution`). */

@@ -20,6 +20,46 @@ export const openApiDocument = {
       Principal: { type: "object", required: ["type", "attributes"], properties: { type: { enum: ["human", "service", "agent"] }, attributes: { type: "array", items: ref("Entry") }, operator: ref("Principal") }, description: "At most 5 principals in the chain; a human has no operator." },
       Action: { type: "object", required: ["type", "summary"], properties: { type: { type: "string" }, category: { type: "string", examples: ["infra.destroy", "financial.transfer"] }, summary: { type: "string", maxLength: 4000, description: "The consequence of approval, for the reviewer." }, details: { type: "array", items: ref("Entry") } } },
       SubmitRequest: { type: "object", required: ["principal", "action"], additionalProperties: false, properties: { principal: ref("Principal"), action: ref("Action"), expiresIn: { type: "integer", minimum: 30, maximum: 604800 }, externalId: { type: "string", maxLength: 200 } } },
+      ExecutionTerms: {
+        type: "object",
+        required: ["claimUrl", "payloadSha256", "windowClosesAt"],
+        description: "What a service needs to claim an approved execution before it runs it (claim before run).",
+        properties: {
+          claimUrl: { type: "string", format: "uri", description: "Absolute URL of POST /api/v1/authorization-requests/{requestId}/execution" },
+          payloadSha256: {
+            type: "string", pattern: "^[0-9a-f]{64}$",
+            description: "Lowercase hex SHA-256 of the exact approved payload bytes: the UTF-8 request payload the gateway signed for the authorizer whose " +
+              "decision approved it (the base64-decoded payload of that submission envelope). Without a deciding authorizer (routing $approve, fail-open): " +
+              "of JSON.stringify({principal, action}) as the webhook carries them.",
+          },
+          windowClosesAt: { type: "string", format: "date-time", description: "Claims from this moment answer 410 execution_window_closed" },
+        },
+      },
+      ExecutionClaim: {
+        type: "object",
+        required: ["requestId", "claimed", "payloadSha256", "windowClosesAt", "failOpen", "principal", "action"],
+        properties: {
+          requestId: { type: "string" }, claimed: { const: true }, payloadSha256: { type: "string" }, windowClosesAt: { type: "string", format: "date-time" },
+          failOpen: { type: "boolean" }, principal: ref("Principal"), action: ref("Action"),
+        },
+      },
+      ExecuteWebhook: {
+        type: "object",
+        description: "Standard Webhooks delivery (webhook-id = requestId). Answer {status: success|error, error?} once the action ran, or {status: accepted} when you claimed it and report the result through the claim API.",
+        properties: {
+          type: { type: "string", examples: ["authorization.approved", "authorization.denied"] }, timestamp: { type: "string", format: "date-time" },
+          data: {
+            type: "object",
+            properties: {
+              requestId: { type: "string" }, externalId: { type: ["string", "null"] }, status: { type: "string" },
+              execute: { type: "boolean", description: "True only for an approval whose execution window is still open" },
+              failOpen: { type: "boolean" }, reason: { type: ["string", "null"] }, decision: { type: ["object", "null"] },
+              principal: ref("Principal"), action: ref("Action"),
+              execution: { oneOf: [ref("ExecutionTerms"), { type: "null" }], description: "Set for approvals: claim before you run" },
+            },
+          },
+        },
+      },
       RequestView: {
         type: "object",
         properties: {
@@ -29,11 +69,23 @@ export const openApiDocument = {
           failOpen: { type: "boolean" }, summary: { type: "string" }, expiresAt: { type: "string", format: "date-time" },
           routing: { type: "object", properties: { targets: { type: "array", items: { type: "string" } }, fallbackReason: { type: ["string", "null"] } } },
           decision: { type: ["object", "null"], properties: { decision: { type: "string" }, authorizer: { type: ["string", "null"] }, keyId: { type: ["string", "null"] }, signed: { type: "boolean" }, reason: { type: ["string", "null"] }, reviewers: {} } },
-          execution: { type: "object", properties: { state: { enum: ["awaiting_claim", "not_applicable", "executing", "succeeded", "failed"] } } },
+          execution: {
+            type: "object",
+            properties: {
+              state: { enum: ["awaiting_claim", "not_applicable", "executing", "succeeded", "failed"] },
+              channel: { enum: ["api", "webhook", "window_closed"], description: "api: claimed through the claim API; webhook: a webhook answer with no claim before it; window_closed: no claim within the window" },
+              windowClosesAt: { type: ["string", "null"], format: "date-time", description: "For an approval: claims are refused from this moment" },
+              resultReportedAt: { type: ["string", "null"], format: "date-time" },
+              resultReportedVia: { type: ["string", "null"], enum: ["callback", "result_report", "unsupported", null] },
+            },
+          },
           events: { type: "array", items: { type: "object" } },
         },
       },
     },
+  },
+  webhooks: {
+    authorization: { post: { summary: "The service webhook: a request's final state; approvals carry data.execution", requestBody: json(ref("ExecuteWebhook")), responses: { "200": { description: "{status: success|error|accepted, error?}" } } } },
   },
   paths: {
     "/api/v1/authorization-requests": {
@@ -57,10 +109,26 @@ export const openApiDocument = {
       post: op("Cancel at every authorizer; nothing executes afterwards", "requests:write", { parameters: [requestIdParam], responses: { "200": { description: "Cancelled", ...json(ref("RequestView")) }, "409": { description: "A decision already won (included)" }, ...errors(401, 404) } }),
     },
     "/api/v1/authorization-requests/{requestId}/execution": {
-      post: op("Claim the execution of an approved request (empty body; 200 once), or report its result ({status, error?})", "requests:write", {
+      post: op("Claim the execution of an approved request (empty body or {payloadSha256}; 200 once), or report its result ({status, error?})", "requests:write", {
+        description:
+          "Claim before run: the first claim wins (200); every later claim is 409 already_claimed with details.execution {status: executing|success|error, error, channel}, " +
+          "so a redelivered webhook never runs twice. A payloadSha256 other than the approved payload's is 409 payload_mismatch. A claim after the execution " +
+          "window is 410 execution_window_closed (recorded, and reported to the authorizer as an error result). Reporting {status, error?} records the result " +
+          "of a claimed execution once (a second report: 409 conflict) and sends it to the deciding authorizer as a result report.",
         parameters: [requestIdParam],
-        requestBody: { required: false, ...json({ type: "object", properties: { status: { enum: ["success", "error"] }, error: { type: "string" } } }) },
-        responses: { "200": { description: "Claimed or recorded" }, ...errors(401, 404, 409) },
+        requestBody: {
+          required: false,
+          ...json({
+            oneOf: [
+              { type: "object", additionalProperties: false, properties: { payloadSha256: { type: "string", pattern: "^[0-9a-f]{64}$" } } },
+              { type: "object", additionalProperties: false, required: ["status"], properties: { status: { enum: ["success", "error"] }, error: { type: "string", maxLength: 2000 } } },
+            ],
+          }),
+        },
+        responses: {
+          "200": { description: "Claimed (ExecutionClaim) or recorded ({requestId, status: succeeded|failed, error})", ...json({ oneOf: [ref("ExecutionClaim"), { type: "object" }] }) },
+          ...errors(400, 401, 404, 409, 410),
+        },
       }),
     },
     "/api/v1/authorizers": { get: op("List authorizers", "admin", { responses: { "200": { description: "Authorizers" } } }), post: op("Add an authorizer", "admin", { responses: { "201": { description: "Created" }, ...errors(400, 409) } }) },
@@ -80,7 +148,7 @@ export const openApiDocument = {
         responses: { "200": { description: "Retired" }, ...errors(400, 404, 409) },
       }),
     },
-    "/api/v1/settings": { get: op("Tenant settings", "admin", { responses: { "200": { description: "Settings" } } }), put: op("Change settings (routing script, unavailability policy, retries, lifetime, webhook; rotateWebhookSecret keeps the old secret signing too for webhookSecretGraceSeconds, default 86400)", "admin", { responses: { "200": { description: "Updated; a new webhook secret is shown once" }, ...errors(400, 409) } }) },
+    "/api/v1/settings": { get: op("Tenant settings", "admin", { responses: { "200": { description: "Settings" } } }), put: op("Change settings (routing script, unavailability policy, retries, lifetime, executionWindowSeconds 60-86400, webhook; rotateWebhookSecret keeps the old secret signing too for webhookSecretGraceSeconds, default 86400)", "admin", { responses: { "200": { description: "Updated; a new webhook secret is shown once" }, ...errors(400, 409) } }) },
     "/api/v1/routing/test": { post: op("Evaluate a routing script against a sample request", "admin", { responses: { "200": { description: "Targets or the fallback reason, with issues and positions" }, ...errors(400) } }) },
     "/api/v1/api-keys": { get: op("API keys (never their secrets)", "admin", { responses: { "200": { description: "Keys" } } }), post: op("Create an API key; its secret is in this answer only", "admin", { responses: { "201": { description: "Created" }, ...errors(400) } }) },
     "/api/v1/api-keys/{id}": { get: op("An API key", "admin", { responses: { "200": { description: "The key" }, ...errors(404) } }), delete: op("Revoke an API key", "admin", { responses: { "200": { description: "Revoked" }, ...errors(404) } }) },
@@ -91,7 +159,14 @@ export const openApiDocument = {
       }),
     },
     "/api/stepauth/callback/{authorizerId}": {
-      post: { summary: "Authorizer callback: envelope(decision) in, execution result out (StepAuth wire profile)", security: [], responses: { "200": { description: "{requestId, status: success|error, error?}" }, ...errors(400, 401, 404, 409) } },
+      post: {
+        summary: "Authorizer callback: envelope(decision) in, execution result out (StepAuth wire profile)",
+        security: [],
+        responses: {
+          "200": { description: "{requestId, status: success|error, error?} when the result is known within 5 s; otherwise {requestId, status: accepted} and the result follows as a signed result report (POST /v1/authorization-requests/result at the authorizer)" },
+          ...errors(400, 401, 404, 409),
+        },
+      },
     },
   },
 } as const;

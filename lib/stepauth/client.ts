@@ -24,6 +24,20 @@ export const AUTHORIZER_PATHS = {
   result: "/v1/authorization-requests/result",
 } as const;
 
+/**
+ * The exact text an authorization request is signed as (its UTF-8 bytes are the envelope's
+ * payload): the validated request, serialized. One definition for the signer and for anyone who
+ * must name those bytes later (e.g. by their SHA-256).
+ *
+ * @example
+ * ```ts
+ * const bytes = new TextEncoder().encode(signedRequestText(request));
+ * ```
+ */
+export function signedRequestText(request: AuthorizationRequest, callbackPolicy: CallbackUrlPolicy = {}): string {
+  return JSON.stringify(parseAuthorizationRequest(request, callbackPolicy));
+}
+
 /** What a result report says: the execution result of an approved request. */
 export type ExecutionResultReport = { requestId: string; executedAt?: string } & ({ status: "success" } | { status: "error"; error?: string });
 
@@ -111,6 +125,7 @@ export class AuthorizerClient {
   async submit(request: AuthorizationRequest): Promise<SubmitResult> {
     const validated = parseAuthorizationRequest(request, this.#callbackPolicy);
     if (validated.spId !== this.#spId) throw new StepAuthError("malformed_request", "request spId is not this client's spId");
+    // signedRequestText's bytes: JSON.stringify of the validated request.
     const body = JSON.stringify(signJsonPayload(validated, this.#signers));
     const response = await sendWithRetry(this.#ctx, "submit", validated.requestId, this.#endpoint + AUTHORIZER_PATHS.submit, body);
     return interpretSubmitResponse(response, validated.requestId, this.#authorizerKeys);

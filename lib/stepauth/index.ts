@@ -38,7 +38,7 @@ export type { RoutingConfig, RoutingOutcome, RoutingFallbackReason, ImmediateTok
 export { validateRoutingScript } from "./routing-validate";
 export type { RoutingScriptIssue, RoutingScriptIssueCode, RoutingScriptValidation } from "./routing-validate";
 export { ROUTING_SCRIPT_LIMITS } from "./routing-script";
-export { AuthorizerClient, AUTHORIZER_PATHS } from "./client";
+export { AuthorizerClient, AUTHORIZER_PATHS, signedRequestText } from "./client";
 export type { AuthorizerClientOptions, ExecutionResultReport } from "./client";
 export { RESULT_REPORT_UNSUPPORTED_STATUSES, verifyDecisionEnvelope } from "./client-responses";
 export type { SubmitResult, PollResult, CancelResult, ResultReportOutcome, VerifiedDecision } from "./client-responses";

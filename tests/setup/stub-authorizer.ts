@@ -24,6 +24,8 @@ interface Received {
   callbackUrl?: string;
   expiresAt: string;
   signatureKeyIds: string[];
+  /** The exact payload bytes the SP signed (the envelope's base64-decoded payload). */
+  payloadBytes: Buffer;
   decision?: object;
 }
 
@@ -89,7 +91,7 @@ export async function startStubAuthorizer(options: {
     const requestId = String(payload.requestId);
     if (path.endsWith("/authorization-requests")) {
       if (state.received.has(requestId)) return answer(res, path, 409, { error: "duplicate_request", message: "seen" });
-      const r: Received = { requestId, spId: String(payload.spId), callbackUrl: payload.callbackUrl as string | undefined, expiresAt: String(payload.expiresAt), signatureKeyIds: envelope.signatures.map((s) => s.keyId) };
+      const r: Received = { requestId, spId: String(payload.spId), callbackUrl: payload.callbackUrl as string | undefined, expiresAt: String(payload.expiresAt), signatureKeyIds: envelope.signatures.map((s) => s.keyId), payloadBytes: Buffer.from((envelope as unknown as { payload: string }).payload, "base64") };
       state.received.set(requestId, r);
       if (state.decideOnSubmit) {
         r.decision = state.decideOnSubmit(r);

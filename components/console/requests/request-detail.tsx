@@ -1,6 +1,7 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
+import { useSyncExternalStore } from "react";
 import { Badge, Card, Notice } from "@/components/ui/card";
 import { between, formatDateTime, formatDuration } from "../shell/format";
 import { fetchers, queryKeys, type RequestDetail as Detail } from "../shell/queries";
@@ -21,6 +22,26 @@ function Facts({ items }: { items: [string, React.ReactNode][] }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** When claims of an approval's execution stop: "closes at …" while open, "closed at …" after. */
+const TICK_MS = 15_000;
+function subscribeToClock(onTick: () => void): () => void {
+  const timer = setInterval(onTick, TICK_MS);
+  return () => clearInterval(timer);
+}
+const clockSnapshot = () => Math.floor(Date.now() / TICK_MS) * TICK_MS;
+
+function ExecutionWindow({ closesAt, claimed }: { closesAt: string | null; claimed: boolean }) {
+  // The server renders no clock (so hydration matches); the browser ticks every 15 seconds.
+  const now = useSyncExternalStore(subscribeToClock, clockSnapshot, () => null);
+  if (!closesAt) return <>—</>;
+  const closed = now !== null && Date.parse(closesAt) <= now;
+  return (
+    <span className={closed && !claimed ? "text-red-700" : undefined}>
+      {closed ? "closed" : "closes"} at {formatDateTime(closesAt)}{closed && !claimed ? " · nothing may execute" : ""}
+    </span>
   );
 }
 
@@ -62,6 +83,10 @@ export function RequestDetail({ requestId }: { requestId: string }) {
             ["Claimed", "claimedAt" in r.execution ? formatDateTime(r.execution.claimedAt) : null],
             ["Finished", "finishedAt" in r.execution ? formatDateTime(r.execution.finishedAt) : null],
             ["Error", "error" in r.execution ? r.execution.error : null],
+            ["Execution window", <ExecutionWindow key="w" closesAt={r.execution.windowClosesAt} claimed={"claimedAt" in r.execution} />],
+            ["Result to authorizer", "resultReportedAt" in r.execution && r.execution.resultReportedAt
+              ? `${r.execution.resultReportedVia === "unsupported" ? "not sent (the authorizer does not take result reports)" : `by ${r.execution.resultReportedVia?.replace("_", " ")}`} · ${formatDateTime(r.execution.resultReportedAt)}`
+              : null],
             ["Webhook delivery", r.delivery ? `${r.delivery.status} after ${r.delivery.attempts} attempt${r.delivery.attempts === 1 ? "" : "s"}${r.delivery.lastStatusCode ? ` (HTTP ${r.delivery.lastStatusCode})` : ""}` : "none"],
           ]} />
           {r.delivery?.lastError ? <div className="mt-3"><Notice tone="red">{r.delivery.lastError}</Notice></div> : null}

@@ -21,11 +21,17 @@ const eventLabels: Record<string, string> = {
   expired: "Expired",
   execution_claimed: "Execution claimed",
   execution_reported: "Execution reported",
+  execution_refused: "Execution claim refused",
+  execution_window_closed: "Execution window closed",
+  result_reported: "Result reported to authorizer",
+  result_report_failed: "Result report failed",
+  result_reports_unsupported: "Authorizer does not take result reports",
+  result_report_skipped: "Result report skipped",
   webhook_delivery: "Webhook delivery",
   webhook_delivered: "Webhook delivered",
   webhook_failed: "Webhook delivery failed",
 };
-const badTypes = new Set(["submit_failed", "decision_refused", "webhook_failed", "expired"]);
+const badTypes = new Set(["submit_failed", "decision_refused", "webhook_failed", "expired", "execution_refused", "execution_window_closed", "result_report_failed"]);
 
 type Event = RequestDetail["events"][number];
 

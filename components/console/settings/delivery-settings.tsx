@@ -18,6 +18,7 @@ export function DeliverySettings({ canWrite }: { canWrite: boolean }) {
     save.mutate({
       retryPolicy: { maxAttempts: num("maxAttempts"), baseDelayMs: num("baseDelayMs"), factor: num("factor"), attemptTimeoutMs: num("attemptTimeoutMs") },
       defaultExpiresIn: Math.round(num("lifetimeMinutes") * 60),
+      executionWindowSeconds: Math.round(num("executionWindowMinutes") * 60),
       publicBaseUrl: publicBaseUrl === "" ? null : publicBaseUrl,
     });
   }
@@ -32,6 +33,7 @@ export function DeliverySettings({ canWrite }: { canWrite: boolean }) {
           <TextField label="Attempt timeout (ms)" name="attemptTimeoutMs" type="number" min={500} max={30000} required defaultValue={r.attemptTimeoutMs} />
         </fieldset>
         <fieldset disabled={!canWrite} className="grid gap-4 sm:grid-cols-2">
+          <TextField label="Execution window (minutes)" name="executionWindowMinutes" type="number" min={1} max={1440} step={1} required defaultValue={Math.round(settings.executionWindowSeconds / 60)} hint="How long after an approval the service may claim its execution (1 minute to 24 hours, never past the request's expiry). Later claims are refused." />
           <TextField label="Default request lifetime (minutes)" name="lifetimeMinutes" type="number" min={1} max={10080} step={1} required defaultValue={Math.round(settings.defaultExpiresIn / 60)} hint="Used when a service sends no expiresIn; pending requests then expire." />
           <TextField label="Gateway public URL" name="publicBaseUrl" type="url" defaultValue={settings.publicBaseUrl ?? ""} placeholder="https://gateway.example.com" hint="Origin authorizers call back to; empty uses the server's configured URL." />
         </fieldset>

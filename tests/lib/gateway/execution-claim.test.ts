@@ -72,8 +72,8 @@ describe("claim before run", () => {
     const delivery = c.service!.state.deliveries.find((d) => d.body.data.execute);
     const terms = delivery!.body.data.execution;
     expect(terms.claimUrl).toBe(`${appUrl()}/api/v1/authorization-requests/${id}/execution`);
-    const [target] = (await db().execute(sql`select payload from request_targets where request_id = ${id}`) as unknown as { rows: { payload: string }[] }).rows;
-    expect(terms.payloadSha256).toBe(createHash("sha256").update(target!.payload, "utf8").digest("hex"));
+    // The hash of the exact bytes the authorizer received, verified and approved.
+    expect(terms.payloadSha256).toBe(createHash("sha256").update(c.stub.state.received.get(id)!.payloadBytes).digest("hex"));
     const closesIn = Date.parse(terms.windowClosesAt) - Date.now();
     expect(closesIn).toBeGreaterThan(9 * 60_000);
     expect(closesIn).toBeLessThanOrEqual(10 * 60_000);
@@ -103,6 +103,22 @@ describe("claim before run", () => {
     expect(c.stub.state.results[0]).toMatchObject({ requestId: id, status: "error" });
     expect(String(c.stub.state.results[0]!.error)).toContain("execution_window_closed");
     expect(await eventsOf(c, id, "result_reported")).toHaveLength(1);
+  });
+
+  it("the tenant's window bounds claims, never past the request's expiresAt", async () => {
+    const c = await setup({ pollOnly: true });
+    await db().execute(sql`update tenant_settings set execution_window_seconds = 120 where tenant_id = ${c.tenant.tenantId}`);
+    const short = await c.submit();
+    await approveByPoll(c, short);
+    const closesIn = Date.parse((await claim(c, short)).body.windowClosesAt) - Date.now();
+    expect(closesIn).toBeGreaterThan(100_000);
+    expect(closesIn).toBeLessThanOrEqual(120_000);
+    await db().execute(sql`update tenant_settings set execution_window_seconds = 86400 where tenant_id = ${c.tenant.tenantId}`);
+    const id = (await api(appUrl(), c.tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest({ expiresIn: 300 }))).body.requestId as string;
+    await approveByPoll(c, id);
+    const v = await view(c, id);
+    expect(v.execution.windowClosesAt).toBe(v.expiresAt);
+    expect((await claim(c, id)).body.windowClosesAt).toBe(new Date(v.expiresAt).toISOString());
   });
 
   it("a legacy webhook answer without a claim claims implicitly: a later claim is 409 with the result", async () => {

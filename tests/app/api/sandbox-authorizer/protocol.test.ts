@@ -141,7 +141,7 @@ describe("the sandbox authorizer against the shared vectors", () => {
     const [row] = await getDb().select().from(sandboxRequests).where(eq(sandboxRequests.requestId, payload.requestId));
     expect(row).toMatchObject({ executionStatus: "success", executionError: null });
 
-    expect(await report(result("success", {}, { keyId: spKey.keyId, privateKey: vectorAuthorizerKey.privateKey }))).toMatchObject({ status: 401, body: { error: "invalid_signature" } });
+    expect(await report(result("success", {}, { ...spKey, privateKey: vectorAuthorizerKey.privateKey }))).toMatchObject({ status: 401, body: { error: "invalid_signature" } });
     expect(await report(signJsonPayload({ requestId: "req_nosuchrequest0000000", spId, status: "success", timestamp: "2026-02-18T14:32:00Z" }, [spKey])))
       .toMatchObject({ status: 404, body: { error: "unknown_request" } });
     expect((await report(result("done"))).body.error).toBe("malformed_request");

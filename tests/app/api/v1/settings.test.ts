@@ -21,11 +21,11 @@ describe("/api/v1/settings", () => {
     expect(initial.status).toBe(200);
     expect(initial.body).toMatchObject({
       routingScript: null, unavailabilityPolicy: "fail_closed", failOpenSetBy: null, defaultExpiresIn: 1800, webhookUrl: null, hasWebhookSecret: false,
-      retryPolicy: { maxAttempts: 5, baseDelayMs: 250, factor: 2, attemptTimeoutMs: 5000 },
+      executionWindowSeconds: 600, retryPolicy: { maxAttempts: 5, baseDelayMs: 250, factor: 2, attemptTimeoutMs: 5000 },
     });
-    const updated = await put(t.apiKey, { defaultExpiresIn: 600, retryPolicy: { maxAttempts: 3 }, publicBaseUrl: "https://gateway.example.com/" });
+    const updated = await put(t.apiKey, { defaultExpiresIn: 600, executionWindowSeconds: 3600, retryPolicy: { maxAttempts: 3 }, publicBaseUrl: "https://gateway.example.com/" });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ defaultExpiresIn: 600, publicBaseUrl: "https://gateway.example.com", retryPolicy: { maxAttempts: 3, baseDelayMs: 250 } });
+    expect(updated.body).toMatchObject({ defaultExpiresIn: 600, executionWindowSeconds: 3600, publicBaseUrl: "https://gateway.example.com", retryPolicy: { maxAttempts: 3, baseDelayMs: 250 } });
     const again = await put(t.apiKey, { retryPolicy: { factor: 1.5 } });
     expect(again.body).toMatchObject({ defaultExpiresIn: 600, retryPolicy: { maxAttempts: 3, factor: 1.5 } });
     expect((await put(t.apiKey, { retryPolicy: null })).body.retryPolicy).toEqual(initial.body.retryPolicy);
@@ -116,7 +116,7 @@ describe("/api/v1/settings", () => {
       delete process.env.ALLOW_PRIVATE_NETWORK_URLS;
       const t = await createTestTenant(db());
       for (const body of [
-        { defaultExpiresIn: 59 }, { defaultExpiresIn: 604_801 }, { retryPolicy: { maxAttempts: 11 } }, { retryPolicy: { baseDelayMs: 49 } },
+        { defaultExpiresIn: 59 }, { defaultExpiresIn: 604_801 }, { executionWindowSeconds: 59 }, { executionWindowSeconds: 86_401 }, { executionWindowSeconds: 90.5 }, { retryPolicy: { maxAttempts: 11 } }, { retryPolicy: { baseDelayMs: 49 } },
         { retryPolicy: { factor: 4.5 } }, { retryPolicy: { attemptTimeoutMs: 499 } }, { retryPolicy: { jitter: "none" } },
         { publicBaseUrl: "https://gateway.example.com/app" }, { publicBaseUrl: "http://gateway.example.com" }, { publicBaseUrl: "gateway.example.com" },
         { publicBaseUrl: "https://gateway.example.com/?x=1" }, { webhookUrl: "https://10.0.0.5/hook" }, { webhookUrl: "ftp://hooks.example.com/" },
