@@ -22,7 +22,7 @@ export function executionLines(file: string): string[] {
  * SIGKILL reaches the process that holds the connections) and waits until `/health` answers.
  */
 export async function startExampleService(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", process.env.EXAMPLE_SERVICE_ENTRY ?? "examples/service-webhook/server.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "examples/service-webhook/server.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
