@@ -24,6 +24,29 @@ const config = [
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "The protocol core takes configuration as arguments." }],
     },
   },
+  {
+    // The service client ships to SP services: no framework, no database, no environment. It may use
+    // the protocol core and the API's error-code table, nothing else of the app.
+    files: ["lib/client/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*", "react-dom", "react-dom/*", "drizzle-orm", "drizzle-orm/*", "pg", "@electric-sql/*", "@neondatabase/*", "@/*"],
+              message: "lib/client is framework-free: zod, node:crypto, the protocol core (../stepauth) and the API's error codes only.",
+            },
+            {
+              regex: "^\\.\\./(?!stepauth/|errors/app-error$)",
+              message: "lib/client may import only ../stepauth/* and ../errors/app-error from the rest of the app.",
+            },
+          ],
+        },
+      ],
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "The service client takes configuration as arguments." }],
+    },
+  },
   // Tests read JSON answers loosely and assert on them.
   { files: ["tests/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
   { rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }] } },

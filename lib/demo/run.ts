@@ -58,7 +58,7 @@ function printTable(baseUrl: string, results: DemoResult[]): void {
   }
   const waiting = results.filter((r) => r.decidedBy === "inbox").length;
   if (waiting > 0) console.log(`\n${waiting} request(s) wait for a reviewer: open ${baseUrl}/sandbox (sign in with the demo login in .data/demo.json).`);
-  console.log("Start `node examples/service-webhook/server.mjs` first to see approved actions executed once.");
+  console.log("Start `npm run example:service` first to see approved actions executed once.");
   if (results.some((r) => r.error?.includes("callback URL") || r.error?.includes("publicBaseUrl"))) {
     console.log("\nThe gateway refuses plain-http loopback URLs unless it runs with ALLOW_PRIVATE_NETWORK_URLS=true (development only).");
   }

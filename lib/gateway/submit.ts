@@ -7,25 +7,17 @@ import { forTenant } from "@/db/queries/tenant-scope";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
-import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isAllowedCallbackUrl, isStepAuthError, refineReadable, spIdSchema, StepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
+import { submitRequestSchema } from "@/lib/client/api-schemas";
+import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isAllowedCallbackUrl, isStepAuthError, spIdSchema, StepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
 import type { SubmitHint } from "./authorizer-jobs";
 import { rowFromJson } from "@/db/row-from-json";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
 import { eventsJson, type NewRequestEvent } from "./request-events";
 import { callbackPolicy, callbackUrlFor, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 
-export const submitRequestSchema = z
-  .object({
-    // Principal and action are validated by the protocol core, which also caps the operator chain.
-    principal: z.unknown(),
-    action: z.unknown(),
-    expiresIn: z.number().int().min(30).max(7 * 24 * 3600).optional(),
-    externalId: z.string().min(1).max(200).superRefine(refineReadable("externalId")).optional(),
-  })
-  .strict();
+// The body's schema is shared with lib/client, so services are typed by what the API validates.
+export { idempotencyKeySchema, submitRequestSchema } from "@/lib/client/api-schemas";
 export type SubmitRequestInput = z.infer<typeof submitRequestSchema>;
-
-export const idempotencyKeySchema = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII");
 
 export function hashBody(input: SubmitRequestInput): string {
   return createHash("sha256").update(JSON.stringify(input)).digest("hex");

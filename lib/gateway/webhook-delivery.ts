@@ -9,9 +9,9 @@ import { executionTermsOf, queueResultReport, windowClosesAt } from "./execution
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 import { gatewayBaseUrl } from "./tenant-runtime";
 import { postSignedWebhook } from "./signed-webhook";
+import { webhookTimeoutMs } from "./webhook-timeout";
 
 export const WEBHOOK_MAX_ATTEMPTS = 10;
-const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_ANSWER_BYTES = 16 * 1024;
 
 /**
@@ -77,7 +77,7 @@ export async function deliverWebhook(db: Database, ctx: TenantContext, requestId
   if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null, execute: false }, attempt, true);
 
   const payload = await webhookPayload(db, ctx, request);
-  const posted = await postSignedWebhook(target, requestId, JSON.stringify(payload), { timeoutMs: WEBHOOK_TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES });
+  const posted = await postSignedWebhook(target, requestId, JSON.stringify(payload), { timeoutMs: webhookTimeoutMs(), maxBytes: MAX_ANSWER_BYTES });
   const result = posted.ok ? { ...posted, answer: parseServiceAnswer(posted.text) } : posted;
   return finishDelivery(db, ctx, request, { ...result, execute: payload.data.execute }, attempt, false);
 }

@@ -1,4 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createServer } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -12,6 +15,7 @@ const demo = inject("demo");
 let browser: Browser;
 let service: ChildProcess | undefined;
 let serviceUrl = "";
+const executionsFile = path.join(mkdtempSync(path.join(tmpdir(), "e2e-service-")), "executions.log");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,15 +26,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function executions(): Promise<{ requestId: string }[]> {
-  return ((await (await fetch(`${serviceUrl}/executions`)).json()) as { executions: { requestId: string }[] }).executions;
+/** The example service keeps no state: each action it runs appends its requestId to EXECUTIONS_FILE. */
+function executions(): { requestId: string }[] {
+  if (!existsSync(executionsFile)) return [];
+  return readFileSync(executionsFile, "utf8").split("\n").filter(Boolean).map((requestId) => ({ requestId }));
 }
 
 beforeAll(async () => {
   browser = await launchBrowser();
   const port = await freePort();
   serviceUrl = `http://127.0.0.1:${port}`;
-  service = spawn("node", ["examples/service-webhook/server.mjs"], { env: { ...process.env, PORT: String(port), GATEWAY_URL: baseUrl, STEPAUTH_API_KEY: demo.apiKey }, stdio: "pipe" });
+  service = spawn(process.execPath, ["--import", "tsx", "examples/service-webhook/server.ts"], {
+    env: { ...process.env, PORT: String(port), GATEWAY_URL: baseUrl, STEPAUTH_API_KEY: demo.apiKey, EXECUTIONS_FILE: executionsFile },
+    stdio: "pipe",
+  });
   let output = "";
   service.stdout?.on("data", (c) => (output += c));
   service.stderr?.on("data", (c) => (output += c));
@@ -73,7 +82,7 @@ describe("the StepAuth loop through the sandbox authorizer", () => {
     await card.getByLabel("Reason").fill("Offboarding ticket HR-2231 verified");
     await card.getByRole("button", { name: "Approve" }).click();
     await page.getByRole("status").filter({ hasText: "Approved — the decision was signed and sent." }).waitFor();
-    expect((await executions()).filter((e) => e.requestId === wipe.requestId)).toHaveLength(1);
+    expect(executions().filter((e) => e.requestId === wipe.requestId)).toHaveLength(1);
 
     await page.getByRole("tab", { name: "Decided" }).click();
     await page.getByRole("article").filter({ hasText: wipe.requestId }).getByText("execution succeeded").waitFor();
@@ -85,7 +94,7 @@ describe("the StepAuth loop through the sandbox authorizer", () => {
     await page.getByText("succeeded").first().waitFor();
     await screenshot(page, "sandbox-gateway-request");
     // A second look changes nothing: still exactly one execution.
-    expect((await executions()).filter((e) => e.requestId === wipe.requestId)).toHaveLength(1);
+    expect(executions().filter((e) => e.requestId === wipe.requestId)).toHaveLength(1);
     await page.close();
   });
 
