@@ -4,6 +4,7 @@ import { claimDueJobs, completeJob, leaseOf, rescheduleJob } from "@/db/queries/
 import { workerContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
+import { runSealJob } from "./audit-seal-job";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "./finalize";
 import { deliverWebhook } from "./webhook-delivery";
 
@@ -20,6 +21,7 @@ const handlers: Record<JobKind, (db: Database, ctx: TenantContext, job: Job) => 
   cancel: runCancelJob,
   expire: runExpireJob,
   deliver: runDeliverJob,
+  seal: runSealJob,
 };
 
 /**
