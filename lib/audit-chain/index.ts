@@ -6,3 +6,4 @@ export { LeafDigest, openCheckpoint, signCheckpoint } from "./checkpoint";
 export type { AuditTrustedKey, CheckpointBody, CheckpointRecord } from "./checkpoint";
 export { AuditChainVerifier } from "./verifier";
 export type { VerifierOptions, VerifyFailure, VerifyReport } from "./verifier";
+export { readFileLines, verifyExportLines } from "./verify-export";

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import type { TrustedKey } from "@/lib/stepauth";
 import { claimDueJobs } from "@/db/queries/jobs";
 import { enqueueDueSealJobs, sealJobKey } from "@/db/queries/system/audit-seal-jobs";
 import { runJob } from "@/lib/gateway/job-runner";
@@ -23,7 +24,7 @@ export async function sealTenant(db: Database, tenantId: string): Promise<void> 
  * events are what the product wrote. Returns the tenant and a cleanup.
  */
 export async function auditWorld(db: Database, appUrl: string, count = 3) {
-  let keys: { keyId: string; publicKey: string }[] = [];
+  let keys: TrustedKey[] = [];
   const stub = await startStubAuthorizer({ mode: "approve", trustedSpKeys: () => keys });
   let secret = "";
   const service = await startStubService(() => secret);
