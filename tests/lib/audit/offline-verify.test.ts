@@ -20,7 +20,7 @@ afterEach(async () => {
 // The CLI as an auditor runs it: its own process, the file and the public key, no database.
 async function runCli(file: string, publicKey: string) {
   try {
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "lib/audit-chain/verify-cli.ts", "--file", file, "--public-key", publicKey], { env: { PATH: process.env.PATH ?? "" } });
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "lib/audit-chain/verify-cli.ts", "--file", file, "--public-key", publicKey], { env: { PATH: process.env.PATH ?? "", NODE_ENV: "test" } });
     return { code: 0, report: JSON.parse(stdout) };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
