@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditCheckpoints, auditEvents, jobs, requestEvents, signingKeys } from "@/db/schema";
+import { auditCheckpoints, auditEvents, auditPurgedEntries, jobs, requestEvents, signingKeys } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { AuditEntry, CheckpointRecord } from "@/lib/audit-chain";
 import type { JobLease } from "./jobs";
@@ -47,8 +47,26 @@ export async function readRequestEventBatch(db: Database, ctx: TenantContext, wh
   return rows.map(toEntry);
 }
 
-/** Every entry matching `where` in leaf order, read in batches (constant memory). */
-export async function* iterateEntries(db: Database, ctx: TenantContext, where: SQL, batch = 1000): AsyncGenerator<AuditEntry> {
+/**
+ * A checkpoint's request events in leaf order, merged with what retention purges left of them
+ * (id and hash only, `purged: true`), so the checkpoint's root can still be recomputed.
+ */
+async function readSealedRequestBatch(db: Database, ctx: TenantContext, seq: number, afterId: string | null, limit: number): Promise<AuditEntry[]> {
+  const tenantId = tenantIdOf(ctx);
+  const after = afterId ?? "0";
+  const rows = rowsOf(await db.execute(sql`select * from (
+      select ${requestEventColumns}, r.id as ord, false as purged from ${requestEvents} r
+        where r.tenant_id = ${tenantId} and r.checkpoint_seq = ${seq} and r.id > ${after}::bigint
+      union all
+      select 'request_event', p.entry_id::text, p.tenant_id, null, null, null, null, null, null, p.hash, p.checkpoint_seq, p.entry_id, true from ${auditPurgedEntries} p
+        where p.tenant_id = ${tenantId} and p.checkpoint_seq = ${seq} and p.entry_id > ${after}::bigint
+    ) x order by ord limit ${limit}`));
+  return rows.map((row) => (row.purged ? { kind: "request_event", id: String(row.id), tenantId, createdAt: "", data: null, prevHash: null, hash: String(row.hash), checkpointSeq: seq, purged: true } : toEntry(row)));
+}
+
+/** The entries sealed by checkpoint `seq` (or, with null, those not sealed yet) in leaf order, in batches (constant memory). */
+export async function* iterateEntries(db: Database, ctx: TenantContext, seq: number | null, batch = 1000): AsyncGenerator<AuditEntry> {
+  const where = seq === null ? unsealed : sql`checkpoint_seq = ${seq}`;
   let after: { at: string; id: string } | null = null;
   for (;;) {
     const rows = await readAuditEventBatch(db, ctx, where, after, batch);
@@ -59,14 +77,13 @@ export async function* iterateEntries(db: Database, ctx: TenantContext, where: S
   }
   let afterId: string | null = null;
   for (;;) {
-    const rows = await readRequestEventBatch(db, ctx, where, afterId, batch);
+    const rows: AuditEntry[] = seq === null ? await readRequestEventBatch(db, ctx, where, afterId, batch) : await readSealedRequestBatch(db, ctx, seq, afterId, batch);
     yield* rows;
     if (rows.length < batch) break;
     afterId = rows.at(-1)!.id;
   }
 }
 
-export const sealedBy = (seq: number) => sql`checkpoint_seq = ${seq}`;
 export const unsealed = sql`checkpoint_seq is null`;
 
 /** Checkpoints in seq order from `fromSeq`, in batches. */

@@ -25,6 +25,8 @@ export interface EffectiveSettings {
   failOpenSetAt: Date | null;
   retryPolicy: StoredRetryPolicy;
   defaultExpiresIn: number;
+  /** Days finished requests are kept; null keeps everything. */
+  retentionDays: number | null;
   publicBaseUrl: string | null;
   webhookUrl: string | null;
   hasWebhookSecret: boolean;
@@ -49,6 +51,7 @@ function effective(row: TenantSettings | undefined): EffectiveSettings {
     failOpenSetAt: row?.failOpenSetAt ?? null,
     retryPolicy: { ...defaultRetryPolicy, ...row?.retryPolicy },
     defaultExpiresIn: row?.defaultExpiresIn ?? 1800,
+    retentionDays: row?.retentionDays ?? null,
     publicBaseUrl: row?.publicBaseUrl ?? null,
     webhookUrl: row?.webhookUrl ?? null,
     hasWebhookSecret: Boolean(row?.webhookSecretCiphertext),
@@ -95,6 +98,7 @@ export interface TenantSettingsPatch {
   unavailabilityPolicy?: "fail_closed" | "fail_open";
   retryPolicy?: Partial<StoredRetryPolicy> | null;
   defaultExpiresIn?: number;
+  retentionDays?: number | null;
   publicBaseUrl?: string | null;
   webhookUrl?: string | null;
   rotateWebhookSecret?: boolean;
@@ -137,6 +141,7 @@ export async function updateTenantSettings(
     const changes: SettingsChanges = {};
     if (patch.routingScript !== undefined) changes.routingScript = patch.routingScript;
     if (patch.defaultExpiresIn !== undefined) changes.defaultExpiresIn = patch.defaultExpiresIn;
+    if (patch.retentionDays !== undefined) changes.retentionDays = patch.retentionDays;
     if (patch.publicBaseUrl !== undefined) changes.publicBaseUrl = patch.publicBaseUrl;
     if (patch.retryPolicy !== undefined) changes.retryPolicy = patch.retryPolicy && { ...effective(current).retryPolicy, ...patch.retryPolicy };
     applyUnavailabilityPolicy(ctx, current, patch, changes);

@@ -55,3 +55,19 @@ export const auditCheckpoints = pgTable(
 export type AuditCheckpoint = typeof auditCheckpoints.$inferSelect;
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * What a retention purge leaves of a sealed request event: its id and hash, so the checkpoint that
+ * sealed it still recomputes its root (the content is gone; the purge itself is a sealed audit event).
+ */
+export const auditPurgedEntries = pgTable(
+  "audit_purged_entries",
+  {
+    entryId: bigint("entry_id", { mode: "number" }).primaryKey(),
+    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    checkpointSeq: bigint("checkpoint_seq", { mode: "number" }).notNull(),
+    hash: text("hash").notNull(),
+    purgedAt: timestamp("purged_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("audit_purged_entries_checkpoint_idx").on(t.tenantId, t.checkpointSeq, t.entryId)],
+);

@@ -26,6 +26,10 @@ import { canonicalJson } from "./canonical-json";
  * (seq from 1, `prevHash` = the previous checkpoint's hash or null) is serialised canonically and
  * signed as a StepAuth envelope (Ed25519 over the payload bytes, with the tenant's active key); the
  * checkpoint's `hash` is the hex SHA-256 of those payload bytes.
+ *
+ * **Retention.** A purge deletes finished requests older than the tenant's retention period but keeps
+ * each sealed event's id and hash as a leaf (`purged`), so old roots still recompute; the purge is
+ * itself an `audit.purged` configuration event (sealed) whose `data.entries` counts those leaves.
  */
 export const AUDIT_HASH_VERSION = 1;
 
@@ -49,6 +53,8 @@ export interface AuditEntry {
   prevHash: string | null;
   hash: string | null;
   checkpointSeq: number | null;
+  /** A request event removed by retention: only its id and hash remain, still a leaf of its checkpoint. */
+  purged?: boolean;
 }
 
 export const sha256Hex = (text: string | Uint8Array) => createHash("sha256").update(text).digest("hex");

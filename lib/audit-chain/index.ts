@@ -4,6 +4,6 @@ export { AUDIT_HASH_VERSION, chainOf, compareLeaves, entryBody, hashEntry, leafL
 export type { AuditEntry, EntryKind } from "./entry-hash";
 export { LeafDigest, openCheckpoint, signCheckpoint } from "./checkpoint";
 export type { AuditTrustedKey, CheckpointBody, CheckpointRecord } from "./checkpoint";
-export { AuditChainVerifier } from "./verifier";
+export { AuditChainVerifier, PURGE_ACTION } from "./verifier";
 export type { VerifierOptions, VerifyFailure, VerifyReport } from "./verifier";
 export { readFileLines, verifyExportLines } from "./verify-export";

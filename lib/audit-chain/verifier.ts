@@ -1,6 +1,9 @@
 import { openCheckpoint, LeafDigest, type AuditTrustedKey, type CheckpointBody, type CheckpointRecord } from "./checkpoint";
 import { chainOf, compareLeaves, hashEntry, type AuditEntry } from "./entry-hash";
 
+/** The configuration audit action a retention purge records; `data.entries` counts the leaves it purged. */
+export const PURGE_ACTION = "audit.purged";
+
 /** The first thing found wrong: which entry or checkpoint, and why. */
 export interface VerifyFailure {
   id: string;
@@ -14,6 +17,8 @@ export interface VerifyReport {
   checkpointsChecked: number;
   /** Entries written since the last checkpoint: hashed by nothing yet, so not checked. */
   unsealedEntries: number;
+  /** Sealed entries removed by retention purges (their hashes still count in their checkpoints). */
+  purgedEntries: number;
   firstFailure?: VerifyFailure;
 }
 
@@ -47,6 +52,8 @@ export class AuditChainVerifier {
   private entriesChecked = 0;
   private checkpointsChecked = 0;
   private unsealed = 0;
+  private purged = 0;
+  private purgesRecorded = 0;
   private failure: VerifyFailure | undefined;
 
   constructor(private readonly options: VerifierOptions) {}
@@ -81,13 +88,22 @@ export class AuditChainVerifier {
   entry(entry: AuditEntry): void {
     if (this.failed) return;
     if (entry.checkpointSeq === null || entry.checkpointSeq === undefined) {
+      // Not sealed yet, so nothing vouches for it; a purge recorded just now still accounts for its leaves.
       this.unsealed += 1;
+      this.countPurge(entry);
       return;
     }
     const failAt = (why: string) => this.fail({ id: entry.id, kind: entry.kind, why });
     const current = this.current;
     if (!current || entry.checkpointSeq !== current.body.seq) return failAt(`names checkpoint ${entry.checkpointSeq}, which does not precede it`);
     if (current.last && compareLeaves(current.last, entry) >= 0) return failAt("out of order within its checkpoint (reordered or duplicated)");
+    if (entry.purged) {
+      // Only the hash is left: the checkpoint's root vouches for it; the purge records vouch for the count.
+      this.purged += 1;
+      current.digest.add(entry);
+      current.last = entry;
+      return;
+    }
     if (hashEntry(entry, entry.prevHash) !== entry.hash) return failAt("content does not match its hash (edited)");
     const chain = chainOf(entry);
     const head = this.heads.get(chain);
@@ -96,9 +112,14 @@ export class AuditChainVerifier {
       return failAt(head === undefined ? "its chain's earlier entries are missing" : "does not follow the previous entry of its chain (an entry was removed, inserted or reordered)");
     }
     this.heads.set(chain, entry.hash);
+    this.countPurge(entry);
     current.digest.add(entry);
     current.last = entry;
     this.entriesChecked += 1;
+  }
+
+  private countPurge(entry: AuditEntry): void {
+    if (entry.kind === "audit_event" && entry.action === PURGE_ACTION) this.purgesRecorded += Number(entry.data?.entries ?? 0);
   }
 
   private closeCurrent(): void {
@@ -116,7 +137,13 @@ export class AuditChainVerifier {
 
   finish(): VerifyReport {
     if (!this.failed) this.closeCurrent();
-    const report: VerifyReport = { ok: !this.failure, entriesChecked: this.entriesChecked, checkpointsChecked: this.checkpointsChecked, unsealedEntries: this.unsealed };
+    // From the start, every purged leaf must be accounted for by a sealed purge: a deletion dressed up as a purge is not.
+    if (!this.failed && this.options.fromStart && this.purged > this.purgesRecorded) {
+      this.fail({ id: "purges", kind: "checkpoint", why: `${this.purged} entries are marked purged but the sealed purge records account for ${this.purgesRecorded}` });
+    }
+    const report: VerifyReport = {
+      ok: !this.failure, entriesChecked: this.entriesChecked, checkpointsChecked: this.checkpointsChecked, unsealedEntries: this.unsealed, purgedEntries: this.purged,
+    };
     if (this.failure) report.firstFailure = this.failure;
     return report;
   }

@@ -19,7 +19,7 @@ export async function verifyExportLines(lines: AsyncIterable<string>, keys: read
   let lineNo = 0;
   let unsealedFirst = 0;
   const fail = (why: string): VerifyReport & { line: number } => ({
-    ...(verifier?.finish() ?? { entriesChecked: 0, checkpointsChecked: 0, unsealedEntries: 0 }),
+    ...(verifier?.finish() ?? { entriesChecked: 0, checkpointsChecked: 0, unsealedEntries: 0, purgedEntries: 0 }),
     ok: false, firstFailure: { id: `line:${lineNo}`, kind: "checkpoint", why }, line: lineNo,
   });
   for await (const line of lines) {

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { checkpointKeys, checkpointRange, iterateCheckpoints, iterateEntries, sealedBy, unsealed } from "@/db/queries/audit-chain";
+import { checkpointKeys, checkpointRange, iterateCheckpoints, iterateEntries } from "@/db/queries/audit-chain";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AuditChainVerifier, type VerifyReport } from "@/lib/audit-chain";
 
@@ -11,31 +11,28 @@ import { AuditChainVerifier, type VerifyReport } from "@/lib/audit-chain";
 export async function verifyAuditTrail(db: Database, ctx: TenantContext, range: { from: Date | null; to: Date | null }): Promise<VerifyReport> {
   const { fromSeq, toSeq, lastSeq } = await checkpointRange(db, ctx, range.from, range.to);
   const verifier = new AuditChainVerifier({ keys: await checkpointKeys(db, ctx), fromStart: fromSeq <= 1 });
-  let expected = fromSeq;
+  // The next checkpoint seq expected: after the range's last one (none in range: after the newest).
+  let expected = fromSeq > 0 ? fromSeq : toSeq + 1;
   if (fromSeq > 0) {
     for await (const checkpoint of iterateCheckpoints(db, ctx, fromSeq, toSeq)) {
       // A missing seq in the middle: name the gap before reading the next checkpoint's entries.
       verifier.checkpoint(checkpoint);
       expected = checkpoint.seq + 1;
       if (verifier.failed) break;
-      for await (const entry of iterateEntries(db, ctx, sealedBy(checkpoint.seq))) {
+      for await (const entry of iterateEntries(db, ctx, checkpoint.seq)) {
         verifier.entry(entry);
         if (verifier.failed) break;
       }
       if (verifier.failed) break;
     }
   }
-  const report = verifier.finish();
   // Entries naming a checkpoint that no longer exists (the newest checkpoints deleted with nothing after them).
   const fullRange = range.to === null;
-  if (report.ok && fullRange && lastSeq >= expected) {
-    return { ...report, ok: false, firstFailure: { id: `checkpoint:${expected}`, kind: "checkpoint", why: `entries are sealed by checkpoint ${expected}, which is missing` } };
+  if (!verifier.failed && fullRange && lastSeq >= expected) {
+    return { ...verifier.finish(), ok: false, firstFailure: { id: `checkpoint:${expected}`, kind: "checkpoint", why: `entries are sealed by checkpoint ${expected}, which is missing` } };
   }
-  if (report.ok && fullRange) {
-    for await (const entry of iterateEntries(db, ctx, unsealed)) {
-      verifier.entry(entry);
-    }
-    return { ...report, unsealedEntries: verifier.finish().unsealedEntries };
+  if (!verifier.failed && fullRange) {
+    for await (const entry of iterateEntries(db, ctx, null)) verifier.entry(entry);
   }
-  return report;
+  return verifier.finish();
 }

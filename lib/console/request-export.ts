@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { checkpointRange, iterateCheckpoints, iterateEntries, sealedBy, unsealed } from "@/db/queries/audit-chain";
+import { checkpointRange, iterateCheckpoints, iterateEntries } from "@/db/queries/audit-chain";
 import { readExportBatch, type ExportCursor, type ExportFilters, type ExportRow } from "@/db/queries/request-export";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { exportColumns, formatCsvRow, formatRequestLine } from "./export-format";
@@ -34,7 +34,7 @@ async function* chainLines(db: Database, ctx: TenantContext, filters: ExportFilt
     for await (const checkpoint of iterateCheckpoints(db, ctx, fromSeq, toSeq)) {
       yield `${JSON.stringify({ t: "checkpoint", ...checkpoint })}\n`;
       let chunk = "";
-      for await (const entry of iterateEntries(db, ctx, sealedBy(checkpoint.seq))) {
+      for await (const entry of iterateEntries(db, ctx, checkpoint.seq)) {
         chunk += `${JSON.stringify({ t: "entry", ...entry })}\n`;
         if (chunk.length > 64_000) {
           yield chunk;
@@ -45,7 +45,7 @@ async function* chainLines(db: Database, ctx: TenantContext, filters: ExportFilt
     }
   }
   if (!filters.to) {
-    for await (const entry of iterateEntries(db, ctx, unsealed)) yield `${JSON.stringify({ t: "entry", ...entry })}\n`;
+    for await (const entry of iterateEntries(db, ctx, null)) yield `${JSON.stringify({ t: "entry", ...entry })}\n`;
   }
 }
 

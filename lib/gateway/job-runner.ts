@@ -6,6 +6,7 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
 import { runSealJob } from "./audit-seal-job";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "./finalize";
+import { runPurgeJob } from "./retention-job";
 import { deliverWebhook } from "./webhook-delivery";
 
 
@@ -22,6 +23,7 @@ const handlers: Record<JobKind, (db: Database, ctx: TenantContext, job: Job) => 
   expire: runExpireJob,
   deliver: runDeliverJob,
   seal: runSealJob,
+  purge: runPurgeJob,
 };
 
 /**

@@ -1,9 +1,10 @@
 import { getDb } from "@/db/client";
 import { runSandboxDeliveries } from "@/lib/authorizer/deliveries";
 import { enqueueDueSealJobs } from "@/db/queries/system/audit-seal-jobs";
+import { enqueueDuePurgeJobs } from "@/db/queries/system/retention-jobs";
 import { runDueJobs } from "./job-runner";
 
-/** How often the worker queues seal jobs for tenants with work waiting. */
+/** How often the worker queues seal and retention purge jobs for tenants with work waiting. */
 const AUDIT_SEAL_INTERVAL_MS = Number(process.env.AUDIT_SEAL_INTERVAL_SECONDS ?? 60) * 1000;
 
 export interface WorkerOptions {
@@ -32,6 +33,7 @@ export function startWorker(options: WorkerOptions = {}): { stop: () => Promise<
         if (Date.now() >= nextSealAt) {
           nextSealAt = Date.now() + AUDIT_SEAL_INTERVAL_MS;
           await enqueueDueSealJobs(getDb());
+          await enqueueDuePurgeJobs(getDb());
         }
         ran = await runDueJobs(getDb(), concurrency);
         // The built-in sandbox authorizer's own durable work: expiries and decision deliveries.

@@ -43,6 +43,8 @@ export const tenantSettingsPatchSchema = z.strictObject({
   unavailabilityPolicy: z.enum(["fail_closed", "fail_open"]).optional(),
   retryPolicy: retryPolicySchema.partial().nullable().optional(),
   defaultExpiresIn: z.int().min(60).max(604_800).optional(),
+  /** Purge finished requests older than this many days (sealed purge records keep the trail verifiable); null keeps everything. */
+  retentionDays: z.int().min(1).max(36_500).nullable().optional(),
   publicBaseUrl: publicBaseUrlSchema.nullable().optional(),
   webhookUrl: webhookUrlSchema.nullable().optional(),
   rotateWebhookSecret: z.boolean().optional(),
