@@ -60,5 +60,5 @@ describe("npm run audit:verify: the offline verifier", () => {
     const [otherKey] = await listSigningKeys(db(), other.tenant.ctx);
     expect(await runCli(file, otherKey!.publicKey)).toMatchObject({ code: 1, report: { firstFailure: { id: "checkpoint:1", why: expect.stringContaining("signature") } } });
     expect((await runCli(file, "")).code).toBe(2);
-  });
+  }, 120_000); // four runs of the CLI, each its own Node process
 });
