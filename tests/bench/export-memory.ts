@@ -36,8 +36,10 @@ try {
     from generate_series(1, ${EVENTS}) as i`);
   console.log(`seeded ${ROWS} requests and ${EVENTS} events in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await sealTenant(db, tenant.tenantId);
-  console.log(`sealed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`sealed ${EVENTS} events in ${((performance.now() - t0) / 1000).toFixed(1)} s; gateway-process CPU ${(((cpu.user + cpu.system) / EVENTS)).toFixed(1)} µs per entry`);
 
   for (const format of ["csv", "jsonl"] as const) {
     globalThis.gc?.();
@@ -57,7 +59,7 @@ try {
     console.log(`${format}: ${lines} lines, ${mb(bytes)} in ${((performance.now() - t0) / 1000).toFixed(1)} s; RSS before ${mb(before)}, peak ${mb(peak)} (+${mb(peak - before)})`);
   }
 } finally {
-  await handle.close();
+  await handle.close().catch(() => undefined);
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import * as v1Requests from "@/app/api/v1/authorization-requests/route";
@@ -20,8 +21,9 @@ describe("request export", () => {
   it("streams more rows than the old 10,000 cap, every one of them, in both formats", async () => {
     const t = await createConsoleTenant(db());
     const total = 10_050;
+    const prefix = `req_${randomBytes(4).toString("hex")}`;
     await db().execute(sql`insert into authorization_requests (request_id, tenant_id, body_hash, status, principal, action, principal_type, action_type, summary, routing_targets, expires_at, created_at)
-      select 'req_bulk' || lpad(i::text, 16, '0'), ${t.tenantId}, 'h', 'approved', '{"type":"human","attributes":[]}', '{"type":"x","summary":"s"}', 'human', 'x', 'bulk ' || i,
+      select ${prefix} || lpad(i::text, 10, '0'), ${t.tenantId}, 'h', 'approved', '{"type":"human","attributes":[]}', '{"type":"x","summary":"s"}', 'human', 'x', 'bulk ' || i,
         array['default'], now() + interval '1 hour', now() - make_interval(secs => i)
       from generate_series(1, ${total}) as i`);
     const csv = await new Response(await exportRequests(db(), t.ctx, {}, "csv")).text();
