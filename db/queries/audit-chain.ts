@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditCheckpoints, auditEvents, auditPurgedEntries, jobs, requestEvents, signingKeys } from "@/db/schema";
+import { auditCheckpoints, auditEvents, auditPurgedEntries, authorizationRequests, jobs, requestEvents, signingKeys } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { AuditEntry, CheckpointRecord } from "@/lib/audit-chain";
 import type { JobLease } from "./jobs";
@@ -121,4 +121,31 @@ export async function checkpointKeys(db: Database, ctx: TenantContext): Promise<
 export async function holdsLease(tx: Database, lease: JobLease): Promise<boolean> {
   const rows = rowsOf(await tx.execute(sql`select id from ${jobs} where id = ${lease.jobId} and lease_token = ${lease.token} for update`));
   return rows.length > 0;
+}
+
+/**
+ * The first request (oldest first) whose row disagrees with its sealed timeline: a final status, or
+ * the deciding authorizer and keyId, that no sealed event records (a denial edited into an approval
+ * on the row). Requests with events still unsealed are skipped: nothing vouches for them yet.
+ */
+export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<string | null> {
+  const tenantId = tenantIdOf(ctx);
+  const sealed = (condition: SQL) => sql`exists (select 1 from ${requestEvents} e where e.request_id = r.request_id and e.checkpoint_seq is not null and ${condition})`;
+  const decided = (decision: string) => sql`((e.type = 'decision_accepted' and e.data->>'decision' = ${decision}
+      and e.authorizer_id is not distinct from r.decision_authorizer_id and e.data->>'keyId' is not distinct from r.decision_key_id)
+    or (e.type = 'decided_without_authorizer' and e.data->>'decision' = ${decision}))`;
+  const [row] = rowsOf(await db.execute(sql`select r.request_id from ${authorizationRequests} r
+    where r.tenant_id = ${tenantId}
+      and (${from?.toISOString() ?? null}::timestamptz is null or r.created_at >= ${from?.toISOString() ?? null}::timestamptz)
+      and (${to?.toISOString() ?? null}::timestamptz is null or r.created_at <= ${to?.toISOString() ?? null}::timestamptz)
+      and not exists (select 1 from ${requestEvents} u where u.request_id = r.request_id and u.checkpoint_seq is null)
+      and not case r.status
+        when 'approved' then ${sealed(sql`(${decided("approved")} or e.type = 'fail_open_executed')`)}
+        when 'denied' then ${sealed(decided("denied"))}
+        when 'expired' then ${sealed(sql`(e.type = 'expired' or ${decided("expired")})`)}
+        when 'cancelled' then ${sealed(sql`e.type = 'cancelled'`)}
+        else not ${sealed(sql`e.type in ('decision_accepted', 'decided_without_authorizer', 'fail_open_executed', 'expired', 'cancelled')`)}
+      end
+    order by r.created_at, r.request_id limit 1`));
+  return row ? String(row.request_id) : null;
 }

@@ -7,7 +7,8 @@ export const PURGE_ACTION = "audit.purged";
 /** The first thing found wrong: which entry or checkpoint, and why. */
 export interface VerifyFailure {
   id: string;
-  kind: "request_event" | "audit_event" | "checkpoint";
+  /** `request`: a request row that disagrees with its sealed timeline (checked by the gateway, not offline). */
+  kind: "request_event" | "audit_event" | "checkpoint" | "request";
   why: string;
 }
 

@@ -71,6 +71,15 @@ describe("tamper evidence: verify names the first broken entry", () => {
     expect(await w.verify()).toMatchObject({ ok: false, firstFailure: { id: a, kind: "request_event" } });
   });
 
+  it("names a request row whose status was edited against its sealed timeline (a denial turned approval)", async () => {
+    const w = await sealedWorld();
+    expect(await w.verify()).toMatchObject({ ok: true });
+    await w.run(sql`update authorization_requests set status = 'denied' where request_id = ${w.requestIds[1]}`);
+    expect(await w.verify()).toMatchObject({ ok: false, firstFailure: { id: w.requestIds[1], kind: "request", why: expect.stringContaining("row edited") } });
+    await w.run(sql`update authorization_requests set status = 'approved', decision_key_id = 'forged-key' where request_id = ${w.requestIds[1]}`);
+    expect(await w.verify()).toMatchObject({ ok: false, firstFailure: { id: w.requestIds[1], kind: "request" } });
+  });
+
   it("names the checkpoint when a whole request is deleted with its events", async () => {
     const w = await sealedWorld();
     await w.run(sql`delete from authorization_requests where request_id = ${w.requestIds[1]}`);
