@@ -56,8 +56,9 @@ async function* exportLines(db: Database, ctx: TenantContext, filters: ExportFil
     return;
   }
   yield `${JSON.stringify({ t: "export", version: 1, from: filters.from ?? null, to: filters.to ?? null, generatedAt: new Date() })}\n`;
-  yield* requestLines(db, ctx, filters, format);
+  // The sealed chain first, so the offline verifier knows each request's sealed facts before its record.
   yield* chainLines(db, ctx, filters);
+  yield* requestLines(db, ctx, filters, format);
 }
 
 /**
