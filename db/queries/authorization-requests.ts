@@ -108,7 +108,20 @@ export interface RequestListFilters {
 /** Newest first, keyset-paginated on (created_at, request_id) so pages stay stable while rows arrive. */
 export async function listRequests(db: Database, ctx: TenantContext, f: RequestListFilters) {
   const r = authorizationRequests;
-  const conditions: (SQL | undefined)[] = [
+  const conditions = [
+    ...requestFilterConditions(f),
+    f.cursor ? or(lt(r.createdAt, f.cursor.createdAt), and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId))) : undefined,
+  ];
+  const rows = await db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return { data: page.map(summaryOf), nextCursor: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.requestId) : null };
+}
+
+/** The list's filters as SQL conditions on authorization_requests (shared with the export). */
+export function requestFilterConditions(f: Omit<RequestListFilters, "limit" | "cursor">): (SQL | undefined)[] {
+  const r = authorizationRequests;
+  return [
     f.status ? eq(r.status, f.status) : undefined,
     f.actionType ? eq(r.actionType, f.actionType) : undefined,
     f.category ? eq(r.actionCategory, f.category) : undefined,
@@ -120,12 +133,7 @@ export async function listRequests(db: Database, ctx: TenantContext, f: RequestL
       ? sql`exists (select 1 from ${requestTargets} join ${authorizers} on ${authorizers.id} = ${requestTargets.authorizerId}
               where ${requestTargets.requestId} = ${r.requestId} and ${authorizers.name} = ${f.authorizer})`
       : undefined,
-    f.cursor ? or(lt(r.createdAt, f.cursor.createdAt), and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId))) : undefined,
   ];
-  const rows = await db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);
-  const page = rows.slice(0, f.limit);
-  const last = page.at(-1);
-  return { data: page.map(summaryOf), nextCursor: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.requestId) : null };
 }
 
 function escapeLike(value: string): string {

@@ -27,6 +27,8 @@ export interface EffectiveSettings {
   defaultExpiresIn: number;
   /** How long after an approval its execution may be claimed (never past the request's expiresAt). */
   executionWindowSeconds: number;
+  /** Days finished requests are kept; null keeps everything. */
+  retentionDays: number | null;
   publicBaseUrl: string | null;
   webhookUrl: string | null;
   hasWebhookSecret: boolean;
@@ -52,6 +54,7 @@ function effective(row: TenantSettings | undefined): EffectiveSettings {
     retryPolicy: { ...defaultRetryPolicy, ...row?.retryPolicy },
     defaultExpiresIn: row?.defaultExpiresIn ?? 1800,
     executionWindowSeconds: row?.executionWindowSeconds ?? 600,
+    retentionDays: row?.retentionDays ?? null,
     publicBaseUrl: row?.publicBaseUrl ?? null,
     webhookUrl: row?.webhookUrl ?? null,
     hasWebhookSecret: Boolean(row?.webhookSecretCiphertext),
@@ -99,6 +102,7 @@ export interface TenantSettingsPatch {
   retryPolicy?: Partial<StoredRetryPolicy> | null;
   defaultExpiresIn?: number;
   executionWindowSeconds?: number;
+  retentionDays?: number | null;
   publicBaseUrl?: string | null;
   webhookUrl?: string | null;
   rotateWebhookSecret?: boolean;
@@ -142,6 +146,7 @@ export async function updateTenantSettings(
     if (patch.routingScript !== undefined) changes.routingScript = patch.routingScript;
     if (patch.defaultExpiresIn !== undefined) changes.defaultExpiresIn = patch.defaultExpiresIn;
     if (patch.executionWindowSeconds !== undefined) changes.executionWindowSeconds = patch.executionWindowSeconds;
+    if (patch.retentionDays !== undefined) changes.retentionDays = patch.retentionDays;
     if (patch.publicBaseUrl !== undefined) changes.publicBaseUrl = patch.publicBaseUrl;
     if (patch.retryPolicy !== undefined) changes.retryPolicy = patch.retryPolicy && { ...effective(current).retryPolicy, ...patch.retryPolicy };
     applyUnavailabilityPolicy(ctx, current, patch, changes);

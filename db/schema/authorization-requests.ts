@@ -1,4 +1,5 @@
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { authorizers } from "./gateway-config";
 import { tenants } from "./tenants";
 
@@ -79,8 +80,18 @@ export const requestEvents = pgTable(
     authorizerId: uuid("authorizer_id"),
     data: jsonb("data").$type<Record<string, unknown>>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Set by the sealing job, never by the write path (see lib/audit-chain/entry-hash.ts): null until sealed.
+    hash: text("hash"),
+    prevHash: text("prev_hash"),
+    checkpointSeq: bigint("checkpoint_seq", { mode: "number" }),
   },
-  (t) => [index("request_events_request_idx").on(t.requestId, t.id), index("request_events_tenant_idx").on(t.tenantId, t.createdAt)],
+  (t) => [
+    index("request_events_request_idx").on(t.requestId, t.id),
+    index("request_events_tenant_idx").on(t.tenantId, t.createdAt),
+    // Partial both ways: a fresh row enters only the small unsealed index, sealing moves it to the other.
+    index("request_events_unsealed_idx").on(t.tenantId, t.id).where(sql`checkpoint_seq is null`),
+    index("request_events_sealed_idx").on(t.tenantId, t.checkpointSeq, t.id).where(sql`checkpoint_seq is not null`),
+  ],
 );
 
 export const executionStatus = pgEnum("execution_status", ["executing", "succeeded", "failed"]);

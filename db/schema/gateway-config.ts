@@ -102,6 +102,8 @@ export const tenantSettings = pgTable("tenant_settings", {
   webhookPreviousSecretCiphertext: text("webhook_previous_secret_ciphertext"),
   webhookPreviousSecretKeyVersion: text("webhook_previous_secret_key_version"),
   webhookPreviousSecretExpiresAt: timestamp("webhook_previous_secret_expires_at", { withTimezone: true }),
+  /** Finished requests older than this many days are purged by the `purge` job; null keeps everything. */
+  retentionDays: integer("retention_days"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,7 +1,7 @@
 import { bigserial, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants";
 
-export const jobKind = pgEnum("job_kind", ["submit", "poll", "cancel", "expire", "deliver", "report"]);
+export const jobKind = pgEnum("job_kind", ["submit", "poll", "cancel", "expire", "deliver", "report", "seal", "purge"]);
 export type JobKind = (typeof jobKind.enumValues)[number];
 
 /**

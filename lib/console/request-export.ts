@@ -1,6 +1,8 @@
 import type { Database } from "@/db/client";
-import { listRequests, type RequestListFilters } from "@/db/queries/authorization-requests";
+import { checkpointRange, iterateCheckpoints, iterateEntries } from "@/db/queries/audit-chain";
+import { readExportBatch, type ExportCursor, type ExportFilters, type ExportRow } from "@/db/queries/request-export";
 import type { TenantContext } from "@/lib/auth/tenant-context";
+import { exportColumns, formatCsvRow, formatRequestLine } from "./export-format";
 
 /** Export formats of the audit trail: the media type and file extension of each. */
 export const exportFormats = {
@@ -9,49 +11,74 @@ export const exportFormats = {
 } as const;
 export type ExportFormat = keyof typeof exportFormats;
 
-export const MAX_EXPORT_ROWS = 10_000;
-const PAGE_SIZE = 200;
+const BATCH_SIZE = 500;
 
-type Row = Awaited<ReturnType<typeof listRequests>>["data"][number];
-const columns = ["requestId", "externalId", "status", "statusReason", "failOpen", "principalType", "actionType", "actionCategory", "summary", "createdAt", "expiresAt", "decidedAt"] as const;
-
-// Quote every field; a leading = + - @ would be run as a formula by spreadsheets, so it is defused.
-function csvField(value: unknown): string {
-  let text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replaceAll('"', '""')}"`;
-}
-
-function formatRow(row: Row, format: ExportFormat): string {
-  if (format === "jsonl") return `${JSON.stringify(row)}\n`;
-  return `${columns.map((c) => csvField(row[c])).join(",")}\r\n`;
+async function* requestLines(db: Database, ctx: TenantContext, filters: ExportFilters, format: ExportFormat): AsyncGenerator<string> {
+  let cursor: ExportCursor | null = null;
+  for (;;) {
+    const rows: ExportRow[] = await readExportBatch(db, ctx, filters, cursor, BATCH_SIZE);
+    if (rows.length > 0) yield rows.map((row) => (format === "csv" ? formatCsvRow(row) : formatRequestLine(row))).join("");
+    if (rows.length < BATCH_SIZE) return;
+    const last = rows.at(-1)!;
+    cursor = { createdAt: last.createdAt, requestId: last.requestId };
+  }
 }
 
 /**
- * Streams the filtered audit trail page by page (the same keyset query as the list), newest
- * first, up to MAX_EXPORT_ROWS, so a large export never sits in memory at once. The first page is
- * read before the stream is returned, so a query that fails answers an error status, not a 200
- * whose body breaks off.
+ * The sealed trail for the offline verifier: each checkpoint covering the range, then its entries
+ * in leaf order (whole checkpoints, so their roots can be recomputed), then entries not yet sealed.
  */
-export async function exportRequests(db: Database, ctx: TenantContext, filters: Omit<RequestListFilters, "limit" | "cursor">, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
+async function* chainLines(db: Database, ctx: TenantContext, filters: ExportFilters): AsyncGenerator<string> {
+  const { fromSeq, toSeq } = await checkpointRange(db, ctx, filters.from ?? null, filters.to ?? null);
+  if (fromSeq > 0) {
+    for await (const checkpoint of iterateCheckpoints(db, ctx, fromSeq, toSeq)) {
+      yield `${JSON.stringify({ t: "checkpoint", ...checkpoint })}\n`;
+      let chunk = "";
+      for await (const entry of iterateEntries(db, ctx, checkpoint.seq)) {
+        chunk += `${JSON.stringify({ t: "entry", ...entry })}\n`;
+        if (chunk.length > 64_000) {
+          yield chunk;
+          chunk = "";
+        }
+      }
+      if (chunk) yield chunk;
+    }
+  }
+  if (!filters.to) {
+    for await (const entry of iterateEntries(db, ctx, null)) yield `${JSON.stringify({ t: "entry", ...entry })}\n`;
+  }
+}
+
+async function* exportLines(db: Database, ctx: TenantContext, filters: ExportFilters, format: ExportFormat): AsyncGenerator<string> {
+  if (format === "csv") {
+    yield `${exportColumns.join(",")}\r\n`;
+    yield* requestLines(db, ctx, filters, format);
+    return;
+  }
+  yield `${JSON.stringify({ t: "export", version: 1, from: filters.from ?? null, to: filters.to ?? null, generatedAt: new Date() })}\n`;
+  // The sealed chain first, so the offline verifier knows each request's sealed facts before its record.
+  yield* chainLines(db, ctx, filters);
+  yield* requestLines(db, ctx, filters, format);
+}
+
+/**
+ * Streams the whole filtered audit trail, with no row cap: keyset batches pulled only as fast as
+ * the client reads, so memory stays flat however many rows there are. The first chunk is produced
+ * before the stream is returned, so a query that fails answers an error status, not a broken 200.
+ */
+export async function exportRequests(db: Database, ctx: TenantContext, filters: ExportFilters, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
-  const readPage = (cursor: RequestListFilters["cursor"], sent: number) =>
-    listRequests(db, ctx, { ...filters, limit: Math.min(PAGE_SIZE, MAX_EXPORT_ROWS - sent), cursor });
-  let page: Awaited<ReturnType<typeof listRequests>> | null = await readPage(undefined, 0);
-  let sent = 0;
-  let cursorAfter: RequestListFilters["cursor"];
+  const lines = exportLines(db, ctx, filters, format);
+  let first: IteratorResult<string> | null = await lines.next();
   return new ReadableStream({
-    start(controller) {
-      if (format === "csv") controller.enqueue(encoder.encode(`${columns.join(",")}\r\n`));
-    },
     async pull(controller) {
-      const current = page ?? (await readPage(cursorAfter, sent));
-      page = null;
-      controller.enqueue(encoder.encode(current.data.map((row) => formatRow(row, format)).join("")));
-      sent += current.data.length;
-      const last = current.data.at(-1);
-      if (!current.nextCursor || !last || sent >= MAX_EXPORT_ROWS) return controller.close();
-      cursorAfter = { createdAt: last.createdAt, requestId: last.requestId };
+      const next = first ?? (await lines.next());
+      first = null;
+      if (next.done) return controller.close();
+      controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await lines.return(undefined);
     },
   });
 }

@@ -4,8 +4,10 @@ import { claimDueJobs, completeJob, leaseOf, rescheduleJob } from "@/db/queries/
 import { workerContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
+import { runSealJob } from "./audit-seal-job";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "./finalize";
 import { runReportJob } from "./result-report";
+import { runPurgeJob } from "./retention-job";
 import { deliverWebhook } from "./webhook-delivery";
 
 
@@ -22,6 +24,8 @@ const handlers: Record<JobKind, (db: Database, ctx: TenantContext, job: Job) => 
   expire: runExpireJob,
   deliver: runDeliverJob,
   report: runReportJob,
+  seal: runSealJob,
+  purge: runPurgeJob,
 };
 
 /**

@@ -1,6 +1,11 @@
 import { getDb } from "@/db/client";
 import { runSandboxDeliveries } from "@/lib/authorizer/deliveries";
+import { enqueueDueSealJobs } from "@/db/queries/system/audit-seal-jobs";
+import { enqueueDuePurgeJobs } from "@/db/queries/system/retention-jobs";
 import { runDueJobs } from "./job-runner";
+
+/** How often the worker queues seal and retention purge jobs for tenants with work waiting. */
+const AUDIT_SEAL_INTERVAL_MS = Number(process.env.AUDIT_SEAL_INTERVAL_SECONDS ?? 60) * 1000;
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -20,10 +25,16 @@ export function startWorker(options: WorkerOptions = {}): { stop: () => Promise<
   const idleDelayMs = options.idleDelayMs ?? 250;
   let running = true;
   let wake: (() => void) | null = null;
+  let nextSealAt = 0;
   const loop = (async () => {
     while (running) {
       let ran = 0;
       try {
+        if (Date.now() >= nextSealAt) {
+          nextSealAt = Date.now() + AUDIT_SEAL_INTERVAL_MS;
+          await enqueueDueSealJobs(getDb());
+          await enqueueDuePurgeJobs(getDb());
+        }
         ran = await runDueJobs(getDb(), concurrency);
         // The built-in sandbox authorizer's own durable work: expiries and decision deliveries.
         ran += await runSandboxDeliveries(getDb());

@@ -38,6 +38,7 @@ export default async function setup(project: TestProject) {
     APP_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
     ALLOW_PRIVATE_NETWORK_URLS: "true",
     SIGNUP_MODE: "open",
+    AUDIT_SEAL_INTERVAL_SECONDS: "2",
   };
   const seeded = spawnSync("npx", ["tsx", "db/start.ts"], { env, encoding: "utf8" });
   if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { RequestFiltersForm } from "@/components/console/requests/request-filters-form";
 import { RequestTable } from "@/components/console/requests/request-table";
+import { VerifyIntegrity } from "@/components/console/requests/verify-integrity";
 import { Prefetch } from "@/components/console/shell/prefetch";
 import { queryKeys } from "@/components/console/shell/queries";
 import { ErrorNote, PageHeader, WidgetSkeleton } from "@/components/ui/card";
@@ -26,6 +27,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   return (
     <div className="space-y-6">
       <PageHeader title="Requests" description="The audit trail: every authorization request, its routing, attempts, decision and execution." />
+      <VerifyIntegrity range={filters.range} />
       {params ? null : <ErrorNote>Some filters in the address were not valid and were ignored.</ErrorNote>}
       <Suspense fallback={<WidgetSkeleton title="Filters" rows={2} />}>
         <Prefetch entries={[{ queryKey: queryKeys.authorizers, load: async () => ({ data: await listConsoleAuthorizers(db, ctx) }) }]}>

@@ -45,6 +45,8 @@ export const tenantSettingsPatchSchema = z.strictObject({
   defaultExpiresIn: z.int().min(60).max(604_800).optional(),
   /** How long after an approval its execution may be claimed: 1 minute to 24 hours (never past expiresAt). */
   executionWindowSeconds: z.int().min(60).max(86_400).optional(),
+  /** Purge finished requests older than this many days (sealed purge records keep the trail verifiable); null keeps everything. */
+  retentionDays: z.int().min(1).max(36_500).nullable().optional(),
   publicBaseUrl: publicBaseUrlSchema.nullable().optional(),
   webhookUrl: webhookUrlSchema.nullable().optional(),
   rotateWebhookSecret: z.boolean().optional(),

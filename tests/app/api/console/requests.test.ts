@@ -6,6 +6,7 @@ import * as item from "@/app/api/console/requests/[requestId]/route";
 import * as settings from "@/app/api/console/settings/route";
 import * as stats from "@/app/api/console/stats/route";
 import { origin } from "../../../setup/http";
+import { exportColumns } from "@/lib/console/export-format";
 import { sampleRequests } from "@/lib/console/sample-requests";
 import { setupTestDatabase } from "../../../setup/database";
 import { bearer, callRoute } from "../../../setup/http";
@@ -61,11 +62,11 @@ describe("console audit-trail routes", () => {
     const csv = await download("/api/console/requests/export?format=csv&status=approved", t.viewer);
     expect(csv.type).toContain("text/csv");
     const lines = csv.text.trim().split("\r\n");
-    expect(lines[0]).toBe("requestId,externalId,status,statusReason,failOpen,principalType,actionType,actionCategory,summary,createdAt,expiresAt,decidedAt");
+    expect(lines[0]).toBe(exportColumns.join(","));
     expect(lines).toHaveLength(3);
     const jsonl = await download("/api/console/requests/export?format=jsonl&status=denied", t.viewer);
     const rows = jsonl.text.trim().split("\n").map((l) => JSON.parse(l));
-    expect(rows.map((r) => r.status)).toEqual(["denied", "denied"]);
+    expect(rows.filter((r) => r.t === "request").map((r) => r.status)).toEqual(["denied", "denied"]);
   });
 
   it("keeps tenants apart: another tenant's request is unknown, its rows never listed or counted", async () => {
@@ -76,7 +77,9 @@ describe("console audit-trail routes", () => {
     expect(probe.status).toBe(404);
     expect(probe.body.error).toBe("unknown_request");
     expect((await callRoute(collection.GET, { headers: mine.owner })).body.data).toEqual([]);
-    expect((await download("/api/console/requests/export?format=jsonl", mine.owner)).text).toBe("");
+    const exported = (await download("/api/console/requests/export?format=jsonl", mine.owner)).text.trim().split("\n").map((l) => JSON.parse(l));
+    expect(exported.filter((l) => l.t === "request")).toEqual([]);
+    expect(exported.filter((l) => l.t === "entry" && l.tenantId !== mine.tenantId)).toEqual([]);
     expect((await callRoute(stats.GET, { headers: mine.owner })).body.last7d).toEqual({ pending: 0, approved: 0, denied: 0, expired: 0, cancelled: 0 });
   });
 

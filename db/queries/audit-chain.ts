@@ -1,0 +1,151 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { auditCheckpoints, auditEvents, auditPurgedEntries, authorizationRequests, jobs, requestEvents, signingKeys } from "@/db/schema";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import type { AuditEntry, CheckpointRecord } from "@/lib/audit-chain";
+import type { JobLease } from "./jobs";
+import { tenantIdOf } from "./tenant-scope";
+
+// Reads of the sealed audit trail in leaf order (see lib/audit-chain/entry-hash.ts), in batches.
+
+const US = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+type Row = Record<string, unknown>;
+const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows;
+
+function toEntry(row: Row): AuditEntry {
+  const common = {
+    id: String(row.id), tenantId: String(row.tenant_id), createdAt: String(row.created_at_us),
+    data: (row.data ?? null) as Record<string, unknown> | null,
+    prevHash: (row.prev_hash ?? null) as string | null, hash: (row.hash ?? null) as string | null,
+    checkpointSeq: row.checkpoint_seq === null || row.checkpoint_seq === undefined ? null : Number(row.checkpoint_seq),
+  };
+  if (row.kind === "request_event") {
+    return { kind: "request_event", ...common, requestId: String(row.request_id), type: String(row.type), authorizerId: (row.authorizer_id ?? null) as string | null };
+  }
+  return { kind: "audit_event", ...common, actor: String(row.actor), action: String(row.action), target: (row.target ?? null) as string | null };
+}
+
+const requestEventColumns = sql`'request_event' as kind, id::text as id, tenant_id, request_id, type, authorizer_id, data,
+  ${US(sql`created_at`)} as created_at_us, prev_hash, hash, checkpoint_seq`;
+const auditEventColumns = sql`'audit_event' as kind, id::text as id, tenant_id, actor, action, target, data,
+  ${US(sql`created_at`)} as created_at_us, prev_hash, hash, checkpoint_seq`;
+
+/** Audit events with `where`, in leaf order after the keyset position `after`. */
+export async function readAuditEventBatch(db: Database, ctx: TenantContext, where: SQL, after: { at: string; id: string } | null, limit: number, lock = false): Promise<AuditEntry[]> {
+  const keyset = after ? sql`and (a.created_at, a.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
+  const rows = rowsOf(await db.execute(sql`select ${auditEventColumns} from ${auditEvents} a
+    where a.tenant_id = ${tenantIdOf(ctx)} and ${where} ${keyset} order by a.created_at, a.id limit ${limit} ${lock ? sql`for update` : sql``}`));
+  return rows.map(toEntry);
+}
+
+/** Request events with `where`, by id after `afterId`. */
+export async function readRequestEventBatch(db: Database, ctx: TenantContext, where: SQL, afterId: string | null, limit: number, lock = false): Promise<AuditEntry[]> {
+  const keyset = afterId ? sql`and r.id > ${afterId}::bigint` : sql``;
+  const rows = rowsOf(await db.execute(sql`select ${requestEventColumns} from ${requestEvents} r
+    where r.tenant_id = ${tenantIdOf(ctx)} and ${where} ${keyset} order by r.id limit ${limit} ${lock ? sql`for update` : sql``}`));
+  return rows.map(toEntry);
+}
+
+/**
+ * A checkpoint's request events in leaf order, merged with what retention purges left of them
+ * (id and hash only, `purged: true`), so the checkpoint's root can still be recomputed.
+ */
+async function readSealedRequestBatch(db: Database, ctx: TenantContext, seq: number, afterId: string | null, limit: number): Promise<AuditEntry[]> {
+  const tenantId = tenantIdOf(ctx);
+  const after = afterId ?? "0";
+  const rows = rowsOf(await db.execute(sql`select * from (
+      select ${requestEventColumns}, r.id as ord, false as purged from ${requestEvents} r
+        where r.tenant_id = ${tenantId} and r.checkpoint_seq = ${seq} and r.id > ${after}::bigint
+      union all
+      select 'request_event', p.entry_id::text, p.tenant_id, null, null, null, null, null, null, p.hash, p.checkpoint_seq, p.entry_id, true from ${auditPurgedEntries} p
+        where p.tenant_id = ${tenantId} and p.checkpoint_seq = ${seq} and p.entry_id > ${after}::bigint
+    ) x order by ord limit ${limit}`));
+  return rows.map((row) => (row.purged ? { kind: "request_event", id: String(row.id), tenantId, createdAt: "", data: null, prevHash: null, hash: String(row.hash), checkpointSeq: seq, purged: true } : toEntry(row)));
+}
+
+/** The entries sealed by checkpoint `seq` (or, with null, those not sealed yet) in leaf order, in batches (constant memory). */
+export async function* iterateEntries(db: Database, ctx: TenantContext, seq: number | null, batch = 1000): AsyncGenerator<AuditEntry> {
+  const where = seq === null ? unsealed : sql`checkpoint_seq = ${seq}`;
+  let after: { at: string; id: string } | null = null;
+  for (;;) {
+    const rows = await readAuditEventBatch(db, ctx, where, after, batch);
+    yield* rows;
+    if (rows.length < batch) break;
+    const last = rows.at(-1)!;
+    after = { at: last.createdAt, id: last.id };
+  }
+  let afterId: string | null = null;
+  for (;;) {
+    const rows: AuditEntry[] = seq === null ? await readRequestEventBatch(db, ctx, where, afterId, batch) : await readSealedRequestBatch(db, ctx, seq, afterId, batch);
+    yield* rows;
+    if (rows.length < batch) break;
+    afterId = rows.at(-1)!.id;
+  }
+}
+
+export const unsealed = sql`checkpoint_seq is null`;
+
+/** Checkpoints in seq order from `fromSeq`, in batches. */
+export async function* iterateCheckpoints(db: Database, ctx: TenantContext, fromSeq: number, toSeq: number, batch = 500): AsyncGenerator<CheckpointRecord> {
+  let next = fromSeq;
+  while (next <= toSeq) {
+    const rows = rowsOf(await db.execute(sql`select seq, hash, envelope from ${auditCheckpoints}
+      where tenant_id = ${tenantIdOf(ctx)} and seq >= ${next} and seq <= ${toSeq} order by seq limit ${batch}`));
+    for (const row of rows) yield { seq: Number(row.seq), hash: String(row.hash), envelope: row.envelope as CheckpointRecord["envelope"] };
+    if (rows.length < batch) break;
+    next = Number(rows.at(-1)!.seq) + 1;
+  }
+}
+
+/** The seq range of the checkpoints that seal what was written in [from, to] (null bound = open). */
+export async function checkpointRange(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<{ fromSeq: number; toSeq: number; lastSeq: number }> {
+  const tenantId = tenantIdOf(ctx);
+  const [row] = rowsOf(await db.execute(sql`select
+      coalesce((select min(seq) from ${auditCheckpoints} where tenant_id = ${tenantId} and (${from?.toISOString() ?? null}::timestamptz is null or created_at >= ${from?.toISOString() ?? null}::timestamptz)), 0) as from_seq,
+      coalesce((select min(seq) from ${auditCheckpoints} where tenant_id = ${tenantId} and ${to?.toISOString() ?? null}::timestamptz is not null and created_at >= ${to?.toISOString() ?? null}::timestamptz),
+               (select max(seq) from ${auditCheckpoints} where tenant_id = ${tenantId}), 0) as to_seq,
+      greatest(coalesce((select max(seq) from ${auditCheckpoints} where tenant_id = ${tenantId}), 0),
+               coalesce((select max(checkpoint_seq) from ${requestEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null), 0),
+               coalesce((select max(checkpoint_seq) from ${auditEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null), 0)) as last_seq`));
+  return { fromSeq: Number(row?.from_seq ?? 0), toSeq: Number(row?.to_seq ?? 0), lastSeq: Number(row?.last_seq ?? 0) };
+}
+
+/** Public keys of every signing key the tenant ever had (retired ones verify old checkpoints). */
+export async function checkpointKeys(db: Database, ctx: TenantContext): Promise<{ keyId: string; publicKey: string }[]> {
+  const rows = rowsOf(await db.execute(sql`select key_id, public_key from ${signingKeys} where tenant_id = ${tenantIdOf(ctx)}`));
+  return rows.map((r) => ({ keyId: String(r.key_id), publicKey: String(r.public_key) }));
+}
+
+/** True while `lease` still holds its job; locks the job row for the rest of the transaction. */
+export async function holdsLease(tx: Database, lease: JobLease): Promise<boolean> {
+  const rows = rowsOf(await tx.execute(sql`select id from ${jobs} where id = ${lease.jobId} and lease_token = ${lease.token} for update`));
+  return rows.length > 0;
+}
+
+/**
+ * The first request (oldest first) whose row disagrees with its sealed timeline: a final status, or
+ * the deciding authorizer and keyId, that no sealed event records (a denial edited into an approval
+ * on the row). Requests with events still unsealed are skipped: nothing vouches for them yet.
+ */
+export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<string | null> {
+  const tenantId = tenantIdOf(ctx);
+  const sealed = (condition: SQL) => sql`exists (select 1 from ${requestEvents} e where e.request_id = r.request_id and e.checkpoint_seq is not null and ${condition})`;
+  const decided = (decision: string) => sql`((e.type = 'decision_accepted' and e.data->>'decision' = ${decision}
+      and e.authorizer_id is not distinct from r.decision_authorizer_id and e.data->>'keyId' is not distinct from r.decision_key_id)
+    or (e.type = 'decided_without_authorizer' and e.data->>'decision' = ${decision}))`;
+  const [row] = rowsOf(await db.execute(sql`select r.request_id from ${authorizationRequests} r
+    where r.tenant_id = ${tenantId}
+      and (${from?.toISOString() ?? null}::timestamptz is null or r.created_at >= ${from?.toISOString() ?? null}::timestamptz)
+      and (${to?.toISOString() ?? null}::timestamptz is null or r.created_at <= ${to?.toISOString() ?? null}::timestamptz)
+      and not exists (select 1 from ${requestEvents} u where u.request_id = r.request_id and u.checkpoint_seq is null)
+      and not case r.status
+        when 'approved' then ${sealed(sql`(${decided("approved")} or e.type = 'fail_open_executed')`)}
+        when 'denied' then ${sealed(decided("denied"))}
+        when 'expired' then ${sealed(sql`(e.type = 'expired' or ${decided("expired")})`)}
+        when 'cancelled' then ${sealed(sql`e.type = 'cancelled'`)}
+        else not ${sealed(sql`e.type in ('decision_accepted', 'decided_without_authorizer', 'fail_open_executed', 'expired', 'cancelled')`)}
+      end
+    order by r.created_at, r.request_id limit 1`));
+  return row ? String(row.request_id) : null;
+}

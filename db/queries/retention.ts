@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { auditPurgedEntries, authorizationRequests, jobs, requestEvents, tenantSettings } from "@/db/schema";
+import type { TenantContext } from "@/lib/auth/tenant-context";
+import { PURGE_ACTION } from "@/lib/audit-chain";
+import { recordAuditEvent } from "./audit";
+import { holdsLease } from "./audit-chain";
+import type { JobLease } from "./jobs";
+import { tenantIdOf } from "./tenant-scope";
+
+export type PurgeOutcome = { purged: number; more: boolean; skipped?: "lost_lease" | "keep_everything" };
+
+const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
+
+/**
+ * Purges up to `limit` finished requests older than the tenant's retention period, in one
+ * transaction held by the purge job's lease. Only requests whose events are all sealed and that
+ * have no open job go: each event leaves its id and hash behind (audit_purged_entries) so its
+ * checkpoint still verifies, and the purge is recorded as an `audit.purged` configuration event,
+ * which the next seal seals. Deleting the request cascades to its events, targets and execution.
+ */
+export async function purgeExpiredRequests(db: Database, ctx: TenantContext, lease: JobLease, limit = 500): Promise<PurgeOutcome> {
+  const tenantId = tenantIdOf(ctx);
+  return db.transaction(async (tx) => {
+    if (!(await holdsLease(tx, lease))) return { purged: 0, more: false, skipped: "lost_lease" };
+    const [settings] = rowsOf(await tx.execute(sql`select retention_days from ${tenantSettings} where tenant_id = ${tenantId}`));
+    const days = settings?.retention_days === null || settings?.retention_days === undefined ? null : Number(settings.retention_days);
+    if (days === null) return { purged: 0, more: false, skipped: "keep_everything" };
+    const due = rowsOf(await tx.execute(sql`select r.request_id, r.created_at from ${authorizationRequests} r
+      where r.tenant_id = ${tenantId} and r.created_at < now() - make_interval(days => ${days}) and r.status <> 'pending'
+        and not exists (select 1 from ${requestEvents} e where e.request_id = r.request_id and e.checkpoint_seq is null)
+        and not exists (select 1 from ${jobs} j where j.request_id = r.request_id)
+      order by r.created_at, r.request_id limit ${limit} for update of r skip locked`));
+    if (due.length === 0) return { purged: 0, more: false };
+    const ids = JSON.stringify(due.map((r) => String(r.request_id)));
+    const kept = rowsOf(await tx.execute(sql`insert into ${auditPurgedEntries} (entry_id, tenant_id, checkpoint_seq, hash)
+      select e.id, e.tenant_id, e.checkpoint_seq, e.hash from ${requestEvents} e
+      where e.tenant_id = ${tenantId} and e.request_id in (select jsonb_array_elements_text(${ids}::jsonb)) returning entry_id`));
+    await tx.execute(sql`delete from ${authorizationRequests} where tenant_id = ${tenantId} and request_id in (select jsonb_array_elements_text(${ids}::jsonb))`);
+    await recordAuditEvent(tx, ctx, {
+      action: PURGE_ACTION, target: "requests",
+      data: { retentionDays: days, requests: due.length, entries: kept.length, oldest: String(due[0]!.created_at), newest: String(due.at(-1)!.created_at) },
+    });
+    return { purged: due.length, more: due.length === limit };
+  });
+}

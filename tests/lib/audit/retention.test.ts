@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import * as auditVerify from "@/app/api/v1/audit/verify/route";
+import * as settingsRoute from "@/app/api/v1/settings/route";
+import { claimDueJobs } from "@/db/queries/jobs";
+import { enqueueDuePurgeJobs, purgeJobKey } from "@/db/queries/system/retention-jobs";
+import { runJob } from "@/lib/gateway/job-runner";
+import { auditWorld, sealTenant } from "../../setup/audit-world";
+import { setupTestDatabase } from "../../setup/database";
+import { api, setupAppServer } from "../../setup/gateway";
+
+const db = setupTestDatabase();
+const appUrl = setupAppServer({ "/api/v1/audit/verify": auditVerify, "/api/v1/settings": settingsRoute });
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function purge(tenantId: string) {
+  await enqueueDuePurgeJobs(db());
+  const [job] = await claimDueJobs(db(), 1, { seconds: 30, deliverSeconds: 30 }, { requestId: purgeJobKey(tenantId), kinds: ["purge"] });
+  if (job) await runJob(db(), job);
+}
+
+describe("retention", () => {
+  it("keeps everything by default, purges finished requests past the period, and the trail still verifies with the purge sealed", async () => {
+    const w = await auditWorld(db(), appUrl(), 3);
+    cleanups.push(w.close);
+    await sealTenant(db(), w.tenant.tenantId);
+    const verify = async () => (await api(appUrl(), w.tenant.apiKey, "GET", "/api/v1/audit/verify")).body;
+    const count = async () => Number(((await db().execute(sql`select count(*) as n from authorization_requests where tenant_id = ${w.tenant.tenantId}`)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
+    // Two requests are from three days ago.
+    await db().execute(sql`update authorization_requests set created_at = now() - interval '3 days' where request_id in (${w.requestIds[0]}, ${w.requestIds[1]})`);
+
+    await purge(w.tenant.tenantId);
+    expect(await count()).toBe(3);
+
+    const set = await api(appUrl(), w.tenant.apiKey, "PUT", "/api/v1/settings", { retentionDays: 2 });
+    expect(set.status).toBe(200);
+    expect(set.body.retentionDays ?? set.body.settings?.retentionDays).toBe(2);
+    expect((await api(appUrl(), w.tenant.apiKey, "PUT", "/api/v1/settings", { retentionDays: 0 })).status).toBe(400);
+    await purge(w.tenant.tenantId);
+    expect(await count()).toBe(1);
+
+    const before = await verify();
+    expect(before).toMatchObject({ ok: true, unsealedEntries: 2 }); // the settings change and the purge record
+    expect(before.purgedEntries).toBeGreaterThan(4);
+    await sealTenant(db(), w.tenant.tenantId);
+    const after = await verify();
+    expect(after).toMatchObject({ ok: true, unsealedEntries: 0, checkpointsChecked: 2, purgedEntries: before.purgedEntries });
+    const [record] = ((await db().execute(sql`select data from audit_events where tenant_id = ${w.tenant.tenantId} and action = 'audit.purged'`)) as unknown as { rows: { data: any }[] }).rows;
+    expect(record!.data).toMatchObject({ retentionDays: 2, requests: 2, entries: before.purgedEntries });
+
+    // A deletion dressed up as a purge (tombstones added for a request that was not due) is named.
+    await db().execute(sql`insert into audit_purged_entries (entry_id, tenant_id, checkpoint_seq, hash)
+      select id, tenant_id, checkpoint_seq, hash from request_events where request_id = ${w.requestIds[2]}`);
+    await db().execute(sql`delete from authorization_requests where request_id = ${w.requestIds[2]}`);
+    expect(await verify()).toMatchObject({ ok: false, firstFailure: { id: "purges", why: expect.stringContaining("purge records account for") } });
+  });
+});
