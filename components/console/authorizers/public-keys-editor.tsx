@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Card, ErrorNote } from "@/components/ui/card";
+import { Card, ErrorNote, Notice } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { TextAreaField, TextField } from "@/components/ui/field";
 import type { AuthorizerRow } from "../shell/queries";
@@ -12,13 +12,17 @@ import { useAuthorizerMutations } from "./use-authorizer-mutations";
 export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: AuthorizerRow; canWrite: boolean }) {
   const { update } = useAuthorizerMutations();
   const [adding, setAdding] = useState(false);
-  const save = (publicKeys: AuthorizerRow["publicKeys"], done?: () => void) => update.mutate({ name: authorizer.name, patch: { publicKeys } }, { onSuccess: done });
+  const [saved, setSaved] = useState<string | null>(null);
+  const save = (publicKeys: AuthorizerRow["publicKeys"], message: string, done?: () => void) => {
+    setSaved(null);
+    update.mutate({ name: authorizer.name, patch: { publicKeys } }, { onSuccess: () => { setSaved(message); done?.(); } });
+  };
 
   function onAdd(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const f = new FormData(event.currentTarget);
     const key = { keyId: String(f.get("keyId") ?? "").trim(), algorithm: "ed25519" as const, publicKey: String(f.get("publicKey") ?? "").trim() };
-    save([...authorizer.publicKeys, key], () => setAdding(false));
+    save([...authorizer.publicKeys, key], `Added public key ${key.keyId}.`, () => setAdding(false));
   }
 
   return (
@@ -28,7 +32,7 @@ export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: Authori
           <li key={k.keyId} className="space-y-1.5 py-3">
             <div className="flex items-center justify-between gap-2">
               <p className="text-sm"><span className="font-mono font-medium">{k.keyId}</span> <span className="text-xs text-slate-500">{k.algorithm}</span></p>
-              {canWrite ? <Button type="button" size="sm" variant="danger" disabled={authorizer.publicKeys.length === 1 || update.isPending} onClick={() => save(authorizer.publicKeys.filter((x) => x.keyId !== k.keyId))} aria-label={`Remove public key ${k.keyId}`} title={authorizer.publicKeys.length === 1 ? "An authorizer needs at least one key" : undefined}>Remove</Button> : null}
+              {canWrite ? <Button type="button" size="sm" variant="danger" disabled={authorizer.publicKeys.length === 1 || update.isPending} onClick={() => save(authorizer.publicKeys.filter((x) => x.keyId !== k.keyId), `Removed public key ${k.keyId}.`)} aria-label={`Remove public key ${k.keyId}`} title={authorizer.publicKeys.length === 1 ? "An authorizer needs at least one key" : undefined}>Remove</Button> : null}
             </div>
             <CopyField label={`Copy public key ${k.keyId}`} value={k.publicKey} />
           </li>
@@ -42,6 +46,7 @@ export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: Authori
         </form>
       ) : null}
       {update.error ? <div className="mt-3"><ErrorNote>{update.error.message}</ErrorNote></div> : null}
+      {saved && !update.error ? <div className="mt-3"><Notice tone="green">{saved}</Notice></div> : null}
     </Card>
   );
 }

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Badge, Card, ErrorNote } from "@/components/ui/card";
+import { Badge, Card, ErrorNote, Notice } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { consoleFetch } from "../shell/api-client";
 import { memberRoles } from "./invitations-panel";
@@ -24,13 +24,17 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
   const [removing, setRemoving] = useState<MemberRow | null>(null);
   const members = useSuspenseQuery({ queryKey: membersQueryKey, queryFn: () => consoleFetch<{ data: MemberRow[] }>("/api/console/members") });
   const refresh = () => queryClient.invalidateQueries({ queryKey: membersQueryKey });
+  const [done, setDone] = useState<string | null>(null);
+  const nameOf = (userId: string) => members.data.data.find((m) => m.userId === userId)?.name ?? "The member";
   const changeRole = useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: string }) => consoleFetch(`/api/console/members/${userId}`, { method: "PATCH", json: { role } }),
-    onSuccess: refresh,
+    onMutate: () => setDone(null),
+    onSuccess: (_, { userId, role }) => { setDone(`${nameOf(userId)} is now ${role === "admin" ? "an" : "a"} ${role}.`); return refresh(); },
   });
   const remove = useMutation({
     mutationFn: (userId: string) => consoleFetch(`/api/console/members/${userId}`, { method: "DELETE" }),
-    onSuccess: refresh,
+    onMutate: () => setDone(null),
+    onSuccess: (_, userId) => { setDone(`${nameOf(userId)} was removed from this tenant.`); return refresh(); },
   });
 
   const error = changeRole.error ?? remove.error;
@@ -38,6 +42,7 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
   return (
     <div className="space-y-6">
       {error ? <ErrorNote>{error.message}</ErrorNote> : null}
+      {done && !error ? <Notice tone="green">{done}</Notice> : null}
       <Card title="Members">
         <ul className="divide-y divide-slate-100">
           {members.data.data.map((member) => (

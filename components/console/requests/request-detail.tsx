@@ -2,7 +2,8 @@
 
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { Badge, Card, Notice } from "@/components/ui/card";
-import { between, formatDateTime, formatDuration } from "../shell/format";
+import { ExpiresIn, RelativeTime } from "@/components/ui/time";
+import { between, formatDuration } from "../shell/format";
 import { fetchers, queryKeys, type RequestDetail as Detail } from "../shell/queries";
 import { EntryList, PrincipalChain, reviewerLabel } from "./entry-list";
 import { AttemptsTable, RequestTimeline } from "./request-timeline";
@@ -39,14 +40,14 @@ export function RequestDetail({ requestId }: { requestId: string }) {
           <span className="font-mono text-xs text-slate-500">{r.requestId}</span>
         </div>
         <p className="mt-3 text-lg font-medium leading-relaxed text-slate-900">{r.summary}</p>
-        <div className="mt-4"><Facts items={[["Action", <span key="a" className="font-mono text-xs">{r.actionType}{r.actionCategory ? ` · ${r.actionCategory}` : ""}</span>], ["External ID", r.externalId], ["Received", formatDateTime(r.createdAt)], ["Expires", formatDateTime(r.expiresAt)]]} /></div>
+        <div className="mt-4"><Facts items={[["Action", <span key="a" className="font-mono text-xs">{r.actionType}{r.actionCategory ? ` · ${r.actionCategory}` : ""}</span>], ["External ID", r.externalId], ["Received", <RelativeTime key="rc" value={r.createdAt} />], ["Expires", r.status === "pending" ? <ExpiresIn key="ex" expiresAt={r.expiresAt} /> : <RelativeTime key="ex" value={r.expiresAt} />]]} /></div>
       </section>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Decision">
           {decision ? (
             <Facts items={[
               ["Decision", <StatusBadge key="d" status={decision.decision ?? r.status} />],
-              ["Decided", `${formatDateTime(decision.decidedAt)} (${formatDuration(between(r.createdAt, decision.decidedAt))})`],
+              ["Decided", <span key="dc"><RelativeTime value={decision.decidedAt} /> ({formatDuration(between(r.createdAt, decision.decidedAt))} after receipt)</span>],
               ["Authorizer", decision.authorizer],
               ["Source", decision.source],
               ["Signed with key", decision.keyId ? <span key="k" className="font-mono text-xs">{decision.keyId}</span> : decision.signed ? null : "unsigned (no authorizer decided)"],
@@ -59,8 +60,8 @@ export function RequestDetail({ requestId }: { requestId: string }) {
           <Facts items={[
             ["State", <StatusBadge key="s" status={r.execution.state} />],
             ["Channel", "channel" in r.execution ? r.execution.channel : null],
-            ["Claimed", "claimedAt" in r.execution ? formatDateTime(r.execution.claimedAt) : null],
-            ["Finished", "finishedAt" in r.execution ? formatDateTime(r.execution.finishedAt) : null],
+            ["Claimed", "claimedAt" in r.execution ? <RelativeTime key="cl" value={r.execution.claimedAt} /> : null],
+            ["Finished", "finishedAt" in r.execution ? <RelativeTime key="fi" value={r.execution.finishedAt} /> : null],
             ["Error", "error" in r.execution ? r.execution.error : null],
             ["Webhook delivery", r.delivery ? `${r.delivery.status} after ${r.delivery.attempts} attempt${r.delivery.attempts === 1 ? "" : "s"}${r.delivery.lastStatusCode ? ` (HTTP ${r.delivery.lastStatusCode})` : ""}` : "none"],
           ]} />
