@@ -1,5 +1,6 @@
 import type { RequestView } from "@/db/queries/authorization-requests";
 import type { OverviewStats } from "@/db/queries/request-stats";
+import type { RoutingScriptVersion } from "@/db/queries/routing-versions";
 import type { SigningKeyView } from "@/db/queries/signing-keys";
 import type { EffectiveSettings } from "@/db/queries/tenant-settings";
 import type { ConsoleAuthorizer } from "@/lib/console/authorizer-views";
@@ -13,6 +14,7 @@ export type SigningKeyRow = Json<SigningKeyView>;
 export type SettingsData = Json<EffectiveSettings>;
 export type RequestDetail = Json<RequestView>;
 export type Stats = Json<OverviewStats>;
+export type RoutingVersionRow = Json<RoutingScriptVersion>;
 export interface RequestSummary {
   requestId: string;
   externalId: string | null;
@@ -54,6 +56,7 @@ export const queryKeys = {
   deliveries: ["webhook-deliveries"] as const,
   requests: (filters: Record<string, string>) => ["requests", filters] as const,
   recentRequests: ["recent-requests"] as const,
+  routingVersions: ["routing-versions"] as const,
   request: (requestId: string) => ["request", requestId] as const,
 };
 
@@ -67,5 +70,6 @@ export const fetchers = {
   requests: (filters: Record<string, string>, cursor?: string | null) =>
     consoleFetch<RequestPage>(`/api/console/requests?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`),
   recentRequests: () => consoleFetch<RequestPage>("/api/console/requests?limit=5"),
+  routingVersions: () => consoleFetch<{ data: RoutingVersionRow[] }>("/api/console/routing/versions"),
   request: (requestId: string) => consoleFetch<RequestDetail>(`/api/console/requests/${encodeURIComponent(requestId)}`),
 };
