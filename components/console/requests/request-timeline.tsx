@@ -113,7 +113,7 @@ export function RequestTimeline({ events }: { events: Event[] }) {
             <li key={first.id} className="relative" data-testid="poll-summary">
               <Dot bad={false} />
               <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
-                Polled {row.events.length} times, last <time dateTime={last.at} title={formatDateTime(last.at)}>{formatClockTime(last.at)}</time>, {pollResult(last, row.decidedNext)}
+                <span>Polled {row.events.length} times, last <time dateTime={last.at} title={formatDateTime(last.at)}>{formatClockTime(last.at)}</time>, {pollResult(last, row.decidedNext)}</span>
                 {first.authorizer ? <Badge>{first.authorizer}</Badge> : null}
               </p>
               <p className="text-xs text-slate-500">Background polls from <RelativeTime value={first.at} /> to <RelativeTime value={last.at} /></p>

@@ -30,14 +30,13 @@ export function RoutingReference({ fields }: { fields: RoutingField[] }) {
           <div className="mt-2 overflow-x-auto">
             <table className="w-full text-left text-xs" aria-label="Fields of request and config">
               <thead className="text-slate-500">
-                <tr><th scope="col" className="py-1 pr-3 font-medium">Field</th><th scope="col" className="py-1 pr-3 font-medium">Type</th><th scope="col" className="py-1 font-medium">Notes</th></tr>
+                <tr><th scope="col" className="py-1 pr-3 font-medium">Field</th><th scope="col" className="py-1 font-medium">Type and notes</th></tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {fields.map((f) => (
                   <tr key={f.path} className="align-top">
-                    <td className="py-1.5 pr-3 font-mono break-all text-slate-900">{f.path}</td>
-                    <td className="py-1.5 pr-3 font-mono text-slate-600">{f.type}{f.required ? "" : " (optional)"}</td>
-                    <td className="py-1.5 text-slate-600">{f.note ?? ""}</td>
+                    <td className="py-1.5 pr-3 font-mono text-slate-900">{f.path}</td>
+                    <td className="py-1.5 text-slate-600"><span className="font-mono">{f.type}</span>{f.required ? "" : " (optional)"}{f.note ? <span className="block">{f.note}</span> : null}</td>
                   </tr>
                 ))}
               </tbody>

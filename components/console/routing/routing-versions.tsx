@@ -81,15 +81,16 @@ export function RoutingVersions({ current, canWrite, onRestored }: { current: st
           {restore.isSuccess ? <Notice tone="green">Restored. New requests are routed with this version; it is saved as the newest version.</Notice> : null}
         </div>
       )}
-      <ConfirmDialog
-        open={confirming}
+      {/* Mounted only while asking: every ConfirmDialog titles itself with the same element id. */}
+      {confirming ? <ConfirmDialog
+        open
         title="Restore this version of the routing script?"
         confirmLabel="Restore version"
         onCancel={() => setConfirming(false)}
         onConfirm={() => { setConfirming(false); if (selected) restore.mutate(selected.id); }}
       >
         <p>It replaces the current script for every new request at once{selected?.script === null ? ": with no script, every enabled authorizer is asked" : ""}. Requests already sent keep their routing. The current script stays in this list and can be restored again.</p>
-      </ConfirmDialog>
+      </ConfirmDialog> : null}
     </Card>
   );
 }

@@ -70,9 +70,12 @@ export function RoutingWorkbench({ canWrite, fields }: { canWrite: boolean; fiel
           <RoutingVersions current={saved} canWrite={canWrite} onRestored={(restored) => { setScript(restored); save.reset(); }} />
         </Suspense>
       </div>
-      <ConfirmDialog open={guard.pendingHref !== null} title="Leave without saving the routing script?" confirmLabel="Leave without saving" confirmVariant="dangerSolid" onCancel={guard.stay} onConfirm={guard.leave}>
-        <p>Your edits to the routing script are not saved. New requests keep being routed with the saved script; the edits are lost.</p>
-      </ConfirmDialog>
+      {/* Mounted only while asking: every ConfirmDialog titles itself with the same element id. */}
+      {guard.pendingHref !== null ? (
+        <ConfirmDialog open title="Leave without saving the routing script?" confirmLabel="Leave without saving" confirmVariant="dangerSolid" onCancel={guard.stay} onConfirm={guard.leave}>
+          <p>Your edits to the routing script are not saved. New requests keep being routed with the saved script; the edits are lost.</p>
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }
