@@ -49,9 +49,8 @@ describe("console and sandbox on a 390 px phone", () => {
     for (const [path, name] of pages) await expectNoSidewaysScroll(page, path, name);
 
     // A rotation shows the new secret once: a long unbroken string that used to widen the page.
-    if (!(await consoleApi(page, "GET", "/api/console/settings")).body.webhookUrl) {
-      await consoleApi(page, "PUT", "/api/console/settings", { webhookUrl: "http://127.0.0.1:9/webhook-for-phones" });
-    }
+    const hadWebhook = Boolean((await consoleApi(page, "GET", "/api/console/settings")).body.webhookUrl);
+    if (!hadWebhook) await consoleApi(page, "PUT", "/api/console/settings", { webhookUrl: "http://127.0.0.1:9/webhook-for-phones" });
     await page.goto(`${baseUrl}/settings`);
     await page.getByRole("button", { name: "Rotate secret" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Rotate secret" }).click();
@@ -59,6 +58,7 @@ describe("console and sandbox on a 390 px phone", () => {
     const rotated = await overflow(page);
     expect(rotated.scrollWidth, `settings after a rotation: ${rotated.culprits.join(", ")}`).toBeLessThanOrEqual(rotated.innerWidth);
     await screenshot(page, "phones-settings-rotated-390");
+    if (!hadWebhook) await consoleApi(page, "PUT", "/api/console/settings", { webhookUrl: null });
     await context.close();
   });
 

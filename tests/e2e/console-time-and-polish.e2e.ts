@@ -141,9 +141,8 @@ describe("console: the small things", () => {
 
   it("times out a test event that gets no answer, with a message", async () => {
     const page = await signedIn(sizes[1]!);
-    if (!(await consoleApi(page, "GET", "/api/console/settings")).body.webhookUrl) {
-      await consoleApi(page, "PUT", "/api/console/settings", { webhookUrl: "http://127.0.0.1:9/webhook-for-polish" });
-    }
+    const hadWebhook = Boolean((await consoleApi(page, "GET", "/api/console/settings")).body.webhookUrl);
+    if (!hadWebhook) await consoleApi(page, "PUT", "/api/console/settings", { webhookUrl: "http://127.0.0.1:9/webhook-for-polish" });
     // The gateway is unreachable: the request never gets an answer.
     await page.route("**/api/console/settings/webhook-test", () => undefined);
     await page.goto(`${baseUrl}/settings`);
@@ -152,6 +151,7 @@ describe("console: the small things", () => {
     await page.getByText(/No answer within 15 s/).waitFor({ timeout: 25_000 });
     expect(await page.getByRole("button", { name: "Send test event" }).isEnabled()).toBe(true);
     await screenshot(page, "polish-test-event-timeout-390");
+    if (!hadWebhook) await consoleApi(page, "PUT", "/api/console/settings", { webhookUrl: null });
     await page.context().close();
   });
 
