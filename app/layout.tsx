@@ -5,6 +5,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "StepAuth Gateway", template: "%s · StepAuth Gateway" },
   description: "Human and policy review in front of sensitive actions.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -1,5 +1,6 @@
 import { Suspense, type ReactNode } from "react";
 import { Badge } from "@/components/ui/card";
+import { Logo } from "@/components/ui/logo";
 import { ConsoleNav } from "@/components/console/shell/console-nav";
 import { FailOpenBanner } from "@/components/console/shell/fail-open-banner";
 import { Prefetch } from "@/components/console/shell/prefetch";
@@ -22,8 +23,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow">Skip to content</a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 pt-3 sm:px-6">
-          <div className="flex items-center gap-3">
-            <div className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-sm font-bold text-white" aria-hidden>S</div>
+          <div className="flex min-w-0 items-center gap-3">
+            <Logo />
             <div>
               <TenantSwitcher memberships={memberships} currentTenantId={ctx.tenantId} />
               <p className="text-xs text-slate-500">StepAuth Gateway</p>

@@ -1,3 +1,4 @@
+import { formatEntryValue } from "@/lib/console/money-format";
 import type { EntryView } from "./types";
 
 function Rows({ entries, depth }: { entries: EntryView[]; depth: number }) {
@@ -7,7 +8,7 @@ function Rows({ entries, depth }: { entries: EntryView[]; depth: number }) {
         typeof entry.value === "string" ? (
           <tr key={`${depth}-${entry.key}`} className="border-t border-slate-100">
             <th scope="row" className="w-1/3 py-2 pr-4 text-left align-top text-sm font-medium text-slate-600" style={{ paddingLeft: `${depth * 1}rem` }}>{entry.label}</th>
-            <td className="py-2 text-sm break-words text-slate-900">{entry.value}</td>
+            <td className="py-2 text-sm break-words text-slate-900">{formatEntryValue(entry.key, entry.label, entry.value)}</td>
           </tr>
         ) : (
           <GroupRows key={`${depth}-${entry.key}`} entry={entry as EntryView & { value: EntryView[] }} depth={depth} />

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Badge, Card, ErrorNote } from "@/components/ui/card";
+import { Badge, Card, ErrorNote, Notice } from "@/components/ui/card";
 import { consoleFetch } from "@/components/console/shell/api-client";
 
 interface Rule { name: string; when: string; outcome: "approve" | "deny" | "review"; quorum?: number }
@@ -17,14 +17,16 @@ const tone = { approve: "green", deny: "red", review: "amber" } as const;
 function RegistrationPolicy({ spId, name, rules, canEdit }: { spId: string; name: string; rules: Rule[]; canEdit: boolean }) {
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
   const save = useMutation({
     mutationFn: (next: Rule[]) => consoleFetch("/api/console/sandbox/policy", { method: "PUT", json: { spId, rules: next } }),
-    onSuccess: () => { setDraft(null); void queryClient.invalidateQueries({ queryKey: policyQueryKey }); },
+    onSuccess: () => { setDraft(null); setSaved(true); void queryClient.invalidateQueries({ queryKey: policyQueryKey }); },
   });
   const parseError = (() => { if (draft === null) return null; try { JSON.parse(draft); return null; } catch (e) { return (e as Error).message; } })();
   return (
     <Card title={name} description={<span>Requests from <code>{spId}</code>. Rules run top to bottom; the first that is true decides; no match means one reviewer.</span>}
-      actions={canEdit && draft === null ? <Button variant="secondary" onClick={() => setDraft(JSON.stringify(rules, null, 2))}>Edit rules</Button> : null}>
+      actions={canEdit && draft === null ? <Button variant="secondary" onClick={() => { setSaved(false); setDraft(JSON.stringify(rules, null, 2)); }}>Edit rules</Button> : null}>
+      {saved && draft === null ? <div className="mb-3"><Notice tone="green">Rules saved. New requests from {spId} are decided by them.</Notice></div> : null}
       {draft === null ? (
         <ol className="divide-y divide-slate-100">
           {rules.map((rule, i) => (

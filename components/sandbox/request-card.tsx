@@ -1,4 +1,6 @@
-import { Badge } from "@/components/ui/card";
+import { Badge, Notice } from "@/components/ui/card";
+import { RelativeTime } from "@/components/ui/time";
+import { principalChainIncludesEmail } from "@/lib/authorizer/separation-of-duties";
 import { DetailsTable } from "./details-table";
 import { PrincipalChain } from "./principal-chain";
 import { ReviewForm } from "./review-form";
@@ -21,10 +23,12 @@ function ExecutionNote({ item }: { item: InboxItem }) {
 }
 
 /** One request: the summary first and large, then who asks, the details, and the decision. */
-export function RequestCard({ item, canDecide, currentUserId, onReviewed }: { item: InboxItem; canDecide: boolean; currentUserId: string; onReviewed: (message: string) => void }) {
+export function RequestCard({ item, canDecide, currentUserId, currentUserEmail, onReviewed }: { item: InboxItem; canDecide: boolean; currentUserId: string; currentUserEmail: string; onReviewed: (message: string) => void }) {
   const summaryId = `summary-${item.id}`;
   const approvals = item.reviews.filter((r) => r.verdict === "approve").length;
   const reviewedByMe = item.reviews.some((r) => r.userId === currentUserId);
+  // The server enforces it (separation_of_duties); the card says so before anyone tries.
+  const ownRequest = principalChainIncludesEmail(item.principal, currentUserEmail);
   return (
     <article aria-labelledby={summaryId} className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
       <div className="space-y-4 px-5 py-5">
@@ -43,16 +47,22 @@ export function RequestCard({ item, canDecide, currentUserId, onReviewed }: { it
           <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Details</h3>
           <DetailsTable details={item.action.details} caption={`Details of ${item.actionType}`} />
         </section>
-        <p className="text-xs text-slate-500">
-          From <code>{item.spId}</code> · request <code>{item.requestId}</code> · {item.policyRule ? `policy rule “${item.policyRule}”` : "default policy: human review"}
+        <p className="text-xs break-words text-slate-500">
+          Received <RelativeTime value={item.receivedAt} /> · from <code>{item.spId}</code> · request <code>{item.requestId}</code> · {item.policyRule ? `policy rule “${item.policyRule}”` : "default policy: human review"}
           {item.requiredApprovals > 1 ? ` · needs ${item.requiredApprovals} reviewers (${approvals} so far)` : ""}
         </p>
       </div>
       {item.reviews.length > 0 ? (
-        <ul aria-label="Reviews" className="space-y-1 border-t border-slate-100 px-5 py-3">
+        <ul aria-label="Reviews" className="space-y-3 border-t border-slate-100 px-5 py-3">
           {item.reviews.map((r) => (
             <li key={r.userId} className="text-sm text-slate-700">
-              <span className={r.verdict === "approve" ? "font-medium text-emerald-700" : "font-medium text-red-700"}>{r.verdict === "approve" ? "Approved" : "Denied"}</span> by {r.reviewerName} ({r.reviewerEmail}): “{r.reason}”
+              <p className="flex flex-wrap items-baseline gap-x-2">
+                <span className={r.verdict === "approve" ? "font-medium text-emerald-700" : "font-medium text-red-700"}>{r.verdict === "approve" ? "Approved" : "Denied"}</span>
+                <span className="font-medium text-slate-900">{r.reviewerName}</span>
+                <span className="break-all text-xs text-slate-500">{r.reviewerEmail}</span>
+                <RelativeTime value={r.createdAt} className="text-xs text-slate-500" />
+              </p>
+              <p className="mt-0.5 border-l-2 border-slate-200 pl-3 text-slate-700" data-testid="review-reason">{r.reason}</p>
             </li>
           ))}
         </ul>
@@ -68,7 +78,14 @@ export function RequestCard({ item, canDecide, currentUserId, onReviewed }: { it
         ) : reviewedByMe ? (
           <p className="text-sm text-slate-600">You approved this request. It needs {item.requiredApprovals - approvals} more approval(s) from other reviewers.</p>
         ) : (
-          <ReviewForm requestId={item.id} summaryId={summaryId} approvalsLeft={item.requiredApprovals - approvals} onReviewed={onReviewed} />
+          <div className="space-y-3">
+            {ownRequest ? (
+              <Notice tone="amber" title="You are in this request's principal chain">
+                Separation of duties: someone who asked for an action may not approve it. Another reviewer must approve it; you may still deny it.
+              </Notice>
+            ) : null}
+            <ReviewForm requestId={item.id} summaryId={summaryId} approvalsLeft={item.requiredApprovals - approvals} onReviewed={onReviewed} approveBlocked={ownRequest} />
+          </div>
         )}
       </div>
     </article>

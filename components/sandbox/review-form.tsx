@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorNote } from "@/components/ui/card";
 
 /** Approve or deny with a reason; the decision is signed and delivered by the server. */
-export function ReviewForm({ requestId, summaryId, approvalsLeft, onReviewed }: { requestId: string; summaryId: string; approvalsLeft: number; onReviewed: (message: string) => void }) {
+export function ReviewForm({ requestId, summaryId, approvalsLeft, onReviewed, approveBlocked = false }: { requestId: string; summaryId: string; approvalsLeft: number; onReviewed: (message: string) => void; approveBlocked?: boolean }) {
   const queryClient = useQueryClient();
   const reasonId = useId();
   const [reason, setReason] = useState("");
@@ -33,12 +33,12 @@ export function ReviewForm({ requestId, summaryId, approvalsLeft, onReviewed }: 
           value={reason}
           onChange={(event) => setReason(event.target.value)}
           placeholder="What did you check? The service and the audit trail will see this."
-          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500"
+          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 placeholder:text-slate-500 focus:ring-2 focus:ring-brand-500"
         />
       </div>
       {error ? <ErrorNote>{error}</ErrorNote> : null}
       <div className="flex flex-wrap items-center gap-2">
-        <Button type="button" disabled={review.isPending || reason.trim() === ""} onClick={() => review.mutate("approve")} className="bg-emerald-600 hover:bg-emerald-700 disabled:bg-emerald-600/50">
+        <Button type="button" disabled={approveBlocked || review.isPending || reason.trim() === ""} title={approveBlocked ? "Another reviewer must approve a request you are part of" : undefined} onClick={() => review.mutate("approve")} className="bg-emerald-600 hover:bg-emerald-700 disabled:bg-emerald-600/50">
           {review.isPending && review.variables === "approve" ? "Approving…" : "Approve"}
         </Button>
         <Button type="button" variant="danger" disabled={review.isPending || reason.trim() === ""} onClick={() => review.mutate("deny")}>

@@ -137,6 +137,8 @@ export async function updateTenantSettings(
   db: Database,
   ctx: TenantContext,
   patch: TenantSettingsPatch,
+  /** Recorded with the change in its audit event, e.g. `{ restoredFrom: versionId }`. */
+  auditNote: Record<string, string> = {},
 ): Promise<{ settings: EffectiveSettings; webhookSecret?: string }> {
   const tenantId = tenantIdOf(ctx);
   const result = await db.transaction(async (tx) => {
@@ -158,7 +160,7 @@ export async function updateTenantSettings(
       .onConflictDoUpdate({ target: tenantSettings.tenantId, set: { ...changes, updatedAt: sql`now()` } })
       .returning();
     const { webhookSecretCiphertext: _c, webhookSecretKeyVersion: _v, webhookPreviousSecretCiphertext: _pc, webhookPreviousSecretKeyVersion: _pv, ...audited } = changes;
-    await recordAuditEvent(tx, ctx, { action: "settings.updated", data: { ...audited, ...(webhookSecret ? { webhookSecretIssued: true } : {}) } });
+    await recordAuditEvent(tx, ctx, { action: "settings.updated", data: { ...audited, ...auditNote, ...(webhookSecret ? { webhookSecretIssued: true } : {}) } });
     return webhookSecret ? { settings: effective(row), webhookSecret } : { settings: effective(row) };
   });
   bumpConfigVersion(tenantId);

@@ -16,6 +16,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { decideSandboxRequest, reviewerPrincipal } from "./decisions";
 import { runSandboxDeliveries } from "./deliveries";
 import { ensureSandboxSigningKey } from "./keys";
+import { principalChainIncludesEmail } from "./separation-of-duties";
 
 /**
  * The body of `POST /api/console/sandbox/requests/{id}/reviews`.
@@ -48,8 +49,9 @@ export interface ReviewOutcome {
 /**
  * Records the signed-in reviewer's verdict and decides the request when it is a denial or the
  * quorum is reached; then delivers the decision to the SP at once. Throws `not_found` (also for
- * another tenant's request), `already_decided`, `request_expired`, `request_cancelled`, or
- * `conflict` when this reviewer already reviewed it.
+ * another tenant's request), `already_decided`, `request_expired`, `request_cancelled`,
+ * `conflict` when this reviewer already reviewed it, or `separation_of_duties` when the reviewer
+ * approves a request whose principal chain names their e-mail (they may still deny it).
  *
  * @example
  * ```ts
@@ -66,6 +68,9 @@ export async function reviewSandboxRequest(db: Database, ctx: TenantContext, id:
     if (!row) throw new AppError("not_found", "No such request in your sandbox inbox");
     if (row.status !== "pending") throw notPending[row.status];
     if (row.expiresAt.getTime() <= now.getTime()) throw notPending.expired;
+    if (input.verdict === "approve" && principalChainIncludesEmail(row.principal, user.email)) {
+      throw new AppError("separation_of_duties", "You are in this request's principal chain, so another reviewer must approve it; you may still deny it");
+    }
     const reviews = await tx.select().from(sandboxReviews).where(forTenant(ctx, sandboxReviews.tenantId, eq(sandboxReviews.sandboxRequestId, row.id)));
     if (reviews.some((r) => r.userId === user.id)) throw new AppError("conflict", "You already reviewed this request; another reviewer must approve it");
     await tx.insert(sandboxReviews).values({

@@ -11,6 +11,8 @@ export const errorStatus = {
   invalid_api_key: 401,
   invalid_credentials: 401,
   forbidden: 403,
+  /** A reviewer tried to approve a request whose principal chain names them. */
+  separation_of_duties: 403,
   insufficient_scope: 403,
   authorizer_disabled: 403,
   not_found: 404,

@@ -6,7 +6,9 @@ import { queryKeys } from "@/components/console/shell/queries";
 import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { listRequests } from "@/db/queries/authorization-requests";
+import { listRoutingScriptVersions } from "@/db/queries/routing-versions";
 import { getTenantSettings } from "@/db/queries/tenant-settings";
+import { routingReferenceFields } from "@/lib/console/routing-reference";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { can } from "@/lib/auth/tenant-context";
 
@@ -22,8 +24,9 @@ export default async function RoutingPage() {
         <Prefetch entries={[
           { queryKey: queryKeys.settings, load: () => getTenantSettings(db, ctx) },
           { queryKey: queryKeys.recentRequests, load: () => listRequests(db, ctx, { limit: 5 }) },
+          { queryKey: queryKeys.routingVersions, load: async () => ({ data: await listRoutingScriptVersions(db, ctx) }) },
         ]}>
-          <RoutingWorkbench canWrite={can(ctx, "config:write")} />
+          <RoutingWorkbench canWrite={can(ctx, "config:write")} fields={routingReferenceFields()} />
         </Prefetch>
       </Suspense>
     </div>

@@ -27,7 +27,7 @@ export default async function SandboxInboxPage() {
         </p>
       </div>
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <SandboxInbox canDecide={can(ctx, "requests:write")} currentUserId={user.id} />
+        <SandboxInbox canDecide={can(ctx, "requests:write")} currentUserId={user.id} currentUserEmail={user.email} />
       </HydrationBoundary>
     </div>
   );

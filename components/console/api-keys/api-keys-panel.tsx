@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState, ErrorNote, Notice } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { RelativeTime } from "@/components/ui/time";
 import { CopyField } from "@/components/ui/copy-button";
 import { TextField } from "@/components/ui/field";
 import { consoleFetch } from "../shell/api-client";
@@ -24,7 +25,7 @@ export const fetchApiKeys = () => consoleFetch<{ data: ApiKeyRow[] }>("/api/cons
 const allScopes = ["requests:write", "requests:read", "admin"] as const;
 
 function when(value: string | null) {
-  return value ? new Date(value).toLocaleString() : "never";
+  return value ? <RelativeTime value={value} /> : "never";
 }
 
 export function ApiKeysPanel({ canManage }: { canManage: boolean }) {

@@ -8,6 +8,7 @@ import { HealthBadge, HealthDetails } from "./authorizer-health";
 import { AuthorizerSettingsForm } from "./authorizer-settings-form";
 import { PublicKeysEditor } from "./public-keys-editor";
 import { TestRequestPanel } from "./test-request-panel";
+import { RelativeTime } from "@/components/ui/time";
 
 /** Refused callbacks (unsigned, forged or malformed posts to the callback URL) in the last hour. */
 function CallbackHealth({ health }: { health: { refusedLastHour: number; lastCause: string | null; lastRefusedAt: string | null } }) {
@@ -15,7 +16,7 @@ function CallbackHealth({ health }: { health: { refusedLastHour: number; lastCau
   return (
     <p className="mt-3 text-sm text-amber-700" role="status">
       {health.refusedLastHour} refused callback{health.refusedLastHour === 1 ? "" : "s"} in the last hour; last cause:{" "}
-      <code>{health.lastCause}</code>{health.lastRefusedAt ? ` at ${new Date(health.lastRefusedAt).toLocaleString()}` : ""}.
+      <code>{health.lastCause}</code>{health.lastRefusedAt ? <>, <RelativeTime value={health.lastRefusedAt} /></> : ""}.
     </p>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Card, ErrorNote } from "@/components/ui/card";
+import { Card, ErrorNote, Notice } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyField } from "@/components/ui/copy-button";
 import { TextAreaField, TextField } from "@/components/ui/field";
@@ -14,14 +14,20 @@ export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: Authori
   const { update } = useAuthorizerMutations();
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<string | null>(null);
-  const save = (publicKeys: AuthorizerRow["publicKeys"], done?: () => void, confirmRemovedKeyIds?: string[]) =>
-    update.mutate({ name: authorizer.name, patch: { publicKeys, ...(confirmRemovedKeyIds ? { confirmRemovedKeyIds } : {}) } }, { onSuccess: done });
+  const [saved, setSaved] = useState<string | null>(null);
+  const save = (publicKeys: AuthorizerRow["publicKeys"], message: string, done?: () => void, confirmRemovedKeyIds?: string[]) => {
+    setSaved(null);
+    update.mutate(
+      { name: authorizer.name, patch: { publicKeys, ...(confirmRemovedKeyIds ? { confirmRemovedKeyIds } : {}) } },
+      { onSuccess: () => { setSaved(message); done?.(); } },
+    );
+  };
 
   function onAdd(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const f = new FormData(event.currentTarget);
     const key = { keyId: String(f.get("keyId") ?? "").trim(), algorithm: "ed25519" as const, publicKey: String(f.get("publicKey") ?? "").trim() };
-    save([...authorizer.publicKeys, key], () => setAdding(false));
+    save([...authorizer.publicKeys, key], `Added public key ${key.keyId}.`, () => setAdding(false));
   }
 
   return (
@@ -53,13 +59,14 @@ export function PublicKeysEditor({ authorizer, canWrite }: { authorizer: Authori
         onCancel={() => setRemoving(null)}
         onConfirm={() => {
           // The dialog is the confirmation the server asks for when the key verified recent decisions.
-          if (removing) save(authorizer.publicKeys.filter((x) => x.keyId !== removing), undefined, [removing]);
+          if (removing) save(authorizer.publicKeys.filter((x) => x.keyId !== removing), `Removed public key ${removing}.`, undefined, [removing]);
           setRemoving(null);
         }}
       >
         <p>From now on a decision of {authorizer.name} signed with <span className="font-mono">{removing}</span> is refused as <code>invalid_signature</code> — on callbacks, polls and submit answers — including decisions on requests already pending.</p>
         <p>Remove it only once {authorizer.name} signs with {authorizer.publicKeys.filter((x) => x.keyId !== removing).map((x) => x.keyId).join(", ")}. Requests it cannot decide are denied when they expire.</p>
       </ConfirmDialog>
+      {saved && !update.error ? <div className="mt-3"><Notice tone="green">{saved}</Notice></div> : null}
     </Card>
   );
 }

@@ -3,14 +3,14 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Badge, Card, EmptyState, ErrorNote } from "@/components/ui/card";
+import { Badge, Card, EmptyState, ErrorNote, Notice } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { consoleFetch } from "../shell/api-client";
-import { formatDateTime } from "../shell/format";
 import { fetchers, queryKeys } from "../shell/queries";
 import { authorizersNotProvenOn } from "./key-dependents";
 import { RetireKeyDialog } from "./retire-key-dialog";
 import { RotationStatus } from "./rotation-status";
+import { RelativeTime } from "@/components/ui/time";
 
 const stateTone = { active: "green", next: "amber", retired: "slate" } as const;
 
@@ -19,10 +19,15 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
   const queryClient = useQueryClient();
   const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
   const { data: authorizers } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
+  const [done, setDone] = useState<string | null>(null);
   const action = useMutation({
     mutationFn: ({ path, json }: { path: string; json?: unknown }) => consoleFetch(path, { method: "POST", json }),
     // A key change also re-registers a connected sandbox (and what it is known to accept).
-    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.signingKeys }), queryClient.invalidateQueries({ queryKey: queryKeys.authorizers })]),
+    onSuccess: (_, { path }) => {
+      setDone(path.endsWith("/activate") ? "Key activated: it is now the newest key that signs." : path.endsWith("/retire") ? "Key retired: it no longer signs." : "New key created: it signs alongside the current one until you activate it.");
+      return Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.signingKeys }), queryClient.invalidateQueries({ queryKey: queryKeys.authorizers })]);
+    },
+    onMutate: () => setDone(null),
   });
   const [retiring, setRetiring] = useState<string | null>(null);
   const live = keys.data.filter((k) => k.state !== "retired");
@@ -37,6 +42,7 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
     <div className="space-y-6">
       <RotationStatus keys={keys.data} authorizers={authorizers.data} />
       {action.error ? <ErrorNote>{action.error.message}</ErrorNote> : null}
+      {done && !action.error ? <Notice tone="green">{done}</Notice> : null}
       <Card
         title="Signing keys"
         description="Every key that is not retired signs each request. Private keys never leave the server, sealed at rest."
@@ -52,7 +58,7 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
                   <p className="flex flex-wrap items-center gap-2">
                     <span className="font-mono text-sm font-medium">{k.keyId}</span>
                     <Badge tone={stateTone[k.state]}>{k.state}</Badge>
-                    <span className="text-xs text-slate-500">Ed25519 · created {formatDateTime(k.createdAt)}{k.activatedAt ? ` · activated ${formatDateTime(k.activatedAt)}` : ""}{k.retiredAt ? ` · retired ${formatDateTime(k.retiredAt)}` : ""}</span>
+                    <span className="text-xs text-slate-500">Ed25519 · created <RelativeTime value={k.createdAt} />{k.activatedAt ? <> · activated <RelativeTime value={k.activatedAt} /></> : null}{k.retiredAt ? <> · retired <RelativeTime value={k.retiredAt} /></> : null}</span>
                   </p>
                   {canManage ? (
                     <div className="flex gap-2">

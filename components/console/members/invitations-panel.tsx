@@ -7,6 +7,7 @@ import { Badge, Card, EmptyState, ErrorNote, Notice } from "@/components/ui/card
 import { CopyField } from "@/components/ui/copy-button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { consoleFetch } from "../shell/api-client";
+import { RelativeTime } from "@/components/ui/time";
 
 export interface InvitationRow {
   id: string;
@@ -73,7 +74,7 @@ export function InvitationsPanel() {
             <li key={invitation.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
               <div>
                 <p className="text-sm font-medium">{invitation.email} <Badge>{invitation.role}</Badge></p>
-                <p className="text-xs text-slate-500">Expires {new Date(invitation.expiresAt).toLocaleString()}</p>
+                <p className="text-xs text-slate-500">Expires <RelativeTime value={invitation.expiresAt} /></p>
               </div>
               <Button type="button" variant="danger" onClick={() => revoke.mutate(invitation.id)} aria-label={`Revoke the invitation of ${invitation.email}`}>Revoke</Button>
             </li>

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Badge, Card, ErrorNote } from "@/components/ui/card";
+import { Badge, Card, ErrorNote, Notice } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { consoleFetch } from "../shell/api-client";
 import { memberRoles } from "./invitations-panel";
@@ -25,14 +25,18 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
   const [changing, setChanging] = useState<{ member: MemberRow; role: MemberRow["role"] } | null>(null);
   const members = useSuspenseQuery({ queryKey: membersQueryKey, queryFn: () => consoleFetch<{ data: MemberRow[] }>("/api/console/members") });
   const refresh = () => queryClient.invalidateQueries({ queryKey: membersQueryKey });
+  const [done, setDone] = useState<string | null>(null);
+  const nameOf = (userId: string) => members.data.data.find((m) => m.userId === userId)?.name ?? "The member";
   const changeRole = useMutation({
     // The dialog is the confirmation: the e-mail goes along as the server's confirmEmail (ownership changes need it).
     mutationFn: ({ userId, role, email }: { userId: string; role: string; email: string }) => consoleFetch(`/api/console/members/${userId}`, { method: "PATCH", json: { role, confirmEmail: email } }),
-    onSuccess: refresh,
+    onMutate: () => setDone(null),
+    onSuccess: (_, { userId, role }) => { setDone(`${nameOf(userId)} is now ${role === "admin" ? "an" : "a"} ${role}.`); return refresh(); },
   });
   const remove = useMutation({
     mutationFn: (userId: string) => consoleFetch(`/api/console/members/${userId}`, { method: "DELETE" }),
-    onSuccess: refresh,
+    onMutate: () => setDone(null),
+    onSuccess: (_, userId) => { setDone(`${nameOf(userId)} was removed from this tenant.`); return refresh(); },
   });
 
   const error = changeRole.error ?? remove.error;
@@ -40,6 +44,7 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
   return (
     <div className="space-y-6">
       {error ? <ErrorNote>{error.message}</ErrorNote> : null}
+      {done && !error ? <Notice tone="green">{done}</Notice> : null}
       <Card title="Members">
         <ul className="divide-y divide-slate-100">
           {members.data.data.map((member) => (

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
-import { formatDateTime } from "../shell/format";
 import { useStats } from "./use-stats";
+import { RelativeTime } from "@/components/ui/time";
 
 /** Approvals granted without a reviewer because every authorizer was unreachable. */
 export function FailOpenWidget() {
@@ -18,7 +18,7 @@ export function FailOpenWidget() {
             <li key={r.requestId} className="py-2.5">
               <Link href={`/requests/${r.requestId}`} className="block rounded text-sm hover:underline">
                 <span className="line-clamp-2 text-slate-800">{r.summary}</span>
-                <span className="text-xs text-slate-500">{r.actionType} · {formatDateTime(r.createdAt)}</span>
+                <span className="text-xs text-slate-500">{r.actionType} · <RelativeTime value={r.createdAt} /></span>
               </Link>
             </li>
           ))}

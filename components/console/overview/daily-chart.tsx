@@ -37,7 +37,7 @@ export function DailyChart() {
                 <div className="flex w-full max-w-12 flex-col-reverse overflow-hidden rounded-t-md bg-slate-50" style={{ height: `${(totals[i]! / max) * 100}%` }} aria-label={`${label}: ${stackOrder.map((s) => `${counts[s] ?? 0} ${s}`).join(", ")}`} role="img">
                   {stackOrder.map((s) => (counts[s] ? <div key={s} className={statusColors[s]} style={{ height: `${(counts[s] / totals[i]!) * 100}%` }} /> : null))}
                 </div>
-                <span className="text-xs text-slate-500">{label}</span>
+                <span className="whitespace-nowrap text-xs text-slate-500">{label}</span>
               </li>
             );
           })}

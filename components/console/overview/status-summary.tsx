@@ -7,6 +7,8 @@ import { statusColors } from "../requests/status-badge";
 import { useStats } from "./use-stats";
 
 const order = ["approved", "denied", "pending", "expired", "cancelled"] as const;
+/** Below this many decisions a percentage headline ("100% approval rate") says more than it knows. */
+const MIN_DECISIONS_FOR_RATE = 20;
 
 /** Requests of one window by status: a proportional bar, a legend with counts, the approval rate. */
 export function StatusSummary({ window }: { window: "24h" | "7d" }) {
@@ -29,7 +31,11 @@ export function StatusSummary({ window }: { window: "24h" | "7d" }) {
         <div className="space-y-4">
           <div className="flex items-end justify-between gap-4">
             <p><span className="text-3xl font-semibold tabular-nums">{total}</span> <span className="text-sm text-slate-500">requests</span></p>
-            <p className="text-right"><span className="text-2xl font-semibold tabular-nums text-emerald-700">{formatPercent(counts.approved, decided)}</span><br /><span className="text-xs text-slate-500">approval rate ({decided} decided)</span></p>
+            {decided >= MIN_DECISIONS_FOR_RATE ? (
+              <p className="text-right"><span className="text-2xl font-semibold tabular-nums text-emerald-700">{formatPercent(counts.approved, decided)}</span><br /><span className="text-xs text-slate-500">approval rate ({decided} decided)</span></p>
+            ) : (
+              <p className="text-right text-xs text-slate-500" data-testid="approval-rate-withheld">{counts.approved} approved of {decided} decided<br />(a rate needs {MIN_DECISIONS_FOR_RATE}+ decisions)</p>
+            )}
           </div>
           <div className="flex h-3 overflow-hidden rounded-full bg-slate-100" role="img" aria-label={order.map((s) => `${counts[s]} ${s}`).join(", ")}>
             {order.map((s) => (counts[s] > 0 ? <div key={s} className={statusColors[s]} style={{ width: `${(counts[s] / total) * 100}%` }} /> : null))}

@@ -1,3 +1,5 @@
+import { formatEntryValue } from "@/lib/console/money-format";
+
 interface Entry {
   key: string;
   label: string;
@@ -16,8 +18,8 @@ export function EntryList({ entries }: { entries: Entry[] }) {
     <dl className="divide-y divide-slate-100 text-sm">
       {entries.map((e) => (
         <div key={e.key} className="grid gap-1 py-2 sm:grid-cols-[12rem_1fr] sm:gap-4">
-          <dt className="text-slate-500">{e.label} <span className="font-mono text-xs text-slate-400">{e.key}</span></dt>
-          <dd className="min-w-0 break-words text-slate-900">{typeof e.value === "string" ? e.value : <div className="rounded-md bg-slate-50 px-3 ring-1 ring-slate-100"><EntryList entries={e.value} /></div>}</dd>
+          <dt className="text-slate-500">{e.label} <span className="font-mono text-xs text-slate-500">{e.key}</span></dt>
+          <dd className="min-w-0 break-words text-slate-900">{typeof e.value === "string" ? formatEntryValue(e.key, e.label, e.value) : <div className="rounded-md bg-slate-50 px-3 ring-1 ring-slate-100"><EntryList entries={e.value} /></div>}</dd>
         </div>
       ))}
     </dl>

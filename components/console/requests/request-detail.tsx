@@ -1,8 +1,8 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { useSyncExternalStore } from "react";
 import { Badge, Card, Notice } from "@/components/ui/card";
+import { ExpiresIn, RelativeTime, useClock } from "@/components/ui/time";
 import { between, formatDateTime, formatDuration } from "../shell/format";
 import { fetchers, queryKeys, type RequestDetail as Detail } from "../shell/queries";
 import { EntryList, PrincipalChain, reviewerLabel } from "./entry-list";
@@ -26,16 +26,8 @@ function Facts({ items }: { items: [string, React.ReactNode][] }) {
 }
 
 /** When claims of an approval's execution stop: "closes at …" while open, "closed at …" after. */
-const TICK_MS = 15_000;
-function subscribeToClock(onTick: () => void): () => void {
-  const timer = setInterval(onTick, TICK_MS);
-  return () => clearInterval(timer);
-}
-const clockSnapshot = () => Math.floor(Date.now() / TICK_MS) * TICK_MS;
-
 function ExecutionWindow({ closesAt, claimed }: { closesAt: string | null; claimed: boolean }) {
-  // The server renders no clock (so hydration matches); the browser ticks every 15 seconds.
-  const now = useSyncExternalStore(subscribeToClock, clockSnapshot, () => null);
+  const now = useClock();
   if (!closesAt) return <>—</>;
   const closed = now !== null && Date.parse(closesAt) <= now;
   return (
@@ -60,14 +52,14 @@ export function RequestDetail({ requestId }: { requestId: string }) {
           <span className="font-mono text-xs text-slate-500">{r.requestId}</span>
         </div>
         <p className="mt-3 text-lg font-medium leading-relaxed text-slate-900">{r.summary}</p>
-        <div className="mt-4"><Facts items={[["Action", <span key="a" className="font-mono text-xs">{r.actionType}{r.actionCategory ? ` · ${r.actionCategory}` : ""}</span>], ["External ID", r.externalId], ["Received", formatDateTime(r.createdAt)], ["Expires", formatDateTime(r.expiresAt)]]} /></div>
+        <div className="mt-4"><Facts items={[["Action", <span key="a" className="font-mono text-xs">{r.actionType}{r.actionCategory ? ` · ${r.actionCategory}` : ""}</span>], ["External ID", r.externalId], ["Received", <RelativeTime key="rc" value={r.createdAt} />], ["Expires", r.status === "pending" ? <ExpiresIn key="ex" expiresAt={r.expiresAt} /> : <RelativeTime key="ex" value={r.expiresAt} />]]} /></div>
       </section>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Decision">
           {decision ? (
             <Facts items={[
               ["Decision", <StatusBadge key="d" status={decision.decision ?? r.status} />],
-              ["Decided", `${formatDateTime(decision.decidedAt)} (${formatDuration(between(r.createdAt, decision.decidedAt))})`],
+              ["Decided", <span key="dc"><RelativeTime value={decision.decidedAt} /> ({formatDuration(between(r.createdAt, decision.decidedAt))} after receipt)</span>],
               ["Authorizer", decision.authorizer],
               ["Source", decision.source],
               ["Signed with key", decision.keyId ? <span key="k" className="font-mono text-xs">{decision.keyId}</span> : decision.signed ? null : "unsigned (no authorizer decided)"],
@@ -80,12 +72,12 @@ export function RequestDetail({ requestId }: { requestId: string }) {
           <Facts items={[
             ["State", <StatusBadge key="s" status={r.execution.state} />],
             ["Channel", "channel" in r.execution ? r.execution.channel : null],
-            ["Claimed", "claimedAt" in r.execution ? formatDateTime(r.execution.claimedAt) : null],
-            ["Finished", "finishedAt" in r.execution ? formatDateTime(r.execution.finishedAt) : null],
+            ["Claimed", "claimedAt" in r.execution ? <RelativeTime key="cl" value={r.execution.claimedAt} /> : null],
+            ["Finished", "finishedAt" in r.execution ? <RelativeTime key="fi" value={r.execution.finishedAt} /> : null],
             ["Error", "error" in r.execution ? r.execution.error : null],
             ["Execution window", <ExecutionWindow key="w" closesAt={r.execution.windowClosesAt} claimed={"claimedAt" in r.execution} />],
             ["Result to authorizer", "resultReportedAt" in r.execution && r.execution.resultReportedAt
-              ? `${r.execution.resultReportedVia === "unsupported" ? "not sent (the authorizer does not take result reports)" : `by ${r.execution.resultReportedVia?.replace("_", " ")}`} · ${formatDateTime(r.execution.resultReportedAt)}`
+              ? <span key="rr">{r.execution.resultReportedVia === "unsupported" ? "not sent (the authorizer does not take result reports)" : `by ${r.execution.resultReportedVia?.replace("_", " ")}`} · <RelativeTime value={r.execution.resultReportedAt} /></span>
               : null],
             ["Webhook delivery", r.delivery ? `${r.delivery.status} after ${r.delivery.attempts} attempt${r.delivery.attempts === 1 ? "" : "s"}${r.delivery.lastStatusCode ? ` (HTTP ${r.delivery.lastStatusCode})` : ""}` : "none"],
           ]} />

@@ -1,6 +1,7 @@
 "use client";
 
-import Form from "next/form";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { LinkButton, Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -18,12 +19,36 @@ const ranges = [
 const categories = ["data.read", "data.export", "data.delete", "identity.escalate", "infra.destroy", "financial.transfer"];
 const option = (value: string, any: string) => ({ value, label: value === "" ? any : value });
 
-/** The audit trail's filters: a GET form, so every filtered view is a shareable URL. */
+/** The filter form's fields as a query string, without the empty ones (`?q=&status=` says nothing). */
+export function filterQuery(form: FormData): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of form.entries()) if (typeof value === "string" && value.trim() !== "") params.set(key, value.trim());
+  return params.toString();
+}
+
+/**
+ * The audit trail's filters: every filtered view is a shareable URL that carries only the filters
+ * in use. On a phone the fields fold away behind one "Filters" button.
+ */
 export function RequestFiltersForm({ filters }: { filters: Record<string, string> }) {
+  const router = useRouter();
   const { data: authorizers } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
+  const [open, setOpen] = useState(false);
   const exportQuery = new URLSearchParams(filters).toString();
+  const activeCount = Object.keys(filters).length;
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const query = filterQuery(new FormData(event.currentTarget));
+    setOpen(false);
+    router.push(query ? `/requests?${query}` : "/requests");
+  }
   return (
-    <Form action="/requests" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200" aria-label="Filter requests">
+    <form action="/requests" method="get" onSubmit={onSubmit} className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200" aria-label="Filter requests">
+      <button type="button" aria-expanded={open} aria-controls="request-filter-fields" onClick={() => setOpen(!open)} className="flex w-full items-center justify-between text-sm font-medium text-slate-700 sm:hidden">
+        <span>Filters{activeCount > 0 ? ` (${activeCount} active)` : ""}</span>
+        <span aria-hidden>{open ? "▴" : "▾"}</span>
+      </button>
+      <div id="request-filter-fields" className={open ? "mt-3 sm:mt-0" : "hidden sm:block"}>
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <div className="sm:col-span-2">
           <TextField label="Search summary or external ID" name="q" type="search" defaultValue={filters.q} placeholder="e.g. MacBook, ORD-55912" />
@@ -46,6 +71,7 @@ export function RequestFiltersForm({ filters }: { filters: Record<string, string
           <a className="inline-flex items-center rounded-md px-3 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" href={`/api/console/requests/export?format=jsonl${exportQuery ? `&${exportQuery}` : ""}`} download>Export JSON Lines</a>
         </div>
       </div>
-    </Form>
+      </div>
+    </form>
   );
 }

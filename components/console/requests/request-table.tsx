@@ -4,9 +4,9 @@ import Link from "next/link";
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
-import { formatDateTime } from "../shell/format";
 import { fetchers, queryKeys, type RequestPage } from "../shell/queries";
 import { StatusBadge } from "./status-badge";
+import { ExpiresIn, RelativeTime } from "@/components/ui/time";
 
 const hasPending = (pages: RequestPage[] | undefined) => Boolean(pages?.some((p) => p.data.some((r) => r.status === "pending")));
 
@@ -40,14 +40,14 @@ export function RequestTable({ filters }: { filters: Record<string, string> }) {
             <tbody className="divide-y divide-slate-100">
               {rows.map((r) => (
                 <tr key={r.requestId} className="align-top hover:bg-slate-50">
-                  <td className="px-5 py-3"><StatusBadge status={r.status} />{r.failOpen ? <span className="mt-1 block text-xs text-amber-700">fail-open</span> : null}</td>
+                  <td className="px-5 py-3"><StatusBadge status={r.status} />{r.failOpen ? <span className="mt-1 block text-xs text-amber-700">fail-open</span> : null}{r.status === "pending" ? <ExpiresIn expiresAt={r.expiresAt} className="mt-1 block whitespace-nowrap text-xs text-slate-600" /> : null}</td>
                   <td className="max-w-md px-3 py-3">
                     <Link href={`/requests/${r.requestId}`} className="line-clamp-2 font-medium text-slate-900 hover:text-brand-700 hover:underline">{r.summary}</Link>
                     <span className="mt-0.5 block font-mono text-xs text-slate-500">{r.externalId ?? r.requestId}</span>
                   </td>
                   <td className="hidden px-3 py-3 md:table-cell"><span className="font-mono text-xs">{r.actionType}</span>{r.actionCategory ? <span className="block text-xs text-slate-500">{r.actionCategory}</span> : null}</td>
                   <td className="hidden px-3 py-3 capitalize text-slate-600 lg:table-cell">{r.principalType}</td>
-                  <td className="hidden whitespace-nowrap px-5 py-3 text-xs text-slate-600 sm:table-cell">{formatDateTime(r.createdAt)}</td>
+                  <td className="hidden whitespace-nowrap px-5 py-3 text-xs text-slate-600 sm:table-cell"><RelativeTime value={r.createdAt} /></td>
                 </tr>
               ))}
             </tbody>

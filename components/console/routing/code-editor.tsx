@@ -19,7 +19,7 @@ export function CodeEditor({ id, value, onChange, issues, readOnly, describedBy 
   const errorLines = new Set(issues.map((i) => i.line));
   return (
     <div className={`flex overflow-hidden rounded-lg font-mono text-sm ring-1 focus-within:ring-2 ${issues.length > 0 ? "ring-red-300 focus-within:ring-red-400" : "ring-slate-300 focus-within:ring-brand-500"}`}>
-      <div ref={gutter} aria-hidden className="select-none overflow-hidden bg-slate-50 py-3 text-right text-xs leading-6 text-slate-400">
+      <div ref={gutter} aria-hidden data-testid="line-numbers" className="select-none overflow-hidden bg-slate-50 py-3 text-right text-xs leading-6 text-slate-600">
         {Array.from({ length: lines }, (_, i) => (
           <div key={i} data-error-line={errorLines.has(i + 1) ? i + 1 : undefined} className={`px-3 ${errorLines.has(i + 1) ? "bg-red-100 font-semibold text-red-700" : ""}`}>{i + 1}</div>
         ))}

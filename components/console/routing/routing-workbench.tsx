@@ -6,15 +6,23 @@ import { Button } from "@/components/ui/button";
 import { Card, ErrorNote, Notice, WidgetSkeleton } from "@/components/ui/card";
 import { consoleFetch } from "../shell/api-client";
 import { fetchers, queryKeys } from "../shell/queries";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import type { RoutingField } from "@/lib/console/routing-reference";
 import { CodeEditor } from "./code-editor";
+import { RoutingReference } from "./routing-reference";
+import { RoutingVersions } from "./routing-versions";
+import { useUnsavedGuard } from "./use-unsaved-guard";
 import { TestBench } from "./test-bench";
 import { useScriptCheck } from "./use-script-check";
 
 const example = `// Return a list of authorizer names, or ["$approve"] / ["$deny"].
 request.action.category == "financial.transfer" ? ["finance"] : ["default"]`;
 
-/** The CEL editor (checked on the server as you type), the test bench, and Save (valid scripts only). */
-export function RoutingWorkbench({ canWrite }: { canWrite: boolean }) {
+/**
+ * The CEL editor (checked on the server as you type), what its answer means and the fields it can
+ * read, the test bench, Save (valid scripts only) and the saved versions. Unsaved edits are guarded.
+ */
+export function RoutingWorkbench({ canWrite, fields }: { canWrite: boolean; fields: RoutingField[] }) {
   const queryClient = useQueryClient();
   const { data: settings } = useSuspenseQuery({ queryKey: queryKeys.settings, queryFn: fetchers.settings });
   const saved = settings.routingScript ?? "";
@@ -22,16 +30,18 @@ export function RoutingWorkbench({ canWrite }: { canWrite: boolean }) {
   const check = useScriptCheck(script);
   const save = useMutation({
     mutationFn: () => consoleFetch("/api/console/settings", { method: "PUT", json: { routingScript: script.trim() === "" ? null : script } }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.settings }),
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.settings }), queryClient.invalidateQueries({ queryKey: queryKeys.routingVersions })]),
   });
-  const dirty = script !== saved;
+  const dirty = canWrite && script !== saved;
+  const guard = useUnsavedGuard(dirty);
   const status = check.checking ? "Checking…" : check.valid ? (script.trim() === "" ? "No script: requests go to every enabled authorizer." : "Valid script.") : `${check.issues.length} problem${check.issues.length === 1 ? "" : "s"}`;
 
   return (
-    <div className="space-y-6">
+    <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="space-y-6">
       <Card
         title="Routing script"
-        description={<>A CEL expression over <code>request</code> and <code>config</code> that returns the authorizers to ask. Invalid or failing scripts fall back to the default authorizer.</>}
+        description={<>A CEL expression over <code>request</code> and <code>config</code> that returns a list of authorizer names: the request goes to <strong>all</strong> of them and the <strong>first decision wins</strong>. Invalid or failing scripts fall back to the default authorizer.</>}
         actions={canWrite ? <Button type="button" onClick={() => save.mutate()} disabled={!dirty || !check.valid || check.checking || save.isPending}>{save.isPending ? "Saving…" : "Save script"}</Button> : null}
       >
         <label htmlFor="routing-script" className="sr-only">Routing script</label>
@@ -46,12 +56,26 @@ export function RoutingWorkbench({ canWrite }: { canWrite: boolean }) {
           {check.error ? <ErrorNote>{check.error.message}</ErrorNote> : null}
           {save.error ? <ErrorNote>{save.error.message}</ErrorNote> : null}
           {save.isSuccess && !dirty ? <Notice tone="green">Saved. New requests are routed with this script.</Notice> : null}
+          {dirty ? <p className="text-xs font-medium text-amber-700" data-testid="routing-unsaved">Unsaved changes: leaving or reloading this page asks first.</p> : null}
           {script.trim() === "" && canWrite ? <p className="text-xs text-slate-500">Example: <code className="whitespace-pre-wrap">{example}</code></p> : null}
         </div>
       </Card>
       <Suspense fallback={<WidgetSkeleton title="Test bench" />}>
         <TestBench script={script} />
       </Suspense>
+      </div>
+      <div className="space-y-6">
+        <RoutingReference fields={fields} />
+        <Suspense fallback={<WidgetSkeleton title="Saved versions" />}>
+          <RoutingVersions current={saved} canWrite={canWrite} onRestored={(restored) => { setScript(restored); save.reset(); }} />
+        </Suspense>
+      </div>
+      {/* Mounted only while asking: every ConfirmDialog titles itself with the same element id. */}
+      {guard.pendingHref !== null ? (
+        <ConfirmDialog open title="Leave without saving the routing script?" confirmLabel="Leave without saving" confirmVariant="dangerSolid" onCancel={guard.stay} onConfirm={guard.leave}>
+          <p>Your edits to the routing script are not saved. New requests keep being routed with the saved script; the edits are lost.</p>
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { useSyncExternalStore } from "react";
 import { Notice } from "@/components/ui/card";
 import { formatDateTime } from "../shell/format";
+import { RelativeTime } from "@/components/ui/time";
 
 function remaining(ms: number): string {
   const minutes = Math.max(0, Math.ceil(ms / 60_000));
@@ -25,7 +26,7 @@ export function SecretGraceCountdown({ endsAt }: { endsAt: string }) {
   if (left !== null && left <= 0) return <Notice tone="green" title="Grace period over">Deliveries are signed with the new secret only.</Notice>;
   return (
     <Notice tone="blue" title={left === null ? "Old secret still signs" : `Old secret still signs for ${remaining(left)}`}>
-      Each delivery carries two signatures (new and old secret) until {formatDateTime(endsAt)}, so a receiver that has not
+      Each delivery carries two signatures (new and old secret) until <RelativeTime value={endsAt} /> ({formatDateTime(endsAt)}), so a receiver that has not
       switched yet keeps verifying. Switch your service to the new secret before then.
     </Notice>
   );

@@ -22,7 +22,8 @@ export function WebhookSettings({ canWrite }: { canWrite: boolean }) {
   const [confirming, setConfirming] = useState<"rotate" | "remove" | null>(null);
   const [leaked, setLeaked] = useState(false);
   const test = useMutation({
-    mutationFn: () => consoleFetch<WebhookTestResult>("/api/console/settings/webhook-test", { method: "POST" }),
+    // The server gives the webhook 10 s; 15 s without any answer means the gateway itself is unreachable.
+    mutationFn: () => consoleFetch<WebhookTestResult>("/api/console/settings/webhook-test", { method: "POST", timeoutMs: 15_000 }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.deliveries }),
   });
   const apply = (patch: Record<string, unknown>) => save.mutate(patch, { onSuccess: (r) => setSecret(r.webhookSecret ?? null) });
@@ -52,7 +53,7 @@ export function WebhookSettings({ canWrite }: { canWrite: boolean }) {
           </Notice>
         ) : null}
         {save.error ? <ErrorNote>{save.error.message}</ErrorNote> : null}
-        {test.error ? <ErrorNote>{test.error.message}</ErrorNote> : null}
+        {test.error ? <ErrorNote>Test event not sent: {test.error.message}</ErrorNote> : null}
         {test.data ? (
           <Notice tone={test.data.ok ? "green" : "red"} title={test.data.ok ? `Test event delivered (HTTP ${test.data.statusCode})` : `Test event failed: ${test.data.error}`}>
             <span className="font-mono text-xs">{test.data.messageId} · {formatDuration(test.data.latencyMs)}{test.data.responseExcerpt ? ` · ${test.data.responseExcerpt}` : ""}</span>

@@ -1,8 +1,8 @@
-/** Dates as the console shows them: fixed locale and UTC-independent of the server, so hydration matches. */
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+import { formatAbsoluteTime } from "@/lib/console/time-format";
 
+/** Dates as the console writes them out in full: the one shared format (lib/console/time-format.ts). */
 export function formatDateTime(value: string | null | undefined): string {
-  return value ? `${dateTime.format(new Date(value))} UTC` : "—";
+  return formatAbsoluteTime(value);
 }
 
 export function formatDuration(ms: number | null | undefined): string {

@@ -2,6 +2,7 @@ import type { listPendingRequests } from "@/db/queries/attention";
 import type { RequestView } from "@/db/queries/authorization-requests";
 import type { FailOpenStatus } from "@/db/queries/fail-open-status";
 import type { OverviewStats } from "@/db/queries/request-stats";
+import type { RoutingScriptVersion } from "@/db/queries/routing-versions";
 import type { SigningKeyView } from "@/db/queries/signing-keys";
 import type { EffectiveSettings } from "@/db/queries/tenant-settings";
 import type { ConsoleAuthorizer } from "@/lib/console/authorizer-views";
@@ -19,6 +20,7 @@ export type Stats = Json<OverviewStats>;
 export type AttentionData = Json<NeedsAttention>;
 export type PendingRequests = Json<Awaited<ReturnType<typeof listPendingRequests>>>;
 export type FailOpenData = Json<FailOpenStatus>;
+export type RoutingVersionRow = Json<RoutingScriptVersion>;
 export interface RequestSummary {
   requestId: string;
   externalId: string | null;
@@ -60,6 +62,7 @@ export const queryKeys = {
   deliveries: ["webhook-deliveries"] as const,
   requests: (filters: Record<string, string>) => ["requests", filters] as const,
   recentRequests: ["recent-requests"] as const,
+  routingVersions: ["routing-versions"] as const,
   request: (requestId: string) => ["request", requestId] as const,
   attention: ["attention"] as const,
   pendingRequests: ["pending-requests"] as const,
@@ -76,6 +79,7 @@ export const fetchers = {
   requests: (filters: Record<string, string>, cursor?: string | null) =>
     consoleFetch<RequestPage>(`/api/console/requests?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`),
   recentRequests: () => consoleFetch<RequestPage>("/api/console/requests?limit=5"),
+  routingVersions: () => consoleFetch<{ data: RoutingVersionRow[] }>("/api/console/routing/versions"),
   request: (requestId: string) => consoleFetch<RequestDetail>(`/api/console/requests/${encodeURIComponent(requestId)}`),
   attention: () => consoleFetch<AttentionData>("/api/console/attention"),
   pendingRequests: () => consoleFetch<PendingRequests>("/api/console/pending-requests"),

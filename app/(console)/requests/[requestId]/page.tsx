@@ -20,11 +20,10 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
   const { requestId } = await params;
   if (!REQUEST_ID_PATTERN.test(requestId)) notFound();
   const db = getDb();
-  const load = async () => {
-    const view = await getRequestView(db, ctx, requestId);
-    if (!view) notFound();
-    return view;
-  };
+  // Read before streaming starts, so an unknown id answers a real 404 with the console's not-found page.
+  const view = await getRequestView(db, ctx, requestId);
+  if (!view) notFound();
+  const load = async () => view;
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500"><Link href="/requests" className="hover:text-slate-900 hover:underline">Requests</Link> <span aria-hidden>/</span> <span className="font-mono text-xs">{requestId}</span></nav>

@@ -1,0 +1,6 @@
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { restoreRoutingVersionRoute } from "@/lib/http/management-routes/routing-version-routes";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: withConsoleSession<{ id: string }>("config:write", restoreRoutingVersionRoute),
+});
