@@ -5,7 +5,7 @@ import { forTenant } from "@/db/queries/tenant-scope";
 import { leaseOf, renewJobLease } from "@/db/queries/jobs";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { isStepAuthError, type AttemptReport, type SubmitResult } from "@/lib/stepauth";
+import { isStepAuthError, type AttemptReport, type AuthorizationRequestPayload, type SubmitResult } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
@@ -51,14 +51,15 @@ async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
 export interface SubmitHint {
   runtime: TenantRuntime;
   request: AuthorizationRequestRow;
-  payloads: Map<string, string>;
+  /** Each target's request, validated and serialised once (see authorizationRequestPayload). */
+  payloads: Map<string, AuthorizationRequestPayload>;
   written: { request: AuthorizationRequestRow; targetStates: Map<string, "pending" | "decided">; unknown: boolean };
 }
 
 function stateFromHint(hint: SubmitHint, job: Job) {
   const authorizer = hint.runtime.authorizers.find((a) => a.id === job.target);
   const payload = hint.payloads.get(job.target);
-  return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload }, runtime: hint.runtime, authorizer } : null;
+  return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload: payload.json }, runtime: hint.runtime, authorizer, validated: payload } : null;
 }
 
 // The common answer (a human will review): the target is now pending at its authorizer, the
@@ -133,7 +134,9 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   const attempts: AttemptReport[] = [];
   let result: SubmitResult;
   try {
-    result = await authorizerClientFor(state.runtime, state.authorizer, attempts, undefined, leaseRenewal(db, job)).submit(JSON.parse(state.target.payload));
+    result = await authorizerClientFor(state.runtime, state.authorizer, attempts, undefined, leaseRenewal(db, job)).submit(
+      "validated" in state ? state.validated : JSON.parse(state.target.payload),
+    );
   } catch (error) {
     // A re-run after a crash: the first run's submission arrived, so the authorizer knows the request.
     if (isStepAuthError(error, "duplicate_request") && job.attempts > 1) result = { status: "pending", requestId: job.requestId };
