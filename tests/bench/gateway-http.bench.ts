@@ -10,7 +10,7 @@ import { createDatabase } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
 import { createGatewayTenant, wipeRequest } from "../setup/gateway";
 import { startStubAuthorizer } from "../setup/stub-authorizer";
-import { benchDatabaseUrl, cpuPerRequest, cpuSnapshot, dropBenchDatabase, load, localPostgres, startNextServer, type CpuPerRequest, type LoadResult } from "./http-measure";
+import { benchBackendPids, benchDatabaseUrl, cpuPerRequest, cpuSnapshot, dropBenchDatabase, load, startNextServer, type CpuPerRequest, type LoadResult } from "./http-measure";
 import { runTwoInstanceBenchmarks } from "./two-instances";
 import { existsSync } from "node:fs";
 
@@ -76,9 +76,10 @@ async function runAgainst(databaseUrl: string): Promise<void> {
     // Warm up every path (JIT, connection pools, prepared statements), then alternate them round by round.
     for (const name of Object.keys(paths) as Path[]) await run(name, 1500);
     const measure = async (name: Path): Promise<Measured> => {
-      const before = cpuSnapshot([servers[0]!.pid], localPostgres());
+      const backends = await benchBackendPids(handle.db);
+      const before = cpuSnapshot([servers[0]!.pid], backends);
       const result = await run(name, DURATION_MS / 2);
-      return { result, cpu: cpuPerRequest(before, cpuSnapshot([servers[0]!.pid], localPostgres()), result.requests) };
+      return { result, cpu: cpuPerRequest(before, cpuSnapshot([servers[0]!.pid], backends), result.requests) };
     };
     const rounds: Record<Path, Measured>[] = [];
     for (let i = 0; i < ROUNDS; i += 1) {
@@ -110,7 +111,7 @@ function printSingleInstance(rounds: Record<string, Measured>[]): void {
     ["submit, authorizer decides at once", "submitInstant"],
   ];
   const dash = (n: number | null) => (n === null ? "—" : n);
-  console.log(`  one instance, median of ${rounds.length} alternating rounds; CPU in µs per request (this machine's cores are shared by all)`);
+  console.log(`  one instance, median of ${rounds.length} alternating rounds; CPU in µs per request (server process; PostgreSQL backends of the bench database; bench = load generator + stub authorizers)`);
   console.table(rows.map(([label, name]) => {
     const m = medianOf(name);
     return {

@@ -3,11 +3,13 @@
  * request read from /proc, the throw-away bench database, and `next start` processes of the build.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
 import pg from "pg";
 import { Agent, request } from "undici";
+import type { DatabaseHandle } from "../../db/client";
 
 export const CONCURRENCY = 50;
 
@@ -57,42 +59,34 @@ function processCpuMs(pid: number): number | null {
   }
 }
 
-/** CPU used so far by each local PostgreSQL process (server, backends, WAL writer, autovacuum), by pid. */
-function postgresCpuMs(): Map<number, number> {
-  const byPid = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const command = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0] ?? "";
-      if (command.startsWith("postgres") || command.endsWith("/postgres")) byPid.set(Number(entry), processCpuMs(Number(entry)) ?? 0);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return byPid;
+/**
+ * The PostgreSQL backends serving the bench database (the servers' pools, warm by then). Only they
+ * are counted: the PostgreSQL server may be shared (other databases, other users), and its shared
+ * processes (WAL writer, checkpointer) cannot be told apart per database, so they are left out.
+ */
+export async function benchBackendPids(db: DatabaseHandle["db"]): Promise<number[] | null> {
+  if (!localPostgres()) return null;
+  const result = await db.execute(sql`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`);
+  return (result as unknown as { rows: { pid: number }[] }).rows.map((r) => Number(r.pid));
 }
 
-/** CPU used so far by the servers, the local PostgreSQL (when it is local) and this process (load + stubs). */
-export function cpuSnapshot(serverPids: number[], localPostgres: boolean) {
+/** CPU used so far by the servers, the bench database's backends and this process (load + stubs). */
+export function cpuSnapshot(serverPids: number[], postgresPids: number[] | null) {
   const self = process.cpuUsage();
-  const servers = serverPids.map(processCpuMs);
-  return {
-    server: servers.some((ms) => ms === null) ? null : servers.reduce<number>((sum, ms) => sum + ms!, 0),
-    postgres: localPostgres ? postgresCpuMs() : null,
-    bench: (self.user + self.system) / 1000,
+  const sum = (pids: number[]) => {
+    const each = pids.map(processCpuMs);
+    return each.some((ms) => ms === null) ? null : each.reduce<number>((total, ms) => total + ms!, 0);
   };
+  return { server: sum(serverPids), postgres: postgresPids ? new Map(postgresPids.map((pid) => [pid, processCpuMs(pid) ?? 0])) : null, bench: (self.user + self.system) / 1000 };
 }
 export type CpuSnapshot = ReturnType<typeof cpuSnapshot>;
 export interface CpuPerRequest { server: number | null; postgres: number | null; bench: number | null }
 
-/**
- * Microseconds of CPU per request for each process group between two snapshots. The PostgreSQL
- * figure counts every backend on the server: other users of a shared server are in it too.
- */
+/** Microseconds of CPU per request for each process group between two snapshots. */
 export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuPerRequest {
   const perRequest = (ms: number | null) => (ms === null || requests === 0 ? null : Math.round((ms * 1000) / requests));
   const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
-  // A Postgres process that started meanwhile counts whole; one that ended takes its share with it.
+  // A backend that ended meanwhile takes its share with it.
   const postgres = before.postgres && after.postgres && after.postgres.size > 0
     ? [...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres!.get(pid) ?? 0), 0)
     : null;

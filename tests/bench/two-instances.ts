@@ -12,7 +12,7 @@ import type { TrustedKey } from "@/lib/stepauth";
 import { createGatewayTenant } from "../setup/gateway";
 import type { startStubAuthorizer } from "../setup/stub-authorizer";
 import { startStubService } from "../setup/stub-service";
-import { cpuPerRequest, cpuSnapshot, load, localPostgres, startNextServer, type CpuPerRequest, type LoadResult } from "./http-measure";
+import { benchBackendPids, cpuPerRequest, cpuSnapshot, load, startNextServer, type CpuPerRequest, type LoadResult } from "./http-measure";
 
 type Stub = Awaited<ReturnType<typeof startStubAuthorizer>>;
 type Server = Awaited<ReturnType<typeof startNextServer>>;
@@ -44,9 +44,10 @@ export async function runTwoInstanceBenchmarks(options: {
     await load(urls, auth, () => body, 1500);
     const measure = async (targets: string[]): Promise<{ result: LoadResult; cpu: CpuPerRequest }> => {
       const pids = servers.map((s) => s.pid);
-      const before = cpuSnapshot(pids, localPostgres());
+      const backends = await benchBackendPids(db);
+      const before = cpuSnapshot(pids, backends);
       const result = await load(targets, auth, () => body, durationMs);
-      return { result, cpu: cpuPerRequest(before, cpuSnapshot(pids, localPostgres()), result.requests) };
+      return { result, cpu: cpuPerRequest(before, cpuSnapshot(pids, backends), result.requests) };
     };
     const rounds: { one: Awaited<ReturnType<typeof measure>>; two: Awaited<ReturnType<typeof measure>>; ratio: number }[] = [];
     for (let i = 0; i < options.rounds; i += 1) {
