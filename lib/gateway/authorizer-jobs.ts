@@ -5,7 +5,7 @@ import { forTenant } from "@/db/queries/tenant-scope";
 import { leaseOf, renewJobLease } from "@/db/queries/jobs";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { isStepAuthError, type AttemptReport, type SubmitResult } from "@/lib/stepauth";
+import { isStepAuthError, type AttemptReport, type AuthorizationRequestPayload, type SubmitResult } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
@@ -14,7 +14,8 @@ import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
 
 /** What a job handler tells the runner: done, or come back after `retryInMs`. Delivery jobs it made are run next. */
-export type JobResult = { done: true; followUp?: Job | null; closedByDecision?: boolean } | { done: false; retryInMs: number; error?: string };
+// `jobClosed`: the handler's own statement already finished (deleted) the job under its lease (a decision, a pending mark).
+export type JobResult = { done: true; followUp?: Job | null; jobClosed?: boolean } | { done: false; retryInMs: number; error?: string };
 
 // A pending request is polled when its authorizer cannot call back, and also when a callback is overdue.
 const POLL_ONLY_FIRST_MS = 1_000;
@@ -51,25 +52,27 @@ async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
 export interface SubmitHint {
   runtime: TenantRuntime;
   request: AuthorizationRequestRow;
-  payloads: Map<string, string>;
+  /** Each target's request, validated and serialised once (see authorizationRequestPayload). */
+  payloads: Map<string, AuthorizationRequestPayload>;
   written: { request: AuthorizationRequestRow; targetStates: Map<string, "pending" | "decided">; unknown: boolean };
 }
 
 function stateFromHint(hint: SubmitHint, job: Job) {
   const authorizer = hint.runtime.authorizers.find((a) => a.id === job.target);
   const payload = hint.payloads.get(job.target);
-  return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload }, runtime: hint.runtime, authorizer } : null;
+  return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload: payload.json }, runtime: hint.runtime, authorizer, validated: payload } : null;
 }
 
 // The common answer (a human will review): the target is now pending at its authorizer, the
-// attempts go to the timeline, and a poll is scheduled (soon for poll-only authorizers, otherwise
-// as the fallback for an overdue callback). One statement, so atomic and one round trip. The attempts
+// attempts go to the timeline, a poll is scheduled (soon for poll-only authorizers, otherwise
+// as the fallback for an overdue callback) and the submit job is finished (deleted, only while this
+// run holds its lease, as completeJob would). One statement, so atomic and one round trip. The attempts
 // are recorded even when a racing decision already moved the target on, but only ever under a request
 // of the caller's tenant.
 // Not fenced by the job lease, like a decision: that the authorizer holds the request is a fact
 // whichever run heard it, and recording it (only over `queued`) keeps a run that took the job over
 // from failing the target, and settling the request, while the authorizer has it.
-const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: string; events: string; pollInSeconds: number }>("mark_target_pending", (p) => sql`
+const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: string; events: string; pollInSeconds: number; leaseToken: string }>("mark_target_pending", (p) => sql`
   with request as (
     select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
   ),
@@ -86,6 +89,9 @@ const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: 
     insert into ${jobs} (tenant_id, kind, request_id, target, run_at)
     select ${p.tenantId}, 'poll', request.request_id, ${p.authorizerId}, now() + make_interval(secs => ${p.pollInSeconds}::double precision) from request
     on conflict (kind, request_id, target) do nothing
+  ),
+  finished as (
+    delete from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId}::text and lease_token = ${p.leaseToken}::uuid
   )
   select 1 as done`);
 
@@ -133,7 +139,9 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   const attempts: AttemptReport[] = [];
   let result: SubmitResult;
   try {
-    result = await authorizerClientFor(state.runtime, state.authorizer, attempts, undefined, leaseRenewal(db, job)).submit(JSON.parse(state.target.payload));
+    result = await authorizerClientFor(state.runtime, state.authorizer, attempts, undefined, leaseRenewal(db, job)).submit(
+      "validated" in state ? state.validated : JSON.parse(state.target.payload),
+    );
   } catch (error) {
     // A re-run after a crash: the first run's submission arrived, so the authorizer knows the request.
     if (isStepAuthError(error, "duplicate_request") && job.attempts > 1) result = { status: "pending", requestId: job.requestId };
@@ -149,9 +157,10 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
       requestId: job.requestId, authorizerId: state.authorizer.id,
       events: eventsJson(timeline),
       pollInSeconds: (state.authorizer.pollOnly ? POLL_ONLY_FIRST_MS : CALLBACK_OVERDUE_MS) / 1000,
+      leaseToken: job.leaseToken,
     });
     hint?.written.targetStates.set(state.authorizer.id, "pending");
-    return { done: true };
+    return { done: true, jobClosed: true };
   }
   const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "submit", {
     events: [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "decided" } }],
@@ -163,7 +172,7 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
     } else hint.written.unknown = true;
   }
   // An accepted decision finished (deleted) this request's submit jobs (this one included) in its own statement.
-  return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, closedByDecision: true } : { done: true };
+  return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, jobClosed: true } : { done: true };
 }
 
 /**
@@ -225,7 +234,7 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
     });
     if (result.status === "pending") return { done: false, retryInMs: backoff };
     const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "poll");
-    return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, closedByDecision: true } : { done: true };
+    return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, jobClosed: true } : { done: true };
   } catch (error) {
     await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
     const failure = failureKind(error);

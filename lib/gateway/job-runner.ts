@@ -44,7 +44,7 @@ export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise
     result = { done: false, retryInMs: Math.min(300_000, 1_000 * 2 ** job.attempts), error: error instanceof Error ? error.message : String(error) };
   }
   if (!result.done) await rescheduleJob(db, leaseOf(job), result.retryInMs, result.error);
-  else if (!result.closedByDecision) await completeJob(db, leaseOf(job));
+  else if (!result.jobClosed) await completeJob(db, leaseOf(job));
   if (result.done && result.followUp) await runJob(db, result.followUp);
 }
 

@@ -8,7 +8,10 @@ import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { submitRequestSchema } from "@/lib/client/api-schemas";
-import { buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isAllowedCallbackUrl, isStepAuthError, spIdSchema, StepAuthError, type AuthorizationRequest, type RoutingOutcome } from "@/lib/stepauth";
+import {
+  authorizationRequestPayload, buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isStepAuthError,
+  type AuthorizationRequest, type AuthorizationRequestPayload, type RoutingOutcome,
+} from "@/lib/stepauth";
 import type { SubmitHint } from "./authorizer-jobs";
 import { rowFromJson } from "@/db/row-from-json";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
@@ -21,15 +24,6 @@ export type SubmitRequestInput = z.infer<typeof submitRequestSchema>;
 
 export function hashBody(input: SubmitRequestInput): string {
   return createHash("sha256").update(JSON.stringify(input)).digest("hex");
-}
-
-// The base request is validated once; per target only spId and the callback URL differ, so only
-// those are checked here (the client validates the whole request again before it signs).
-function buildFor(base: AuthorizationRequest, spId: string, callbackUrl: string | undefined): AuthorizationRequest {
-  if (!spIdSchema.safeParse(spId).success) throw new StepAuthError("malformed_request", "the authorizer's spId is not valid");
-  if (callbackUrl !== undefined && !isAllowedCallbackUrl(callbackUrl, callbackPolicy())) throw new StepAuthError("invalid_callback_url", "callbackUrl is not allowed");
-  const { callbackUrl: _omit, ...rest } = base;
-  return callbackUrl === undefined ? { ...rest, spId } : { ...rest, spId, callbackUrl };
 }
 
 function toAppError(error: unknown): AppError {
@@ -115,9 +109,14 @@ export async function recordAuthorizationRequest(
   const targets = outcome.kind === "immediate" ? [] : outcome.targets.map((name) => runtime.authorizers.find((a) => a.name === name && a.enabled));
   if (targets.some((t) => t === undefined)) throw new AppError("no_authorizer", "No enabled authorizer is configured: add one (or route with $approve/$deny)");
   if (targets.length > 0 && runtime.signers.length === 0) throw new AppError("no_signing_key", "The tenant has no signing key: create one first");
-  let payloads: { authorizerId: string; spId: string; payload: string }[];
+  // The base request was validated once; each target's copy only has its spId and callback URL checked,
+  // and the authorizer client signs it without validating it again.
+  let payloads: { authorizerId: string; spId: string; payload: AuthorizationRequestPayload }[];
   try {
-    payloads = targets.map((a) => ({ authorizerId: a!.id, spId: a!.spId, payload: JSON.stringify(buildFor(base, a!.spId, a!.pollOnly ? undefined : callbackUrlFor(runtime.settings, a!.id))) }));
+    payloads = targets.map((a) => ({
+      authorizerId: a!.id, spId: a!.spId,
+      payload: authorizationRequestPayload(base, { spId: a!.spId, callbackUrl: a!.pollOnly ? undefined : callbackUrlFor(runtime.settings, a!.id) }, callbackPolicy()),
+    }));
   } catch (error) {
     throw toAppError(error);
   }
@@ -133,7 +132,7 @@ export async function recordAuthorizationRequest(
     actionCategory: base.action.category ?? null, summary: base.action.summary, routingTargets: outcome.targets,
     routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null, routingError: outcome.kind === "fallback" ? outcome.message : null,
     expiresAt: base.expiresAt, events: eventsJson(events),
-    targets: JSON.stringify(payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload }))),
+    targets: JSON.stringify(payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload.json }))),
   });
   if (!row?.request) {
     // Lost a race with the same Idempotency-Key: answer what the winner stored.

@@ -5,6 +5,7 @@
  */
 import { StepAuthError } from "./errors";
 import { generateRequestId } from "./request-id";
+import { rememberValidatedRequest } from "./request-payload";
 import { parseAuthorizationRequest, type AuthorizationRequest, type CallbackUrlPolicy } from "./request-schema";
 import { ENTRY_KEY_PATTERN, type Entry, type Principal } from "./schemas";
 
@@ -115,5 +116,8 @@ export function buildAuthorizationRequest(
     principal: draft.principal,
     action: draft.action,
   };
-  return parseAuthorizationRequest(candidate, options);
+  const request = parseAuthorizationRequest(candidate, options);
+  // So authorizationRequestPayload can derive each authorizer's copy without validating it again.
+  rememberValidatedRequest(request);
+  return request;
 }

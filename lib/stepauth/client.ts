@@ -4,12 +4,13 @@
  * wire profile. Transport, clock, sleep and randomness are injected; nothing global is read.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { signJsonPayload, type EnvelopeSigner, type TrustedKey } from "./envelope";
+import { signEnvelope, signJsonPayload, type EnvelopeSigner, type TrustedKey } from "./envelope";
 import { StepAuthError } from "./errors";
 import {
   interpretCancelResponse, interpretPollResponse, interpretResultReportResponse, interpretSubmitResponse,
   type CancelResult, type PollResult, type ResultReportOutcome, type SubmitResult,
 } from "./client-responses";
+import { isAuthorizationRequestPayload, type AuthorizationRequestPayload } from "./request-payload";
 import { parseAuthorizationRequest, type AuthorizationRequest, type CallbackUrlPolicy } from "./request-schema";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import { requestIdSchema } from "./schemas";
@@ -122,13 +123,21 @@ export class AuthorizerClient {
    * if (result.status === "decided") handle(result.decision);
    * ```
    */
-  async submit(request: AuthorizationRequest): Promise<SubmitResult> {
-    const validated = parseAuthorizationRequest(request, this.#callbackPolicy);
-    if (validated.spId !== this.#spId) throw new StepAuthError("malformed_request", "request spId is not this client's spId");
-    // signedRequestText's bytes: JSON.stringify of the validated request.
-    const body = JSON.stringify(signJsonPayload(validated, this.#signers));
-    const response = await sendWithRetry(this.#ctx, "submit", validated.requestId, this.#endpoint + AUTHORIZER_PATHS.submit, body);
-    return interpretSubmitResponse(response, validated.requestId, this.#authorizerKeys);
+  async submit(request: AuthorizationRequest | AuthorizationRequestPayload): Promise<SubmitResult> {
+    const { requestId, spId, json } = this.#validatedPayload(request);
+    if (spId !== this.#spId) throw new StepAuthError("malformed_request", "request spId is not this client's spId");
+    const body = JSON.stringify(signEnvelope(new TextEncoder().encode(json), this.#signers));
+    const response = await sendWithRetry(this.#ctx, "submit", requestId, this.#endpoint + AUTHORIZER_PATHS.submit, body);
+    return interpretSubmitResponse(response, requestId, this.#authorizerKeys);
+  }
+
+  // A payload made by authorizationRequestPayload under a policy no looser than this client's is
+  // signed as it is; anything else is validated here.
+  #validatedPayload(request: AuthorizationRequest | AuthorizationRequestPayload): { requestId: string; spId: string; json: string } {
+    if (isAuthorizationRequestPayload(request) && (!request.loopbackHttpAllowed || this.#callbackPolicy.allowLoopbackHttp === true)) return request;
+    const input = isAuthorizationRequestPayload(request) ? (JSON.parse(request.json) as unknown) : request;
+    const validated = parseAuthorizationRequest(input, this.#callbackPolicy);
+    return { requestId: validated.requestId, spId: validated.spId, json: JSON.stringify(validated) };
   }
 
   /**

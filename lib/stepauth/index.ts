@@ -25,6 +25,8 @@ export { authorizationRequestSchema, createAuthorizationRequestSchema, parseAuth
 export type { AuthorizationRequest, CallbackUrlPolicy } from "./request-schema";
 export * from "./message-schemas";
 export { entry, group, entries, buildAuthorizationRequest } from "./builders";
+export { authorizationRequestPayload, isAuthorizationRequestPayload } from "./request-payload";
+export type { AuthorizationRequestPayload } from "./request-payload";
 export type { AuthorizationRequestDraft, BuildRequestOptions } from "./builders";
 export { generateRequestId } from "./request-id";
 export { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth";

@@ -1,117 +1,35 @@
 /**
- * Gateway HTTP benchmark: a production build (`next start`) on real PostgreSQL with an instant
- * local authorizer. Submit throughput and latency at 50 concurrent clients beside the framework
- * floor (a route that only parses the same body and signs once), and decision callbacks with
- * duplicates. Needs `npm run build` and a PostgreSQL server (BENCH_DATABASE_URL, or the local one).
+ * Gateway HTTP benchmark: the production build (`next start`) on real PostgreSQL, 50 concurrent
+ * clients. Submit against an authorizer that answers `202 pending` and one that decides at once,
+ * each beside the honest floor (the irreducible work of a submit, /api/bench/honest-floor) against
+ * the same authorizer, and the parse + sign floor (/api/bench/floor); then two instances on one
+ * database (two-instances.ts). Needs `npm run build` and PostgreSQL (BENCH_DATABASE_URL, or the local one).
  */
-import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { sql } from "drizzle-orm";
-import pg from "pg";
-import { Agent, request } from "undici";
+import type { TrustedKey } from "@/lib/stepauth";
 import { createDatabase } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
 import { createGatewayTenant, wipeRequest } from "../setup/gateway";
 import { startStubAuthorizer } from "../setup/stub-authorizer";
+import { benchBackendPids, benchDatabaseUrl, cpuPerRequest, cpuSnapshot, dropBenchDatabase, load, startNextServer, type CpuPerRequest, type LoadResult } from "./http-measure";
+import { runTwoInstanceBenchmarks } from "./two-instances";
+import { existsSync } from "node:fs";
 
-const CONCURRENCY = 50;
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
-// Floor and submit alternate this many times and the median round is reported: on a shared machine
-// one measurement can be off by a third, and the ratio of neighbouring measurements is steadier.
+// Every path is measured once per round and the rounds alternate; the median is reported: on a
+// shared machine one measurement can be off by a third, and ratios of neighbouring measurements are steadier.
 const ROUNDS = 3;
 
-interface LoadResult { requests: number; perSecond: number; p50: number; p99: number; errors: number; statuses: Record<number, number> }
+/** A ratio of the run and its target: submit ÷ a floor measured right before it, per round. */
+const TARGETS = [
+  { name: "submit (pending) ÷ honest floor (pending)", of: "submitPending", to: "honestPending", target: 0.8 },
+  { name: "submit (decides at once) ÷ honest floor (decides at once)", of: "submitInstant", to: "honestInstant", target: 0.6 },
+  { name: "submit (decides at once) ÷ parse + sign floor", of: "submitInstant", to: "floor", target: 0.5 },
+] as const;
 
-async function load(url: string, headers: Record<string, string>, body: () => string, durationMs: number): Promise<LoadResult> {
-  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
-  const latencies: number[] = [];
-  const statuses: Record<number, number> = {};
-  let errors = 0;
-  const deadline = performance.now() + durationMs;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      try {
-        const response = await request(url, { method: "POST", dispatcher: agent, headers: { "content-type": "application/json", ...headers }, body: body() });
-        await response.body.dump();
-        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
-        latencies.push(performance.now() - t0);
-      } catch {
-        errors += 1;
-      }
-    }
-  }));
-  const elapsed = performance.now() - started;
-  await agent.close();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { requests: latencies.length, perSecond: (latencies.length / elapsed) * 1000, p50: pct(50), p99: pct(99), errors, statuses };
-}
-
-/** CPU time (ms) a process has used, from /proc (Linux); null elsewhere. */
-function processCpuMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-  } catch {
-    return null;
-  }
-}
-
-/** CPU used so far by each local PostgreSQL process (server, backends, WAL writer, autovacuum), by pid. */
-function postgresCpuMs(): Map<number, number> {
-  const byPid = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const command = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0] ?? "";
-      if (command.startsWith("postgres") || command.endsWith("/postgres")) byPid.set(Number(entry), processCpuMs(Number(entry)) ?? 0);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return byPid;
-}
-
-/** CPU used so far by the server, the local PostgreSQL (when it is local) and this process (load + stub authorizers). */
-function cpuSnapshot(serverPid: number, localPostgres: boolean) {
-  const self = process.cpuUsage();
-  return { server: processCpuMs(serverPid), postgres: localPostgres ? postgresCpuMs() : null, bench: (self.user + self.system) / 1000 };
-}
-type CpuSnapshot = ReturnType<typeof cpuSnapshot>;
-
-/** Microseconds of CPU per request for each process group between two snapshots. */
-function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number) {
-  const perRequest = (ms: number | null) => (ms === null || requests === 0 ? "—" : String(Math.round((ms * 1000) / requests)));
-  const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
-  // A Postgres process that started meanwhile counts whole; one that ended takes its share with it.
-  const postgres = before.postgres && after.postgres && after.postgres.size > 0
-    ? [...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres!.get(pid) ?? 0), 0)
-    : null;
-  return { server: perRequest(delta(before.server, after.server)), postgres: perRequest(postgres), bench: perRequest(delta(before.bench, after.bench)) };
-}
-
-async function benchDatabaseUrl(): Promise<string | null> {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres", connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-    const name = `stepauth_bench_${Date.now()}`;
-    await admin.query(`create database ${name}`);
-    return `postgres://postgres@127.0.0.1:5432/${name}`;
-  } catch {
-    return null;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-}
+type Measured = { result: LoadResult; cpu: CpuPerRequest };
 
 export async function runGatewayHttpBenchmarks(): Promise<void> {
-  console.log("\nGateway HTTP benchmarks (next start, PostgreSQL, instant local authorizer, 50 concurrent clients)");
+  console.log("\nGateway HTTP benchmarks (next start, PostgreSQL, stub authorizers on loopback, 50 concurrent clients)");
   if (!existsSync(".next/BUILD_ID")) return console.log("  skipped: run `npm run build` first");
   const databaseUrl = await benchDatabaseUrl();
   if (!databaseUrl) return console.log("  skipped: no PostgreSQL (set BENCH_DATABASE_URL or run one on 127.0.0.1:5432)");
@@ -122,100 +40,93 @@ export async function runGatewayHttpBenchmarks(): Promise<void> {
   }
 }
 
-/** The bench made its database: remove it, so runs do not pile up databases on the server. */
-async function dropBenchDatabase(databaseUrl: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres", connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-    await admin.query(`drop database if exists ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} with (force)`);
-  } catch (error) {
-    console.log(`  could not drop the bench database: ${error instanceof Error ? error.message : error}`);
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-}
-
 async function runAgainst(databaseUrl: string): Promise<void> {
   process.env.DATABASE_URL = databaseUrl;
-  // The bench seals the tenant's key and the server opens it: both need the same encryption key.
+  // The bench seals the tenants' keys and the server opens them: both need the same encryption key.
   process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
   const handle = createDatabase(databaseUrl);
   await runMigrations(handle);
-  const port = await new Promise<number>((resolve) => { const s = createServer().listen(0, "127.0.0.1", () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); }); });
-  const appUrl = `http://127.0.0.1:${port}`;
 
-  let instantKeys: any[] = [];
-  const instant = await startStubAuthorizer({ mode: "approve", trustedSpKeys: () => instantKeys });
-  let pendingKeys: any[] = [];
-  const pending = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => pendingKeys });
-  const submitTenant = await createGatewayTenant(handle.db, { appUrl, authorizers: [{ name: "instant", url: instant.url }] });
-  instantKeys = await submitTenant.spKeys();
-  const callbackTenant = await createGatewayTenant(handle.db, { appUrl, authorizers: [{ name: "reviewing", url: pending.url }] });
-  pendingKeys = await callbackTenant.spKeys();
-
-  // Options go on the command line, not in NODE_OPTIONS, which refuses --cpu-prof.
-  const nodeOptions = (process.env.BENCH_SERVER_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
-  const server = spawn(process.execPath, [...nodeOptions, "node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-    env: { ...process.env, NODE_OPTIONS: "", NODE_ENV: "production", DATABASE_URL: databaseUrl, ALLOW_PRIVATE_NETWORK_URLS: "true", BENCH_FLOOR_ROUTE: "true", AUTH_SECRET: "bench-secret-0123456789abcdef0123456789", APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY, API_RATE_LIMIT_PER_SECOND: "1000000" },
-    stdio: "ignore",
-  });
+  // Each stub trusts the keys of every tenant that uses it, as a real authorizer trusts its registered SPs.
+  const trusted = { instant: [] as TrustedKey[], pending: [] as TrustedKey[] };
+  const instant = await startStubAuthorizer({ mode: "approve", trustedSpKeys: () => trusted.instant });
+  const pending = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => trusted.pending });
+  const servers: Awaited<ReturnType<typeof startNextServer>>[] = [];
   try {
-    for (let i = 0; ; i += 1) {
-      try { if ((await fetch(`${appUrl}/login`)).ok) break; } catch { /* starting */ }
-      if (i > 200) throw new Error("next start did not come up");
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    const body = JSON.stringify(wipeRequest());
-    const auth = { authorization: `Bearer ${submitTenant.apiKey}` };
-    // Warm up both paths (JIT, connection pools), then alternate floor and submit and report the median round.
-    await load(`${appUrl}/api/bench/floor`, auth, () => body, 1500);
-    await load(`${appUrl}/api/v1/authorization-requests`, auth, () => body, 1500);
-    const localPostgres = !process.env.BENCH_DATABASE_URL && existsSync("/proc/self/stat");
-    const measure = async (path: string) => {
-      const before = cpuSnapshot(server.pid!, localPostgres);
-      const result = await load(`${appUrl}${path}`, auth, () => body, DURATION_MS / 2);
-      return { result, cpu: cpuPerRequest(before, cpuSnapshot(server.pid!, localPostgres), result.requests) };
+    servers.push(await startNextServer(databaseUrl));
+    const appUrl = servers[0]!.url;
+    const tenantFor = async (stub: "instant" | "pending", name: string) => {
+      const tenant = await createGatewayTenant(handle.db, { appUrl, authorizers: [{ name, url: (stub === "instant" ? instant : pending).url }] });
+      trusted[stub].push(...(await tenant.spKeys()));
+      return tenant;
     };
-    const rounds: { floor: Awaited<ReturnType<typeof measure>>; submit: Awaited<ReturnType<typeof measure>>; ratio: number }[] = [];
+    const pendingTenant = await tenantFor("pending", "reviewing");
+    const instantTenant = await tenantFor("instant", "instant");
+
+    const body = JSON.stringify(wipeRequest());
+    const paths = {
+      floor: { path: "/api/bench/floor", apiKey: instantTenant.apiKey },
+      honestPending: { path: "/api/bench/honest-floor", apiKey: pendingTenant.apiKey },
+      submitPending: { path: "/api/v1/authorization-requests", apiKey: pendingTenant.apiKey },
+      honestInstant: { path: "/api/bench/honest-floor", apiKey: instantTenant.apiKey },
+      submitInstant: { path: "/api/v1/authorization-requests", apiKey: instantTenant.apiKey },
+    };
+    type Path = keyof typeof paths;
+    const run = (name: Path, durationMs: number) => load(`${appUrl}${paths[name].path}`, { authorization: `Bearer ${paths[name].apiKey}` }, () => body, durationMs);
+    // Warm up every path (JIT, connection pools, prepared statements), then alternate them round by round.
+    for (const name of Object.keys(paths) as Path[]) await run(name, 1500);
+    const measure = async (name: Path): Promise<Measured> => {
+      const backends = await benchBackendPids(handle.db);
+      const before = cpuSnapshot([servers[0]!.pid], backends);
+      const result = await run(name, DURATION_MS / 2);
+      return { result, cpu: cpuPerRequest(before, cpuSnapshot([servers[0]!.pid], backends), result.requests) };
+    };
+    const rounds: Record<Path, Measured>[] = [];
     for (let i = 0; i < ROUNDS; i += 1) {
-      const floorRound = await measure("/api/bench/floor");
-      const submitRound = await measure("/api/v1/authorization-requests");
-      rounds.push({ floor: floorRound, submit: submitRound, ratio: submitRound.result.perSecond / floorRound.result.perSecond });
+      const round = {} as Record<Path, Measured>;
+      for (const name of Object.keys(paths) as Path[]) round[name] = await measure(name);
+      rounds.push(round);
     }
-    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(ROUNDS / 2)]!;
-    const { floor, submit, ratio } = median;
+    printSingleInstance(rounds);
 
-    // Decision callbacks: 400 pending requests, each decision delivered 3 times (duplicates).
-    const ids: string[] = [];
-    await Promise.all(Array.from({ length: 10 }, async () => {
-      for (let i = 0; i < 40; i += 1) {
-        const r = await request(`${appUrl}/api/v1/authorization-requests`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${callbackTenant.apiKey}` }, body });
-        ids.push(((await r.body.json()) as { requestId: string }).requestId);
-      }
-    }));
-    const envelopes = ids.flatMap((id) => { const e = JSON.stringify(pending.decide(id, "approved")); return [e, e, e]; });
-    let next = 0;
-    const callbackUrl = `${appUrl}/api/stepauth/callback/${callbackTenant.authorizers.reviewing!.id}`;
-    const callbacks = await load(callbackUrl, {}, () => envelopes[next++ % envelopes.length]!, DURATION_MS / 2);
-
-    const row = (name: string, r: LoadResult, extra = "") => ({ path: name, "req/s": Math.round(r.perSecond), "p50 ms": r.p50.toFixed(1), "p99 ms": r.p99.toFixed(1), requests: r.requests, errors: r.errors, statuses: JSON.stringify(r.statuses), note: extra });
-    console.table([
-      row("framework floor (parse + sign once)", floor.result),
-      row("POST /api/v1/authorization-requests", submit.result, `${ratio.toFixed(2)}× floor (target ≥ 0.50: ${ratio >= 0.5 ? "met" : "NOT met"})`),
-      row("POST /api/stepauth/callback (3× duplicates)", callbacks, `${ids.length} requests, each decision sent 3×`),
-    ]);
-    console.log(`  submit ÷ floor in each of ${ROUNDS} alternating rounds: ${rounds.map((r) => r.ratio.toFixed(2)).join(", ")} (the table shows the median round)`);
-    console.log("  CPU per request in the median round, µs (this machine's cores are shared by all three):");
-    console.table([
-      { path: "framework floor", server: floor.cpu.server, postgres: floor.cpu.postgres, "bench (load + stub authorizer)": floor.cpu.bench },
-      { path: "submit", server: submit.cpu.server, postgres: submit.cpu.postgres, "bench (load + stub authorizer)": submit.cpu.bench },
-    ]);
-    const delivered = new Set(envelopes.slice(0, Math.min(next, envelopes.length))).size;
-    const counted = await handle.db.execute(sql`select count(*)::int as n from authorization_requests where tenant_id = ${callbackTenant.tenantId} and status = 'approved'`);
-    const approved = (counted as unknown as { rows: { n: number }[] }).rows[0]?.n;
-    console.log(`  callbacks: ${next} deliveries of ${delivered} distinct decisions → ${approved} requests approved (each once; the rest answered as duplicates)`);
+    await runTwoInstanceBenchmarks({ handle, databaseUrl, servers, body, durationMs: DURATION_MS / 2, rounds: ROUNDS, instant, pending, trusted });
   } finally {
-    server.kill("SIGTERM");
+    for (const server of servers) server.process.kill("SIGTERM");
     await Promise.all([instant.close(), pending.close(), handle.close()]);
   }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function printSingleInstance(rounds: Record<string, Measured>[]): void {
+  // Each row shows its median round (by req/s); each ratio is the median of its per-round ratios.
+  const medianOf = (name: string) => [...rounds].sort((a, b) => a[name]!.result.perSecond - b[name]!.result.perSecond)[Math.floor(rounds.length / 2)]![name]!;
+  const ratios = TARGETS.map((t) => ({ ...t, each: rounds.map((r) => r[t.of]!.result.perSecond / r[t.to]!.result.perSecond) }));
+  const noteFor = (name: string) => ratios.filter((r) => r.of === name).map((r) => `${median(r.each).toFixed(2)}× ${r.to === "floor" ? "parse+sign floor" : "honest floor"}`).join(", ");
+  const rows: [string, string][] = [
+    ["parse + sign floor (/api/bench/floor)", "floor"],
+    ["honest floor, authorizer answers 202 pending", "honestPending"],
+    ["submit, authorizer answers 202 pending", "submitPending"],
+    ["honest floor, authorizer decides at once", "honestInstant"],
+    ["submit, authorizer decides at once", "submitInstant"],
+  ];
+  const dash = (n: number | null) => (n === null ? "—" : n);
+  console.log(`  one instance, median of ${rounds.length} alternating rounds; CPU in µs per request (server process; PostgreSQL backends of the bench database; bench = load generator + stub authorizers)`);
+  console.table(rows.map(([label, name]) => {
+    const m = medianOf(name);
+    return {
+      path: label, "req/s": Math.round(m.result.perSecond), "p50 ms": m.result.p50.toFixed(1), "p99 ms": m.result.p99.toFixed(1), errors: m.result.errors,
+      statuses: JSON.stringify(m.result.statuses), "server µs": dash(m.cpu.server), "postgres µs": dash(m.cpu.postgres), "bench µs": dash(m.cpu.bench), ratio: noteFor(name),
+    };
+  }));
+  // The same ratio from CPU per request (server + PostgreSQL, floor ÷ submit): steadier than req/s on a busy machine.
+  const cpuOf = (m: Measured) => (m.cpu.server === null ? null : m.cpu.server + (m.cpu.postgres ?? 0));
+  const cpuRatio = (r: (typeof ratios)[number]) => {
+    const [of, to] = [cpuOf(medianOf(r.of)), cpuOf(medianOf(r.to))];
+    return of === null || to === null || of === 0 ? "—" : (to / of).toFixed(2);
+  };
+  console.table(ratios.map((r) => ({
+    target: `${r.name} ≥ ${r.target.toFixed(2)}`, "req/s ratio": median(r.each).toFixed(2), rounds: r.each.map((x) => x.toFixed(2)).join(", "),
+    "CPU ratio": cpuRatio(r), result: median(r.each) >= r.target ? "met" : "NOT met",
+  })));
 }

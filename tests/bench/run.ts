@@ -2,6 +2,6 @@
 import { runGatewayHttpBenchmarks } from "./gateway-http.bench";
 import { runStepauthBenchmarks } from "./stepauth.bench";
 
-await runStepauthBenchmarks();
+if (process.env.BENCH_ONLY !== "http") await runStepauthBenchmarks();
 if (process.env.BENCH_ONLY !== "core") await runGatewayHttpBenchmarks();
 process.exit(0);

@@ -6,6 +6,7 @@ import { runMigrations } from "@/db/migrate";
 import { registeredStatements } from "@/db/statement";
 // Importing these modules registers every hot statement.
 import "@/db/queries/authorization-requests";
+import "@/db/queries/bench-floor";
 import "@/lib/gateway/authorizer-jobs";
 import "@/lib/gateway/finalize";
 import "@/lib/gateway/submit";

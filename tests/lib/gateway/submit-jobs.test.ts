@@ -1,0 +1,56 @@
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { runJob } from "@/lib/gateway/job-runner";
+import { recordAuthorizationRequest } from "@/lib/gateway/submit";
+import { setupTestDatabase } from "../../setup/database";
+import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
+import { startStubAuthorizer } from "../../setup/stub-authorizer";
+
+// The answer "pending" finishes the submit job in the same statement that records it: only for the
+// run holding the job's lease, as a separate completion did.
+const db = setupTestDatabase();
+const appUrl = setupAppServer();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
+  return ((await db().execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+async function pendingWorld() {
+  let keys: any[] = [];
+  const stub = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => keys });
+  cleanups.push(stub.close);
+  const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "reviewing", url: stub.url }] });
+  keys = await tenant.spKeys();
+  const jobsOf = (requestId: string) => rows<{ kind: string; lease_token: string }>(sql`select kind, lease_token::text from jobs where request_id = ${requestId} order by kind::text`);
+  return { stub, tenant, jobsOf };
+}
+
+describe("a submit the authorizer answers pending", () => {
+  it("leaves the poll and expiry jobs and no submit job", async () => {
+    const w = await pendingWorld();
+    const submitted = await api(appUrl(), w.tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
+    expect(submitted.status).toBe(202);
+    expect((await w.jobsOf(submitted.body.requestId)).map((j) => j.kind)).toEqual(["expire", "poll"]);
+    const [target] = await rows<{ state: string }>(sql`select state from request_targets where request_id = ${submitted.body.requestId}`);
+    expect(target?.state).toBe("pending");
+  });
+
+  it("records pending from a run whose lease was taken over, but leaves the new holder's submit job alone", async () => {
+    const w = await pendingWorld();
+    const { request, jobsToRun, hint } = await recordAuthorizationRequest(db(), w.tenant.ctx, wipeRequest() as never, null);
+    const [stale] = jobsToRun;
+    // Another worker claims the job: a new lease token fences the first run out.
+    const [taken] = await rows<{ lease_token: string }>(sql`update jobs set lease_token = gen_random_uuid() where id = ${stale!.id} returning lease_token::text`);
+    await runJob(db(), stale!, hint);
+    expect(w.stub.state.received.has(request.requestId)).toBe(true);
+    const jobs = await w.jobsOf(request.requestId);
+    expect(jobs.map((j) => j.kind)).toEqual(["expire", "poll", "submit"]);
+    expect(jobs.find((j) => j.kind === "submit")?.lease_token).toBe(taken!.lease_token);
+    const [target] = await rows<{ state: string }>(sql`select state from request_targets where request_id = ${request.requestId}`);
+    expect(target?.state).toBe("pending");
+  });
+});
