@@ -169,6 +169,26 @@ export const openApiDocument = {
         responses: { "200": { description: "A page", ...json({ type: "object", properties: { data: { type: "array", items: { type: "object" } }, nextCursor: { type: ["string", "null"] } } }) }, ...errors(400, 401, 403) },
       }),
     },
+    "/api/v1/audit/verify": {
+      get: op("Verify the tamper-evident audit trail: hash chains, signed checkpoints and request rows against their sealed timelines, over [from, to]", "requests:read", {
+        parameters: [{ name: "from", in: "query", schema: { type: "string", format: "date-time" } }, { name: "to", in: "query", schema: { type: "string", format: "date-time" } }],
+        responses: {
+          "200": {
+            description: "The verdict; ok false names the first broken entry",
+            ...json({
+              type: "object",
+              required: ["ok", "entriesChecked", "checkpointsChecked"],
+              properties: {
+                ok: { type: "boolean" }, entriesChecked: { type: "integer" }, checkpointsChecked: { type: "integer" },
+                unsealedEntries: { type: "integer" }, purgedEntries: { type: "integer" },
+                firstFailure: { type: "object", properties: { id: { type: "string" }, kind: { type: "string" }, why: { type: "string" } } },
+              },
+            }),
+          },
+          ...errors(400, 401, 403),
+        },
+      }),
+    },
     "/api/stepauth/callback/{authorizerId}": {
       post: {
         summary: "Authorizer callback: envelope(decision) in, execution result out (StepAuth wire profile)",
