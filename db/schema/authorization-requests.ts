@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { authorizers } from "./gateway-config";
 import { tenants } from "./tenants";
@@ -44,6 +45,16 @@ export const authorizationRequests = pgTable(
   (t) => [
     index("authorization_requests_tenant_created_idx").on(t.tenantId, t.createdAt, t.requestId),
     uniqueIndex("authorization_requests_idempotency_uq").on(t.tenantId, t.idempotencyKey),
+    // The console's list filters, newest first: each equality filter has an index that reads its
+    // matches in list order, so a page (or "nothing matches") costs a few index pages at any size.
+    index("authorization_requests_tenant_status_idx").on(t.tenantId, t.status, t.createdAt, t.requestId),
+    index("authorization_requests_tenant_action_type_idx").on(t.tenantId, t.actionType, t.createdAt, t.requestId),
+    index("authorization_requests_tenant_category_idx").on(t.tenantId, t.actionCategory, t.createdAt, t.requestId),
+    index("authorization_requests_tenant_principal_idx").on(t.tenantId, t.principalType, t.createdAt, t.requestId),
+    index("authorization_requests_fail_open_idx").on(t.tenantId, t.createdAt).where(sql`${t.failOpen}`),
+    // Text search (q=): trigram indexes serve `ilike '%…%'` (pg_trgm, an extension on PGlite too).
+    index("authorization_requests_summary_trgm_idx").using("gin", sql`${t.summary} gin_trgm_ops`),
+    index("authorization_requests_external_id_trgm_idx").using("gin", sql`${t.externalId} gin_trgm_ops`),
   ],
 );
 
@@ -63,7 +74,12 @@ export const requestTargets = pgTable(
     pollCount: integer("poll_count").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.requestId, t.authorizerId] }), index("request_targets_tenant_id_idx").on(t.tenantId)],
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.authorizerId] }),
+    index("request_targets_tenant_id_idx").on(t.tenantId),
+    // The console's authorizer filter: the requests routed to one authorizer.
+    index("request_targets_authorizer_idx").on(t.authorizerId, t.requestId),
+  ],
 );
 
 /** Append-only audit trail per request, written in the same transaction as the change it records. */

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { authorizationRequests, jobs, requestEvents, requestTargets, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { countReceivedRequest } from "@/db/queries/request-stats-rollup";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -62,7 +63,7 @@ type RecordValues = {
 
 // One statement, so atomic and one round trip: the request (nothing, when its Idempotency-Key is
 // taken), its timeline, a payload per target, its submit jobs (leased to this caller, who runs them
-// at once) and its expiry job.
+// at once), its expiry job and its count in the overview's rollup.
 const recordStatement = tenantStatement<RecordValues>("record_request", (p) => sql`
     with req as (
       insert into ${authorizationRequests} (request_id, tenant_id, external_id, idempotency_key, body_hash, status, principal, action,
@@ -89,7 +90,8 @@ const recordStatement = tenantStatement<RecordValues>("record_request", (p) => s
     ),
     expiry_job as (
       insert into ${jobs} (tenant_id, kind, request_id, run_at) select ${p.tenantId}, 'expire', req.request_id, req.expires_at from req
-    )
+    ),
+    stats as (${countReceivedRequest("req")})
     select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`);
 
 /**
