@@ -98,8 +98,12 @@ export interface RequestListFilters {
   cursor?: { createdAt: Date; requestId: string };
 }
 
-/** Newest first, keyset-paginated on (created_at, request_id) so pages stay stable while rows arrive. */
-export async function listRequests(db: Database, ctx: TenantContext, f: RequestListFilters) {
+/**
+ * The list query (its plan is checked in tests): newest first, keyset-paginated on (created_at,
+ * request_id). Each equality filter has a (tenant, column, created_at, request_id) index, `q` has
+ * trigram indexes, the authorizer filter reads request_targets by (authorizer, request).
+ */
+export function listRequestsQuery(db: Database, ctx: TenantContext, f: RequestListFilters, authorizerId?: string) {
   const r = authorizationRequests;
   const conditions: (SQL | undefined)[] = [
     f.status ? eq(r.status, f.status) : undefined,
@@ -109,16 +113,29 @@ export async function listRequests(db: Database, ctx: TenantContext, f: RequestL
     f.from ? gte(r.createdAt, f.from) : undefined,
     f.to ? lte(r.createdAt, f.to) : undefined,
     f.q ? or(ilike(r.summary, `%${escapeLike(f.q)}%`), ilike(r.externalId, `%${escapeLike(f.q)}%`)) : undefined,
-    f.authorizer
-      ? sql`exists (select 1 from ${requestTargets} join ${authorizers} on ${authorizers.id} = ${requestTargets.authorizerId}
-              where ${requestTargets.requestId} = ${r.requestId} and ${authorizers.name} = ${f.authorizer})`
+    // By id, not name: the planner then knows how common this authorizer is and either walks the
+    // list checking each request's targets, or reads the few targets of a rarely used authorizer.
+    authorizerId
+      ? sql`exists (select 1 from ${requestTargets} where ${requestTargets.requestId} = ${r.requestId} and ${requestTargets.authorizerId} = ${authorizerId})`
       : undefined,
     f.cursor ? or(lt(r.createdAt, f.cursor.createdAt), and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId))) : undefined,
   ];
-  const rows = await db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);
+  return db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);
+}
+
+/** Newest first, keyset-paginated on (created_at, request_id) so pages stay stable while rows arrive. */
+export async function listRequests(db: Database, ctx: TenantContext, f: RequestListFilters) {
+  const authorizerId = f.authorizer ? await authorizerIdByName(db, ctx, f.authorizer) : undefined;
+  if (authorizerId === null) return { data: [], nextCursor: null };
+  const rows = await listRequestsQuery(db, ctx, f, authorizerId);
   const page = rows.slice(0, f.limit);
   const last = page.at(-1);
   return { data: page.map(summaryOf), nextCursor: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.requestId) : null };
+}
+
+async function authorizerIdByName(db: Database, ctx: TenantContext, name: string): Promise<string | null> {
+  const [row] = await db.select({ id: authorizers.id }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
+  return row?.id ?? null;
 }
 
 function escapeLike(value: string): string {
