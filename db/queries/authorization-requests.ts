@@ -100,8 +100,7 @@ export interface RequestListFilters {
 
 /**
  * The list query (its plan is checked in tests): newest first, keyset-paginated on (created_at,
- * request_id). Each equality filter has a (tenant, column, created_at, request_id) index, `q` has
- * trigram indexes, the authorizer filter reads request_targets by (authorizer, request).
+ * request_id); the filters and `q` are served by one GIN index (see the schema) when they match few rows.
  */
 export function listRequestsQuery(db: Database, ctx: TenantContext, f: RequestListFilters, authorizerId?: string) {
   const r = authorizationRequests;
@@ -113,11 +112,9 @@ export function listRequestsQuery(db: Database, ctx: TenantContext, f: RequestLi
     f.from ? gte(r.createdAt, f.from) : undefined,
     f.to ? lte(r.createdAt, f.to) : undefined,
     f.q ? or(ilike(r.summary, `%${escapeLike(f.q)}%`), ilike(r.externalId, `%${escapeLike(f.q)}%`)) : undefined,
-    // By id, not name: the planner then knows how common this authorizer is and either walks the
-    // list checking each request's targets, or reads the few targets of a rarely used authorizer.
-    authorizerId
-      ? sql`exists (select 1 from ${requestTargets} where ${requestTargets.requestId} = ${r.requestId} and ${requestTargets.authorizerId} = ${authorizerId})`
-      : undefined,
+    // By id (a renamed authorizer keeps its requests), from the request's own copy of its targets,
+    // so the filter index intersects it with the others.
+    authorizerId ? sql`${r.targetAuthorizerIds} @> array[${authorizerId}]::uuid[]` : undefined,
     f.cursor ? or(lt(r.createdAt, f.cursor.createdAt), and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId))) : undefined,
   ];
   return db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);

@@ -61,8 +61,8 @@ export async function seedRequests(db: Database, o: SeedOptions): Promise<Record
       from g join a on g.pick >= a.w_from and g.pick < a.w_to
     )
     insert into authorization_requests (request_id, tenant_id, external_id, body_hash, status, status_reason, fail_open, principal, action,
-      principal_type, action_type, action_category, summary, routing_targets, expires_at, created_at, decided_at, decision_authorizer_id,
-      decision_key_id, decision_reason, decision_source)
+      principal_type, action_type, action_category, summary, routing_targets, target_authorizer_ids, expires_at, created_at, decided_at,
+      decision_authorizer_id, decision_key_id, decision_reason, decision_source)
     select 'req_' || md5(${o.salt}::text || n), ${o.tenantId}::uuid, 'ext-' || ${o.salt}::text || '-' || n, md5(n::text), status,
       case when status = 'expired' then 'expired' when fail_open then 'authorizer_unavailable' end,
       fail_open,
@@ -71,7 +71,7 @@ export async function seedRequests(db: Database, o: SeedOptions): Promise<Record
       principal, type, category,
       'If approved, ' || replace(type, '.', ' ') || ' for ' || (array['Jane Doe','Ravi Patel','Ana Souza','Li Wei','Omar Haddad','Greta Berg'])[1 + n % 6]
         || ' (' || upper(substr(md5('s' || n), 1, 12)) || ') on ' || (array['MacBook Pro','prod-db-7','billing','eu-west-1','okta','warehouse'])[1 + (n / 7) % 6] || '.',
-      array[${names}[authorizer + 1]], created_at + interval '1 hour', created_at,
+      array[${names}[authorizer + 1]], array[${ids}[authorizer + 1]], created_at + interval '1 hour', created_at,
       case when status = 'pending' then null when status = 'expired' then least(created_at + interval '1 hour', now())
            when status = 'cancelled' then least(created_at + latency / 2, now()) else least(created_at + latency, now()) end,
       case when status in ('approved', 'denied') and not fail_open then ${ids}[authorizer + 1] end,

@@ -14,8 +14,7 @@ import "@/lib/gateway/submit";
 // keyed by request first, so a lookup reads one request's rows whatever the table holds.
 const growingTables: Record<string, string[]> = {
   authorization_requests: ["authorization_requests_pkey"],
-  // (authorizer, request): the console's authorizer filter; with both as conditions it is one row too.
-  request_targets: ["request_targets_request_id_authorizer_id_pk", "request_targets_authorizer_idx"],
+  request_targets: ["request_targets_request_id_authorizer_id_pk"],
   request_events: ["request_events_request_idx"],
   jobs: ["jobs_open_uq"],
   executions: ["executions_pkey"],
