@@ -12,9 +12,10 @@ CREATE TABLE "request_stats" (
 	"status" "request_status" NOT NULL,
 	"authorizer_id" uuid,
 	"latency_bucket" smallint,
+	"slot" smallint DEFAULT 0 NOT NULL,
 	"requests" integer DEFAULT 0 NOT NULL,
 	"fail_open" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "request_stats_key_uq" UNIQUE NULLS NOT DISTINCT("tenant_id","bucket","status","authorizer_id","latency_bucket")
+	CONSTRAINT "request_stats_key_uq" UNIQUE NULLS NOT DISTINCT("tenant_id","bucket","status","authorizer_id","latency_bucket","slot")
 );
 --> statement-breakpoint
 ALTER TABLE "authorization_requests" ADD COLUMN "target_authorizer_ids" uuid[] DEFAULT '{}'::uuid[] NOT NULL;--> statement-breakpoint

@@ -20,13 +20,18 @@ export const requestStats = pgTable(
     authorizerId: uuid("authorizer_id"),
     /** floor(4·log2(decided_at − created_at in ms)), for decided rows with an authorizer. */
     latencyBucket: smallint("latency_bucket"),
+    /**
+     * pg_backend_pid() % 8 of the writer: concurrent submits of one tenant and hour would otherwise
+     * queue on one row, each holding its lock until its commit is flushed. Readers sum over slots.
+     */
+    slot: smallint("slot").notNull().default(0),
     requests: integer("requests").notNull().default(0),
     /** Approvals granted because every authorizer was unreachable and the tenant fails open. */
     failOpen: integer("fail_open").notNull().default(0),
   },
   (t) => [
     // Also the overview's index: tenant, then hour.
-    unique("request_stats_key_uq").on(t.tenantId, t.bucket, t.status, t.authorizerId, t.latencyBucket).nullsNotDistinct(),
+    unique("request_stats_key_uq").on(t.tenantId, t.bucket, t.status, t.authorizerId, t.latencyBucket, t.slot).nullsNotDistinct(),
   ],
 );
 export type RequestStatsRow = typeof requestStats.$inferSelect;
