@@ -1,6 +1,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzleNeon } from "drizzle-orm/neon-serverless";
@@ -60,7 +62,8 @@ export function createDatabase(databaseUrl = process.env.DATABASE_URL, pgliteDir
     const dir = pgliteDir ?? path.join(dataDir(), "pglite");
     // PGlite creates only the last folder; a fresh clone has no .data/ yet.
     if (!dir.includes("://")) mkdirSync(/*turbopackIgnore: true*/ path.dirname(dir), { recursive: true, mode: 0o700 });
-    const client = new PGlite(dir);
+    // The console's filter and search index needs btree_gin and pg_trgm; PGlite ships them as extensions.
+    const client = new PGlite(dir, { extensions: { btree_gin, pg_trgm } });
     const db = drizzlePglite({ client, schema }) as unknown as Database;
     return { db, driver, withSingleConnection: (fn) => fn(db), close: () => client.close() };
   }

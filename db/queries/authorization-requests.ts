@@ -105,21 +105,34 @@ export interface RequestListFilters {
   cursor?: { createdAt: Date; requestId: string };
 }
 
-/** Newest first, keyset-paginated on (created_at, request_id) so pages stay stable while rows arrive. */
-export async function listRequests(db: Database, ctx: TenantContext, f: RequestListFilters) {
+/**
+ * The list query (its plan is checked in tests): newest first, keyset-paginated on (created_at,
+ * request_id); the filters and `q` are served by one GIN index (see the schema) when they match few rows.
+ */
+export function listRequestsQuery(db: Database, ctx: TenantContext, f: RequestListFilters, authorizerId?: string) {
   const r = authorizationRequests;
   const conditions = [
-    ...requestFilterConditions(f),
+    ...requestFilterConditions(f, authorizerId),
     f.cursor ? or(lt(r.createdAt, f.cursor.createdAt), and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId))) : undefined,
   ];
-  const rows = await db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);
+  return db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);
+}
+
+/** Newest first, keyset-paginated on (created_at, request_id) so pages stay stable while rows arrive. */
+export async function listRequests(db: Database, ctx: TenantContext, f: RequestListFilters) {
+  const authorizerId = f.authorizer ? await authorizerIdByName(db, ctx, f.authorizer) : undefined;
+  if (authorizerId === null) return { data: [], nextCursor: null };
+  const rows = await listRequestsQuery(db, ctx, f, authorizerId);
   const page = rows.slice(0, f.limit);
   const last = page.at(-1);
   return { data: page.map(summaryOf), nextCursor: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.requestId) : null };
 }
 
-/** The list's filters as SQL conditions on authorization_requests (shared with the export). */
-export function requestFilterConditions(f: Omit<RequestListFilters, "limit" | "cursor">): (SQL | undefined)[] {
+/**
+ * The list's filters as SQL conditions on authorization_requests (shared with the export). The
+ * authorizer filter goes by id (`authorizerIdByName` first): a renamed authorizer keeps its requests.
+ */
+export function requestFilterConditions(f: Omit<RequestListFilters, "limit" | "cursor">, authorizerId: string | undefined): (SQL | undefined)[] {
   const r = authorizationRequests;
   return [
     f.status ? eq(r.status, f.status) : undefined,
@@ -129,11 +142,15 @@ export function requestFilterConditions(f: Omit<RequestListFilters, "limit" | "c
     f.from ? gte(r.createdAt, f.from) : undefined,
     f.to ? lte(r.createdAt, f.to) : undefined,
     f.q ? or(ilike(r.summary, `%${escapeLike(f.q)}%`), ilike(r.externalId, `%${escapeLike(f.q)}%`)) : undefined,
-    f.authorizer
-      ? sql`exists (select 1 from ${requestTargets} join ${authorizers} on ${authorizers.id} = ${requestTargets.authorizerId}
-              where ${requestTargets.requestId} = ${r.requestId} and ${authorizers.name} = ${f.authorizer})`
-      : undefined,
+    // From the request's own copy of its targets, so the filter index intersects it with the others.
+    authorizerId ? sql`${r.targetAuthorizerIds} @> array[${authorizerId}]::uuid[]` : undefined,
   ];
+}
+
+/** The id of the tenant's authorizer with this name; null when it has none. */
+export async function authorizerIdByName(db: Database, ctx: TenantContext, name: string): Promise<string | null> {
+  const [row] = await db.select({ id: authorizers.id }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
+  return row?.id ?? null;
 }
 
 function escapeLike(value: string): string {

@@ -2,7 +2,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, authorizers, executions } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { requestFilterConditions, type RequestListFilters } from "./authorization-requests";
+import { authorizerIdByName, requestFilterConditions, type RequestListFilters } from "./authorization-requests";
 import { forTenant } from "./tenant-scope";
 
 export type ExportFilters = Omit<RequestListFilters, "limit" | "cursor">;
@@ -14,6 +14,8 @@ export type ExportCursor = { createdAt: Date; requestId: string };
  * each batch an index range scan however deep the export goes.
  */
 export async function readExportBatch(db: Database, ctx: TenantContext, filters: ExportFilters, cursor: ExportCursor | null, limit: number) {
+  const authorizerId = filters.authorizer ? await authorizerIdByName(db, ctx, filters.authorizer) : undefined;
+  if (authorizerId === null) return [];
   const r = authorizationRequests;
   const decidedBy = sql<string | null>`(select ${authorizers.name} from ${authorizers} where ${authorizers.id} = ${r.decisionAuthorizerId})`;
   return db
@@ -27,7 +29,7 @@ export async function readExportBatch(db: Database, ctx: TenantContext, filters:
     })
     .from(r)
     .leftJoin(executions, eq(executions.requestId, r.requestId))
-    .where(forTenant(ctx, r.tenantId, ...requestFilterConditions(filters),
+    .where(forTenant(ctx, r.tenantId, ...requestFilterConditions(filters, authorizerId),
       // A row comparison, not an OR: it is one range of the (tenant_id, created_at, request_id) index,
       // so batch 2,000 costs what batch 1 does (the OR form re-read every earlier row each batch).
       cursor ? sql`(${r.createdAt}, ${r.requestId}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.requestId})` : undefined))

@@ -27,6 +27,8 @@ export const authorizationRequests = pgTable(
     actionCategory: text("action_category"),
     summary: text("summary").notNull(),
     routingTargets: text("routing_targets").array().notNull(),
+    /** The authorizers it was sent to (its request_targets), by id: the console's authorizer filter, in the GIN index below. */
+    targetAuthorizerIds: uuid("target_authorizer_ids").array().notNull().default(sql`'{}'::uuid[]`),
     routingFallbackReason: text("routing_fallback_reason"),
     routingError: text("routing_error"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -47,6 +49,14 @@ export const authorizationRequests = pgTable(
   (t) => [
     index("authorization_requests_tenant_created_idx").on(t.tenantId, t.createdAt, t.requestId),
     uniqueIndex("authorization_requests_idempotency_uq").on(t.tenantId, t.idempotencyKey),
+    // The console's filters and text search, in one GIN index (btree_gin for the equality columns,
+    // pg_trgm for `ilike '%…%'`): a filter or combination matching few rows, or none, is answered from
+    // the index by intersecting its keys; a common one walks the list above newest-first instead.
+    // One index, not one per filter: a decision rewrites the row (non-HOT), so every index costs there.
+    index("authorization_requests_filters_gin_idx").using(
+      "gin", t.status, t.principalType, t.actionType, t.actionCategory, t.failOpen, t.targetAuthorizerIds,
+      sql`${t.summary} gin_trgm_ops`, sql`${t.externalId} gin_trgm_ops`,
+    ),
   ],
 );
 

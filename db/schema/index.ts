@@ -7,3 +7,4 @@ export * from "./authorization-requests";
 export * from "./jobs";
 export * from "./sandbox-authorizer";
 export * from "./invitations";
+export * from "./request-stats";

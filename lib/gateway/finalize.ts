@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, authorizers, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { countFinalizedRequest } from "@/db/queries/request-stats-rollup";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
@@ -65,7 +66,8 @@ type FinalizeValues = {
  * gets no row); the winning target marked decided; the request's submit, poll and expiry jobs
  * deleted (finished); a cancel queued for every other authorizer still holding it; and, when the tenant has a
  * service webhook, the once-only execution claim (primary key = requestId) for an approval and a
- * delivery job leased to the caller. The timeline events are written in the same statement.
+ * delivery job leased to the caller. The timeline events and the overview's rollup (pending → final)
+ * are written in the same statement.
  * Every table is reached by its key (`request_id = …`, the follow-ups guarded by `exists (select 1
  * from won)`), so the plan Postgres keeps for the statement cannot scan a tenant or an authorizer.
  */
@@ -123,6 +125,7 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
       select ${p.tenantId}, 'deliver', w.request_id, now() + make_interval(secs => ${DELIVERY_LEASE_SECONDS}), 1 from won w, hook where hook.configured
       on conflict (kind, request_id, target) do nothing returning *
     ),
+    stats as (${countFinalizedRequest("won")}),
     timeline as (
       insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
       select ${p.tenantId}, request_id, type, authorizer_id, data from (

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { authorizationRequests, jobs, requestEvents, requestTargets, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { countReceivedRequest } from "@/db/queries/request-stats-rollup";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -43,19 +44,19 @@ function route(runtime: TenantRuntime, base: AuthorizationRequest): RoutingOutco
 type RecordValues = {
   requestId: string; externalId: string | null; idempotencyKey: string | null; bodyHash: string; principal: string; action: string;
   principalType: string; actionType: string; actionCategory: string | null; summary: string; routingTargets: string[];
-  routingFallbackReason: string | null; routingError: string | null; expiresAt: string; events: string; targets: string;
+  routingFallbackReason: string | null; routingError: string | null; expiresAt: string; events: string; targets: string; targetAuthorizerIds: string[];
 };
 
 // One statement, so atomic and one round trip: the request (nothing, when its Idempotency-Key is
 // taken), its timeline, a payload per target, its submit jobs (leased to this caller, who runs them
-// at once) and its expiry job.
+// at once), its expiry job and its count in the overview's rollup.
 const recordStatement = tenantStatement<RecordValues>("record_request", (p) => sql`
     with req as (
       insert into ${authorizationRequests} (request_id, tenant_id, external_id, idempotency_key, body_hash, status, principal, action,
-        principal_type, action_type, action_category, summary, routing_targets, routing_fallback_reason, routing_error, expires_at)
+        principal_type, action_type, action_category, summary, routing_targets, routing_fallback_reason, routing_error, expires_at, target_authorizer_ids)
       values (${p.requestId}, ${p.tenantId}, ${p.externalId}::text, ${p.idempotencyKey}::text, ${p.bodyHash}, 'pending', ${p.principal}::jsonb, ${p.action}::jsonb,
         ${p.principalType}, ${p.actionType}, ${p.actionCategory}::text, ${p.summary}, ${p.routingTargets}::text[], ${p.routingFallbackReason}::text,
-        ${p.routingError}::text, ${p.expiresAt}::timestamptz)
+        ${p.routingError}::text, ${p.expiresAt}::timestamptz, ${p.targetAuthorizerIds}::uuid[])
       on conflict (tenant_id, idempotency_key) do nothing
       returning *
     ),
@@ -75,7 +76,8 @@ const recordStatement = tenantStatement<RecordValues>("record_request", (p) => s
     ),
     expiry_job as (
       insert into ${jobs} (tenant_id, kind, request_id, run_at) select ${p.tenantId}, 'expire', req.request_id, req.expires_at from req
-    )
+    ),
+    stats as (${countReceivedRequest("req")})
     select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`);
 
 /**
@@ -133,6 +135,7 @@ export async function recordAuthorizationRequest(
     routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null, routingError: outcome.kind === "fallback" ? outcome.message : null,
     expiresAt: base.expiresAt, events: eventsJson(events),
     targets: JSON.stringify(payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload.json }))),
+    targetAuthorizerIds: payloads.map((p) => p.authorizerId),
   });
   if (!row?.request) {
     // Lost a race with the same Idempotency-Key: answer what the winner stored.

@@ -22,7 +22,10 @@ const growingTables: Record<string, string[]> = {
   webhook_deliveries: ["webhook_deliveries_pkey"],
 };
 
-interface PlanNode { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Index Cond"?: string; Plans?: PlanNode[] }
+interface PlanNode {
+  "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Index Cond"?: string; Plans?: PlanNode[];
+  "Conflict Arbiter Indexes"?: string[];
+}
 
 /** Every read of a growing table in a plan: how it reads it, by which index, on which condition. */
 function readsOfGrowingTables(node: PlanNode, out: string[] = []): string[] {
@@ -43,6 +46,17 @@ function readsOfGrowingTables(node: PlanNode, out: string[] = []): string[] {
  * request-keyed index with the request as its condition.
  */
 async function genericPlanReads(handle: DatabaseHandle, name: string, text: string): Promise<string[]> {
+  return readsOfGrowingTables(await genericPlan(handle, name, text));
+}
+
+/** The rollup upserts of a plan: the table each insert goes to and the unique index its conflicts are found by. */
+function rollupUpserts(node: PlanNode, out: string[] = []): string[] {
+  if (node["Relation Name"] === "request_stats" && node["Conflict Arbiter Indexes"]) out.push(`request_stats by ${node["Conflict Arbiter Indexes"].join(",")}`);
+  for (const child of node.Plans ?? []) rollupUpserts(child, out);
+  return out;
+}
+
+async function genericPlan(handle: DatabaseHandle, name: string, text: string): Promise<PlanNode> {
   const params = Math.max(0, ...[...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   return handle.withSingleConnection(async (db) => {
     let prepared = false;
@@ -54,7 +68,7 @@ async function genericPlanReads(handle: DatabaseHandle, name: string, text: stri
       const [row] = (result as unknown as { rows: Record<string, unknown>[] }).rows;
       const plan = Object.values(row!)[0];
       const parsed = (typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[];
-      return readsOfGrowingTables(parsed[0]!.Plan);
+      return parsed[0]!.Plan;
     } finally {
       if (prepared) await db.execute(sql.raw(`deallocate plan_check_${name}`));
       await db.execute(sql.raw("reset plan_cache_mode"));
@@ -90,6 +104,13 @@ function checkPlans(label: string, open: () => Promise<{ handle: DatabaseHandle;
       }
       // The decision write finds its request by primary key (the check above is not vacuous).
       expect(readsOf.finalize_decision).toEqual(expect.arrayContaining([expect.stringMatching(/^Index Scan on authorization_requests using authorization_requests_pkey/)]));
+    });
+
+    it("counts every status change in the overview's rollup by one upsert on its key", async () => {
+      for (const statement of registeredStatements().filter((s) => s.name === "record_request" || s.name.startsWith("finalize_"))) {
+        const plan = await genericPlan(handle, statement.name, statement.text());
+        expect(rollupUpserts(plan), statement.name).toEqual(["request_stats by request_stats_key_uq"]);
+      }
     });
   });
 }
