@@ -84,7 +84,9 @@ describe("the overview's rollup (request_stats)", () => {
     expect(overview.last24h).toEqual({ pending: 1, approved: 3, denied: 2, expired: 1, cancelled: 1 });
     expect(overview.last7d).toEqual(overview.last24h);
     expect(overview.daily.reduce((sum, d) => sum + d.count, 0)).toBe(8);
-    expect(overview.latency.map((l) => [l.authorizer, l.decisions])).toEqual([["instant", 1], ["reviewing", 2]]);
+    // Every authorizer is listed; the one that never answered shows no decisions (and no latency).
+    expect(overview.latency.map((l) => [l.authorizer, l.decisions])).toEqual([["down", 0], ["instant", 1], ["reviewing", 2]]);
+    expect(overview.latency.find((l) => l.authorizer === "down")).toMatchObject({ p50Ms: null, p95Ms: null });
   });
 
   it("counts fail-open approvals, and keeps each tenant's rows apart", async () => {
