@@ -12,6 +12,7 @@ const links = [
   { href: "/settings", label: "Settings" },
   { href: "/api-keys", label: "API keys" },
   { href: "/members", label: "Members" },
+  { href: "/audit", label: "Audit log" },
 ] as const;
 
 export function ConsoleNav() {
