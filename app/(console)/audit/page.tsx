@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AuditLogFilters } from "@/components/console/audit/audit-log-filters";
-import { AuditLogTable, auditLogQueryKey } from "@/components/console/audit/audit-log-table";
+import { auditLogQueryKey } from "@/components/console/audit/audit-log-query";
+import { AuditLogTable } from "@/components/console/audit/audit-log-table";
 import { Prefetch } from "@/components/console/shell/prefetch";
 import { ErrorNote, PageHeader, WidgetSkeleton } from "@/components/ui/card";
 import { getDb } from "@/db/client";

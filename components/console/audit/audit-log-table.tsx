@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { consoleFetch } from "../shell/api-client";
 import { formatDateTime } from "../shell/format";
+import { auditLogQueryKey } from "./audit-log-query";
 import { ScriptDiff } from "./script-diff";
 
 export interface AuditLogRow {
@@ -20,7 +21,6 @@ export interface AuditLogPage {
   nextCursor: string | null;
 }
 
-export const auditLogQueryKey = (filters: Record<string, string>) => ["audit-log", filters] as const;
 const fetchAuditLog = (filters: Record<string, string>, cursor: string | null) =>
   consoleFetch<AuditLogPage>(`/api/console/audit-events?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`);
 
