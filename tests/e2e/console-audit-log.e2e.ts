@@ -55,21 +55,22 @@ describe("console: the configuration audit log", () => {
     expect(await latest.getByText(email).count()).toBe(1);
     expect(await latest.getByText("no longer a member").count()).toBe(1);
     const diff = latest.getByLabel("Routing script diff");
-    expect(await diff.textContent()).toContain(`-["${authorizer}"]`);
-    expect(await diff.textContent()).toContain('+request.action.category == "infra.destroy"');
+    // Each changed line is marked for the eye (+/-) and for screen readers (added:/removed:).
+    expect(await diff.textContent()).toContain(`-removed: ["${authorizer}"]`);
+    expect(await diff.textContent()).toContain('+added: request.action.category == "infra.destroy"');
     await screenshot(owner, "audit-log-desktop");
 
-    // Filtered by who: only her three changes; the fail-open change shows before → after.
+    // Filtered by who: only her events (joining, two scripts, fail-open); fail-open shows before → after.
     await owner.goto(`${baseUrl}/audit?actor=${encodeURIComponent(email)}`);
     await events.getByRole("listitem").first().waitFor();
-    expect(await events.getByRole("listitem").count()).toBe(3);
+    expect(await events.locator(":scope > li").count()).toBe(4);
     expect(await events.getByText("fail_closed → fail_open").count()).toBe(1);
 
     // Exports carry the same filters; CSV and JSON Lines.
     const csv = await owner.evaluate(async (href) => (await fetch(href)).text(), `/api/console/audit-events/export?format=csv&actor=${encodeURIComponent(email)}`);
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe("createdAt,action,actorName,actorEmail,actor,stillMember,target,data");
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines.slice(1).every((line) => line.includes(`"${email}"`) && line.includes('"false"'))).toBe(true);
     const exportLink = owner.getByRole("link", { name: "Export JSON Lines" });
     expect(await exportLink.getAttribute("href")).toContain(`actor=${encodeURIComponent(email)}`);
