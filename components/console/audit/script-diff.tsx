@@ -4,7 +4,7 @@ interface DiffLine {
   text: string;
 }
 
-// A line diff by longest common subsequence: scripts are at most 4 KiB, so the table stays small.
+// A line diff by longest common subsequence (removed lines before added ones, as unified diffs show them): scripts are at most 4 KiB, so the table stays small.
 export function diffLines(before: string, after: string): DiffLine[] {
   const a = before === "" ? [] : before.split("\n");
   const b = after === "" ? [] : after.split("\n");
@@ -20,8 +20,8 @@ export function diffLines(before: string, after: string): DiffLine[] {
       lines.push({ kind: "same", text: a[i]! });
       i += 1;
       j += 1;
-    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) lines.push({ kind: "added", text: b[j++]! });
-    else lines.push({ kind: "removed", text: a[i++]! });
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) lines.push({ kind: "removed", text: a[i++]! });
+    else lines.push({ kind: "added", text: b[j++]! });
   }
   return lines;
 }
