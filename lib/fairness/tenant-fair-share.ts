@@ -110,3 +110,9 @@ export async function admitTenantRequest(tenantId: string, signal?: AbortSignal,
     admitQueued(tenantLoad, limits);
   };
 }
+
+/** What `tenantId` is running and has waiting on this instance right now (for tests and diagnostics). */
+export function tenantLoadOf(tenantId: string): { inFlight: number; queued: number } {
+  const load = loads.get(tenantId);
+  return { inFlight: load?.inFlight ?? 0, queued: load?.queue.length ?? 0 };
+}

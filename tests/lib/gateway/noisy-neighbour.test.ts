@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
+import { tenantLoadOf } from "@/lib/fairness/tenant-fair-share";
 import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest, type GatewayTenant } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -88,10 +89,11 @@ async function attack(tenant: GatewayTenant, pendingId: string): Promise<{ stop:
   };
 }
 
-// Opt-in (NOISY_NEIGHBOUR_TEST=1): about a minute of load, and it does not pass yet on the shared
-// 2-core machine (see the report of branch `neighbour`); the figures it logs are the point.
+// Opt-in (NOISY_NEIGHBOUR_TEST=1): about 100 s of load. It passes at a load average of ~6 on the
+// shared 2-core machine (PGlite and PostgreSQL) and fails at ~20, where the process gets a tenth of a
+// core; see the report of branch `neighbour`. The figures it logs are worth reading either way.
 describe.runIf(process.env.NOISY_NEIGHBOUR_TEST === "1")("one tenant's work cannot stall another's", () => {
-  it("keeps tenant B's submit p99 within 2× of its idle p99 while tenant A attacks", { timeout: 180_000 }, async () => {
+  it("keeps tenant B's submit p99 within 2× of its idle p99 while tenant A attacks", { timeout: 400_000 }, async () => {
     const victim = await gatewayTenant();
     const attacker = await gatewayTenant(COSTLY_SCRIPT);
     const pending = await api(appUrl(), attacker.apiKey, "POST", "/api/v1/authorization-requests", costlyRequest());
@@ -100,7 +102,12 @@ describe.runIf(process.env.NOISY_NEIGHBOUR_TEST === "1")("one tenant's work cann
     const idle = { latencies: [] as number[], statuses: [] as number[] };
     const underAttack = { latencies: [] as number[], statuses: [] as number[] };
     const attackerAnswers: Record<string, number> = {};
+    const drainMs: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
+      // "Idle" means idle: the attacker's accepted work from the last round has finished.
+      const draining = Date.now();
+      while (Object.values(tenantLoadOf(attacker.tenantId)).some((n) => n > 0) && Date.now() - draining < 60_000) await new Promise((r) => setTimeout(r, 100));
+      drainMs.push(Date.now() - draining);
       const quiet = await measureTenantB(victim);
       idle.latencies.push(...quiet.latencies);
       idle.statuses.push(...quiet.statuses);
@@ -116,7 +123,7 @@ describe.runIf(process.env.NOISY_NEIGHBOUR_TEST === "1")("one tenant's work cann
     const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const figures = {
       idleP50: Math.round(p50(idle.latencies)), idleP99: Math.round(p99(idle.latencies)),
-      attackP50: Math.round(p50(underAttack.latencies)), attackP99: Math.round(p99(underAttack.latencies)), attackerAnswers,
+      attackP50: Math.round(p50(underAttack.latencies)), attackP99: Math.round(p99(underAttack.latencies)), attackerAnswers, drainMs,
     };
     console.log("noisy neighbour:", JSON.stringify(figures));
     // B is never refused for A's load, and A did attack (its submits reached the gateway).
