@@ -42,13 +42,18 @@ export async function claimDueJobs(db: Database, limit: number, lease: { seconds
     only ? eq(jobs.requestId, only.requestId) : undefined,
     only?.kinds ? inArray(jobs.kind, only.kinds) : undefined,
   ];
-  const due = db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(and(...filters))
-    .orderBy(jobs.runAt)
-    .limit(limit)
-    .for("update", { skipLocked: true });
+  // Fair across tenants: each tenant's due jobs are ranked oldest first, and the claim takes every
+  // tenant's first before anyone's second, so one tenant's backlog cannot starve another's jobs.
+  // Each tenant's ranking reads at most `limit` rows, through jobs_tenant_due_idx.
+  const due = sql`(select j.id from (select distinct ${jobs.tenantId} as tenant_id from ${jobs} where ${and(...filters)}) t
+    cross join lateral (
+      select ${jobs.id} as id, ${jobs.runAt} as run_at, row_number() over (order by ${jobs.runAt}) as turn
+      from ${jobs} where ${jobs.tenantId} = t.tenant_id and ${and(...filters)}
+      order by ${jobs.runAt} limit ${limit}
+    ) j
+    order by j.turn, j.run_at
+    limit ${limit})`;
+  const locked = db.select({ id: jobs.id }).from(jobs).where(and(inArray(jobs.id, due), ...filters)).for("update", { skipLocked: true });
   return db
     .update(jobs)
     .set({
@@ -56,7 +61,7 @@ export async function claimDueJobs(db: Database, limit: number, lease: { seconds
       attempts: sql`${jobs.attempts} + 1`,
       leaseToken: sql`gen_random_uuid()`,
     })
-    .where(inArray(jobs.id, due))
+    .where(inArray(jobs.id, locked))
     .returning();
 }
 

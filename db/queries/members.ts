@@ -70,11 +70,13 @@ export async function removeMember(db: Database, ctx: TenantContext, userId: str
     const deleted = await tx
       .delete(memberships)
       .where(forTenant(ctx, memberships.tenantId, eq(memberships.userId, userId)))
-      .returning({ userId: memberships.userId });
+      .returning({ userId: memberships.userId, role: memberships.role });
     if (deleted.length === 0) return false;
     // A removed person's open sessions end here, in every tenant (they may sign in again elsewhere).
     await endUserSessions(tx, userId);
-    await recordAuditEvent(tx, ctx, { action: "member.removed", target: userId });
+    // Who they were is kept with the event: their earlier changes stay attributed to a name and e-mail.
+    const [person] = await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
+    await recordAuditEvent(tx, ctx, { action: "member.removed", target: userId, data: { email: person?.email ?? null, name: person?.name ?? null, role: deleted[0]!.role } });
     return true;
   });
 }

@@ -160,7 +160,9 @@ export async function updateTenantSettings(
       .onConflictDoUpdate({ target: tenantSettings.tenantId, set: { ...changes, updatedAt: sql`now()` } })
       .returning();
     const { webhookSecretCiphertext: _c, webhookSecretKeyVersion: _v, webhookPreviousSecretCiphertext: _pc, webhookPreviousSecretKeyVersion: _pv, ...audited } = changes;
-    await recordAuditEvent(tx, ctx, { action: "settings.updated", data: { ...audited, ...auditNote, ...(webhookSecret ? { webhookSecretIssued: true } : {}) } });
+    // What each changed setting was before, so the audit log can show a change (a script's diff), not only its result.
+    const previous = Object.fromEntries(Object.keys(audited).map((key) => [key, current?.[key as keyof typeof audited] ?? null]));
+    await recordAuditEvent(tx, ctx, { action: "settings.updated", data: { ...audited, previous, ...auditNote, ...(webhookSecret ? { webhookSecretIssued: true } : {}) } });
     return webhookSecret ? { settings: effective(row), webhookSecret } : { settings: effective(row) };
   });
   bumpConfigVersion(tenantId);

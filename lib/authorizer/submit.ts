@@ -6,14 +6,15 @@
 import type { Database } from "@/db/client";
 import { sandboxRequests, type SandboxRequest } from "@/db/schema";
 import { AppError } from "@/lib/errors/app-error";
+import { spendCelTime } from "@/lib/fairness/cel-time-budget";
 import { privateNetworkAllowed } from "@/lib/gateway/outbound";
-import { flattenAuthorizationRequest, parseAuthorizationRequest, type AuthorizationRequest, type SignedEnvelope } from "@/lib/stepauth";
+import { compileRoutingScript, flattenAuthorizationRequest, parseAuthorizationRequest, type AuthorizationRequest, type FlattenedRequest, type SignedEnvelope } from "@/lib/stepauth";
 import { matchesCallbackPattern } from "./callback-pattern";
 import { policyPrincipal, signSandboxDecision } from "./decisions";
 import type { AuthenticatedSpCall } from "./inbound";
 import { toWireError } from "./inbound";
 import { ensureSandboxSigningKey } from "./keys";
-import { evaluateSandboxPolicy, type PolicyVerdict } from "./policy";
+import { evaluateSandboxPolicy, POLICY_BUDGET_MS, type PolicyVerdict } from "./policy";
 
 /** How far an SP's clock may run ahead of ours. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -38,6 +39,22 @@ function validateRequest(call: AuthenticatedSpCall, now: Date): AuthorizationReq
   return request;
 }
 
+/** Costly rules spend the registering tenant's CEL allowance (lib/fairness): they wait for it, or 429. */
+async function evaluatePolicyWithinAllowance(registration: AuthenticatedSpCall["registration"], request: FlattenedRequest): Promise<PolicyVerdict> {
+  const costly = registration.policyRules.some((rule) => {
+    const compiled = compileRoutingScript(rule.when);
+    return compiled.ok && compiled.needsTimeBudget;
+  });
+  if (!costly) return evaluateSandboxPolicy(registration.policyRules, request);
+  const settle = await spendCelTime(`sandbox-policy:${registration.tenantId}`, POLICY_BUDGET_MS);
+  const started = performance.now();
+  try {
+    return evaluateSandboxPolicy(registration.policyRules, request);
+  } finally {
+    settle(performance.now() - started);
+  }
+}
+
 function decisionReason(verdict: PolicyVerdict): string {
   return `${verdict.outcome === "approve" ? "Approved" : "Denied"} by policy rule "${verdict.rule}"`;
 }
@@ -54,7 +71,7 @@ function decisionReason(verdict: PolicyVerdict): string {
  */
 export async function receiveSandboxSubmission(db: Database, call: AuthenticatedSpCall, now = new Date()): Promise<SubmitAnswer> {
   const request = validateRequest(call, now);
-  const verdict = evaluateSandboxPolicy(call.registration.policyRules, flattenAuthorizationRequest(request));
+  const verdict = await evaluatePolicyWithinAllowance(call.registration, flattenAuthorizationRequest(request));
   const immediate = verdict.outcome === "review" ? null : verdict;
   const key = immediate ? await ensureSandboxSigningKey(db) : null;
   const outcome = immediate?.outcome === "approve" ? "approved" : "denied";

@@ -58,6 +58,24 @@ export function admitLongPoll(ctx: TenantContext, limits: LongPollLimits = longP
   };
 }
 
+/**
+ * {@link admitLongPoll}, but a refusal is answered only after holding it for as long as the caller
+ * asked to wait (at most `Retry-After`), at no cost but a socket: a client that ignores
+ * `Retry-After` and retries at once would otherwise turn refusals into a flood of their own.
+ */
+export async function admitLongPollOrHold(ctx: TenantContext, waitSeconds: number, signal: AbortSignal): Promise<() => void> {
+  try {
+    return admitLongPoll(ctx);
+  } catch (error) {
+    const holdMs = Math.min(waitSeconds, RETRY_AFTER_SECONDS) * 1000;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, holdMs);
+      signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    });
+    throw error;
+  }
+}
+
 interface Waiter {
   tenantId: string;
   requestId: string;

@@ -9,8 +9,9 @@ import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { submitRequestSchema } from "@/lib/client/api-schemas";
+import { spendCelTime } from "@/lib/fairness/cel-time-budget";
 import {
-  authorizationRequestPayload, buildAuthorizationRequest, evaluateRoutingScript, generateRequestId, isStepAuthError,
+  authorizationRequestPayload, buildAuthorizationRequest, compileRoutingScript, DEFAULT_ROUTING_BUDGET_MS, evaluateRoutingScript, generateRequestId, isStepAuthError,
   type AuthorizationRequest, type AuthorizationRequestPayload, type RoutingOutcome,
 } from "@/lib/stepauth";
 import type { SubmitHint } from "./authorizer-jobs";
@@ -39,6 +40,23 @@ function route(runtime: TenantRuntime, base: AuthorizationRequest): RoutingOutco
   const enabled = runtime.authorizers.filter((a) => a.enabled);
   const fallback = enabled.find((a) => a.isDefault) ?? enabled[0];
   return evaluateRoutingScript(runtime.settings.routingScript, base, { authorizers: enabled.map((a) => a.name), default: fallback?.name ?? "" });
+}
+
+/** Routes within the tenant's CEL allowance: a costly script waits for it (or is refused, 429). */
+async function routeWithinAllowance(ctx: TenantContext, runtime: TenantRuntime, base: AuthorizationRequest): Promise<RoutingOutcome> {
+  const script = runtime.settings.routingScript;
+  const compiling = performance.now();
+  const compiled = script ? compileRoutingScript(script) : null;
+  if (!compiled?.ok || !compiled.needsTimeBudget) return route(runtime, base);
+  // A script interrupted by its budget is compiled afresh: that time is the tenant's too.
+  const compileMs = performance.now() - compiling;
+  const settle = await spendCelTime(`routing:${ctx.tenantId}`, DEFAULT_ROUTING_BUDGET_MS);
+  const started = performance.now();
+  try {
+    return route(runtime, base);
+  } finally {
+    settle(compileMs + performance.now() - started);
+  }
 }
 
 type RecordValues = {
@@ -107,7 +125,7 @@ export async function recordAuthorizationRequest(
   } catch (error) {
     throw toAppError(error);
   }
-  const outcome = route(runtime, base);
+  const outcome = await routeWithinAllowance(ctx, runtime, base);
   const targets = outcome.kind === "immediate" ? [] : outcome.targets.map((name) => runtime.authorizers.find((a) => a.name === name && a.enabled));
   if (targets.some((t) => t === undefined)) throw new AppError("no_authorizer", "No enabled authorizer is configured: add one (or route with $approve/$deny)");
   if (targets.length > 0 && runtime.signers.length === 0) throw new AppError("no_signing_key", "The tenant has no signing key: create one first");

@@ -9,6 +9,7 @@ import { AppError, errorResponse } from "@/lib/errors/app-error";
 import { storableTextProblem } from "@/lib/stepauth";
 import { requestOrigin } from "./client-address";
 import { validationFailed } from "./json-body";
+import { admitTenantRequest } from "@/lib/fairness/tenant-fair-share";
 import { apiKeyRateLimit, takeToken } from "./rate-limit";
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -74,15 +75,33 @@ function tenantHandler<P>(
   };
 }
 
-/** Every `/api/v1/**` handler: Bearer API key → TenantContext → rate limit → permission check. */
+/**
+ * Every `/api/v1/**` handler: Bearer API key → TenantContext → rate limit → permission check → the
+ * tenant's fair share of this instance (lib/fairness). Long-polls have their own caps and, waiting,
+ * cost nothing, so they take no share.
+ */
 export function withApiKey<P = Record<string, never>>(permission: Permission, handler: TenantHandler<P>): RouteHandler {
-  return tenantHandler(async (db, request) => {
+  const authenticate = async (db: Database, request: Request) => {
     const ctx = await authenticateApiKey(db, request.headers);
     const { perSecond, burst } = apiKeyRateLimit();
     const wait = takeToken(ctx.actor.type === "api_key" ? ctx.actor.apiKeyId : ctx.tenantId, perSecond, burst);
     if (wait > 0) throw new AppError("rate_limited", "Too many requests for this API key", { retryAfter: wait });
     return ctx;
-  }, permission, handler);
+  };
+  return tenantHandler<P>(authenticate, permission, async (input) => {
+    if (isLongPoll(input.request)) return handler(input);
+    const release = await admitTenantRequest(input.ctx.tenantId, input.request.signal);
+    try {
+      return await handler(input);
+    } finally {
+      release();
+    }
+  });
+}
+
+function isLongPoll(request: Request): boolean {
+  const wait = request.method === "GET" ? new URL(request.url).searchParams.get("wait") : null;
+  return wait !== null && wait !== "" && wait !== "0";
 }
 
 /**

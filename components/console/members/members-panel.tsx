@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -80,7 +81,10 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
           onCancel={() => setRemoving(null)}
           onConfirm={() => { if (removing) remove.mutate(removing.userId); setRemoving(null); }}
         >
-          <p>They lose access to this tenant at once. Their past changes stay in the audit log.</p>
+          <p>
+            They lose access to this tenant at once. Their past changes stay in the{" "}
+            <Link href={`/audit?actor=${encodeURIComponent(removing?.email ?? "")}`} className="font-medium text-brand-700 underline">audit log</Link>, under their name.
+          </p>
         </ConfirmDialog>
         <ConfirmDialog
           open={changing !== null}

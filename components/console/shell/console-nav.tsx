@@ -13,6 +13,7 @@ const links = [
   { href: "/settings", label: "Settings" },
   { href: "/api-keys", label: "API keys" },
   { href: "/members", label: "Members" },
+  { href: "/audit", label: "Audit log" },
 ] as const;
 
 /** The console's sections: tabs from 640 px up, a Menu button that opens them as a list on phones. */

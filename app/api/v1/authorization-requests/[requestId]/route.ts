@@ -1,6 +1,6 @@
 import { getRequestStatus, getRequestView } from "@/db/queries/authorization-requests";
 import { AppError } from "@/lib/errors/app-error";
-import { admitLongPoll, waitWhilePending } from "@/lib/gateway/long-poll";
+import { admitLongPollOrHold, waitWhilePending } from "@/lib/gateway/long-poll";
 import { apiRoute, json, withApiKey } from "@/lib/http/api-route";
 import { REQUEST_ID_PATTERN } from "@/lib/stepauth";
 
@@ -14,7 +14,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_SECONDS) throw new AppError("validation_failed", `wait must be an integer from 0 to ${MAX_WAIT_SECONDS}`);
     // Long-poll while pending: admitted under a cap per key and tenant before any database work, and
     // waiting holds no database connection (one shared ticker reads the database, the source of truth).
-    const release = wait > 0 ? admitLongPoll(ctx) : () => undefined;
+    const release = wait > 0 ? await admitLongPollOrHold(ctx, wait, request.signal) : () => undefined;
     let status: Awaited<ReturnType<typeof getRequestStatus>>;
     try {
       status = await getRequestStatus(db, ctx, params.requestId);
