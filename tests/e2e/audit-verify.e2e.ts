@@ -1,14 +1,13 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { consoleApi, launchBrowser, screenshot, signIn, submitThroughApi } from "./browser";
+import { consoleApi, browserForFile, screenshot, signIn, submitThroughApi } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
+const browser = browserForFile();
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await signIn(page, baseUrl, demo.email, demo.password);
   expect((await consoleApi(page, "PUT", "/api/console/settings", { routingScript: '["$approve"]' })).status).toBe(200);
@@ -23,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (page) await consoleApi(page, "PUT", "/api/console/settings", { routingScript: null });
-  await browser?.close();
 });
 
 describe("console: Verify integrity", () => {

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const artifactsDir = "test-results/e2e";
 
@@ -10,6 +11,23 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * One Chromium per test file, launched before its tests and closed after them:
+ * `const browser = browserForFile();` at the top of the file, then `browser.newPage()` in a test.
+ */
+export function browserForFile(): Pick<Browser, "newPage" | "newContext"> {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+  const current = () => {
+    if (!browser) throw new Error("the browser is launched in beforeAll: use it inside a test");
+    return browser;
+  };
+  return { newPage: (options) => current().newPage(options), newContext: (options) => current().newContext(options) };
 }
 
 export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {

@@ -1,20 +1,18 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { acceptInvitationAsNewPerson, consoleApi, launchBrowser, screenshot, signIn } from "./browser";
+import { acceptInvitationAsNewPerson, consoleApi, browserForFile, screenshot, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
+const browser = browserForFile();
 let owner: Page;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   owner = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await signIn(owner, baseUrl, demo.email, demo.password);
 });
 afterAll(async () => {
   if (owner) await consoleApi(owner, "PUT", "/api/console/settings", { routingScript: null, unavailabilityPolicy: "fail_closed" });
-  await browser?.close();
 });
 
 describe("console: the configuration audit log", () => {

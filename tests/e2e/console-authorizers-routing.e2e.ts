@@ -1,21 +1,19 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { authorizerKey } from "../setup/stub-authorizer";
-import { launchBrowser, removeAuthorizers, screenshot, signIn } from "./browser";
+import { browserForFile, removeAuthorizers, screenshot, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
+const browser = browserForFile();
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await signIn(page, baseUrl, demo.email, demo.password);
 });
 afterAll(async () => {
   if (page) await removeAuthorizers(page, ["primary-review", "security-team"]);
-  await browser?.close();
 });
 
 async function addAuthorizer(name: string, endpoint: string) {

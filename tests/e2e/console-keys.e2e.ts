@@ -1,13 +1,13 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sampleRequests } from "@/lib/console/sample-requests";
 import { importPublicKey, type TrustedKey } from "@/lib/stepauth";
 import { authorizerKey, startStubAuthorizer, type StubAuthorizer } from "../setup/stub-authorizer";
-import { consoleApi, launchBrowser, removeAuthorizers, screenshot, signIn, submitThroughApi } from "./browser";
+import { consoleApi, browserForFile, removeAuthorizers, screenshot, signIn, submitThroughApi } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
+const browser = browserForFile();
 let page: Page;
 let stub: StubAuthorizer;
 // The authorizer knows exactly one of the tenant's public keys at a time.
@@ -15,7 +15,6 @@ let trusted: TrustedKey[] = [];
 
 beforeAll(async () => {
   stub = await startStubAuthorizer({ mode: "approve", trustedSpKeys: () => trusted });
-  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await signIn(page, baseUrl, demo.email, demo.password);
 });
@@ -27,7 +26,6 @@ afterAll(async () => {
     const { body } = await consoleApi(page, "GET", "/api/console/authorizers");
     if (body.data.some((a: { name: string }) => a.name === "sandbox")) await consoleApi(page, "POST", "/api/console/sandbox/connect");
   }
-  await browser?.close();
   await stub?.close();
 });
 

@@ -1,16 +1,16 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sampleRequests } from "@/lib/console/sample-requests";
 import { generateKeyPair, importPublicKey, signJsonPayload, type TrustedKey } from "@/lib/stepauth";
 import { authorizerKey, startStubAuthorizer, type StubAuthorizer } from "../setup/stub-authorizer";
-import { acceptInvitationAsNewPerson, consoleApi, launchBrowser, removeAuthorizers, screenshot, signIn, submitThroughApi } from "./browser";
+import { acceptInvitationAsNewPerson, consoleApi, browserForFile, removeAuthorizers, screenshot, signIn, submitThroughApi } from "./browser";
 
 // Issue 18, items 1–4: health at a glance, the fail-open banner, pending work, and one confirmation dialog.
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
 const names = ["op-approver", "op-down", "op-pending"];
-let browser: Browser;
+const browser = browserForFile();
 let page: Page;
 let approver: StubAuthorizer;
 let pendingStub: StubAuthorizer;
@@ -43,7 +43,6 @@ const health = async (name: string) => (await consoleApi(page, "GET", `/api/cons
 beforeAll(async () => {
   approver = await startStubAuthorizer({ mode: "approve", trustedSpKeys: () => trusted });
   pendingStub = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => trusted });
-  browser = await launchBrowser();
   page = await browser.newPage({ viewport: sizes[0][1] });
   await signIn(page, baseUrl, demo.email, demo.password);
   const keys = (await consoleApi(page, "GET", "/api/console/signing-keys")).body.data as { keyId: string; state: string; publicKey: string }[];
@@ -61,7 +60,6 @@ afterAll(async () => {
     await consoleApi(page, "PUT", "/api/console/settings", { unavailabilityPolicy: "fail_closed" });
     await removeAuthorizers(page, names);
   }
-  await browser?.close();
   await approver?.close();
   await pendingStub?.close();
 });

@@ -1,17 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { demoAction } from "@/lib/demo/actions";
-import { consoleApi, launchBrowser, screenshot, signIn, submitThroughApi } from "./browser";
+import { consoleApi, browserForFile, screenshot, signIn, submitThroughApi } from "./browser";
 
 // Issue 18, item 6: every console and sandbox page fits a 390 px phone, with a menu and collapsed filters.
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => browser?.close());
+const browser = browserForFile();
 
 /** The page's width, and the innermost elements that stick out on the right (named in a failure). */
 const overflow = (page: Page) =>

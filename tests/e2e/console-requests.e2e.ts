@@ -1,15 +1,14 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sampleRequests } from "@/lib/console/sample-requests";
-import { consoleApi, launchBrowser, screenshot, signIn, submitThroughApi } from "./browser";
+import { consoleApi, browserForFile, screenshot, signIn, submitThroughApi } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
+const browser = browserForFile();
 let page: Page;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await signIn(page, baseUrl, demo.email, demo.password);
   // Routing decides these at once, so the trail has approvals and denials without any authorizer.
@@ -22,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (page) await consoleApi(page, "PUT", "/api/console/settings", { routingScript: null });
-  await browser?.close();
 });
 
 describe("console: overview and audit trail", () => {

@@ -1,17 +1,12 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { consoleApi, launchBrowser, screenshot, signIn } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { consoleApi, browserForFile, screenshot, signIn } from "./browser";
 
 // Issue 18, item 5: the routing editor explains itself, guards unsaved edits, tests every sample
 // at once, and keeps saved versions with who/when, a diff and restore.
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => browser?.close());
+const browser = browserForFile();
 
 const editor = (page: Page) => page.getByLabel("Routing script", { exact: true });
 

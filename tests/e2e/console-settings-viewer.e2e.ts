@@ -1,15 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { acceptInvitationAsNewPerson, consoleApi, launchBrowser, screenshot, signIn } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import { acceptInvitationAsNewPerson, consoleApi, browserForFile, screenshot, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => browser?.close());
+const browser = browserForFile();
 
 describe("console: settings and the viewer's read-only console", () => {
   it("asks for explicit confirmation before failing open, and saves retries and lifetimes", async () => {

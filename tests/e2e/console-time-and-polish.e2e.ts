@@ -1,18 +1,13 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { demoAction } from "@/lib/demo/actions";
-import { acceptInvitationAsNewPerson, consoleApi, launchBrowser, screenshot, signIn, submitThroughApi } from "./browser";
+import { acceptInvitationAsNewPerson, consoleApi, browserForFile, screenshot, signIn, submitThroughApi } from "./browser";
 
 // Issue 18, items 8 and 9: relative times with absolute ones on hover, time to expiry, summarised
 // polls and labelled event fields; and the small things that read as unfinished.
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => browser?.close());
+const browser = browserForFile();
 
 const sizes = [{ width: 1440, height: 900 }, { width: 390, height: 844 }];
 

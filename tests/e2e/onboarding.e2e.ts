@@ -1,15 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { consoleApi, launchBrowser, screenshot, signIn } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import { consoleApi, browserForFile, screenshot, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => browser?.close());
+const browser = browserForFile();
 
 describe("onboarding: sign-up, invitation of an existing account, tenant switcher", () => {
   it("signs up into a new tenant, joins Acme by invitation while signed in, and switches between them", async () => {

@@ -3,16 +3,15 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, screenshot, signIn } from "./browser";
+import { browserForFile, screenshot, signIn } from "./browser";
 
 // The whole loop in a browser: `npm run demo` submits the MacBook wipe through the gateway's API,
 // the sandbox's policy leaves it to a human, the demo owner approves it in /sandbox, the decision
 // is signed and called back to the gateway, which executes it once through the example service.
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
+const browser = browserForFile();
 let service: ChildProcess | undefined;
 let serviceUrl = "";
 const executionsFile = path.join(mkdtempSync(path.join(tmpdir(), "e2e-service-")), "executions.log");
@@ -33,7 +32,6 @@ function executions(): { requestId: string }[] {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   const port = await freePort();
   serviceUrl = `http://127.0.0.1:${port}`;
   service = spawn(process.execPath, ["--import", "tsx", "examples/service-webhook/server.ts"], {
@@ -58,7 +56,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   service?.kill("SIGTERM");
-  await browser?.close();
 });
 
 describe("the StepAuth loop through the sandbox authorizer", () => {

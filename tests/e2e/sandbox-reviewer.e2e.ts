@@ -1,18 +1,13 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { demoAction } from "@/lib/demo/actions";
-import { consoleApi, launchBrowser, screenshot, signIn, submitThroughApi } from "./browser";
+import { consoleApi, browserForFile, screenshot, signIn, submitThroughApi } from "./browser";
 
 // Issue 18, item 7: money reads as money, each reviewer's reason sits under their name, nobody
 // approves their own request, and the inbox has search, a compact list and sign-out.
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => browser?.close());
+const browser = browserForFile();
 
 /** The $4.2M wire, operated by `email`, with an invoice number unique to this run. */
 function wire(email: string, invoice: string) {

@@ -1,15 +1,9 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { acceptInvitationAsNewPerson, launchBrowser, screenshot, signIn } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import { acceptInvitationAsNewPerson, browserForFile, screenshot, signIn } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const demo = inject("demo");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => browser?.close());
+const browser = browserForFile();
 
 describe("console sign-in", () => {
   it("refuses a wrong password with the generic message", async () => {
