@@ -6,6 +6,7 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "@/lib/http/api-route";
 import { storableTextProblem } from "@/lib/stepauth";
+import { csvField } from "./export-format";
 
 // The configuration audit screen's API: GET /api/console/audit-events (a page, `{data, nextCursor}`)
 // and GET /api/console/audit-events/export?format=csv|jsonl (every matching row, streamed).
@@ -51,16 +52,9 @@ export async function listAuditLogRoute({ db, ctx, request }: TenantRequest<unkn
 
 const csvColumns = ["createdAt", "action", "actorName", "actorEmail", "actor", "stillMember", "target", "data"] as const;
 
-// Every field quoted; a cell starting with = + - @ (or tab, CR) would run as a spreadsheet formula, so it is defused.
-export function csvCell(value: unknown): string {
-  let text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replaceAll('"', '""')}"`;
-}
-
 function csvLine(entry: AuditLogEntry): string {
   const cells = { ...entry, actorName: entry.actor.name, actorEmail: entry.actor.email, actor: entry.actor.label, stillMember: entry.actor.stillMember };
-  return `${csvColumns.map((column) => csvCell(cells[column])).join(",")}\r\n`;
+  return `${csvColumns.map((column) => csvField(cells[column])).join(",")}\r\n`;
 }
 
 /** Streams every matching event, newest first, one page (200) at a time, so memory stays flat. */

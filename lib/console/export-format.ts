@@ -22,11 +22,16 @@ export function reviewersText(reviewers: unknown): string {
 }
 
 /**
- * One CSV field: always quoted; a cell that starts with = + - @ (or tab / carriage return, which
+ * One CSV field (every export: requests, audit log): always quoted; an object is written as JSON; a cell that starts with = + - @ (or tab / carriage return, which
  * spreadsheets skip before reading a formula) gets a leading apostrophe, so it is shown, not run.
  */
 export function csvField(value: unknown): string {
-  let text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : Array.isArray(value) ? value.join(" ") : String(value);
+  let text =
+    value instanceof Date ? value.toISOString()
+    : value === null || value === undefined ? ""
+    : Array.isArray(value) ? value.join(" ")
+    : typeof value === "object" ? JSON.stringify(value)
+    : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replaceAll('"', '""')}"`;
 }

@@ -7,7 +7,7 @@ import * as authorizers from "@/app/api/console/authorizers/route";
 import * as member from "@/app/api/console/members/[userId]/route";
 import * as settings from "@/app/api/console/settings/route";
 import { users } from "@/db/schema";
-import { csvCell } from "@/lib/console/audit-log";
+import { csvField } from "@/lib/console/export-format";
 import { createTestUser, setupTestDatabase } from "../../../setup/database";
 import { callRoute, sessionHeaders } from "../../../setup/http";
 import { authorizerBody } from "../v1/authorizer-fixtures";
@@ -105,8 +105,8 @@ describe("the configuration audit log (console)", () => {
     expect(rows.map((r) => r.data.defaultExpiresIn)).toEqual([900, 600]);
     expect(rows[0].data.previous.defaultExpiresIn).toBe(600);
 
-    for (const lead of ["=", "+", "-", "@"]) expect(csvCell(`${lead}1+1`)).toBe(`"'${lead}1+1"`);
-    expect(csvCell("plain")).toBe('"plain"');
+    for (const lead of ["=", "+", "-", "@"]) expect(csvField(`${lead}1+1`)).toBe(`"'${lead}1+1"`);
+    expect(csvField("plain")).toBe('"plain"');
   });
 
   it("shows a tenant only its own events, and nothing without a session", async () => {
