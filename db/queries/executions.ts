@@ -39,6 +39,26 @@ export async function insertExecution(db: Database, ctx: TenantContext, requestI
   return row ?? null;
 }
 
+/**
+ * The API claim: inserts the `executing` row only while the request is approved and its execution
+ * window is open by the database's clock (`execution_closes_at > now()`, the same clock that set it),
+ * in one statement. An approval without `execution_closes_at` never came through a decision path
+ * (finalize sets it for every approval; e.g. the bench floor's unverified row) and is never claimable.
+ * Null when nothing was inserted: already claimed, window closed, or not claimable.
+ */
+export async function claimExecutionInWindow(db: Database, ctx: TenantContext, requestId: string) {
+  const r = authorizationRequests;
+  const [row] = await db.insert(executions)
+    .select((qb) => qb.select({
+      requestId: r.requestId, tenantId: r.tenantId, channel: sql<string>`'api'`.as("channel"), status: sql<"executing">`'executing'::execution_status`.as("status"),
+      error: sql<null>`null`.as("error"), claimedAt: sql<Date>`now()`.as("claimed_at"), finishedAt: sql<null>`null`.as("finished_at"),
+      resultReportedAt: sql<null>`null`.as("result_reported_at"), resultReportedVia: sql<null>`null`.as("result_reported_via"),
+    }).from(r).where(forTenant(ctx, r.tenantId, eq(r.requestId, requestId), eq(r.status, "approved"), sql`${r.executionClosesAt} > now()`)))
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
+}
+
 /** Records the result of an execution still `executing`; null when it was already finished (or never claimed). */
 export async function finishExecution(db: Database, ctx: TenantContext, requestId: string, result: ExecutionResult) {
   const [row] = await db.update(executions)

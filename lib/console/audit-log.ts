@@ -5,6 +5,7 @@ import { auditKindNames, listAuditLog, type AuditLogEntry, type AuditLogFilters 
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "@/lib/http/api-route";
+import { storableInstantSchema } from "@/lib/http/instant-param";
 import { storableTextProblem } from "@/lib/stepauth";
 import { csvField } from "./export-format";
 
@@ -21,8 +22,8 @@ export const auditLogQuerySchema = z.object({
   kind: z.enum(auditKindNames).optional(),
   actor: z.string().trim().max(200).refine(storable, "contains a control character").optional(),
   range: z.enum(Object.keys(auditRanges) as [AuditRange, ...AuditRange[]]).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: storableInstantSchema.optional(),
+  to: storableInstantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(300).optional(),
   format: z.enum(["csv", "jsonl"]).optional(),
@@ -41,8 +42,8 @@ export function parseAuditLogQuery(params: URLSearchParams | Record<string, stri
   const decoded = cursor === undefined ? undefined : decodeAuditCursor(cursor);
   if (decoded === null) throw new AppError("validation_failed", "Invalid cursor");
   const hours = range ? auditRanges[range] : null;
-  const fromDate = from ? new Date(from) : hours ? new Date(now - hours * 3_600_000) : undefined;
-  return { ...rest, from: fromDate, to: to ? new Date(to) : undefined, cursor: decoded };
+  const fromDate = from ?? (hours ? new Date(now - hours * 3_600_000) : undefined);
+  return { ...rest, from: fromDate, to, cursor: decoded };
 }
 
 export async function listAuditLogRoute({ db, ctx, request }: TenantRequest<unknown>) {

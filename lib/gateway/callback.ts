@@ -68,14 +68,20 @@ export async function receiveDecisionCallback(db: Database, authorizerId: string
   return { requestId, ...(await executionAnswer(db, ctx, requestId, delivery)) };
 }
 
-/** The result if it is recorded within the wait (marked as told to the authorizer), else `accepted`. */
+/**
+ * The result if it is recorded within the wait (marked as told to the authorizer), else `accepted`.
+ * A route handler cannot learn whether its response reached the caller, so "told" means "answered
+ * within CALLBACK_RESULT_WAIT_MS", which lies inside the authorizer's own timeout.
+ */
 async function executionAnswer(db: Database, ctx: TenantContext, requestId: string, delivery: Promise<boolean> | null): Promise<CallbackAnswer> {
   const deadline = Date.now() + CALLBACK_RESULT_WAIT_MS;
   let settled = delivery === null;
   void delivery?.then(() => { settled = true; });
   for (;;) {
     const execution = await getExecution(db, ctx, requestId);
-    if (execution && execution.status !== "executing") {
+    // Marked as told by callback only when the answer leaves within the wait; past it, the authorizer
+    // may have stopped listening, and the result report (queued after the wait) tells it instead.
+    if (execution && execution.status !== "executing" && Date.now() < deadline) {
       await markResultReported(db, ctx, requestId, "callback");
       return execution.status === "succeeded" ? { status: "success" } : { status: "error", error: execution.error ?? "execution failed" };
     }

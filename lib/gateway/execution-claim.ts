@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Database } from "@/db/client";
 import type { AuthorizationRequestRow, Execution } from "@/db/schema";
 import {
-  enqueueResultReport, finishExecution, getExecution, insertExecution, loadExecutionState, type ExecutionResult,
+  claimExecutionInWindow, enqueueResultReport, finishExecution, getExecution, insertExecution, loadExecutionState, type ExecutionResult,
 } from "@/db/queries/executions";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
@@ -11,11 +11,12 @@ import { appendRequestEvents } from "./request-events";
 import { callbackPolicy } from "./tenant-runtime";
 
 /**
- * How long a callback waits for an execution's result before answering `accepted`. A result that
- * comes later reaches a callback-decided authorizer by result report, queued this much later so
- * that a callback still waiting answers it itself.
+ * How long a callback waits for an execution's result before answering `accepted`: 3 s, well inside
+ * the authorizer's per-attempt timeout (PROTOCOL.md: 5 s by default), so the answer still finds the
+ * authorizer listening. A result that comes later reaches a callback-decided authorizer by result
+ * report, queued this much later (plus a second) so that a callback still waiting answers it itself.
  */
-export const CALLBACK_RESULT_WAIT_MS = 5_000;
+export const CALLBACK_RESULT_WAIT_MS = 3_000;
 const REPORT_AFTER_CALLBACK_MS = CALLBACK_RESULT_WAIT_MS + 1_000;
 
 /**
@@ -90,7 +91,13 @@ export async function claimExecution(db: Database, ctx: TenantContext, requestId
     }
     const closesAt = windowClosesAt(request);
     if (state.execution) return { refused: state.execution.channel === "window_closed" ? ("window_closed" as const) : ("claimed" as const), execution: state.execution, closesAt };
-    if (Date.now() >= closesAt.getTime()) {
+    // No decision path made this approval (finalize sets the window of every one): nothing may execute.
+    if (!request.executionClosesAt) return { refused: "not_claimable" as const };
+    // Open or closed is decided by the statement, on the database's clock that set the window.
+    const claimed = await claimExecutionInWindow(tx, ctx, requestId);
+    if (!claimed) {
+      const existing = await getExecution(tx, ctx, requestId);
+      if (existing) return { refused: existing.channel === "window_closed" ? ("window_closed" as const) : ("claimed" as const), execution: existing, closesAt };
       const closed = await insertExecution(tx, ctx, requestId, "window_closed", { status: "error", error: WINDOW_CLOSED_ERROR });
       if (closed) {
         await appendRequestEvents(tx, ctx, requestId, [{ type: "execution_window_closed", data: { windowClosedAt: closesAt.toISOString() } }]);
@@ -98,8 +105,6 @@ export async function claimExecution(db: Database, ctx: TenantContext, requestId
       }
       return { refused: "window_closed" as const, closesAt };
     }
-    const claimed = await insertExecution(tx, ctx, requestId, "api");
-    if (!claimed) return { refused: "claimed" as const, execution: await getExecution(tx, ctx, requestId), closesAt };
     await appendRequestEvents(tx, ctx, requestId, [{ type: "execution_claimed", data: { channel: "api" } }]);
     return {
       refused: null,
@@ -109,6 +114,7 @@ export async function claimExecution(db: Database, ctx: TenantContext, requestId
       },
     };
   });
+  if (outcome.refused === "not_claimable") throw new AppError("not_approved", "No decision of the gateway approved this request; nothing may execute");
   if (outcome.refused === "payload_mismatch") throw new AppError("payload_mismatch", "payloadSha256 is not the hash of the approved payload");
   if (outcome.refused === "window_closed") {
     throw new AppError("execution_window_closed", "The execution window of this approval has closed; nothing may execute", {

@@ -12,7 +12,7 @@ import { deliverWebhook } from "./webhook-delivery";
 
 
 async function runDeliverJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
-  const { done } = await deliverWebhook(db, ctx, job.requestId, job.attempts);
+  const { done } = await deliverWebhook(db, ctx, job.requestId, job.attempts, job);
   return done ? { done: true } : { done: false, retryInMs: Math.min(15 * 60_000, 5_000 * 2 ** (job.attempts - 1)) };
 }
 

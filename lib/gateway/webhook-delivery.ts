@@ -1,9 +1,10 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, webhookDeliveries, type AuthorizationRequestRow } from "@/db/schema";
-import { finishExecution, insertExecution, loadExecutionState, type ExecutionResult } from "@/db/queries/executions";
+import { authorizationRequests, authorizers, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import { insertExecution, loadExecutionState, type ExecutionResult } from "@/db/queries/executions";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { getTenantSettings, loadWebhookTarget } from "@/db/queries/tenant-settings";
+import { recordDeliveryAttempt } from "@/db/queries/webhook-deliveries";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { executionTermsOf, queueResultReport, windowClosesAt } from "./execution-claim";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
@@ -67,19 +68,20 @@ function parseServiceAnswer(body: string): ExecutionAnswer {
  * Delivers a request's final state to the service webhook, signed per Standard Webhooks with
  * `webhook-id` = requestId (the service's idempotency key). Returns the service's execution answer,
  * or null when it must be retried later. Never called inside a transaction (it waits on the network).
+ * `lease`: the delivery job's run; its outcome is recorded only while it still holds the lease.
  */
-export async function deliverWebhook(db: Database, ctx: TenantContext, requestId: string, attempt: number): Promise<{ done: boolean; answer: ExecutionAnswer | null }> {
+export async function deliverWebhook(db: Database, ctx: TenantContext, requestId: string, attempt: number, lease?: Job): Promise<{ done: boolean; answer: ExecutionAnswer | null }> {
   const [request] = await db.select().from(authorizationRequests).where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
   const [delivery] = await db.select().from(webhookDeliveries).where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId)));
   const target = await loadWebhookTarget(db, ctx);
   if (!request || !delivery || delivery.status !== "pending") return { done: true, answer: null };
   // Nothing was sent, so nothing is recorded as executed: the service may still claim through the API.
-  if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null, execute: false }, attempt, true);
+  if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null, execute: false }, attempt, true, lease);
 
   const payload = await webhookPayload(db, ctx, request);
   const posted = await postSignedWebhook(target, requestId, JSON.stringify(payload), { timeoutMs: webhookTimeoutMs(), maxBytes: MAX_ANSWER_BYTES });
   const result = posted.ok ? { ...posted, answer: parseServiceAnswer(posted.text) } : posted;
-  return finishDelivery(db, ctx, request, { ...result, execute: payload.data.execute }, attempt, false);
+  return finishDelivery(db, ctx, request, { ...result, execute: payload.data.execute }, attempt, false, lease);
 }
 
 async function finishDelivery(
@@ -89,40 +91,40 @@ async function finishDelivery(
   result: { ok: boolean; statusCode: number | null; error?: string; answer?: ExecutionAnswer; latencyMs?: number; execute?: boolean },
   attempt: number,
   giveUp: boolean,
+  lease: Job | undefined,
 ): Promise<{ done: boolean; answer: ExecutionAnswer | null }> {
   const final = result.ok || giveUp || attempt >= WEBHOOK_MAX_ATTEMPTS;
   const answer: ExecutionAnswer | null = result.ok
     ? (result.answer ?? { status: "success" })
     : final ? { status: "error", error: `delivery to the service failed after ${attempt} attempts: ${result.error}` } : null;
-  await db.transaction(async (tx) => {
-    await tx
-      .update(webhookDeliveries)
-      .set({
-        attempts: attempt, lastStatusCode: result.statusCode, lastError: result.ok ? null : (result.error ?? null), lastAttemptAt: sql`now()`,
-        ...(final ? { status: result.ok ? ("delivered" as const) : ("failed" as const), deliveredAt: result.ok ? sql`now()` : null } : {}),
-      })
-      .where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, request.requestId), eq(webhookDeliveries.status, "pending")));
+  const recorded = await db.transaction(async (tx) => {
+    const attemptRow = await recordDeliveryAttempt(tx, ctx, request.requestId, {
+      attempt, statusCode: result.statusCode, error: result.ok ? null : (result.error ?? null), final: final ? { delivered: result.ok } : undefined,
+    }, lease);
+    // Another run recorded this delivery (or took the job over): its answer is that run's to record.
+    if (!attemptRow) return false;
     const events: NewRequestEvent[] = [{ type: result.ok ? "webhook_delivered" : "webhook_failed", data: { attempt, statusCode: result.statusCode, error: result.error, latencyMs: result.latencyMs, final } }];
     // Only an answer to an `execute: true` webhook says anything about an execution.
     if (answer && answer.status !== "accepted" && request.status === "approved" && (result.execute ?? true)) {
-      events.push(...(await recordWebhookAnswer(tx, ctx, request, answer, result.ok)));
+      events.push(...(await recordWebhookAnswer(tx, ctx, request, answer)));
     }
     await appendRequestEvents(tx, ctx, request.requestId, events);
+    return true;
   });
-  return { done: final, answer };
+  return recorded ? { done: final, answer } : { done: true, answer: null };
 }
 
 /**
- * A webhook answer `{status: "success" | "error"}` (or a bare 2xx: success) records the execution's
- * result. A service that claimed first has its claim finished; a legacy service that never claimed
- * claims implicitly with its answer (the same one conditional insert), so nothing can claim and run
- * it afterwards. An execution already finished (reported, or refused after its window) stays as it is.
- * A delivery that finally failed records an error only when nothing was claimed.
+ * A webhook answer `{status: "success" | "error"}` (or a bare 2xx: success) from a legacy service
+ * that never claimed records the execution's result: it claims implicitly with its answer (the same
+ * one conditional insert), so nothing can claim and run it afterwards. A claim made through the API
+ * (e.g. by lib/client's executeApproved) is never finished by a webhook answer: only its claimer knows
+ * when it ran, and its own report finishes it. An execution already claimed or finished stays as it
+ * is. A delivery that finally failed records an error only when nothing was claimed.
  */
-async function recordWebhookAnswer(db: Database, ctx: TenantContext, request: AuthorizationRequestRow, answer: ExecutionResult, delivered: boolean): Promise<NewRequestEvent[]> {
-  const finished = delivered ? await finishExecution(db, ctx, request.requestId, answer) : null;
-  const implicit = finished ? null : await insertExecution(db, ctx, request.requestId, "webhook", answer);
-  if (!finished && !implicit) return [];
+async function recordWebhookAnswer(db: Database, ctx: TenantContext, request: AuthorizationRequestRow, answer: ExecutionResult): Promise<NewRequestEvent[]> {
+  const implicit = await insertExecution(db, ctx, request.requestId, "webhook", answer);
+  if (!implicit) return [];
   await queueResultReport(db, ctx, request);
-  return [{ type: "execution_reported", data: { channel: "webhook", ...(implicit ? { implicitClaim: true } : {}), ...answer } }];
+  return [{ type: "execution_reported", data: { channel: "webhook", implicitClaim: true, ...answer } }];
 }

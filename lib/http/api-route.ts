@@ -75,12 +75,21 @@ function tenantHandler<P>(
   };
 }
 
+/** How a `/api/v1/**` handler takes its tenant's fair share of this instance (lib/fairness). */
+export interface ApiKeyRouteOptions {
+  /**
+   * `"handler"`: the handler admits itself (admitTenantRequest), because part of its work is not
+   * ordinary work: the request long-poll, whose waiting has its own caps and costs nothing. Said by
+   * the route, never by the query string: every other route takes its share, whatever `?wait=` says.
+   */
+  fairShare?: "handler";
+}
+
 /**
  * Every `/api/v1/**` handler: Bearer API key → TenantContext → rate limit → permission check → the
- * tenant's fair share of this instance (lib/fairness). Long-polls have their own caps and, waiting,
- * cost nothing, so they take no share.
+ * tenant's fair share of this instance (lib/fairness), unless the route admits itself (options.fairShare).
  */
-export function withApiKey<P = Record<string, never>>(permission: Permission, handler: TenantHandler<P>): RouteHandler {
+export function withApiKey<P = Record<string, never>>(permission: Permission, handler: TenantHandler<P>, options: ApiKeyRouteOptions = {}): RouteHandler {
   const authenticate = async (db: Database, request: Request) => {
     const ctx = await authenticateApiKey(db, request.headers);
     const { perSecond, burst } = apiKeyRateLimit();
@@ -88,8 +97,8 @@ export function withApiKey<P = Record<string, never>>(permission: Permission, ha
     if (wait > 0) throw new AppError("rate_limited", "Too many requests for this API key", { retryAfter: wait });
     return ctx;
   };
+  if (options.fairShare === "handler") return tenantHandler<P>(authenticate, permission, handler);
   return tenantHandler<P>(authenticate, permission, async (input) => {
-    if (isLongPoll(input.request)) return handler(input);
     const release = await admitTenantRequest(input.ctx.tenantId, input.request.signal);
     try {
       return await handler(input);
@@ -97,11 +106,6 @@ export function withApiKey<P = Record<string, never>>(permission: Permission, ha
       release();
     }
   });
-}
-
-function isLongPoll(request: Request): boolean {
-  const wait = request.method === "GET" ? new URL(request.url).searchParams.get("wait") : null;
-  return wait !== null && wait !== "" && wait !== "0";
 }
 
 /**

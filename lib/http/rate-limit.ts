@@ -13,7 +13,8 @@ export function apiKeyRateLimit(): { perSecond: number; burst: number } {
 /** Takes one token; returns 0 when allowed, else the seconds to wait for the next token. */
 export function takeToken(key: string, perSecond: number, burst: number, now = Date.now()): number {
   const bucket = buckets.get(key) ?? { tokens: burst, updatedAt: now };
-  bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * perSecond);
+  // A clock stepped back (NTP) refills nothing, and drains nothing either.
+  bucket.tokens = Math.min(burst, bucket.tokens + (Math.max(0, now - bucket.updatedAt) / 1000) * perSecond);
   bucket.updatedAt = now;
   buckets.set(key, bucket);
   if (buckets.size > 100_000) buckets.clear();

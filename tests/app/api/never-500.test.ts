@@ -40,6 +40,9 @@ const requestVariants: { query: string; headers: Record<string, string> }[] = [
   { query: `?q=%00&cursor=${farPastCursor}&format=csv`, headers: {} },
   { query: "?q=x", headers: { origin: "null" } },
   { query: "?q=x", headers: { "stepauth-tenant-cookie": "not-a-uuid" } },
+  // ISO 8601 shapes of instants no timestamptz holds: year 0000, and year 1 at +14:00 (year 0 in UTC).
+  { query: "?from=0000-01-01T00:00:00Z&to=0001-01-01T00:00:00%2B14:00", headers: {} },
+  { query: "?from=0001-01-01T00:00:00%2B14:00&to=9999-12-31T23:59:59-01:00", headers: {} },
 ];
 const params = ["x", "../../etc/passwd", "req_" + "a".repeat(300), "00000000-0000-0000-0000-000000000000", "%00", "'; drop table tenants; --"];
 

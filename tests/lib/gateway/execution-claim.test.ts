@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { updateAuthorizer } from "@/db/queries/authorizers";
+import { claimDueJobs } from "@/db/queries/jobs";
+import { CALLBACK_RESULT_WAIT_MS } from "@/lib/gateway/execution-claim";
+import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
+import { runJob } from "@/lib/gateway/job-runner";
 import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -122,6 +126,61 @@ describe("claim before run", () => {
     expect((await claim(c, id)).body.windowClosesAt).toBe(new Date(v.expiresAt).toISOString());
   });
 
+  // Needs a database with its own clock: in-process PGlite reads the same (here faked) JS clock as the app.
+  it.skipIf(!process.env.TEST_DATABASE_URL)("a claim after the window by the database's clock is refused, whatever the app server's clock says (PostgreSQL)", async () => {
+    const c = await setup({ pollOnly: true });
+    const id = await c.submit();
+    await approveByPoll(c, id);
+    await db().execute(sql`update authorization_requests set execution_closes_at = now() - interval '1 second' where request_id = ${id}`);
+    // The app server's clock is an hour behind the database's: by its own clock the window is still open.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() - 3_600_000 });
+    let late: Awaited<ReturnType<typeof claim>>;
+    try {
+      late = await claim(c, id);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(late.status).toBe(410);
+    expect(late.body.error).toBe("execution_window_closed");
+    expect((await view(c, id)).execution).toMatchObject({ state: "failed", channel: "window_closed" });
+  });
+
+  it("a legacy webhook answer never finishes an API claim: the claimer's own report does", async () => {
+    const c = await setup({ pollOnly: true, webhook: "success", serviceDelayMs: 1_500 });
+    const id = await c.submit();
+    c.stub.decide(id, "approved");
+    await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'poll'`);
+    const draining = drainJobs(db());
+    // The service has the execute webhook and is still answering it when an API claimer claims.
+    await expect.poll(() => c.service!.state.deliveries.some((d) => d.body.data.execute), { timeout: 10_000 }).toBe(true);
+    expect((await claim(c, id)).status).toBe(200);
+    await draining;
+    expect((await view(c, id)).execution).toMatchObject({ state: "executing", channel: "api" });
+    expect(await eventsOf(c, id, "execution_reported")).toHaveLength(0);
+    const reported = await claim(c, id, { status: "error", error: "device offline" });
+    expect(reported.status).toBe(200);
+    expect((await view(c, id)).execution).toMatchObject({ state: "failed", channel: "api", error: "device offline" });
+    await drainJobs(db());
+    expect(c.stub.state.results).toEqual([expect.objectContaining({ requestId: id, status: "error" })]);
+  });
+
+  it("a delivery run taken over while the service answers records its answer once", async () => {
+    const c = await setup({ pollOnly: true, webhook: "success", serviceDelayMs: 1_500 });
+    const id = await c.submit();
+    c.stub.decide(id, "approved");
+    await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'poll'`);
+    const first = drainJobs(db());
+    await expect.poll(() => c.service!.state.deliveries.length, { timeout: 10_000 }).toBe(1);
+    // The first run's lease runs out while its webhook is in flight; a second worker takes the job over.
+    await db().execute(sql`update jobs set locked_until = now() - interval '1 second' where request_id = ${id} and kind = 'deliver'`);
+    const [job] = await claimDueJobs(db(), 10, { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS }, { requestId: id, kinds: ["deliver"] });
+    expect(job).toBeDefined();
+    await Promise.all([first, runJob(db(), job!)]);
+    expect(c.service!.state.deliveries).toHaveLength(2);
+    expect(await eventsOf(c, id, "webhook_delivered")).toHaveLength(1);
+    expect(await eventsOf(c, id, "execution_reported")).toHaveLength(1);
+  });
+
   it("a legacy webhook answer without a claim claims implicitly: a later claim is 409 with the result", async () => {
     const c = await setup({ webhook: "success" });
     const id = await c.submit();
@@ -187,15 +246,20 @@ describe("truthful results", () => {
     expect((await c.stub.callBack(id)).body).toEqual({ requestId: id, status: "success" });
   });
 
-  it("a webhook slower than the callback's wait: accepted, not error; the result follows as a report", async () => {
-    const c = await setup({ webhook: "success", serviceDelayMs: 6_500 });
+  it("a webhook slower than the callback's wait: accepted within the authorizer's timeout; the result follows as a report", async () => {
+    // The authorizer stops listening after its per-attempt timeout (5 s by default, PROTOCOL.md): the
+    // callback answers before that, and a result it did not answer is never marked as told by callback.
+    expect(CALLBACK_RESULT_WAIT_MS).toBeLessThanOrEqual(3_000);
+    const c = await setup({ webhook: "success", serviceDelayMs: 4_000 });
     const id = await c.submit();
     const started = Date.now();
     expect((await approveByCallback(c, id)).body).toEqual({ requestId: id, status: "accepted" });
-    expect(Date.now() - started).toBeLessThan(6_500);
+    expect(Date.now() - started).toBeLessThan(4_000);
     await expect.poll(async () => (await view(c, id)).execution?.state, { timeout: 10_000 }).toBe("succeeded");
     await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'report'`);
     await drainJobs(db());
     expect(c.stub.state.results).toEqual([expect.objectContaining({ requestId: id, status: "success" })]);
+    const [row] = (await db().execute(sql`select result_reported_via from executions where request_id = ${id}`) as unknown as { rows: { result_reported_via: string }[] }).rows;
+    expect(row!.result_reported_via).toBe("result_report");
   }, 30_000);
 });

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { idempotencyKeySchema, submitRequestSchema } from "@/lib/gateway/submit";
 import { submitAuthorizationRequest } from "@/lib/gateway/submission";
 import { apiRoute, json, withApiKey } from "@/lib/http/api-route";
+import { storableInstantSchema } from "@/lib/http/instant-param";
 import { readJsonBody } from "@/lib/http/json-body";
 
 const listQuerySchema = z.object({
@@ -13,8 +14,8 @@ const listQuerySchema = z.object({
   category: z.string().max(200).optional(),
   principalType: z.enum(["human", "service", "agent"]).optional(),
   authorizer: z.string().max(64).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: storableInstantSchema.optional(),
+  to: storableInstantSchema.optional(),
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(300).optional(),
@@ -35,6 +36,6 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     const { from, to, cursor, ...filters } = parsed.data;
     const decoded = cursor ? decodeCursor(cursor) : undefined;
     if (decoded === null) throw new AppError("validation_failed", "Invalid cursor");
-    return json(await listRequests(db, ctx, { ...filters, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined, cursor: decoded }));
+    return json(await listRequests(db, ctx, { ...filters, from, to, cursor: decoded }));
   }),
 });

@@ -61,6 +61,18 @@ describe("the honest floor route of `npm run bench`", () => {
       expect(await w.row(answer.body.requestId)).toEqual({ status: "approved", tenant_id: w.tenant.tenantId, has_envelope: true });
     });
 
+    it("an approval the floor recorded (unverified) can never be claimed or executed", async () => {
+      const w = await world("approve");
+      const { requestId } = (await w.floor()).body;
+      const execution = `/api/v1/authorization-requests/${requestId}/execution`;
+      const claimed = await api(appUrl(), w.tenant.apiKey, "POST", execution);
+      expect(claimed.status).toBe(409);
+      expect(claimed.body.error).toBe("not_approved");
+      expect((await api(appUrl(), w.tenant.apiKey, "POST", execution, { status: "success" })).status).toBe(409);
+      const count = await db().execute(sql`select count(*)::int as n from executions where request_id = ${requestId}`);
+      expect((count as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
+    });
+
     it("still requires an API key and validates the body before it touches the database", async () => {
       const w = await world("pending");
       expect((await w.floor(wipeRequest(), "sag_not_a_key")).status).toBe(401);
