@@ -123,29 +123,43 @@ export async function holdsLease(tx: Database, lease: JobLease): Promise<boolean
   return rows.length > 0;
 }
 
+/** The event types that settle a request: a legitimate timeline holds exactly one of them. */
+export const FINAL_EVENT_TYPES = ["decision_accepted", "decided_without_authorizer", "fail_open_executed", "expired", "cancelled"] as const;
+
 /**
- * The first request (oldest first) whose row disagrees with its sealed timeline: a final status, or
- * the deciding authorizer and keyId, that no sealed event records (a denial edited into an approval
- * on the row). Requests with events still unsealed are skipped: nothing vouches for them yet.
+ * The first request (oldest first) whose row disagrees with its sealed timeline, and why. A settled
+ * request has exactly ONE sealed final event (FINAL_EVENT_TYPES), and its row's status, deciding
+ * authorizer and keyId must be that event's: two final events are tampering (a status edit laundered
+ * with an added event), none or another one is a row edit. Requests with events still unsealed are
+ * skipped: nothing vouches for them yet.
  */
-export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<string | null> {
+export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<{ requestId: string; why: string } | null> {
   const tenantId = tenantIdOf(ctx);
-  const sealed = (condition: SQL) => sql`exists (select 1 from ${requestEvents} e where e.request_id = r.request_id and e.checkpoint_seq is not null and ${condition})`;
-  const decided = (decision: string) => sql`((e.type = 'decision_accepted' and e.data->>'decision' = ${decision}
-      and e.authorizer_id is not distinct from r.decision_authorizer_id and e.data->>'keyId' is not distinct from r.decision_key_id)
-    or (e.type = 'decided_without_authorizer' and e.data->>'decision' = ${decision}))`;
-  const [row] = rowsOf(await db.execute(sql`select r.request_id from ${authorizationRequests} r
+  const finals = sql.raw(FINAL_EVENT_TYPES.map((t) => `'${t}'`).join(", "));
+  const decided = (decision: string) => sql`((f.type = 'decision_accepted' and f.data->>'decision' = ${decision}
+      and f.authorizer_id is not distinct from r.decision_authorizer_id and f.data->>'keyId' is not distinct from r.decision_key_id)
+    or (f.type = 'decided_without_authorizer' and f.data->>'decision' = ${decision}))`;
+  const [row] = rowsOf(await db.execute(sql`select r.request_id, r.status, c.finals, f.type as final_type from ${authorizationRequests} r
+    cross join lateral (select count(*) as finals, min(e.id) as first_id from ${requestEvents} e
+      where e.tenant_id = ${tenantId} and e.request_id = r.request_id and e.checkpoint_seq is not null and e.type in (${finals})) c
+    left join ${requestEvents} f on f.id = c.first_id
     where r.tenant_id = ${tenantId}
       and (${from?.toISOString() ?? null}::timestamptz is null or r.created_at >= ${from?.toISOString() ?? null}::timestamptz)
       and (${to?.toISOString() ?? null}::timestamptz is null or r.created_at <= ${to?.toISOString() ?? null}::timestamptz)
-      and not exists (select 1 from ${requestEvents} u where u.request_id = r.request_id and u.checkpoint_seq is null)
-      and not case r.status
-        when 'approved' then ${sealed(sql`(${decided("approved")} or e.type = 'fail_open_executed')`)}
-        when 'denied' then ${sealed(decided("denied"))}
-        when 'expired' then ${sealed(sql`(e.type = 'expired' or ${decided("expired")})`)}
-        when 'cancelled' then ${sealed(sql`e.type = 'cancelled'`)}
-        else not ${sealed(sql`e.type in ('decision_accepted', 'decided_without_authorizer', 'fail_open_executed', 'expired', 'cancelled')`)}
-      end
+      and not exists (select 1 from ${requestEvents} u where u.tenant_id = ${tenantId} and u.request_id = r.request_id and u.checkpoint_seq is null)
+      and (c.finals > 1 or not coalesce(case r.status
+        when 'pending' then c.finals = 0
+        when 'approved' then c.finals = 1 and (${decided("approved")} or f.type = 'fail_open_executed')
+        when 'denied' then c.finals = 1 and ${decided("denied")}
+        when 'expired' then c.finals = 1 and (f.type = 'expired' or ${decided("expired")})
+        when 'cancelled' then c.finals = 1 and f.type = 'cancelled'
+        else false
+      end, false))
     order by r.created_at, r.request_id limit 1`));
-  return row ? String(row.request_id) : null;
+  if (!row) return null;
+  const count = Number(row.finals);
+  const why = count > 1 ? `its sealed timeline holds ${count} final events (one is legitimate: an event was added beside the real one)`
+    : count === 0 ? `${String(row.status)} on the row, but its sealed timeline holds no final event (row edited)`
+    : `${String(row.status)} on the row, but its one sealed final event (${String(row.final_type)}) says otherwise: its status, deciding authorizer or keyId was edited (row edited)`;
+  return { requestId: String(row.request_id), why };
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditPurgedEntries, authorizationRequests, jobs, requestEvents, tenantSettings } from "@/db/schema";
+import { auditPurgedEntries, authorizationRequests, executions, jobs, requestEvents, tenantSettings } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { PURGE_ACTION } from "@/lib/audit-chain";
 import { recordAuditEvent } from "./audit";
@@ -9,6 +9,9 @@ import type { JobLease } from "./jobs";
 import { tenantIdOf } from "./tenant-scope";
 
 export type PurgeOutcome = { purged: number; more: boolean; skipped?: "lost_lease" | "keep_everything" };
+
+/** When a request closed for good: its execution window's end, else its decision, else its expiry. */
+const CLOSED_AT = sql`greatest(r.created_at, coalesce(r.execution_closes_at, r.decided_at, r.expires_at))`;
 
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 
@@ -26,10 +29,15 @@ export async function purgeExpiredRequests(db: Database, ctx: TenantContext, lea
     const [settings] = rowsOf(await tx.execute(sql`select retention_days from ${tenantSettings} where tenant_id = ${tenantId}`));
     const days = settings?.retention_days === null || settings?.retention_days === undefined ? null : Number(settings.retention_days);
     if (days === null) return { purged: 0, more: false, skipped: "keep_everything" };
-    const due = rowsOf(await tx.execute(sql`select r.request_id, r.created_at from ${authorizationRequests} r
+    // Past retention means closed for good that long ago: an approval counts from the end of its
+    // execution window (it may still execute until then), and one still executing never goes.
+    const due = rowsOf(await tx.execute(sql`select r.request_id, r.created_at, ${CLOSED_AT} as closed_at, now() - make_interval(days => ${days}) as cutoff
+      from ${authorizationRequests} r
       where r.tenant_id = ${tenantId} and r.created_at < now() - make_interval(days => ${days}) and r.status <> 'pending'
-        and not exists (select 1 from ${requestEvents} e where e.request_id = r.request_id and e.checkpoint_seq is null)
-        and not exists (select 1 from ${jobs} j where j.request_id = r.request_id)
+        and ${CLOSED_AT} < now() - make_interval(days => ${days})
+        and not exists (select 1 from ${executions} x where x.tenant_id = ${tenantId} and x.request_id = r.request_id and x.status = 'executing')
+        and not exists (select 1 from ${requestEvents} e where e.tenant_id = ${tenantId} and e.request_id = r.request_id and e.checkpoint_seq is null)
+        and not exists (select 1 from ${jobs} j where j.tenant_id = ${tenantId} and j.request_id = r.request_id)
       order by r.created_at, r.request_id limit ${limit} for update of r skip locked`));
     if (due.length === 0) return { purged: 0, more: false };
     const ids = JSON.stringify(due.map((r) => String(r.request_id)));

@@ -10,10 +10,11 @@ export interface RequestRecord {
 /**
  * What a request's sealed timeline says about its final state, gathered from the entries of an
  * export, to check the export's request records against (a status edited on the row, not in the
- * events). Mirrors the gateway's own row check (db/queries/audit-chain.ts, firstRequestRowMismatch).
+ * events). Mirrors the gateway's own row check (db/queries/audit-chain.ts, firstRequestRowMismatch):
+ * a settled request has exactly one sealed final event, and its record must be that event's.
  */
 export class SealedRequestFacts {
-  private readonly supports = new Map<string, string[]>();
+  private readonly finals = new Map<string, string[]>();
   private readonly unsettled = new Set<string>();
 
   record(entry: AuditEntry): void {
@@ -25,13 +26,13 @@ export class SealedRequestFacts {
     const decision = typeof entry.data?.decision === "string" ? entry.data.decision : null;
     const keyId = typeof entry.data?.keyId === "string" ? entry.data.keyId : "";
     const token =
-      entry.type === "decision_accepted" && decision ? `${decision}:${keyId}`
-      : entry.type === "decided_without_authorizer" && decision ? `${decision}:*`
+      entry.type === "decision_accepted" ? `${decision ?? "?"}:${keyId}`
+      : entry.type === "decided_without_authorizer" ? `${decision ?? "?"}:*`
       : entry.type === "fail_open_executed" ? "approved:*"
       : entry.type === "expired" ? "expired:*"
       : entry.type === "cancelled" ? "cancelled:*"
       : null;
-    if (token) this.supports.set(entry.requestId, [...(this.supports.get(entry.requestId) ?? []), token]);
+    if (token) this.finals.set(entry.requestId, [...(this.finals.get(entry.requestId) ?? []), token]);
   }
 
   /**
@@ -40,10 +41,11 @@ export class SealedRequestFacts {
    */
   check(record: RequestRecord, complete: boolean): string | null {
     if (this.unsettled.has(record.requestId)) return null;
-    const tokens = this.supports.get(record.requestId) ?? [];
+    const tokens = this.finals.get(record.requestId) ?? [];
+    if (tokens.length > 1) return `its sealed timeline holds ${tokens.length} final events (${tokens.join(", ")}): one is legitimate, an event was added beside the real one`;
     if (record.status === "pending") return tokens.length === 0 ? null : "pending, but its sealed timeline records a final decision";
     if (tokens.length === 0) return complete ? `${record.status}, but its sealed timeline records no such decision` : null;
-    const supported = tokens.includes(`${record.status}:*`) || tokens.includes(`${record.status}:${record.decisionKeyId ?? ""}`);
+    const supported = tokens[0] === `${record.status}:*` || tokens[0] === `${record.status}:${record.decisionKeyId ?? ""}`;
     return supported ? null : `${record.status} (keyId ${record.decisionKeyId ?? "none"}), but its sealed timeline records ${tokens.join(", ")}`;
   }
 }

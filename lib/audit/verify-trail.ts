@@ -38,5 +38,5 @@ export async function verifyAuditTrail(db: Database, ctx: TenantContext, range: 
   if (!report.ok) return report;
   // The chain proves the timeline; the request row (what the console and API show) must agree with it.
   const mismatch = await firstRequestRowMismatch(db, ctx, range.from, range.to);
-  return mismatch ? { ...report, ok: false, firstFailure: { id: mismatch, kind: "request", why: "its status, deciding authorizer or keyId is not what its sealed timeline records (row edited)" } } : report;
+  return mismatch ? { ...report, ok: false, firstFailure: { id: mismatch.requestId, kind: "request", why: mismatch.why } } : report;
 }
