@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditCheckpoints, auditEvents, auditPurgedEntries, authorizationRequests, jobs, requestEvents, signingKeys } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import type { AuditEntry, CheckpointRecord } from "@/lib/audit-chain";
+import { PURGE_ACTION, type AuditEntry, type CheckpointRecord } from "@/lib/audit-chain";
 import type { JobLease } from "./jobs";
 import { tenantIdOf } from "./tenant-scope";
 
@@ -109,6 +109,21 @@ export async function checkpointRange(db: Database, ctx: TenantContext, from: Da
                coalesce((select max(checkpoint_seq) from ${requestEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null), 0),
                coalesce((select max(checkpoint_seq) from ${auditEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null), 0)) as last_seq`));
   return { fromSeq: Number(row?.from_seq ?? 0), toSeq: Number(row?.to_seq ?? 0), lastSeq: Number(row?.last_seq ?? 0) };
+}
+
+/**
+ * The checkpoints outside [fromSeq, toSeq] that seal a purge record claiming leaves of a checkpoint
+ * inside it (a purge is sealed after what it purged, so a range can end before its record): a ranged
+ * verify or export brings them in, whole, so the record is proven sealed.
+ */
+export async function purgeRecordCheckpoints(db: Database, ctx: TenantContext, fromSeq: number, toSeq: number): Promise<number[]> {
+  const rows = rowsOf(await db.execute(sql`select distinct a.checkpoint_seq from ${auditEvents} a
+    where a.tenant_id = ${tenantIdOf(ctx)} and a.action = ${PURGE_ACTION} and a.checkpoint_seq is not null
+      and (a.checkpoint_seq < ${fromSeq} or a.checkpoint_seq > ${toSeq})
+      and jsonb_typeof(a.data->'checkpoints') = 'object'
+      and exists (select 1 from jsonb_object_keys(a.data->'checkpoints') k where k ~ '^[0-9]{1,15}$' and k::bigint between ${fromSeq} and ${toSeq})
+    order by a.checkpoint_seq`));
+  return rows.map((r) => Number(r.checkpoint_seq));
 }
 
 /** Public keys of every signing key the tenant ever had (retired ones verify old checkpoints). */

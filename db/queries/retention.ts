@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditPurgedEntries, authorizationRequests, executions, jobs, requestEvents, tenantSettings } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -12,6 +12,8 @@ export type PurgeOutcome = { purged: number; more: boolean; skipped?: "lost_leas
 
 /** When a request closed for good: its execution window's end, else its decision, else its expiry. */
 const CLOSED_AT = sql`greatest(r.created_at, coalesce(r.execution_closes_at, r.decided_at, r.expires_at))`;
+
+const ISO = (value: SQL) => sql`to_char((${value}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 
@@ -31,10 +33,10 @@ export async function purgeExpiredRequests(db: Database, ctx: TenantContext, lea
     if (days === null) return { purged: 0, more: false, skipped: "keep_everything" };
     // Past retention means closed for good that long ago: an approval counts from the end of its
     // execution window (it may still execute until then), and one still executing never goes.
-    const due = rowsOf(await tx.execute(sql`select r.request_id, r.created_at, ${CLOSED_AT} as closed_at, now() - make_interval(days => ${days}) as cutoff
+    const due = rowsOf(await tx.execute(sql`select r.request_id, r.created_at, ${ISO(CLOSED_AT)} as closed_at, ${ISO(sql`now() - make_interval(hours => ${days * 24})`)} as cutoff
       from ${authorizationRequests} r
-      where r.tenant_id = ${tenantId} and r.created_at < now() - make_interval(days => ${days}) and r.status <> 'pending'
-        and ${CLOSED_AT} < now() - make_interval(days => ${days})
+      where r.tenant_id = ${tenantId} and r.created_at < now() - make_interval(hours => ${days * 24}) and r.status <> 'pending'
+        and ${CLOSED_AT} < now() - make_interval(hours => ${days * 24})
         and not exists (select 1 from ${executions} x where x.tenant_id = ${tenantId} and x.request_id = r.request_id and x.status = 'executing')
         and not exists (select 1 from ${requestEvents} e where e.tenant_id = ${tenantId} and e.request_id = r.request_id and e.checkpoint_seq is null)
         and not exists (select 1 from ${jobs} j where j.tenant_id = ${tenantId} and j.request_id = r.request_id)
@@ -43,11 +45,18 @@ export async function purgeExpiredRequests(db: Database, ctx: TenantContext, lea
     const ids = JSON.stringify(due.map((r) => String(r.request_id)));
     const kept = rowsOf(await tx.execute(sql`insert into ${auditPurgedEntries} (entry_id, tenant_id, checkpoint_seq, hash)
       select e.id, e.tenant_id, e.checkpoint_seq, e.hash from ${requestEvents} e
-      where e.tenant_id = ${tenantId} and e.request_id in (select jsonb_array_elements_text(${ids}::jsonb)) returning entry_id`));
+      where e.tenant_id = ${tenantId} and e.request_id in (select jsonb_array_elements_text(${ids}::jsonb)) returning entry_id, checkpoint_seq`));
+    // The record names the leaves it purged, per checkpoint: the verifier matches them one checkpoint at a time.
+    const checkpoints: Record<string, number> = {};
+    for (const row of kept) checkpoints[String(row.checkpoint_seq)] = (checkpoints[String(row.checkpoint_seq)] ?? 0) + 1;
+    const newestClosedAt = due.map((r) => String(r.closed_at)).sort().at(-1)!;
     await tx.execute(sql`delete from ${authorizationRequests} where tenant_id = ${tenantId} and request_id in (select jsonb_array_elements_text(${ids}::jsonb))`);
     await recordAuditEvent(tx, ctx, {
       action: PURGE_ACTION, target: "requests",
-      data: { retentionDays: days, requests: due.length, entries: kept.length, oldest: String(due[0]!.created_at), newest: String(due.at(-1)!.created_at) },
+      data: {
+        retentionDays: days, requests: due.length, entries: kept.length, oldest: String(due[0]!.created_at), newest: String(due.at(-1)!.created_at),
+        cutoff: String(due[0]!.cutoff), newestClosedAt, checkpoints,
+      },
     });
     return { purged: due.length, more: due.length === limit };
   });
