@@ -5,6 +5,7 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { PURGE_ACTION } from "@/lib/audit-chain";
 import { recordAuditEvent } from "./audit";
 import { holdsLease } from "./audit-chain";
+import { sealJobKey } from "./system/audit-seal-jobs";
 import type { JobLease } from "./jobs";
 import { tenantIdOf } from "./tenant-scope";
 
@@ -18,11 +19,13 @@ const ISO = (value: SQL) => sql`to_char((${value}) at time zone 'UTC', 'YYYY-MM-
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 
 /**
- * Purges up to `limit` finished requests older than the tenant's retention period, in one
- * transaction held by the purge job's lease. Only requests whose events are all sealed and that
- * have no open job go: each event leaves its id and hash behind (audit_purged_entries) so its
- * checkpoint still verifies, and the purge is recorded as an `audit.purged` configuration event,
- * which the next seal seals. Deleting the request cascades to its events, targets and execution.
+ * Purges up to `limit` requests closed for longer than the tenant's retention period (an approval
+ * counts from the end of its execution window; one still executing never goes), in one transaction
+ * held by the purge job's lease. Only requests whose events are all sealed and that have no open job
+ * go: each event leaves its id and hash behind (audit_purged_entries) so its checkpoint still
+ * verifies, and the purge is recorded as an `audit.purged` configuration event naming the leaves it
+ * purged per checkpoint (see lib/audit-chain/entry-hash.ts), whose seal is queued at once.
+ * Deleting the request cascades to its events, targets and execution.
  */
 export async function purgeExpiredRequests(db: Database, ctx: TenantContext, lease: JobLease, limit = 500): Promise<PurgeOutcome> {
   const tenantId = tenantIdOf(ctx);
@@ -58,6 +61,9 @@ export async function purgeExpiredRequests(db: Database, ctx: TenantContext, lea
         cutoff: String(due[0]!.cutoff), newestClosedAt, checkpoints,
       },
     });
+    // Until the next seal seals the record, verify fails on these purged entries: queue that seal now.
+    await tx.execute(sql`insert into ${jobs} (tenant_id, kind, request_id, target) values (${tenantId}, 'seal', ${sealJobKey(tenantId)}, '')
+      on conflict (kind, request_id, target) do nothing`);
     return { purged: due.length, more: due.length === limit };
   });
 }

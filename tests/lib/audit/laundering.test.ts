@@ -4,6 +4,7 @@ import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as settingsRoute from "@/app/api/v1/settings/route";
 import { recordRefusedCallback } from "@/db/queries/audit";
 import { claimDueJobs } from "@/db/queries/jobs";
+import { sealJobKey } from "@/db/queries/system/audit-seal-jobs";
 import { enqueueDuePurgeJobs, purgeJobKey } from "@/db/queries/system/retention-jobs";
 import { verifyExportLines } from "@/lib/audit-chain";
 import { exportRequests } from "@/lib/console/request-export";
@@ -80,6 +81,8 @@ describe("a deletion dressed up as a retention purge", () => {
     expect((await api(appUrl(), w.tenant.apiKey, "PUT", "/api/v1/settings", { retentionDays: 2 })).status).toBe(200);
     await purge(w.tenant.tenantId);
     expect(await rows(sql`select 1 from authorization_requests where request_id = ${w.requestIds[0]}`)).toHaveLength(0);
+    // The purge queues its tenant's seal at once, so the window in which nothing vouches for it is short.
+    expect(await rows(sql`select 1 from jobs where kind = 'seal' and request_id = ${sealJobKey(w.tenant.tenantId)}`)).toHaveLength(1);
     // Until its record is sealed nothing vouches for the purge.
     expect(await w.verify()).toMatchObject({ ok: false, firstFailure: { id: "checkpoint:1", why: expect.stringContaining("not sealed") } });
     await sealTenant(db(), w.tenant.tenantId);
