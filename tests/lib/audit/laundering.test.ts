@@ -155,3 +155,18 @@ describe("refused-callback summaries never touch a sealed row", () => {
     expect(summaries).toEqual([{ count: 1, sealed: true }, { count: 2, sealed: false }]);
   });
 });
+
+describe("the export reads only its own tenant's rows", () => {
+  it("names no other tenant's authorizer and shows no other tenant's execution, even when a row points at them", async () => {
+    const a = await world(1);
+    const b = await world(1);
+    const [other] = await rows<{ id: string }>(sql`update authorizers set name = 'other-tenant' where tenant_id = ${b.tenant.tenantId} returning id`);
+    // Rows that point across tenants (a bad restore, a bad hand edit): the tenant condition keeps them out.
+    await db().execute(sql`update authorization_requests set decision_authorizer_id = ${other!.id} where request_id = ${a.requestIds[0]}`);
+    await db().execute(sql`update executions set tenant_id = ${b.tenant.tenantId} where request_id = ${a.requestIds[0]}`);
+    const text = await new Response(await exportRequests(db(), a.tenant.ctx, {}, "jsonl")).text();
+    const record = JSON.parse(text.split("\n").find((l) => l.startsWith('{"t":"request"'))!);
+    expect(record).toMatchObject({ requestId: a.requestIds[0], decidingAuthorizer: null, executionStatus: null });
+    expect(text).not.toContain("other-tenant");
+  });
+});
