@@ -5,6 +5,10 @@ export interface RequestRecord {
   requestId: string;
   status: string;
   decisionKeyId: string | null;
+  /** The execution row: `executing`, `succeeded`, `failed`, or null when there is none. */
+  executionStatus?: string | null;
+  executionChannel?: string | null;
+  executionError?: string | null;
 }
 
 /**
@@ -16,6 +20,8 @@ export interface RequestRecord {
 export class SealedRequestFacts {
   private readonly finals = new Map<string, string[]>();
   private readonly unsettled = new Set<string>();
+  /** Per request: sealed execution claims, and the sealed results (`success`, `error:<error>`, `window_closed`). */
+  private readonly executions = new Map<string, { claimed: number; results: string[] }>();
 
   record(entry: AuditEntry): void {
     if (entry.kind !== "request_event" || !entry.requestId || entry.purged) return;
@@ -33,6 +39,28 @@ export class SealedRequestFacts {
       : entry.type === "cancelled" ? "cancelled:*"
       : null;
     if (token) this.finals.set(entry.requestId, [...(this.finals.get(entry.requestId) ?? []), token]);
+    if (entry.type === "execution_claimed" || entry.type === "execution_reported" || entry.type === "execution_window_closed") {
+      const execution = this.executions.get(entry.requestId) ?? { claimed: 0, results: [] };
+      if (entry.type === "execution_claimed") execution.claimed += 1;
+      else if (entry.type === "execution_window_closed") execution.results.push("window_closed");
+      else execution.results.push(entry.data?.status === "success" ? "success" : `error:${typeof entry.data?.error === "string" ? entry.data.error : ""}`);
+      this.executions.set(entry.requestId, execution);
+    }
+  }
+
+  /** Why the record's execution disagrees with its sealed execution events, or null. Mirrors the gateway's check. */
+  private checkExecution(record: RequestRecord): string | null {
+    if (record.executionStatus === undefined) return null;
+    const { claimed, results } = this.executions.get(record.requestId) ?? { claimed: 0, results: [] };
+    const status = record.executionStatus;
+    const agrees =
+      status === null ? claimed === 0 && results.length === 0
+      : status === "executing" ? claimed === 1 && results.length === 0
+      : results.length === 1 && (
+        (results[0] === "window_closed" && record.executionChannel === "window_closed" && status === "failed")
+        || (status === "succeeded" && results[0] === "success")
+        || (status === "failed" && results[0] === `error:${record.executionError ?? ""}`));
+    return agrees ? null : `its execution (${status ?? "missing"}) is not what its sealed execution events record (${results.join(", ") || "none"})`;
   }
 
   /**
@@ -42,6 +70,9 @@ export class SealedRequestFacts {
   check(record: RequestRecord, complete: boolean): string | null {
     if (this.unsettled.has(record.requestId)) return null;
     const tokens = this.finals.get(record.requestId) ?? [];
+    const execution = this.checkExecution(record);
+    // An export that ends before now may hold the claim but not the result: judged only when complete.
+    if (execution && complete) return execution;
     if (tokens.length > 1) return `its sealed timeline holds ${tokens.length} final events (${tokens.join(", ")}): one is legitimate, an event was added beside the real one`;
     if (record.status === "pending") return tokens.length === 0 ? null : "pending, but its sealed timeline records a final decision";
     if (tokens.length === 0) return complete ? `${record.status}, but its sealed timeline records no such decision` : null;

@@ -170,3 +170,20 @@ describe("the export reads only its own tenant's rows", () => {
     expect(text).not.toContain("other-tenant");
   });
 });
+
+describe("the execution row against its sealed timeline", () => {
+  it("names an execution whose result was edited, or whose row was deleted, online and offline", async () => {
+    const w = await world(2);
+    const [{ public_key: key }] = (await rows<{ public_key: string }>(sql`select public_key from signing_keys where tenant_id = ${w.tenant.tenantId}`)) as [{ public_key: string }];
+    const offline = async () =>
+      verifyExportLines((await new Response(await exportRequests(db(), w.tenant.ctx, {}, "jsonl")).text()).split("\n")[Symbol.iterator]() as unknown as AsyncIterable<string>, [{ publicKey: key }]);
+    expect(await w.verify()).toMatchObject({ ok: true });
+    expect(await offline()).toMatchObject({ ok: true });
+    // The service reported success; the row now says it failed.
+    await db().execute(sql`update executions set status = 'failed', error = 'edited' where request_id = ${w.requestIds[0]}`);
+    expect(await w.verify()).toMatchObject({ ok: false, firstFailure: { id: w.requestIds[0], kind: "request", why: expect.stringContaining("execution") } });
+    expect(await offline()).toMatchObject({ ok: false, firstFailure: { id: w.requestIds[0], kind: "request", why: expect.stringContaining("execution") } });
+    await db().execute(sql`delete from executions where request_id = ${w.requestIds[0]}`);
+    expect(await w.verify()).toMatchObject({ ok: false, firstFailure: { id: w.requestIds[0], kind: "request", why: expect.stringContaining("execution") } });
+  });
+});
