@@ -1,8 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditCheckpoints, auditEvents, auditPurgedEntries, authorizationRequests, jobs, requestEvents, signingKeys } from "@/db/schema";
+import { auditCheckpoints, auditEvents, auditPurgedEntries, authorizationRequests, executions, jobs, requestEvents, signingKeys } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import type { AuditEntry, CheckpointRecord } from "@/lib/audit-chain";
+import { PURGE_ACTION, type AuditEntry, type CheckpointRecord } from "@/lib/audit-chain";
 import type { JobLease } from "./jobs";
 import { tenantIdOf } from "./tenant-scope";
 
@@ -111,6 +111,21 @@ export async function checkpointRange(db: Database, ctx: TenantContext, from: Da
   return { fromSeq: Number(row?.from_seq ?? 0), toSeq: Number(row?.to_seq ?? 0), lastSeq: Number(row?.last_seq ?? 0) };
 }
 
+/**
+ * The checkpoints outside [fromSeq, toSeq] that seal a purge record claiming leaves of a checkpoint
+ * inside it (a purge is sealed after what it purged, so a range can end before its record): a ranged
+ * verify or export brings them in, whole, so the record is proven sealed.
+ */
+export async function purgeRecordCheckpoints(db: Database, ctx: TenantContext, fromSeq: number, toSeq: number): Promise<number[]> {
+  const rows = rowsOf(await db.execute(sql`select distinct a.checkpoint_seq from ${auditEvents} a
+    where a.tenant_id = ${tenantIdOf(ctx)} and a.action = ${PURGE_ACTION} and a.checkpoint_seq is not null
+      and (a.checkpoint_seq < ${fromSeq} or a.checkpoint_seq > ${toSeq})
+      and jsonb_typeof(a.data->'checkpoints') = 'object'
+      and exists (select 1 from jsonb_object_keys(a.data->'checkpoints') k where k ~ '^[0-9]{1,15}$' and k::bigint between ${fromSeq} and ${toSeq})
+    order by a.checkpoint_seq`));
+  return rows.map((r) => Number(r.checkpoint_seq));
+}
+
 /** Public keys of every signing key the tenant ever had (retired ones verify old checkpoints). */
 export async function checkpointKeys(db: Database, ctx: TenantContext): Promise<{ keyId: string; publicKey: string }[]> {
   const rows = rowsOf(await db.execute(sql`select key_id, public_key from ${signingKeys} where tenant_id = ${tenantIdOf(ctx)}`));
@@ -123,29 +138,63 @@ export async function holdsLease(tx: Database, lease: JobLease): Promise<boolean
   return rows.length > 0;
 }
 
+/** The event types that settle a request: a legitimate timeline holds exactly one of them. */
+export const FINAL_EVENT_TYPES = ["decision_accepted", "decided_without_authorizer", "fail_open_executed", "expired", "cancelled"] as const;
+
 /**
- * The first request (oldest first) whose row disagrees with its sealed timeline: a final status, or
- * the deciding authorizer and keyId, that no sealed event records (a denial edited into an approval
- * on the row). Requests with events still unsealed are skipped: nothing vouches for them yet.
+ * The first request (oldest first) whose row disagrees with its sealed timeline, and why. A settled
+ * request has exactly ONE sealed final event (FINAL_EVENT_TYPES), and its row's status, deciding
+ * authorizer and keyId must be that event's: two final events are tampering (a status edit laundered
+ * with an added event), none or another one is a row edit. Requests with events still unsealed are
+ * skipped: nothing vouches for them yet.
  */
-export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<string | null> {
+export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<{ requestId: string; why: string } | null> {
   const tenantId = tenantIdOf(ctx);
-  const sealed = (condition: SQL) => sql`exists (select 1 from ${requestEvents} e where e.request_id = r.request_id and e.checkpoint_seq is not null and ${condition})`;
-  const decided = (decision: string) => sql`((e.type = 'decision_accepted' and e.data->>'decision' = ${decision}
-      and e.authorizer_id is not distinct from r.decision_authorizer_id and e.data->>'keyId' is not distinct from r.decision_key_id)
-    or (e.type = 'decided_without_authorizer' and e.data->>'decision' = ${decision}))`;
-  const [row] = rowsOf(await db.execute(sql`select r.request_id from ${authorizationRequests} r
+  const finals = sql.raw(FINAL_EVENT_TYPES.map((t) => `'${t}'`).join(", "));
+  const decided = (decision: string) => sql`((f.type = 'decision_accepted' and f.data->>'decision' = ${decision}
+      and f.authorizer_id is not distinct from r.decision_authorizer_id and f.data->>'keyId' is not distinct from r.decision_key_id)
+    or (f.type = 'decided_without_authorizer' and f.data->>'decision' = ${decision}))`;
+  // The execution row (status, error) against its sealed execution_* events: one claim at most, and one
+  // result (execution_reported or execution_window_closed) once finished; no events, no row.
+  const executionAgrees = sql`case
+      when x.request_id is null then xe.claimed = 0 and xe.results = 0
+      when x.status = 'executing' then xe.claimed = 1 and xe.results = 0
+      else xe.results = 1 and ((xr.type = 'execution_window_closed' and x.channel = 'window_closed' and x.status = 'failed')
+        or (xr.type = 'execution_reported' and xr.data->>'status' = (case x.status when 'succeeded' then 'success' else 'error' end)
+          and (x.status = 'succeeded' or xr.data->>'error' is not distinct from x.error)))
+    end`;
+  const [row] = rowsOf(await db.execute(sql`select * from (select r.request_id, r.created_at, r.status, c.finals, f.type as final_type, x.status as execution_status,
+      coalesce(c.finals <= 1 and case r.status
+        when 'pending' then c.finals = 0
+        when 'approved' then c.finals = 1 and (${decided("approved")} or f.type = 'fail_open_executed')
+        when 'denied' then c.finals = 1 and ${decided("denied")}
+        when 'expired' then c.finals = 1 and (f.type = 'expired' or ${decided("expired")})
+        when 'cancelled' then c.finals = 1 and f.type = 'cancelled'
+        else false
+      end, false) as row_ok,
+      coalesce(${executionAgrees}, false) as execution_ok
+    from ${authorizationRequests} r
+    cross join lateral (select count(*) as finals, min(e.id) as first_id from ${requestEvents} e
+      where e.tenant_id = ${tenantId} and e.request_id = r.request_id and e.checkpoint_seq is not null and e.type in (${finals})) c
+    left join ${requestEvents} f on f.id = c.first_id
+    cross join lateral (select count(*) filter (where e.type = 'execution_claimed') as claimed,
+        count(*) filter (where e.type in ('execution_reported', 'execution_window_closed')) as results,
+        min(e.id) filter (where e.type in ('execution_reported', 'execution_window_closed')) as result_id
+      from ${requestEvents} e where e.tenant_id = ${tenantId} and e.request_id = r.request_id and e.checkpoint_seq is not null
+        and e.type in ('execution_claimed', 'execution_reported', 'execution_window_closed')) xe
+    left join ${requestEvents} xr on xr.id = xe.result_id
+    left join ${executions} x on x.tenant_id = ${tenantId} and x.request_id = r.request_id
     where r.tenant_id = ${tenantId}
       and (${from?.toISOString() ?? null}::timestamptz is null or r.created_at >= ${from?.toISOString() ?? null}::timestamptz)
       and (${to?.toISOString() ?? null}::timestamptz is null or r.created_at <= ${to?.toISOString() ?? null}::timestamptz)
-      and not exists (select 1 from ${requestEvents} u where u.request_id = r.request_id and u.checkpoint_seq is null)
-      and not case r.status
-        when 'approved' then ${sealed(sql`(${decided("approved")} or e.type = 'fail_open_executed')`)}
-        when 'denied' then ${sealed(decided("denied"))}
-        when 'expired' then ${sealed(sql`(e.type = 'expired' or ${decided("expired")})`)}
-        when 'cancelled' then ${sealed(sql`e.type = 'cancelled'`)}
-        else not ${sealed(sql`e.type in ('decision_accepted', 'decided_without_authorizer', 'fail_open_executed', 'expired', 'cancelled')`)}
-      end
-    order by r.created_at, r.request_id limit 1`));
-  return row ? String(row.request_id) : null;
+      and not exists (select 1 from ${requestEvents} u where u.tenant_id = ${tenantId} and u.request_id = r.request_id and u.checkpoint_seq is null)
+    ) q where not (q.row_ok and q.execution_ok)
+    order by q.created_at, q.request_id limit 1`));
+  if (!row) return null;
+  const count = Number(row.finals);
+  const why = count > 1 ? `its sealed timeline holds ${count} final events (one is legitimate: an event was added beside the real one)`
+    : !row.row_ok && count === 0 ? `${String(row.status)} on the row, but its sealed timeline holds no final event (row edited)`
+    : !row.row_ok ? `${String(row.status)} on the row, but its one sealed final event (${String(row.final_type)}) says otherwise: its status, deciding authorizer or keyId was edited (row edited)`
+    : `its execution row (${row.execution_status === null || row.execution_status === undefined ? "missing" : String(row.execution_status)}) is not what its sealed execution events record (execution row edited or deleted)`;
+  return { requestId: String(row.request_id), why };
 }

@@ -16,6 +16,9 @@ export async function recordAuditEvent(
 /** The action of the per-minute summary of an authorizer's refused callbacks. */
 export const REFUSED_CALLBACK_ACTION = "callback.refused";
 
+/** How many rows one authorizer's minute may use before refusals go in rows of their own. */
+const SUMMARY_GENERATIONS = 5;
+
 /**
  * Counts one refused callback (bad signature, malformed body) of an authorizer. Anyone can POST
  * to a callback URL, so refusals are not audited one by one: at most one row per authorizer per
@@ -25,14 +28,24 @@ export async function recordRefusedCallback(db: Database, ctx: TenantContext, au
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
   const at = now.toISOString();
   const data = { authorizerId: authorizer.id, count: 1, firstCause: cause, lastCause: cause, minute, lastAt: at };
-  await db.insert(auditEvents)
-    .values({ tenantId: tenantIdOf(ctx), actor: actorLabel(ctx), action: REFUSED_CALLBACK_ACTION, target: authorizer.name, data, summaryKey: `${REFUSED_CALLBACK_ACTION}:${authorizer.id}:${minute}` })
-    .onConflictDoUpdate({
-      target: auditEvents.summaryKey,
-      set: {
-        data: sql`${auditEvents.data} || jsonb_build_object('count', coalesce((${auditEvents.data}->>'count')::int, 0) + 1, 'lastCause', ${cause}::text, 'lastAt', ${at}::text)`,
-      },
-    });
+  const key = `${REFUSED_CALLBACK_ACTION}:${authorizer.id}:${minute}`;
+  // A sealed row is never touched (its hash vouches for its count): when the minute's row is already
+  // sealed (a lagging clock, a late refusal), the count goes on in the next generation's row.
+  for (let generation = 1; generation <= SUMMARY_GENERATIONS; generation++) {
+    const written = await db.insert(auditEvents)
+      .values({ tenantId: tenantIdOf(ctx), actor: actorLabel(ctx), action: REFUSED_CALLBACK_ACTION, target: authorizer.name, data, summaryKey: generation === 1 ? key : `${key}#${generation}` })
+      .onConflictDoUpdate({
+        target: auditEvents.summaryKey,
+        set: {
+          data: sql`${auditEvents.data} || jsonb_build_object('count', coalesce((${auditEvents.data}->>'count')::int, 0) + 1, 'lastCause', ${cause}::text, 'lastAt', ${at}::text)`,
+        },
+        setWhere: sql`${auditEvents.checkpointSeq} is null`,
+      })
+      .returning({ id: auditEvents.id });
+    if (written.length > 0) return;
+  }
+  // Every generation sealed already (a clock far behind): a row of its own, no summary key.
+  await db.insert(auditEvents).values({ tenantId: tenantIdOf(ctx), actor: actorLabel(ctx), action: REFUSED_CALLBACK_ACTION, target: authorizer.name, data });
 }
 
 /** An authorizer's refused callbacks over the last hour, as its health shows them. */

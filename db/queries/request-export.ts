@@ -1,9 +1,9 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { authorizationRequests, authorizers, executions } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { authorizerIdByName, requestFilterConditions, type RequestListFilters } from "./authorization-requests";
-import { forTenant } from "./tenant-scope";
+import { forTenant, tenantIdOf } from "./tenant-scope";
 
 export type ExportFilters = Omit<RequestListFilters, "limit" | "cursor">;
 export type ExportCursor = { createdAt: Date; requestId: string };
@@ -17,7 +17,9 @@ export async function readExportBatch(db: Database, ctx: TenantContext, filters:
   const authorizerId = filters.authorizer ? await authorizerIdByName(db, ctx, filters.authorizer) : undefined;
   if (authorizerId === null) return [];
   const r = authorizationRequests;
-  const decidedBy = sql<string | null>`(select ${authorizers.name} from ${authorizers} where ${authorizers.id} = ${r.decisionAuthorizerId})`;
+  const tenantId = tenantIdOf(ctx);
+  // Every read of a tenant table carries the tenant condition, the subquery and the join included.
+  const decidedBy = sql<string | null>`(select ${authorizers.name} from ${authorizers} where ${authorizers.tenantId} = ${tenantId} and ${authorizers.id} = ${r.decisionAuthorizerId})`;
   return db
     .select({
       requestId: r.requestId, externalId: r.externalId, createdAt: r.createdAt, status: r.status, statusReason: r.statusReason,
@@ -28,7 +30,7 @@ export async function readExportBatch(db: Database, ctx: TenantContext, filters:
       principalType: r.principalType, actionType: r.actionType, actionCategory: r.actionCategory, summary: r.summary, expiresAt: r.expiresAt,
     })
     .from(r)
-    .leftJoin(executions, eq(executions.requestId, r.requestId))
+    .leftJoin(executions, and(eq(executions.tenantId, tenantId), eq(executions.requestId, r.requestId)))
     .where(forTenant(ctx, r.tenantId, ...requestFilterConditions(filters, authorizerId),
       // A row comparison, not an OR: it is one range of the (tenant_id, created_at, request_id) index,
       // so batch 2,000 costs what batch 1 does (the OR form re-read every earlier row each batch).

@@ -27,9 +27,17 @@ import { canonicalJson } from "./canonical-json";
  * signed as a StepAuth envelope (Ed25519 over the payload bytes, with the tenant's active key); the
  * checkpoint's `hash` is the hex SHA-256 of those payload bytes.
  *
- * **Retention.** A purge deletes finished requests older than the tenant's retention period but keeps
- * each sealed event's id and hash as a leaf (`purged`), so old roots still recompute; the purge is
- * itself an `audit.purged` configuration event (sealed) whose `data.entries` counts those leaves.
+ * **Retention.** A purge deletes requests closed (execution window, else decision, else expiry) longer
+ * ago than the tenant's retention period but keeps each sealed event's id and hash as a leaf
+ * (`purged`), so old roots still recompute. The purge is itself an `audit.purged` configuration event
+ * whose `data.checkpoints` maps each checkpoint seq to the number of its leaves purged, with
+ * `retentionDays`, `cutoff` (its own time less the period) and `newestClosedAt` (< cutoff). A verifier
+ * accepts a purged leaf only when SEALED purge records, made after its checkpoint, claim exactly as
+ * many purged leaves of that checkpoint as there are; an unsealed purge record vouches for nothing.
+ *
+ * **Requests.** A settled request's sealed timeline holds exactly one final event (`decision_accepted`,
+ * `decided_without_authorizer`, `fail_open_executed`, `expired`, `cancelled`); its row's status,
+ * deciding authorizer and keyId must be that event's. Two final events are tampering.
  */
 export const AUDIT_HASH_VERSION = 1;
 

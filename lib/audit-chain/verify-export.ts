@@ -22,6 +22,12 @@ export async function verifyExportLines(lines: AsyncIterable<string>, keys: read
   let unsealedFirst = 0;
   let complete = true;
   let requestsStarted = false;
+  // An out-of-range checkpoint that seals purge records of the range's checkpoints, being read.
+  let side: AuditChainVerifier | null = null;
+  const absorbSide = () => {
+    if (side && verifier) verifier.absorb(side);
+    side = null;
+  };
   const facts = new SealedRequestFacts();
   const fail = (why: string): VerifyReport & { line: number } => ({
     ...(verifier?.finish() ?? { entriesChecked: 0, checkpointsChecked: 0, unsealedEntries: 0, purgedEntries: 0 }),
@@ -42,13 +48,26 @@ export async function verifyExportLines(lines: AsyncIterable<string>, keys: read
     }
     if (record.t === "request") {
       // Request records come after the whole chain: the timeline is checked first, then each row against it.
+      absorbSide();
+      if (verifier?.failed) return { ...verifier.finish(), line: lineNo };
       requestsStarted = true;
       const why = facts.check(record as unknown as RequestRecord, complete);
       if (why) return { ...(verifier ?? new AuditChainVerifier({ keys, fromStart: true })).finish(), ok: false, firstFailure: { id: String(record.requestId), kind: "request", why }, line: lineNo };
       continue;
     }
     if (requestsStarted) return fail("a chain record after the request records");
-    if (record.t === "checkpoint") {
+    if (record.t === "purge_checkpoint") {
+      if (!verifier) return fail("a purge record checkpoint with no checkpoint in range");
+      absorbSide();
+      side = verifier.outOfRange();
+      side.checkpoint(record as unknown as CheckpointRecord);
+    } else if (record.t === "purge_entry") {
+      if (!side) return fail("a purge record entry before its checkpoint");
+      const { t: _t, ...entry } = record;
+      side.entry(entry as unknown as AuditEntry);
+    } else if (side) {
+      return fail("a chain record after the purge record checkpoints");
+    } else if (record.t === "checkpoint") {
       // The first checkpoint decides whether the export starts at the beginning of the trail.
       verifier ??= new AuditChainVerifier({ keys, fromStart: record.seq === 1 });
       verifier.checkpoint(record as unknown as CheckpointRecord);
@@ -64,6 +83,7 @@ export async function verifyExportLines(lines: AsyncIterable<string>, keys: read
     }
     if (verifier?.failed) return { ...verifier.finish(), line: lineNo };
   }
+  absorbSide();
   const report = (verifier ?? new AuditChainVerifier({ keys, fromStart: true })).finish();
   return { ...report, unsealedEntries: report.unsealedEntries + unsealedFirst };
 }

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { checkpointKeys, checkpointRange, firstRequestRowMismatch, iterateCheckpoints, iterateEntries } from "@/db/queries/audit-chain";
+import { checkpointKeys, checkpointRange, firstRequestRowMismatch, iterateCheckpoints, iterateEntries, purgeRecordCheckpoints } from "@/db/queries/audit-chain";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AuditChainVerifier, type VerifyReport } from "@/lib/audit-chain";
 
@@ -34,9 +34,19 @@ export async function verifyAuditTrail(db: Database, ctx: TenantContext, range: 
   if (!verifier.failed && fullRange) {
     for await (const entry of iterateEntries(db, ctx, null)) verifier.entry(entry);
   }
+  // A range that ends before the checkpoint sealing a purge record of its checkpoints: that checkpoint too, whole.
+  if (!verifier.failed && fromSeq > 0) {
+    for (const seq of await purgeRecordCheckpoints(db, ctx, fromSeq, toSeq)) {
+      const side = verifier.outOfRange();
+      for await (const checkpoint of iterateCheckpoints(db, ctx, seq, seq)) side.checkpoint(checkpoint);
+      for await (const entry of iterateEntries(db, ctx, seq)) side.entry(entry);
+      verifier.absorb(side);
+      if (verifier.failed) break;
+    }
+  }
   const report = verifier.finish();
   if (!report.ok) return report;
   // The chain proves the timeline; the request row (what the console and API show) must agree with it.
   const mismatch = await firstRequestRowMismatch(db, ctx, range.from, range.to);
-  return mismatch ? { ...report, ok: false, firstFailure: { id: mismatch, kind: "request", why: "its status, deciding authorizer or keyId is not what its sealed timeline records (row edited)" } } : report;
+  return mismatch ? { ...report, ok: false, firstFailure: { id: mismatch.requestId, kind: "request", why: mismatch.why } } : report;
 }

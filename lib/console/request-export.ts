@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { checkpointRange, iterateCheckpoints, iterateEntries } from "@/db/queries/audit-chain";
+import { checkpointRange, iterateCheckpoints, iterateEntries, purgeRecordCheckpoints } from "@/db/queries/audit-chain";
 import { readExportBatch, type ExportCursor, type ExportFilters, type ExportRow } from "@/db/queries/request-export";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { exportColumns, formatCsvRow, formatRequestLine } from "./export-format";
@@ -46,6 +46,14 @@ async function* chainLines(db: Database, ctx: TenantContext, filters: ExportFilt
   }
   if (!filters.to) {
     for await (const entry of iterateEntries(db, ctx, null)) yield `${JSON.stringify({ t: "entry", ...entry })}\n`;
+  }
+  // The checkpoints outside the range that seal the purge records of its purged entries, whole (the
+  // offline verifier checks each on its own, then counts the purges they seal).
+  if (fromSeq > 0) {
+    for (const seq of await purgeRecordCheckpoints(db, ctx, fromSeq, toSeq)) {
+      for await (const checkpoint of iterateCheckpoints(db, ctx, seq, seq)) yield `${JSON.stringify({ t: "purge_checkpoint", ...checkpoint })}\n`;
+      for await (const entry of iterateEntries(db, ctx, seq)) yield `${JSON.stringify({ t: "purge_entry", ...entry })}\n`;
+    }
   }
 }
 

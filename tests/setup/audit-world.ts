@@ -39,6 +39,6 @@ export async function auditWorld(db: Database, appUrl: string, count = 3) {
   }
   await drainJobs(db);
   const events = async () =>
-    ((await db.execute(sql`select id::text as id, request_id, type from request_events where tenant_id = ${tenant.tenantId} order by id`)) as unknown as { rows: { id: string; request_id: string; type: string }[] }).rows;
+    ((await db.execute(sql`select id::text as id, request_id, type from request_events where tenant_id = ${tenant.tenantId} order by request_events.id`)) as unknown as { rows: { id: string; request_id: string; type: string }[] }).rows;
   return { tenant, requestIds, events, close: async () => { await stub.close(); await service.close(); } };
 }

@@ -29,8 +29,9 @@ describe("retention", () => {
     await sealTenant(db(), w.tenant.tenantId);
     const verify = async () => (await api(appUrl(), w.tenant.apiKey, "GET", "/api/v1/audit/verify")).body;
     const count = async () => Number(((await db().execute(sql`select count(*) as n from authorization_requests where tenant_id = ${w.tenant.tenantId}`)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
-    // Two requests are from three days ago.
-    await db().execute(sql`update authorization_requests set created_at = now() - interval '3 days' where request_id in (${w.requestIds[0]}, ${w.requestIds[1]})`);
+    // Two requests are from three days ago, decided then, their execution windows closed then.
+    await db().execute(sql`update authorization_requests set created_at = now() - interval '3 days', decided_at = now() - interval '3 days',
+      execution_closes_at = now() - interval '3 days' where request_id in (${w.requestIds[0]}, ${w.requestIds[1]})`);
 
     await purge(w.tenant.tenantId);
     expect(await count()).toBe(3);
@@ -42,19 +43,20 @@ describe("retention", () => {
     await purge(w.tenant.tenantId);
     expect(await count()).toBe(1);
 
+    // Until the purge record is sealed nothing vouches for the purge: verify says so.
     const before = await verify();
-    expect(before).toMatchObject({ ok: true, unsealedEntries: 2 }); // the settings change and the purge record
+    expect(before).toMatchObject({ ok: false, unsealedEntries: 2, firstFailure: { id: "checkpoint:1", why: expect.stringContaining("not sealed yet") } });
     expect(before.purgedEntries).toBeGreaterThan(4);
     await sealTenant(db(), w.tenant.tenantId);
     const after = await verify();
     expect(after).toMatchObject({ ok: true, unsealedEntries: 0, checkpointsChecked: 2, purgedEntries: before.purgedEntries });
     const [record] = ((await db().execute(sql`select data from audit_events where tenant_id = ${w.tenant.tenantId} and action = 'audit.purged'`)) as unknown as { rows: { data: any }[] }).rows;
-    expect(record!.data).toMatchObject({ retentionDays: 2, requests: 2, entries: before.purgedEntries });
+    expect(record!.data).toMatchObject({ retentionDays: 2, requests: 2, entries: before.purgedEntries, checkpoints: { "1": before.purgedEntries } });
 
     // A deletion dressed up as a purge (tombstones added for a request that was not due) is named.
     await db().execute(sql`insert into audit_purged_entries (entry_id, tenant_id, checkpoint_seq, hash)
       select id, tenant_id, checkpoint_seq, hash from request_events where request_id = ${w.requestIds[2]}`);
     await db().execute(sql`delete from authorization_requests where request_id = ${w.requestIds[2]}`);
-    expect(await verify()).toMatchObject({ ok: false, firstFailure: { id: "purges", why: expect.stringContaining("purge records account for") } });
+    expect(await verify()).toMatchObject({ ok: false, firstFailure: { id: "checkpoint:1", why: expect.stringContaining("purge records account for") } });
   });
 });
