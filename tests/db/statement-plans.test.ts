@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
@@ -10,6 +9,7 @@ import "@/db/queries/bench-floor";
 import "@/lib/gateway/authorizer-jobs";
 import "@/lib/gateway/finalize";
 import "@/lib/gateway/submit";
+import { createScratchDatabase } from "../setup/scratch-database";
 
 // The tables that grow with traffic, and the indexes a hot statement may read them by: each one
 // keyed by request first, so a lookup reads one request's rows whatever the table holds.
@@ -124,17 +124,8 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 if (serverUrl) {
   checkPlans("PostgreSQL", async () => {
     // A database of its own: the shared test database already holds other tests' rows.
-    const name = `${new URL(serverUrl).pathname.slice(1)}_plans`;
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try { await client.query(statement); } finally { await client.end(); }
-    };
-    await admin(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
-    await admin(`create database ${pg.escapeIdentifier(name)}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const handle = createDatabase(url.toString());
-    return { handle, close: async () => { await handle.close(); await admin(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`); } };
+    const scratch = await createScratchDatabase(serverUrl, `${new URL(serverUrl).pathname.slice(1)}_plans`);
+    const handle = createDatabase(scratch.url);
+    return { handle, close: async () => { await handle.close(); await scratch.drop(); } };
   });
 }

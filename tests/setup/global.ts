@@ -1,7 +1,7 @@
-import pg from "pg";
 import { createDatabase } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
 import { startNeonWsProxy } from "./neon-ws-proxy";
+import { createScratchDatabase } from "./scratch-database";
 
 /**
  * With a real server, run the suite in a throw-away database of its own: created on the
@@ -17,7 +17,7 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return undefined;
   const teardowns: Array<() => Promise<void>> = [];
-  const scratch = await createScratchDatabase(serverUrl);
+  const scratch = await createScratchDatabaseOrNot(serverUrl);
   if (scratch) {
     process.env.TEST_DATABASE_URL = scratch.url;
     teardowns.push(scratch.drop);
@@ -43,30 +43,11 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
  * Creates `stepauth_test_<time>_<pid>` beside the named database. A server where the role may not
  * create databases (a hosted one) keeps the old behaviour: the named database is migrated and used.
  */
-async function createScratchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  const name = `stepauth_test_${Date.now()}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+async function createScratchDatabaseOrNot(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   try {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
+    return await createScratchDatabase(serverUrl, `stepauth_test_${Date.now()}_${process.pid}`);
   } catch (error) {
     console.warn(`TEST_DATABASE_URL: could not create a throw-away database (${(error as Error).message}); using the named database`);
-    await admin.end().catch(() => undefined);
     return undefined;
   }
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
 }

@@ -1,5 +1,4 @@
 import { eq, sql, TransactionRollbackError } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
@@ -7,6 +6,7 @@ import { authorizers } from "@/db/schema";
 import { listRequests, listRequestsQuery, type RequestListFilters } from "@/db/queries/authorization-requests";
 import { createGatewayTenant } from "../../setup/gateway";
 import { seedRequests } from "../../bench/scale-seed";
+import { createScratchDatabase } from "../../setup/scratch-database";
 
 // The console's list filters and text search on a tenant with thousands of requests, on PGlite and
 // PostgreSQL: pg_trgm is there on both, search finds what it should, and a filter that matches
@@ -112,17 +112,8 @@ checkLists("PGlite", async () => {
 const serverUrl = process.env.TEST_DATABASE_URL;
 if (serverUrl) {
   checkLists("PostgreSQL", async () => {
-    const name = `${new URL(serverUrl).pathname.slice(1)}_lists`;
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try { await client.query(statement); } finally { await client.end(); }
-    };
-    await admin(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
-    await admin(`create database ${pg.escapeIdentifier(name)}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const handle = createDatabase(url.toString());
-    return { handle, close: async () => { await handle.close(); await admin(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`); } };
+    const scratch = await createScratchDatabase(serverUrl, `${new URL(serverUrl).pathname.slice(1)}_lists`);
+    const handle = createDatabase(scratch.url);
+    return { handle, close: async () => { await handle.close(); await scratch.drop(); } };
   });
 }
