@@ -2,12 +2,12 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { request as undiciRequest } from "undici";
 import * as settingsRoute from "@/app/api/v1/settings/route";
 import { deliverWebhook } from "@/lib/gateway/webhook-delivery";
-import { setupTestDatabase } from "../setup/database";
+import { setupTestDatabase, queryRows } from "../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../setup/gateway";
 import { executionLines, freePort, killHard, startExampleService } from "../setup/service-process";
 import { startStubAuthorizer } from "../setup/stub-authorizer";
@@ -28,9 +28,7 @@ afterAll(() => {
   else process.env.GATEWAY_WEBHOOK_TIMEOUT_MS = previousTimeout;
 });
 
-async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db().execute(query)) as unknown as { rows: T[] }).rows;
-}
+const rows = <T>(query: SQL) => queryRows<T>(db(), query);
 
 async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { SQL } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
 import { closeDb, getDatabaseHandle, getDb, type Database } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
@@ -20,6 +21,11 @@ export function setupTestDatabase(): () => Database {
   });
   afterAll(async () => closeDb());
   return getDb;
+}
+
+/** The rows of a raw SQL query, typed by the caller (tests that read tables directly). */
+export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
 export const unique = (prefix: string) => `${prefix}-${randomBytes(6).toString("hex")}`;

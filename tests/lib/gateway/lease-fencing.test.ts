@@ -1,9 +1,9 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimDueJobs } from "@/db/queries/jobs";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
 import { runJob } from "@/lib/gateway/job-runner";
-import { setupTestDatabase } from "../../setup/database";
+import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
 import { startStubService } from "../../setup/stub-service";
@@ -17,9 +17,7 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db().execute(query)) as unknown as { rows: T[] }).rows;
-}
+const rows = <T>(query: SQL) => queryRows<T>(db(), query);
 
 /**
  * A fail-open tenant whose authorizer holds the first submit call until `release()` and then

@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { runJob } from "@/lib/gateway/job-runner";
 import { recordAuthorizationRequest } from "@/lib/gateway/submit";
-import { setupTestDatabase } from "../../setup/database";
+import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
 
@@ -15,9 +15,7 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db().execute(query)) as unknown as { rows: T[] }).rows;
-}
+const rows = <T>(query: SQL) => queryRows<T>(db(), query);
 
 async function pendingWorld() {
   let keys: any[] = [];

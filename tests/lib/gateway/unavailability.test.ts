@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { setupTestDatabase } from "../../setup/database";
+import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer, type StubIntercept } from "../../setup/stub-authorizer";
 import { startStubService } from "../../setup/stub-service";
@@ -30,9 +30,7 @@ async function world(options: WorldOptions) {
   return { stub, service, tenant, submit, view };
 }
 
-async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db().execute(query)) as unknown as { rows: T[] }).rows;
-}
+const rows = <T>(query: SQL) => queryRows<T>(db(), query);
 
 const settledWithoutAuthorizer = (events: { type: string }[]) => events.filter((e) => ["fail_open_executed", "decided_without_authorizer"].includes(e.type));
 
