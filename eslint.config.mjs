@@ -12,7 +12,10 @@ const config = [
     rules: {
       "no-restricted-syntax": [
         "error",
-        { selector: "ImportSpecifier[imported.name='issueTenantContext']", message: "Only lib/auth issues TenantContexts (STYLE.md rule 6)." },
+        {
+          selector: "ImportSpecifier[imported.name='issueTenantContext']",
+          message: "Only lib/auth issues TenantContexts (STYLE.md rule 6).",
+        },
       ],
     },
   },
@@ -21,7 +24,10 @@ const config = [
     files: ["lib/stepauth/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: ["next", "next/*", "@/db/*", "@/lib/*", "../*"] }],
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "The protocol core takes configuration as arguments." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "The protocol core takes configuration as arguments." },
+      ],
     },
   },
   {
@@ -34,8 +40,24 @@ const config = [
         {
           patterns: [
             {
-              group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react/*", "react-dom", "react-dom/*", "drizzle-orm", "drizzle-orm/*", "pg", "@electric-sql/*", "@neondatabase/*", "@/*"],
-              message: "lib/client is framework-free: zod, node:crypto, the protocol core (../stepauth) and the API's error codes only.",
+              group: [
+                "next",
+                "next/*",
+                "next-auth",
+                "next-auth/*",
+                "react",
+                "react/*",
+                "react-dom",
+                "react-dom/*",
+                "drizzle-orm",
+                "drizzle-orm/*",
+                "pg",
+                "@electric-sql/*",
+                "@neondatabase/*",
+                "@/*",
+              ],
+              message:
+                "lib/client is framework-free: zod, node:crypto, the protocol core (../stepauth) and the API's error codes only.",
             },
             {
               regex: "^\\.\\./(?!stepauth/|errors/app-error$)",
@@ -44,12 +66,22 @@ const config = [
           ],
         },
       ],
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "The service client takes configuration as arguments." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "The service client takes configuration as arguments." },
+      ],
     },
   },
   // Tests read JSON answers loosely and assert on them.
   { files: ["tests/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
-  { rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }] } },
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -57,7 +57,11 @@ export function routeNeonThroughLocalProxy(proxy: string): void {
   neonConfig.pipelineConnect = false;
 }
 
-export function createDatabase(databaseUrl = process.env.DATABASE_URL, pgliteDir = process.env.PGLITE_DATA_DIR, driver = chooseDriver(databaseUrl)): DatabaseHandle {
+export function createDatabase(
+  databaseUrl = process.env.DATABASE_URL,
+  pgliteDir = process.env.PGLITE_DATA_DIR,
+  driver = chooseDriver(databaseUrl),
+): DatabaseHandle {
   if (driver === "pglite") {
     const dir = pgliteDir ?? path.join(dataDir(), "pglite");
     // PGlite creates only the last folder; a fresh clone has no .data/ yet.
@@ -69,11 +73,13 @@ export function createDatabase(databaseUrl = process.env.DATABASE_URL, pgliteDir
   }
   const pool =
     driver === "neon"
-      ? (neonConfig.webSocketConstructor = ws,
+      ? ((neonConfig.webSocketConstructor = ws),
         process.env.NEON_WS_PROXY && routeNeonThroughLocalProxy(process.env.NEON_WS_PROXY),
         new NeonPool({ connectionString: databaseUrl }))
       : new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-  const db = (driver === "neon" ? drizzleNeon({ client: pool as NeonPool, schema }) : drizzleNodePg({ client: pool as pg.Pool, schema })) as unknown as Database;
+  const db = (driver === "neon"
+    ? drizzleNeon({ client: pool as NeonPool, schema })
+    : drizzleNodePg({ client: pool as pg.Pool, schema })) as unknown as Database;
   return {
     db,
     driver,

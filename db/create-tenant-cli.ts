@@ -16,7 +16,10 @@ if (!values.name || !values["owner-email"]) {
 const handle = createDatabase();
 try {
   await runMigrations(handle);
-  const { tenantId, token } = await createTenantWithOwnerInvitation(handle.db, { name: values.name, ownerEmail: values["owner-email"] });
+  const { tenantId, token } = await createTenantWithOwnerInvitation(handle.db, {
+    name: values.name,
+    ownerEmail: values["owner-email"],
+  });
   console.log(
     [
       `Tenant "${values.name}" created (${tenantId}).`,

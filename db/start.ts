@@ -10,18 +10,24 @@ import { seedDemoTenant } from "./seed";
 const handle = createDatabase();
 try {
   await runMigrations(handle);
-  console.log(`database ready (${handle.driver}${handle.driver === "pglite" ? `, ${path.relative(process.cwd(), dataDir())}/pglite` : ""})`);
+  console.log(
+    `database ready (${handle.driver}${handle.driver === "pglite" ? `, ${path.relative(process.cwd(), dataDir())}/pglite` : ""})`,
+  );
   if (process.env.SEED_DEMO !== "false") {
     const demo = await seedDemoTenant(handle.db);
     if (demo) {
       const port = process.env.PORT ?? "3000";
       const file = path.join(dataDir(), "demo.json");
       mkdirSync(dataDir(), { recursive: true, mode: 0o700 });
-      writeFileSync(file, JSON.stringify({ ...demo, consoleUrl: `http://localhost:${port}/login` }, null, 2) + "\n", { mode: 0o600 });
+      writeFileSync(file, JSON.stringify({ ...demo, consoleUrl: `http://localhost:${port}/login` }, null, 2) + "\n", {
+        mode: 0o600,
+      });
       console.log(
         [
           "",
-          "  Demo tenant \"Acme\" created. This is shown once (also saved to " + path.relative(process.cwd(), file) + "):",
+          '  Demo tenant "Acme" created. This is shown once (also saved to ' +
+            path.relative(process.cwd(), file) +
+            "):",
           `    console:  http://localhost:${port}/login`,
           `    email:    ${demo.email}`,
           `    password: ${demo.password}`,

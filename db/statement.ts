@@ -47,9 +47,16 @@ export function registeredStatements(): readonly { name: string; text: () => str
  * filled from the checked TenantContext, never from the caller's values. Runs on any handle (the
  * database or a transaction; PGlite, node-postgres or Neon) through Drizzle's prepared-query API.
  */
-export function tenantStatement<V extends Record<string, unknown>>(name: string, build: (p: Placeholders<V & { tenantId: string }>) => SQL) {
+export function tenantStatement<V extends Record<string, unknown>>(
+  name: string,
+  build: (p: Placeholders<V & { tenantId: string }>) => SQL,
+) {
   let query: { sql: string; params: unknown[]; name: string } | undefined;
-  const compiled = () => (query ??= compile(name, build(new Proxy({}, { get: (_, key) => sql.placeholder(String(key)) }) as Placeholders<V & { tenantId: string }>)));
+  const compiled = () =>
+    (query ??= compile(
+      name,
+      build(new Proxy({}, { get: (_, key) => sql.placeholder(String(key)) }) as Placeholders<V & { tenantId: string }>),
+    ));
   registry.push({ name, text: () => compiled().sql });
   const prepared = new WeakMap<object, PgPreparedQuery<never>>();
   return async <Row = Record<string, unknown>>(db: Database, ctx: TenantContext, values: V): Promise<Row[]> => {

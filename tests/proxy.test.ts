@@ -6,7 +6,8 @@ import { proxy } from "@/proxy";
 // Issue 12, item 10: every page carries a nonce-based Content-Security-Policy that forbids framing;
 // every response carries Referrer-Policy, and HSTS in production.
 const session = { cookie: "authjs.session-token=anything" };
-const page = (path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`http://gateway.test${path}`, { headers }));
+const page = (path: string, headers: Record<string, string> = {}) =>
+  proxy(new NextRequest(`http://gateway.test${path}`, { headers }));
 
 function nonceOf(policy: string | null): string {
   const nonce = policy?.match(/'nonce-([A-Za-z0-9+/=]+)'/)?.[1];
@@ -24,7 +25,13 @@ describe("security headers", () => {
     const policy = login.headers.get("content-security-policy");
     const nonce = nonceOf(policy);
     expect(policy).toContain(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic';`);
-    for (const directive of ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "default-src 'self'", "upgrade-insecure-requests"]) {
+    for (const directive of [
+      "frame-ancestors 'none'",
+      "object-src 'none'",
+      "base-uri 'self'",
+      "default-src 'self'",
+      "upgrade-insecure-requests",
+    ]) {
       expect(policy).toContain(directive);
     }
     expect(policy).not.toContain("unsafe-eval");
@@ -49,8 +56,14 @@ describe("security headers", () => {
 
   it("sends Referrer-Policy on every response and HSTS in production only", async () => {
     vi.stubEnv("NODE_ENV", "production");
-    const production = Object.fromEntries((await nextConfig.headers!())[0]!.headers.map((h) => [h.key.toLowerCase(), h.value]));
-    expect(production).toMatchObject({ "referrer-policy": "same-origin", "strict-transport-security": "max-age=63072000; includeSubDomains", "x-frame-options": "DENY" });
+    const production = Object.fromEntries(
+      (await nextConfig.headers!())[0]!.headers.map((h) => [h.key.toLowerCase(), h.value]),
+    );
+    expect(production).toMatchObject({
+      "referrer-policy": "same-origin",
+      "strict-transport-security": "max-age=63072000; includeSubDomains",
+      "x-frame-options": "DENY",
+    });
     vi.stubEnv("NODE_ENV", "development");
     const development = (await nextConfig.headers!())[0]!.headers.map((h) => h.key.toLowerCase());
     expect(development).not.toContain("strict-transport-security");

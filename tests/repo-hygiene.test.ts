@@ -10,7 +10,9 @@ describe("repository hygiene", () => {
       return; // not a git checkout (e.g. an unpacked tarball): nothing is tracked
     }
     expect(files.length).toBeGreaterThan(10);
-    const offending = files.filter((f) => /(^|\/)\.data\/|(^|\/)\.env($|\.)|\.pem$|(^|\/)demo\.json$/.test(f) && !f.endsWith(".env.example"));
+    const offending = files.filter(
+      (f) => /(^|\/)\.data\/|(^|\/)\.env($|\.)|\.pem$|(^|\/)demo\.json$/.test(f) && !f.endsWith(".env.example"),
+    );
     expect(offending).toEqual([]);
   });
 });

@@ -32,13 +32,20 @@ export default async function OverviewPage() {
   );
   return (
     <div className="space-y-6">
-      <PageHeader title="Overview" description={`Welcome, ${user.name}. What your services asked for, what was decided, and what needs attention.`} />
+      <PageHeader
+        title="Overview"
+        description={`Welcome, ${user.name}. What your services asked for, what was decided, and what needs attention.`}
+      />
       <div className="grid gap-6 lg:grid-cols-2">
         <Suspense fallback={<WidgetSkeleton title="Needs attention" />}>
-          <Prefetch entries={[{ queryKey: queryKeys.attention, load: () => getNeedsAttention(getDb(), ctx) }]}><NeedsAttentionPanel /></Prefetch>
+          <Prefetch entries={[{ queryKey: queryKeys.attention, load: () => getNeedsAttention(getDb(), ctx) }]}>
+            <NeedsAttentionPanel />
+          </Prefetch>
         </Suspense>
         <Suspense fallback={<WidgetSkeleton title="Pending requests" />}>
-          <Prefetch entries={[{ queryKey: queryKeys.pendingRequests, load: () => listPendingRequests(getDb(), ctx) }]}><PendingRequestsPanel /></Prefetch>
+          <Prefetch entries={[{ queryKey: queryKeys.pendingRequests, load: () => listPendingRequests(getDb(), ctx) }]}>
+            <PendingRequestsPanel />
+          </Prefetch>
         </Suspense>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">

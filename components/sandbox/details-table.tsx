@@ -7,8 +7,16 @@ function Rows({ entries, depth }: { entries: EntryView[]; depth: number }) {
       {entries.map((entry) =>
         typeof entry.value === "string" ? (
           <tr key={`${depth}-${entry.key}`} className="border-t border-slate-100">
-            <th scope="row" className="w-1/3 py-2 pr-4 text-left align-top text-sm font-medium text-slate-600" style={{ paddingLeft: `${depth * 1}rem` }}>{entry.label}</th>
-            <td className="py-2 text-sm break-words text-slate-900">{formatEntryValue(entry.key, entry.label, entry.value)}</td>
+            <th
+              scope="row"
+              className="w-1/3 py-2 pr-4 text-left align-top text-sm font-medium text-slate-600"
+              style={{ paddingLeft: `${depth * 1}rem` }}
+            >
+              {entry.label}
+            </th>
+            <td className="py-2 text-sm break-words text-slate-900">
+              {formatEntryValue(entry.key, entry.label, entry.value)}
+            </td>
           </tr>
         ) : (
           <GroupRows key={`${depth}-${entry.key}`} entry={entry as EntryView & { value: EntryView[] }} depth={depth} />
@@ -22,7 +30,14 @@ function GroupRows({ entry, depth }: { entry: EntryView & { value: EntryView[] }
   return (
     <>
       <tr className="border-t border-slate-100">
-        <th scope="rowgroup" colSpan={2} className="pt-3 pb-1 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase" style={{ paddingLeft: `${depth * 1}rem` }}>{entry.label}</th>
+        <th
+          scope="rowgroup"
+          colSpan={2}
+          className="pt-3 pb-1 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase"
+          style={{ paddingLeft: `${depth * 1}rem` }}
+        >
+          {entry.label}
+        </th>
       </tr>
       <Rows entries={entry.value} depth={depth + 1} />
     </>

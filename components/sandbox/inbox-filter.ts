@@ -12,6 +12,16 @@ function principalText(principal: PrincipalView | undefined): string[] {
 export function inboxItemMatches(item: InboxItem, search: string): boolean {
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const text = [item.summary, item.requestId, item.spId, item.actionType, item.actionCategory ?? "", ...principalText(item.principal), ...entryText(item.action.details ?? [])].join(" ").toLowerCase();
+  const text = [
+    item.summary,
+    item.requestId,
+    item.spId,
+    item.actionType,
+    item.actionCategory ?? "",
+    ...principalText(item.principal),
+    ...entryText(item.action.details ?? []),
+  ]
+    .join(" ")
+    .toLowerCase();
   return words.every((w) => text.includes(w));
 }

@@ -10,7 +10,11 @@ export function TimeLeft({ expiresAt }: { expiresAt: string }) {
   const left = now === null ? Infinity : Date.parse(expiresAt) - now;
   const text = now === null ? "…" : formatTimeLeft(expiresAt, now);
   return (
-    <time dateTime={expiresAt} title={`Expires ${formatAbsoluteTime(expiresAt)}`} className={`text-sm font-medium ${left < 10 * 60_000 ? "text-amber-700" : "text-slate-600"}`}>
+    <time
+      dateTime={expiresAt}
+      title={`Expires ${formatAbsoluteTime(expiresAt)}`}
+      className={`text-sm font-medium ${left < 10 * 60_000 ? "text-amber-700" : "text-slate-600"}`}
+    >
       {text.charAt(0).toUpperCase() + text.slice(1)}
     </time>
   );

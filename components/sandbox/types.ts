@@ -32,8 +32,22 @@ export interface InboxItem {
   executionStatus: "success" | "error" | "accepted" | null;
   executionError: string | null;
   executionReportedAt: string | null;
-  reviews: { userId: string; reviewerName: string; reviewerEmail: string; verdict: "approve" | "deny"; reason: string; createdAt: string }[];
-  delivery: { status: "pending" | "delivered" | "failed"; attempts: number; lastStatusCode: number | null; lastError: string | null; deliveredAt: string | null; nextAttemptAt: string } | null;
+  reviews: {
+    userId: string;
+    reviewerName: string;
+    reviewerEmail: string;
+    verdict: "approve" | "deny";
+    reason: string;
+    createdAt: string;
+  }[];
+  delivery: {
+    status: "pending" | "delivered" | "failed";
+    attempts: number;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    deliveredAt: string | null;
+    nextAttemptAt: string;
+  } | null;
 }
 
 export type InboxView = "pending" | "decided";

@@ -15,11 +15,22 @@ function classes(variant: ButtonVariant, size: keyof typeof sizes, extra: string
   return `inline-flex items-center justify-center gap-2 rounded-md font-medium shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-500 disabled:cursor-not-allowed ${sizes[size]} ${variants[variant]} ${extra}`;
 }
 
-export function Button({ variant = "primary", size = "md", className = "", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; size?: keyof typeof sizes }) {
+export function Button({
+  variant = "primary",
+  size = "md",
+  className = "",
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; size?: keyof typeof sizes }) {
   return <button className={classes(variant, size, className)} {...props} />;
 }
 
 /** A link styled as a button (navigation and downloads, never mutations). */
-export function LinkButton({ variant = "secondary", size = "md", className = "", href, ...props }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; variant?: ButtonVariant; size?: keyof typeof sizes }) {
+export function LinkButton({
+  variant = "secondary",
+  size = "md",
+  className = "",
+  href,
+  ...props
+}: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; variant?: ButtonVariant; size?: keyof typeof sizes }) {
   return <Link href={href} className={classes(variant, size, className)} {...props} />;
 }

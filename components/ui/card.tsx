@@ -1,11 +1,25 @@
 import type { ReactNode } from "react";
 
-export function Card({ title, description, actions, children, id }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; children: ReactNode; id?: string }) {
+export function Card({
+  title,
+  description,
+  actions,
+  children,
+  id,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  id?: string;
+}) {
   return (
     <section className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200" aria-labelledby={id}>
       <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-5 py-4">
         <div className="min-w-0">
-          <h2 id={id} className="text-base font-semibold text-slate-900">{title}</h2>
+          <h2 id={id} className="text-base font-semibold text-slate-900">
+            {title}
+          </h2>
           {description ? <p className="mt-0.5 text-sm text-slate-500">{description}</p> : null}
         </div>
         {actions}
@@ -26,14 +40,32 @@ export function Badge({ tone = "slate", children }: { tone?: Tone; children: Rea
     blue: "bg-brand-50 text-brand-700 ring-brand-600/20",
     violet: "bg-violet-50 text-violet-700 ring-violet-600/20",
   };
-  return <span className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ring-slate-500/10 ${tones[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ring-slate-500/10 ${tones[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 export function ErrorNote({ children }: { children: ReactNode }) {
-  return <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">{children}</p>;
+  return (
+    <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
+      {children}
+    </p>
+  );
 }
 
-export function Notice({ tone = "amber", title, children }: { tone?: "amber" | "blue" | "green" | "red"; title?: ReactNode; children: ReactNode }) {
+export function Notice({
+  tone = "amber",
+  title,
+  children,
+}: {
+  tone?: "amber" | "blue" | "green" | "red";
+  title?: ReactNode;
+  children: ReactNode;
+}) {
   const tones = {
     amber: "bg-amber-50 text-amber-900 ring-amber-200",
     blue: "bg-brand-50 text-brand-700 ring-brand-100",
@@ -64,13 +96,23 @@ export function WidgetSkeleton({ title, rows = 3 }: { title: string; rows?: numb
     <Card title={title}>
       <div className="space-y-3" aria-busy="true">
         <span className="sr-only">Loading…</span>
-        {Array.from({ length: rows }, (_, i) => <div key={i} className="h-4 animate-pulse rounded bg-slate-100" style={{ width: `${90 - i * 15}%` }} />)}
+        {Array.from({ length: rows }, (_, i) => (
+          <div key={i} className="h-4 animate-pulse rounded bg-slate-100" style={{ width: `${90 - i * 15}%` }} />
+        ))}
       </div>
     </Card>
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="flex flex-wrap items-end justify-between gap-4">
       <div className="min-w-0">

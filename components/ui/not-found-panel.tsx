@@ -2,7 +2,13 @@ import Link from "next/link";
 import { Logo } from "./logo";
 
 /** What a missing page or record shows: what happened, and links back to where work goes on. */
-export function NotFoundPanel({ backHref = "/", backLabel = "Back to the overview" }: { backHref?: string; backLabel?: string }) {
+export function NotFoundPanel({
+  backHref = "/",
+  backLabel = "Back to the overview",
+}: {
+  backHref?: string;
+  backLabel?: string;
+}) {
   return (
     <div className="mx-auto max-w-md py-16 text-center">
       <Logo className="mx-auto mb-4 size-12" />
@@ -13,8 +19,18 @@ export function NotFoundPanel({ backHref = "/", backLabel = "Back to the overvie
         pointed to belongs to another tenant or no longer exists.
       </p>
       <div className="mt-6 flex flex-wrap justify-center gap-3">
-        <Link href={backHref} className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-on-accent hover:bg-brand-800">{backLabel}</Link>
-        <Link href="/requests" className="rounded-md px-3.5 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50">Search requests</Link>
+        <Link
+          href={backHref}
+          className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-on-accent hover:bg-brand-800"
+        >
+          {backLabel}
+        </Link>
+        <Link
+          href="/requests"
+          className="rounded-md px-3.5 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
+        >
+          Search requests
+        </Link>
       </div>
     </div>
   );

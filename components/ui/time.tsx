@@ -35,7 +35,11 @@ export function ExpiresIn({ expiresAt, className = "" }: { expiresAt: string; cl
   const now = useClock();
   const left = now === null ? Infinity : new Date(expiresAt).getTime() - now;
   return (
-    <time dateTime={expiresAt} title={`Expires ${formatAbsoluteTime(expiresAt)}`} className={`${left < 10 * 60_000 ? "text-amber-700" : ""} ${className}`}>
+    <time
+      dateTime={expiresAt}
+      title={`Expires ${formatAbsoluteTime(expiresAt)}`}
+      className={`${left < 10 * 60_000 ? "text-amber-700" : ""} ${className}`}
+    >
       {now === null ? `expires ${formatAbsoluteTime(expiresAt)}` : formatTimeLeft(expiresAt, now)}
     </time>
   );

@@ -42,7 +42,11 @@ export async function createApiKey(
       })
       .returning();
     if (!row) throw new Error("insert returned no row");
-    await recordAuditEvent(tx, ctx, { action: "api_key.created", target: row.id, data: { name: row.name, scopes: row.scopes } });
+    await recordAuditEvent(tx, ctx, {
+      action: "api_key.created",
+      target: row.id,
+      data: { name: row.name, scopes: row.scopes },
+    });
     return { apiKey: toView(row), secret };
   });
 }
@@ -53,7 +57,10 @@ export async function listApiKeys(db: Database, ctx: TenantContext): Promise<Api
 }
 
 export async function findApiKey(db: Database, ctx: TenantContext, id: string): Promise<ApiKeyView | null> {
-  const [row] = await db.select().from(apiKeys).where(forTenant(ctx, apiKeys.tenantId, eq(apiKeys.id, id)));
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(forTenant(ctx, apiKeys.tenantId, eq(apiKeys.id, id)));
   return row ? toView(row) : null;
 }
 
@@ -65,15 +72,31 @@ const KEY_IN_USE_DAYS = 7;
  * time. A key used in the last 7 days needs its name typed again (`confirmedName`), or 409
  * `confirmation_required`: whatever service holds it stops working at once.
  */
-export async function revokeApiKey(db: Database, ctx: TenantContext, id: string, options: { confirmedName?: string } = {}): Promise<ApiKeyView | null> {
+export async function revokeApiKey(
+  db: Database,
+  ctx: TenantContext,
+  id: string,
+  options: { confirmedName?: string } = {},
+): Promise<ApiKeyView | null> {
   const revoked = await db.transaction(async (tx) => {
-    const [current] = await tx.select().from(apiKeys).where(forTenant(ctx, apiKeys.tenantId, eq(apiKeys.id, id))).for("update");
+    const [current] = await tx
+      .select()
+      .from(apiKeys)
+      .where(forTenant(ctx, apiKeys.tenantId, eq(apiKeys.id, id)))
+      .for("update");
     if (!current) return null;
-    const inUse = !current.revokedAt && current.lastUsedAt !== null && Date.now() - current.lastUsedAt.getTime() < KEY_IN_USE_DAYS * 86_400_000;
+    const inUse =
+      !current.revokedAt &&
+      current.lastUsedAt !== null &&
+      Date.now() - current.lastUsedAt.getTime() < KEY_IN_USE_DAYS * 86_400_000;
     if (inUse && options.confirmedName !== current.name) {
-      throw new AppError("confirmation_required", `${current.name} was used in the last ${KEY_IN_USE_DAYS} days: send confirmName "${current.name}" to revoke it`, {
-        details: { lastUsedAt: current.lastUsedAt, confirm: { confirmName: current.name } },
-      });
+      throw new AppError(
+        "confirmation_required",
+        `${current.name} was used in the last ${KEY_IN_USE_DAYS} days: send confirmName "${current.name}" to revoke it`,
+        {
+          details: { lastUsedAt: current.lastUsedAt, confirm: { confirmName: current.name } },
+        },
+      );
     }
     const [row] = await tx
       .update(apiKeys)
@@ -93,7 +116,10 @@ export async function revokeApiKey(db: Database, ctx: TenantContext, id: string,
 /** Looks up an unrevoked key by its secret, in constant time over the hash; touches last_used_at at most once a minute. */
 export async function findActiveApiKeyBySecret(db: Database, secret: string): Promise<ApiKey | null> {
   if (!secret.startsWith(SECRET_PREFIX) || secret.length !== SECRET_PREFIX.length + 32) return null;
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.prefix, secret.slice(0, PREFIX_LENGTH)), isNull(apiKeys.revokedAt)));
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.prefix, secret.slice(0, PREFIX_LENGTH)), isNull(apiKeys.revokedAt)));
   if (!row) return null;
   const expected = Buffer.from(row.secretHash, "hex");
   if (!timingSafeEqual(Buffer.from(hashSecret(secret), "hex"), expected)) return null;
@@ -101,7 +127,12 @@ export async function findActiveApiKeyBySecret(db: Database, secret: string): Pr
     await db
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })
-      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '60 seconds'`))));
+      .where(
+        and(
+          eq(apiKeys.id, row.id),
+          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '60 seconds'`)),
+        ),
+      );
   }
   return row;
 }

@@ -14,7 +14,12 @@ export const EXPIRING_SOON_MINUTES = 15;
 
 const recentPending = (ctx: TenantContext) => {
   const r = authorizationRequests;
-  return forTenant(ctx, r.tenantId, eq(r.status, "pending"), gte(r.createdAt, sql`now() - make_interval(hours => ${MAX_REQUEST_LIFETIME_HOURS})`));
+  return forTenant(
+    ctx,
+    r.tenantId,
+    eq(r.status, "pending"),
+    gte(r.createdAt, sql`now() - make_interval(hours => ${MAX_REQUEST_LIFETIME_HOURS})`),
+  );
 };
 
 /** Pending requests, oldest first, with the total; `expiringSoon` counts those ending within 15 minutes. */
@@ -22,10 +27,26 @@ export async function listPendingRequests(db: Database, ctx: TenantContext, limi
   const r = authorizationRequests;
   const soon = sql`now() + make_interval(mins => ${EXPIRING_SOON_MINUTES})`;
   const [rows, [counts]] = await Promise.all([
-    db.select({ requestId: r.requestId, summary: r.summary, actionType: r.actionType, principalType: r.principalType, createdAt: r.createdAt, expiresAt: r.expiresAt })
-      .from(r).where(recentPending(ctx)).orderBy(asc(r.createdAt), asc(r.requestId)).limit(limit),
-    db.select({ total: sql<number>`count(*)::int`, expiringSoon: sql<number>`(count(*) filter (where ${r.expiresAt} < ${soon}))::int` })
-      .from(r).where(recentPending(ctx)),
+    db
+      .select({
+        requestId: r.requestId,
+        summary: r.summary,
+        actionType: r.actionType,
+        principalType: r.principalType,
+        createdAt: r.createdAt,
+        expiresAt: r.expiresAt,
+      })
+      .from(r)
+      .where(recentPending(ctx))
+      .orderBy(asc(r.createdAt), asc(r.requestId))
+      .limit(limit),
+    db
+      .select({
+        total: sql<number>`count(*)::int`,
+        expiringSoon: sql<number>`(count(*) filter (where ${r.expiresAt} < ${soon}))::int`,
+      })
+      .from(r)
+      .where(recentPending(ctx)),
   ]);
   return { data: rows, total: Number(counts?.total ?? 0), expiringSoon: Number(counts?.expiringSoon ?? 0) };
 }
@@ -33,7 +54,8 @@ export async function listPendingRequests(db: Database, ctx: TenantContext, limi
 /** Pending requests that expire within 15 minutes, soonest first. */
 export async function listRequestsAboutToExpire(db: Database, ctx: TenantContext, limit = 5) {
   const r = authorizationRequests;
-  return db.select({ requestId: r.requestId, summary: r.summary, expiresAt: r.expiresAt })
+  return db
+    .select({ requestId: r.requestId, summary: r.summary, expiresAt: r.expiresAt })
     .from(r)
     .where(and(recentPending(ctx), lt(r.expiresAt, sql`now() + make_interval(mins => ${EXPIRING_SOON_MINUTES})`)))
     .orderBy(asc(r.expiresAt))

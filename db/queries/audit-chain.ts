@@ -1,6 +1,15 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditCheckpoints, auditEvents, auditPurgedEntries, authorizationRequests, executions, jobs, requestEvents, signingKeys } from "@/db/schema";
+import {
+  auditCheckpoints,
+  auditEvents,
+  auditPurgedEntries,
+  authorizationRequests,
+  executions,
+  jobs,
+  requestEvents,
+  signingKeys,
+} from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { PURGE_ACTION, type AuditEntry, type CheckpointRecord } from "@/lib/audit-chain";
 import type { JobLease } from "./jobs";
@@ -15,15 +24,30 @@ const rowsOf = (result: unknown) => (result as { rows: Row[] }).rows;
 
 function toEntry(row: Row): AuditEntry {
   const common = {
-    id: String(row.id), tenantId: String(row.tenant_id), createdAt: String(row.created_at_us),
+    id: String(row.id),
+    tenantId: String(row.tenant_id),
+    createdAt: String(row.created_at_us),
     data: (row.data ?? null) as Record<string, unknown> | null,
-    prevHash: (row.prev_hash ?? null) as string | null, hash: (row.hash ?? null) as string | null,
+    prevHash: (row.prev_hash ?? null) as string | null,
+    hash: (row.hash ?? null) as string | null,
     checkpointSeq: row.checkpoint_seq === null || row.checkpoint_seq === undefined ? null : Number(row.checkpoint_seq),
   };
   if (row.kind === "request_event") {
-    return { kind: "request_event", ...common, requestId: String(row.request_id), type: String(row.type), authorizerId: (row.authorizer_id ?? null) as string | null };
+    return {
+      kind: "request_event",
+      ...common,
+      requestId: String(row.request_id),
+      type: String(row.type),
+      authorizerId: (row.authorizer_id ?? null) as string | null,
+    };
   }
-  return { kind: "audit_event", ...common, actor: String(row.actor), action: String(row.action), target: (row.target ?? null) as string | null };
+  return {
+    kind: "audit_event",
+    ...common,
+    actor: String(row.actor),
+    action: String(row.action),
+    target: (row.target ?? null) as string | null,
+  };
 }
 
 const requestEventColumns = sql`'request_event' as kind, id::text as id, tenant_id, request_id, type, authorizer_id, data,
@@ -32,18 +56,36 @@ const auditEventColumns = sql`'audit_event' as kind, id::text as id, tenant_id, 
   ${US(sql`created_at`)} as created_at_us, prev_hash, hash, checkpoint_seq`;
 
 /** Audit events with `where`, in leaf order after the keyset position `after`. */
-export async function readAuditEventBatch(db: Database, ctx: TenantContext, where: SQL, after: { at: string; id: string } | null, limit: number, lock = false): Promise<AuditEntry[]> {
+export async function readAuditEventBatch(
+  db: Database,
+  ctx: TenantContext,
+  where: SQL,
+  after: { at: string; id: string } | null,
+  limit: number,
+  lock = false,
+): Promise<AuditEntry[]> {
   const keyset = after ? sql`and (a.created_at, a.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
-  const rows = rowsOf(await db.execute(sql`select ${auditEventColumns} from ${auditEvents} a
-    where a.tenant_id = ${tenantIdOf(ctx)} and ${where} ${keyset} order by a.created_at, a.id limit ${limit} ${lock ? sql`for update` : sql``}`));
+  const rows = rowsOf(
+    await db.execute(sql`select ${auditEventColumns} from ${auditEvents} a
+    where a.tenant_id = ${tenantIdOf(ctx)} and ${where} ${keyset} order by a.created_at, a.id limit ${limit} ${lock ? sql`for update` : sql``}`),
+  );
   return rows.map(toEntry);
 }
 
 /** Request events with `where`, by id after `afterId`. */
-export async function readRequestEventBatch(db: Database, ctx: TenantContext, where: SQL, afterId: string | null, limit: number, lock = false): Promise<AuditEntry[]> {
+export async function readRequestEventBatch(
+  db: Database,
+  ctx: TenantContext,
+  where: SQL,
+  afterId: string | null,
+  limit: number,
+  lock = false,
+): Promise<AuditEntry[]> {
   const keyset = afterId ? sql`and r.id > ${afterId}::bigint` : sql``;
-  const rows = rowsOf(await db.execute(sql`select ${requestEventColumns} from ${requestEvents} r
-    where r.tenant_id = ${tenantIdOf(ctx)} and ${where} ${keyset} order by r.id limit ${limit} ${lock ? sql`for update` : sql``}`));
+  const rows = rowsOf(
+    await db.execute(sql`select ${requestEventColumns} from ${requestEvents} r
+    where r.tenant_id = ${tenantIdOf(ctx)} and ${where} ${keyset} order by r.id limit ${limit} ${lock ? sql`for update` : sql``}`),
+  );
   return rows.map(toEntry);
 }
 
@@ -51,21 +93,48 @@ export async function readRequestEventBatch(db: Database, ctx: TenantContext, wh
  * A checkpoint's request events in leaf order, merged with what retention purges left of them
  * (id and hash only, `purged: true`), so the checkpoint's root can still be recomputed.
  */
-async function readSealedRequestBatch(db: Database, ctx: TenantContext, seq: number, afterId: string | null, limit: number): Promise<AuditEntry[]> {
+async function readSealedRequestBatch(
+  db: Database,
+  ctx: TenantContext,
+  seq: number,
+  afterId: string | null,
+  limit: number,
+): Promise<AuditEntry[]> {
   const tenantId = tenantIdOf(ctx);
   const after = afterId ?? "0";
-  const rows = rowsOf(await db.execute(sql`select * from (
+  const rows = rowsOf(
+    await db.execute(sql`select * from (
       select ${requestEventColumns}, r.id as ord, false as purged from ${requestEvents} r
         where r.tenant_id = ${tenantId} and r.checkpoint_seq = ${seq} and r.id > ${after}::bigint
       union all
       select 'request_event', p.entry_id::text, p.tenant_id, null, null, null, null, null, null, p.hash, p.checkpoint_seq, p.entry_id, true from ${auditPurgedEntries} p
         where p.tenant_id = ${tenantId} and p.checkpoint_seq = ${seq} and p.entry_id > ${after}::bigint
-    ) x order by ord limit ${limit}`));
-  return rows.map((row) => (row.purged ? { kind: "request_event", id: String(row.id), tenantId, createdAt: "", data: null, prevHash: null, hash: String(row.hash), checkpointSeq: seq, purged: true } : toEntry(row)));
+    ) x order by ord limit ${limit}`),
+  );
+  return rows.map((row) =>
+    row.purged
+      ? {
+          kind: "request_event",
+          id: String(row.id),
+          tenantId,
+          createdAt: "",
+          data: null,
+          prevHash: null,
+          hash: String(row.hash),
+          checkpointSeq: seq,
+          purged: true,
+        }
+      : toEntry(row),
+  );
 }
 
 /** The entries sealed by checkpoint `seq` (or, with null, those not sealed yet) in leaf order, in batches (constant memory). */
-export async function* iterateEntries(db: Database, ctx: TenantContext, seq: number | null, batch = 1000): AsyncGenerator<AuditEntry> {
+export async function* iterateEntries(
+  db: Database,
+  ctx: TenantContext,
+  seq: number | null,
+  batch = 1000,
+): AsyncGenerator<AuditEntry> {
   const where = seq === null ? unsealed : sql`checkpoint_seq = ${seq}`;
   let after: { at: string; id: string } | null = null;
   for (;;) {
@@ -77,7 +146,10 @@ export async function* iterateEntries(db: Database, ctx: TenantContext, seq: num
   }
   let afterId: string | null = null;
   for (;;) {
-    const rows: AuditEntry[] = seq === null ? await readRequestEventBatch(db, ctx, where, afterId, batch) : await readSealedRequestBatch(db, ctx, seq, afterId, batch);
+    const rows: AuditEntry[] =
+      seq === null
+        ? await readRequestEventBatch(db, ctx, where, afterId, batch)
+        : await readSealedRequestBatch(db, ctx, seq, afterId, batch);
     yield* rows;
     if (rows.length < batch) break;
     afterId = rows.at(-1)!.id;
@@ -87,27 +159,43 @@ export async function* iterateEntries(db: Database, ctx: TenantContext, seq: num
 export const unsealed = sql`checkpoint_seq is null`;
 
 /** Checkpoints in seq order from `fromSeq`, in batches. */
-export async function* iterateCheckpoints(db: Database, ctx: TenantContext, fromSeq: number, toSeq: number, batch = 500): AsyncGenerator<CheckpointRecord> {
+export async function* iterateCheckpoints(
+  db: Database,
+  ctx: TenantContext,
+  fromSeq: number,
+  toSeq: number,
+  batch = 500,
+): AsyncGenerator<CheckpointRecord> {
   let next = fromSeq;
   while (next <= toSeq) {
-    const rows = rowsOf(await db.execute(sql`select seq, hash, envelope from ${auditCheckpoints}
-      where tenant_id = ${tenantIdOf(ctx)} and seq >= ${next} and seq <= ${toSeq} order by seq limit ${batch}`));
-    for (const row of rows) yield { seq: Number(row.seq), hash: String(row.hash), envelope: row.envelope as CheckpointRecord["envelope"] };
+    const rows = rowsOf(
+      await db.execute(sql`select seq, hash, envelope from ${auditCheckpoints}
+      where tenant_id = ${tenantIdOf(ctx)} and seq >= ${next} and seq <= ${toSeq} order by seq limit ${batch}`),
+    );
+    for (const row of rows)
+      yield { seq: Number(row.seq), hash: String(row.hash), envelope: row.envelope as CheckpointRecord["envelope"] };
     if (rows.length < batch) break;
     next = Number(rows.at(-1)!.seq) + 1;
   }
 }
 
 /** The seq range of the checkpoints that seal what was written in [from, to] (null bound = open). */
-export async function checkpointRange(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<{ fromSeq: number; toSeq: number; lastSeq: number }> {
+export async function checkpointRange(
+  db: Database,
+  ctx: TenantContext,
+  from: Date | null,
+  to: Date | null,
+): Promise<{ fromSeq: number; toSeq: number; lastSeq: number }> {
   const tenantId = tenantIdOf(ctx);
-  const [row] = rowsOf(await db.execute(sql`select
+  const [row] = rowsOf(
+    await db.execute(sql`select
       coalesce((select min(seq) from ${auditCheckpoints} where tenant_id = ${tenantId} and (${from?.toISOString() ?? null}::timestamptz is null or created_at >= ${from?.toISOString() ?? null}::timestamptz)), 0) as from_seq,
       coalesce((select min(seq) from ${auditCheckpoints} where tenant_id = ${tenantId} and ${to?.toISOString() ?? null}::timestamptz is not null and created_at >= ${to?.toISOString() ?? null}::timestamptz),
                (select max(seq) from ${auditCheckpoints} where tenant_id = ${tenantId}), 0) as to_seq,
       greatest(coalesce((select max(seq) from ${auditCheckpoints} where tenant_id = ${tenantId}), 0),
                coalesce((select max(checkpoint_seq) from ${requestEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null), 0),
-               coalesce((select max(checkpoint_seq) from ${auditEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null), 0)) as last_seq`));
+               coalesce((select max(checkpoint_seq) from ${auditEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null), 0)) as last_seq`),
+  );
   return { fromSeq: Number(row?.from_seq ?? 0), toSeq: Number(row?.to_seq ?? 0), lastSeq: Number(row?.last_seq ?? 0) };
 }
 
@@ -116,30 +204,50 @@ export async function checkpointRange(db: Database, ctx: TenantContext, from: Da
  * inside it (a purge is sealed after what it purged, so a range can end before its record): a ranged
  * verify or export brings them in, whole, so the record is proven sealed.
  */
-export async function purgeRecordCheckpoints(db: Database, ctx: TenantContext, fromSeq: number, toSeq: number): Promise<number[]> {
-  const rows = rowsOf(await db.execute(sql`select distinct a.checkpoint_seq from ${auditEvents} a
+export async function purgeRecordCheckpoints(
+  db: Database,
+  ctx: TenantContext,
+  fromSeq: number,
+  toSeq: number,
+): Promise<number[]> {
+  const rows = rowsOf(
+    await db.execute(sql`select distinct a.checkpoint_seq from ${auditEvents} a
     where a.tenant_id = ${tenantIdOf(ctx)} and a.action = ${PURGE_ACTION} and a.checkpoint_seq is not null
       and (a.checkpoint_seq < ${fromSeq} or a.checkpoint_seq > ${toSeq})
       and jsonb_typeof(a.data->'checkpoints') = 'object'
       and exists (select 1 from jsonb_object_keys(a.data->'checkpoints') k where k ~ '^[0-9]{1,15}$' and k::bigint between ${fromSeq} and ${toSeq})
-    order by a.checkpoint_seq`));
+    order by a.checkpoint_seq`),
+  );
   return rows.map((r) => Number(r.checkpoint_seq));
 }
 
 /** Public keys of every signing key the tenant ever had (retired ones verify old checkpoints). */
-export async function checkpointKeys(db: Database, ctx: TenantContext): Promise<{ keyId: string; publicKey: string }[]> {
-  const rows = rowsOf(await db.execute(sql`select key_id, public_key from ${signingKeys} where tenant_id = ${tenantIdOf(ctx)}`));
+export async function checkpointKeys(
+  db: Database,
+  ctx: TenantContext,
+): Promise<{ keyId: string; publicKey: string }[]> {
+  const rows = rowsOf(
+    await db.execute(sql`select key_id, public_key from ${signingKeys} where tenant_id = ${tenantIdOf(ctx)}`),
+  );
   return rows.map((r) => ({ keyId: String(r.key_id), publicKey: String(r.public_key) }));
 }
 
 /** True while `lease` still holds its job; locks the job row for the rest of the transaction. */
 export async function holdsLease(tx: Database, lease: JobLease): Promise<boolean> {
-  const rows = rowsOf(await tx.execute(sql`select id from ${jobs} where id = ${lease.jobId} and lease_token = ${lease.token} for update`));
+  const rows = rowsOf(
+    await tx.execute(sql`select id from ${jobs} where id = ${lease.jobId} and lease_token = ${lease.token} for update`),
+  );
   return rows.length > 0;
 }
 
 /** The event types that settle a request: a legitimate timeline holds exactly one of them. */
-export const FINAL_EVENT_TYPES = ["decision_accepted", "decided_without_authorizer", "fail_open_executed", "expired", "cancelled"] as const;
+export const FINAL_EVENT_TYPES = [
+  "decision_accepted",
+  "decided_without_authorizer",
+  "fail_open_executed",
+  "expired",
+  "cancelled",
+] as const;
 
 /**
  * The first request (oldest first) whose row disagrees with its sealed timeline, and why. A settled
@@ -148,7 +256,12 @@ export const FINAL_EVENT_TYPES = ["decision_accepted", "decided_without_authoriz
  * with an added event), none or another one is a row edit. Requests with events still unsealed are
  * skipped: nothing vouches for them yet.
  */
-export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, from: Date | null, to: Date | null): Promise<{ requestId: string; why: string } | null> {
+export async function firstRequestRowMismatch(
+  db: Database,
+  ctx: TenantContext,
+  from: Date | null,
+  to: Date | null,
+): Promise<{ requestId: string; why: string } | null> {
   const tenantId = tenantIdOf(ctx);
   const finals = sql.raw(FINAL_EVENT_TYPES.map((t) => `'${t}'`).join(", "));
   const decided = (decision: string) => sql`((f.type = 'decision_accepted' and f.data->>'decision' = ${decision}
@@ -163,7 +276,8 @@ export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, 
         or (xr.type = 'execution_reported' and xr.data->>'status' = (case x.status when 'succeeded' then 'success' else 'error' end)
           and (x.status = 'succeeded' or xr.data->>'error' is not distinct from x.error)))
     end`;
-  const [row] = rowsOf(await db.execute(sql`select * from (select r.request_id, r.created_at, r.status, c.finals, f.type as final_type, x.status as execution_status,
+  const [row] = rowsOf(
+    await db.execute(sql`select * from (select r.request_id, r.created_at, r.status, c.finals, f.type as final_type, x.status as execution_status,
       coalesce(c.finals <= 1 and case r.status
         when 'pending' then c.finals = 0
         when 'approved' then c.finals = 1 and (${decided("approved")} or f.type = 'fail_open_executed')
@@ -189,12 +303,17 @@ export async function firstRequestRowMismatch(db: Database, ctx: TenantContext, 
       and (${to?.toISOString() ?? null}::timestamptz is null or r.created_at <= ${to?.toISOString() ?? null}::timestamptz)
       and not exists (select 1 from ${requestEvents} u where u.tenant_id = ${tenantId} and u.request_id = r.request_id and u.checkpoint_seq is null)
     ) q where not (q.row_ok and q.execution_ok)
-    order by q.created_at, q.request_id limit 1`));
+    order by q.created_at, q.request_id limit 1`),
+  );
   if (!row) return null;
   const count = Number(row.finals);
-  const why = count > 1 ? `its sealed timeline holds ${count} final events (one is legitimate: an event was added beside the real one)`
-    : !row.row_ok && count === 0 ? `${String(row.status)} on the row, but its sealed timeline holds no final event (row edited)`
-    : !row.row_ok ? `${String(row.status)} on the row, but its one sealed final event (${String(row.final_type)}) says otherwise: its status, deciding authorizer or keyId was edited (row edited)`
-    : `its execution row (${row.execution_status === null || row.execution_status === undefined ? "missing" : String(row.execution_status)}) is not what its sealed execution events record (execution row edited or deleted)`;
+  const why =
+    count > 1
+      ? `its sealed timeline holds ${count} final events (one is legitimate: an event was added beside the real one)`
+      : !row.row_ok && count === 0
+        ? `${String(row.status)} on the row, but its sealed timeline holds no final event (row edited)`
+        : !row.row_ok
+          ? `${String(row.status)} on the row, but its one sealed final event (${String(row.final_type)}) says otherwise: its status, deciding authorizer or keyId was edited (row edited)`
+          : `its execution row (${row.execution_status === null || row.execution_status === undefined ? "missing" : String(row.execution_status)}) is not what its sealed execution events record (execution row edited or deleted)`;
   return { requestId: String(row.request_id), why };
 }

@@ -17,12 +17,21 @@ export const auditKinds = {
   authorizer: { label: "Authorizers", where: sql`${action} like 'authorizer.%'` },
   routing: { label: "Routing script", where: and(eq(action, "settings.updated"), hasKey("routingScript"))! },
   settings: { label: "Settings", where: sql`${action} like 'settings.%'` },
-  webhook: { label: "Webhook", where: sql`(${action} = 'settings.webhook_test_sent' or (${action} = 'settings.updated' and (${hasKey("webhookUrl")} or ${hasKey("webhookSecretIssued")})))` },
+  webhook: {
+    label: "Webhook",
+    where: sql`(${action} = 'settings.webhook_test_sent' or (${action} = 'settings.updated' and (${hasKey("webhookUrl")} or ${hasKey("webhookSecretIssued")})))`,
+  },
   signing_key: { label: "Signing keys", where: sql`${action} like 'signing_key.%'` },
   api_key: { label: "API keys", where: sql`${action} like 'api_key.%'` },
-  member: { label: "Members", where: sql`(${action} like 'member.%' or ${action} like 'invitation.%' or ${action} like 'user.%' or ${action} like 'tenant.%')` },
+  member: {
+    label: "Members",
+    where: sql`(${action} like 'member.%' or ${action} like 'invitation.%' or ${action} like 'user.%' or ${action} like 'tenant.%')`,
+  },
   sandbox: { label: "Sandbox authorizer", where: sql`${action} like 'sandbox.%'` },
-  refused: { label: "Refused callbacks and decisions", where: sql`${action} in ('callback.refused', 'decision.refused')` },
+  refused: {
+    label: "Refused callbacks and decisions",
+    where: sql`${action} in ('callback.refused', 'decision.refused')`,
+  },
 } as const satisfies Record<string, { label: string; where: SQL }>;
 export type AuditKind = keyof typeof auditKinds;
 export const auditKindNames = Object.keys(auditKinds) as [AuditKind, ...AuditKind[]];
@@ -47,11 +56,21 @@ export interface AuditLogEntry {
   target: string | null;
   data: Record<string, unknown> | null;
   createdAt: Date;
-  actor: { label: string; type: "user" | "api_key" | "system"; name: string | null; email: string | null; stillMember: boolean };
+  actor: {
+    label: string;
+    type: "user" | "api_key" | "system";
+    name: string | null;
+    email: string | null;
+    stillMember: boolean;
+  };
 }
 
 /** Newest first, keyset-paginated like listAuditEvents; `nextCursor` continues with the same filters. */
-export async function listAuditLog(db: Database, ctx: TenantContext, filters: AuditLogFilters = {}): Promise<{ data: AuditLogEntry[]; nextCursor: string | null }> {
+export async function listAuditLog(
+  db: Database,
+  ctx: TenantContext,
+  filters: AuditLogFilters = {},
+): Promise<{ data: AuditLogEntry[]; nextCursor: string | null }> {
   const limit = filters.limit ?? 50;
   const needle = filters.actor?.trim().toLowerCase();
   const conditions: (SQL | undefined)[] = [
@@ -61,12 +80,22 @@ export async function listAuditLog(db: Database, ctx: TenantContext, filters: Au
     needle
       ? sql`position(${needle} in lower(concat_ws(' ', ${users.name}, ${users.email}, ${apiKeys.name}, ${auditEvents.actor}))) > 0`
       : undefined,
-    filters.cursor ? sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${filters.cursor.at}::timestamptz, ${filters.cursor.id}::uuid)` : undefined,
+    filters.cursor
+      ? sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${filters.cursor.at}::timestamptz, ${filters.cursor.id}::uuid)`
+      : undefined,
   ];
   const rows = await db
     .select({
-      id: auditEvents.id, action: auditEvents.action, target: auditEvents.target, data: auditEvents.data, createdAt: auditEvents.createdAt,
-      actor: auditEvents.actor, userName: users.name, userEmail: users.email, apiKeyName: apiKeys.name, memberSince: memberships.createdAt,
+      id: auditEvents.id,
+      action: auditEvents.action,
+      target: auditEvents.target,
+      data: auditEvents.data,
+      createdAt: auditEvents.createdAt,
+      actor: auditEvents.actor,
+      userName: users.name,
+      userEmail: users.email,
+      apiKeyName: apiKeys.name,
+      memberSince: memberships.createdAt,
       cursorAt: sql<string>`to_char(${auditEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
     .from(auditEvents)
@@ -80,7 +109,11 @@ export async function listAuditLog(db: Database, ctx: TenantContext, filters: Au
   const last = page.at(-1);
   return {
     data: page.map((row) => ({
-      id: row.id, action: row.action, target: row.target, data: row.data, createdAt: row.createdAt,
+      id: row.id,
+      action: row.action,
+      target: row.target,
+      data: row.data,
+      createdAt: row.createdAt,
       actor: {
         label: row.actor,
         type: row.actor.startsWith("user:") ? "user" : row.actor.startsWith("api_key:") ? "api_key" : "system",

@@ -11,7 +11,12 @@ import { tenantIdOf } from "./tenant-scope";
 /** Summary rows (refused callbacks) keep counting within their minute: sealed once it is over. */
 const SUMMARY_SETTLE = sql`(summary_key is null or created_at < now() - interval '2 minutes')`;
 
-export type SealOutcome = { sealed: number; seq: number | null; more: boolean; skipped?: "lost_lease" | "no_active_key" };
+export type SealOutcome = {
+  sealed: number;
+  seq: number | null;
+  more: boolean;
+  skipped?: "lost_lease" | "no_active_key";
+};
 
 const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[] }).rows;
 
@@ -20,14 +25,18 @@ async function chainHeads(tx: Database, ctx: TenantContext, entries: AuditEntry[
   const heads = new Map<string, string>();
   const requestIds = [...new Set(entries.filter((e) => e.kind === "request_event").map((e) => e.requestId!))];
   if (requestIds.length > 0) {
-    const rows = rowsOf(await tx.execute(sql`select distinct on (request_id) request_id, hash from ${requestEvents}
+    const rows = rowsOf(
+      await tx.execute(sql`select distinct on (request_id) request_id, hash from ${requestEvents}
       where tenant_id = ${tenantId} and request_id in (select jsonb_array_elements_text(${JSON.stringify(requestIds)}::jsonb)) and checkpoint_seq is not null
-      order by request_id, checkpoint_seq desc, id desc`));
+      order by request_id, checkpoint_seq desc, id desc`),
+    );
     for (const row of rows) heads.set(`request:${String(row.request_id)}`, String(row.hash));
   }
   if (entries.some((e) => e.kind === "audit_event")) {
-    const [row] = rowsOf(await tx.execute(sql`select hash from ${auditEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null
-      order by checkpoint_seq desc, created_at desc, id desc limit 1`));
+    const [row] = rowsOf(
+      await tx.execute(sql`select hash from ${auditEvents} where tenant_id = ${tenantId} and checkpoint_seq is not null
+      order by checkpoint_seq desc, created_at desc, id desc limit 1`),
+    );
     if (row) heads.set("config", String(row.hash));
   }
   return heads;
@@ -39,7 +48,12 @@ async function chainHeads(tx: Database, ctx: TenantContext, entries: AuditEntry[
  * transaction, and only while `lease` holds the tenant's seal job (the job row stays locked, so two
  * sealers of one tenant never interleave). Submits are untouched: they only ever insert rows.
  */
-export async function sealAuditBatch(db: Database, ctx: TenantContext, lease: JobLease, limit = 5000): Promise<SealOutcome> {
+export async function sealAuditBatch(
+  db: Database,
+  ctx: TenantContext,
+  lease: JobLease,
+  limit = 5000,
+): Promise<SealOutcome> {
   const tenantId = tenantIdOf(ctx);
   return db.transaction(async (tx) => {
     if (!(await holdsLease(tx, lease))) return { sealed: 0, seq: null, more: false, skipped: "lost_lease" };
@@ -49,7 +63,11 @@ export async function sealAuditBatch(db: Database, ctx: TenantContext, lease: Jo
     const requests = await readRequestEventBatch(tx, ctx, unsealed, null, limit - audit.length, true);
     const entries = [...audit, ...requests];
     if (entries.length === 0) return { sealed: 0, seq: null, more: false };
-    const [last] = rowsOf(await tx.execute(sql`select seq, hash from ${auditCheckpoints} where tenant_id = ${tenantId} order by seq desc limit 1`));
+    const [last] = rowsOf(
+      await tx.execute(
+        sql`select seq, hash from ${auditCheckpoints} where tenant_id = ${tenantId} order by seq desc limit 1`,
+      ),
+    );
     const seq = Number(last?.seq ?? 0) + 1;
     const heads = await chainHeads(tx, ctx, entries);
     const digest = new LeafDigest();
@@ -62,8 +80,12 @@ export async function sealAuditBatch(db: Database, ctx: TenantContext, lease: Jo
       digest.add(entry);
     }
     const sealedAt = new Date().toISOString();
-    const checkpoint = signCheckpoint({ tenantId, seq, prevHash: last ? String(last.hash) : null, sealedAt }, digest, { keyId: active.keyId, privateKey: active.privateKey });
-    const updates = (list: AuditEntry[]) => JSON.stringify(list.map((e) => ({ id: e.id, hash: e.hash, prev: e.prevHash })));
+    const checkpoint = signCheckpoint({ tenantId, seq, prevHash: last ? String(last.hash) : null, sealedAt }, digest, {
+      keyId: active.keyId,
+      privateKey: active.privateKey,
+    });
+    const updates = (list: AuditEntry[]) =>
+      JSON.stringify(list.map((e) => ({ id: e.id, hash: e.hash, prev: e.prevHash })));
     if (audit.length > 0) {
       await tx.execute(sql`update ${auditEvents} as a set hash = v.hash, prev_hash = v.prev, checkpoint_seq = ${seq}
         from jsonb_to_recordset(${updates(audit)}::jsonb) as v(id uuid, hash text, prev text) where a.id = v.id and a.tenant_id = ${tenantId}`);
@@ -72,7 +94,14 @@ export async function sealAuditBatch(db: Database, ctx: TenantContext, lease: Jo
       await tx.execute(sql`update ${requestEvents} as r set hash = v.hash, prev_hash = v.prev, checkpoint_seq = ${seq}
         from jsonb_to_recordset(${updates(requests)}::jsonb) as v(id bigint, hash text, prev text) where r.id = v.id and r.tenant_id = ${tenantId}`);
     }
-    await tx.insert(auditCheckpoints).values({ tenantId, seq, hash: checkpoint.hash, entryCount: entries.length, keyId: active.keyId, envelope: checkpoint.envelope });
+    await tx.insert(auditCheckpoints).values({
+      tenantId,
+      seq,
+      hash: checkpoint.hash,
+      entryCount: entries.length,
+      keyId: active.keyId,
+      envelope: checkpoint.envelope,
+    });
     return { sealed: entries.length, seq, more: entries.length === limit };
   });
 }

@@ -24,7 +24,13 @@ const SUMMARY_GENERATIONS = 5;
  * to a callback URL, so refusals are not audited one by one: at most one row per authorizer per
  * minute carries the count, the first cause and the last one.
  */
-export async function recordRefusedCallback(db: Database, ctx: TenantContext, authorizer: { id: string; name: string }, cause: string, now = new Date()): Promise<void> {
+export async function recordRefusedCallback(
+  db: Database,
+  ctx: TenantContext,
+  authorizer: { id: string; name: string },
+  cause: string,
+  now = new Date(),
+): Promise<void> {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
   const at = now.toISOString();
   const data = { authorizerId: authorizer.id, count: 1, firstCause: cause, lastCause: cause, minute, lastAt: at };
@@ -32,8 +38,16 @@ export async function recordRefusedCallback(db: Database, ctx: TenantContext, au
   // A sealed row is never touched (its hash vouches for its count): when the minute's row is already
   // sealed (a lagging clock, a late refusal), the count goes on in the next generation's row.
   for (let generation = 1; generation <= SUMMARY_GENERATIONS; generation++) {
-    const written = await db.insert(auditEvents)
-      .values({ tenantId: tenantIdOf(ctx), actor: actorLabel(ctx), action: REFUSED_CALLBACK_ACTION, target: authorizer.name, data, summaryKey: generation === 1 ? key : `${key}#${generation}` })
+    const written = await db
+      .insert(auditEvents)
+      .values({
+        tenantId: tenantIdOf(ctx),
+        actor: actorLabel(ctx),
+        action: REFUSED_CALLBACK_ACTION,
+        target: authorizer.name,
+        data,
+        summaryKey: generation === 1 ? key : `${key}#${generation}`,
+      })
       .onConflictDoUpdate({
         target: auditEvents.summaryKey,
         set: {
@@ -45,7 +59,13 @@ export async function recordRefusedCallback(db: Database, ctx: TenantContext, au
     if (written.length > 0) return;
   }
   // Every generation sealed already (a clock far behind): a row of its own, no summary key.
-  await db.insert(auditEvents).values({ tenantId: tenantIdOf(ctx), actor: actorLabel(ctx), action: REFUSED_CALLBACK_ACTION, target: authorizer.name, data });
+  await db.insert(auditEvents).values({
+    tenantId: tenantIdOf(ctx),
+    actor: actorLabel(ctx),
+    action: REFUSED_CALLBACK_ACTION,
+    target: authorizer.name,
+    data,
+  });
 }
 
 /** An authorizer's refused callbacks over the last hour, as its health shows them. */
@@ -56,9 +76,22 @@ export interface RefusedCallbackHealth {
 }
 
 /** Refused-callback health of every authorizer of the tenant that had any in the last hour. */
-export async function refusedCallbackHealth(db: Database, ctx: TenantContext, now = new Date()): Promise<Map<string, RefusedCallbackHealth>> {
-  const rows = await db.select({ data: auditEvents.data }).from(auditEvents)
-    .where(forTenant(ctx, auditEvents.tenantId, gte(auditEvents.createdAt, new Date(now.getTime() - 3_600_000)), eq(auditEvents.action, REFUSED_CALLBACK_ACTION)));
+export async function refusedCallbackHealth(
+  db: Database,
+  ctx: TenantContext,
+  now = new Date(),
+): Promise<Map<string, RefusedCallbackHealth>> {
+  const rows = await db
+    .select({ data: auditEvents.data })
+    .from(auditEvents)
+    .where(
+      forTenant(
+        ctx,
+        auditEvents.tenantId,
+        gte(auditEvents.createdAt, new Date(now.getTime() - 3_600_000)),
+        eq(auditEvents.action, REFUSED_CALLBACK_ACTION),
+      ),
+    );
   const health = new Map<string, RefusedCallbackHealth>();
   for (const { data } of rows) {
     const id = typeof data?.authorizerId === "string" ? data.authorizerId : null;
@@ -86,7 +119,8 @@ export interface AuditCursor {
   id: string;
 }
 
-const CURSOR_PATTERN = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const CURSOR_PATTERN =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export function encodeAuditCursor(cursor: AuditCursor): string {
   return Buffer.from(`${cursor.at}|${cursor.id}`).toString("base64url");
@@ -98,7 +132,8 @@ export function decodeAuditCursor(cursor: string): AuditCursor | null {
   if (!match) return null;
   // The shape alone admits dates PostgreSQL refuses (month 13, year 0000): those would fail the query.
   const millis = Date.parse(match[1]!);
-  if (!Number.isFinite(millis) || millis < 0 || new Date(millis).toISOString().slice(0, 19) !== match[1]!.slice(0, 19)) return null;
+  if (!Number.isFinite(millis) || millis < 0 || new Date(millis).toISOString().slice(0, 19) !== match[1]!.slice(0, 19))
+    return null;
   return { at: match[1]!, id: match[2]! };
 }
 
@@ -106,15 +141,32 @@ export function decodeAuditCursor(cursor: string): AuditCursor | null {
  * Newest first, keyset-paginated on (created_at, id) at the database's full precision, so pages
  * neither skip nor repeat rows while new ones arrive.
  */
-export async function listAuditEvents(db: Database, ctx: TenantContext, page: { limit?: number; cursor?: AuditCursor } = {}) {
+export async function listAuditEvents(
+  db: Database,
+  ctx: TenantContext,
+  page: { limit?: number; cursor?: AuditCursor } = {},
+) {
   const limit = page.limit ?? 100;
   const rows = await db
     .select({
-      id: auditEvents.id, actor: auditEvents.actor, action: auditEvents.action, target: auditEvents.target, data: auditEvents.data, createdAt: auditEvents.createdAt,
+      id: auditEvents.id,
+      actor: auditEvents.actor,
+      action: auditEvents.action,
+      target: auditEvents.target,
+      data: auditEvents.data,
+      createdAt: auditEvents.createdAt,
       cursorAt: sql<string>`to_char(${auditEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
     .from(auditEvents)
-    .where(forTenant(ctx, auditEvents.tenantId, page.cursor ? sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${page.cursor.at}::timestamptz, ${page.cursor.id}::uuid)` : undefined))
+    .where(
+      forTenant(
+        ctx,
+        auditEvents.tenantId,
+        page.cursor
+          ? sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${page.cursor.at}::timestamptz, ${page.cursor.id}::uuid)`
+          : undefined,
+      ),
+    )
     .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
     .limit(limit + 1);
   const data = rows.slice(0, limit);
@@ -124,4 +176,3 @@ export async function listAuditEvents(db: Database, ctx: TenantContext, page: { 
     nextCursor: rows.length > limit && last ? encodeAuditCursor({ at: last.cursorAt, id: last.id }) : null,
   };
 }
-

@@ -1,6 +1,17 @@
 import { and, asc, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, executions, requestEvents, requestTargets, webhookDeliveries, type AuthorizationRequestRow, type Execution, type RequestEvent, type WebhookDelivery } from "@/db/schema";
+import {
+  authorizationRequests,
+  authorizers,
+  executions,
+  requestEvents,
+  requestTargets,
+  webhookDeliveries,
+  type AuthorizationRequestRow,
+  type Execution,
+  type RequestEvent,
+  type WebhookDelivery,
+} from "@/db/schema";
 import { rowFromJson } from "@/db/row-from-json";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -9,14 +20,17 @@ import { forTenant } from "./tenant-scope";
 
 // A request's view, read in one query (plus one for the timeline); its authorizers in routing order,
 // as the submit answer lists them. The signed decision envelope stays in the database.
-const requestViewStatement = tenantStatement<{ requestId: string }>("request_view", (p) => sql`
+const requestViewStatement = tenantStatement<{ requestId: string }>(
+  "request_view",
+  (p) => sql`
   select row_to_json(r) as request,
     (select coalesce(json_agg(json_build_object('authorizerId', t.authorizer_id, 'name', a.name, 'spId', t.sp_id, 'state', t.state, 'lastError', t.last_error)
         order by array_position(r.routing_targets, a.name), a.name), '[]'::json)
       from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id where t.request_id = r.request_id) as targets,
     (select row_to_json(e) from ${executions} e where e.request_id = r.request_id) as execution,
     (select row_to_json(d) from ${webhookDeliveries} d where d.request_id = r.request_id) as delivery
-  from ${authorizationRequests} r where r.request_id = ${p.requestId} and ${sameTenant(sql`r.tenant_id`, p.tenantId)}`);
+  from ${authorizationRequests} r where r.request_id = ${p.requestId} and ${sameTenant(sql`r.tenant_id`, p.tenantId)}`,
+);
 
 /** What a request's view is made of; the submit path knows these without reading them back. */
 export interface RequestViewParts {
@@ -26,7 +40,12 @@ export interface RequestViewParts {
   delivery: WebhookDelivery | null;
 }
 
-export async function getRequestView(db: Database, ctx: TenantContext, requestId: string, options: { events?: boolean } = {}) {
+export async function getRequestView(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  options: { events?: boolean } = {},
+) {
   const [row] = await requestViewStatement<{
     request: Record<string, unknown>;
     targets: RequestViewParts["targets"];
@@ -34,15 +53,23 @@ export async function getRequestView(db: Database, ctx: TenantContext, requestId
     delivery: Record<string, unknown> | null;
   }>(db, ctx, { requestId });
   if (!row) return null;
-  const events = options.events === false
-    ? []
-    : await db.select().from(requestEvents).where(forTenant(ctx, requestEvents.tenantId, eq(requestEvents.requestId, requestId))).orderBy(asc(requestEvents.id));
-  return requestView({
-    request: rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request),
-    targets: row.targets,
-    execution: row.execution ? rowFromJson<Execution>(executions, row.execution) : null,
-    delivery: row.delivery ? rowFromJson<WebhookDelivery>(webhookDeliveries, row.delivery) : null,
-  }, events);
+  const events =
+    options.events === false
+      ? []
+      : await db
+          .select()
+          .from(requestEvents)
+          .where(forTenant(ctx, requestEvents.tenantId, eq(requestEvents.requestId, requestId)))
+          .orderBy(asc(requestEvents.id));
+  return requestView(
+    {
+      request: rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request),
+      targets: row.targets,
+      execution: row.execution ? rowFromJson<Execution>(executions, row.execution) : null,
+      delivery: row.delivery ? rowFromJson<WebhookDelivery>(webhookDeliveries, row.delivery) : null,
+    },
+    events,
+  );
 }
 
 /** The request as the API and console show it, from its parts (and its timeline, when read). */
@@ -52,7 +79,11 @@ export function requestView({ request, targets, execution, delivery }: RequestVi
     ...summaryOf(request),
     principal: request.principal,
     action: request.action,
-    routing: { targets: request.routingTargets, fallbackReason: request.routingFallbackReason, error: request.routingError },
+    routing: {
+      targets: request.routingTargets,
+      fallbackReason: request.routingFallbackReason,
+      error: request.routingError,
+    },
     authorizers: targets.map(({ authorizerId: _id, ...t }) => t),
     decision: request.decidedAt
       ? {
@@ -69,26 +100,53 @@ export function requestView({ request, targets, execution, delivery }: RequestVi
     execution: {
       ...(execution
         ? {
-            state: execution.status, channel: execution.channel, error: execution.error, claimedAt: execution.claimedAt, finishedAt: execution.finishedAt,
-            resultReportedAt: execution.resultReportedAt, resultReportedVia: execution.resultReportedVia,
+            state: execution.status,
+            channel: execution.channel,
+            error: execution.error,
+            claimedAt: execution.claimedAt,
+            finishedAt: execution.finishedAt,
+            resultReportedAt: execution.resultReportedAt,
+            resultReportedVia: execution.resultReportedVia,
           }
         : { state: request.status === "approved" ? "awaiting_claim" : "not_applicable" }),
       // Claims are refused from this moment (the execution window); null for anything not approved.
       windowClosesAt: request.status === "approved" ? request.executionClosesAt : null,
     },
     delivery: delivery
-      ? { status: delivery.status, execute: delivery.execute, attempts: delivery.attempts, lastStatusCode: delivery.lastStatusCode, lastError: delivery.lastError, deliveredAt: delivery.deliveredAt }
+      ? {
+          status: delivery.status,
+          execute: delivery.execute,
+          attempts: delivery.attempts,
+          lastStatusCode: delivery.lastStatusCode,
+          lastError: delivery.lastError,
+          deliveredAt: delivery.deliveredAt,
+        }
       : null,
-    events: events.map((e) => ({ id: e.id, type: e.type, authorizer: e.authorizerId ? (names.get(e.authorizerId) ?? e.authorizerId) : null, data: e.data, at: e.createdAt })),
+    events: events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      authorizer: e.authorizerId ? (names.get(e.authorizerId) ?? e.authorizerId) : null,
+      data: e.data,
+      at: e.createdAt,
+    })),
   };
 }
 export type RequestView = ReturnType<typeof requestView>;
 
 function summaryOf(r: AuthorizationRequestRow) {
   return {
-    requestId: r.requestId, externalId: r.externalId, status: r.status, statusReason: r.statusReason, failOpen: r.failOpen,
-    principalType: r.principalType, actionType: r.actionType, actionCategory: r.actionCategory, summary: r.summary,
-    createdAt: r.createdAt, expiresAt: r.expiresAt, decidedAt: r.decidedAt,
+    requestId: r.requestId,
+    externalId: r.externalId,
+    status: r.status,
+    statusReason: r.statusReason,
+    failOpen: r.failOpen,
+    principalType: r.principalType,
+    actionType: r.actionType,
+    actionCategory: r.actionCategory,
+    summary: r.summary,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    decidedAt: r.decidedAt,
   };
 }
 
@@ -113,9 +171,19 @@ export function listRequestsQuery(db: Database, ctx: TenantContext, f: RequestLi
   const r = authorizationRequests;
   const conditions = [
     ...requestFilterConditions(f, authorizerId),
-    f.cursor ? or(lt(r.createdAt, f.cursor.createdAt), and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId))) : undefined,
+    f.cursor
+      ? or(
+          lt(r.createdAt, f.cursor.createdAt),
+          and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId)),
+        )
+      : undefined,
   ];
-  return db.select().from(r).where(forTenant(ctx, r.tenantId, ...conditions)).orderBy(desc(r.createdAt), desc(r.requestId)).limit(f.limit + 1);
+  return db
+    .select()
+    .from(r)
+    .where(forTenant(ctx, r.tenantId, ...conditions))
+    .orderBy(desc(r.createdAt), desc(r.requestId))
+    .limit(f.limit + 1);
 }
 
 /** Newest first, keyset-paginated on (created_at, request_id) so pages stay stable while rows arrive. */
@@ -125,14 +193,20 @@ export async function listRequests(db: Database, ctx: TenantContext, f: RequestL
   const rows = await listRequestsQuery(db, ctx, f, authorizerId);
   const page = rows.slice(0, f.limit);
   const last = page.at(-1);
-  return { data: page.map(summaryOf), nextCursor: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.requestId) : null };
+  return {
+    data: page.map(summaryOf),
+    nextCursor: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.requestId) : null,
+  };
 }
 
 /**
  * The list's filters as SQL conditions on authorization_requests (shared with the export). The
  * authorizer filter goes by id (`authorizerIdByName` first): a renamed authorizer keeps its requests.
  */
-export function requestFilterConditions(f: Omit<RequestListFilters, "limit" | "cursor">, authorizerId: string | undefined): (SQL | undefined)[] {
+export function requestFilterConditions(
+  f: Omit<RequestListFilters, "limit" | "cursor">,
+  authorizerId: string | undefined,
+): (SQL | undefined)[] {
   const r = authorizationRequests;
   return [
     f.status ? eq(r.status, f.status) : undefined,
@@ -149,7 +223,10 @@ export function requestFilterConditions(f: Omit<RequestListFilters, "limit" | "c
 
 /** The id of the tenant's authorizer with this name; null when it has none. */
 export async function authorizerIdByName(db: Database, ctx: TenantContext, name: string): Promise<string | null> {
-  const [row] = await db.select({ id: authorizers.id }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
+  const [row] = await db
+    .select({ id: authorizers.id })
+    .from(authorizers)
+    .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.name, name)));
   return row?.id ?? null;
 }
 
@@ -175,8 +252,9 @@ export function decodeCursor(cursor: string): { createdAt: Date; requestId: stri
 
 /** Just the status, for long-polling. */
 export async function getRequestStatus(db: Database, ctx: TenantContext, requestId: string) {
-  const [row] = await db.select({ status: authorizationRequests.status }).from(authorizationRequests)
+  const [row] = await db
+    .select({ status: authorizationRequests.status })
+    .from(authorizationRequests)
     .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
   return row?.status ?? null;
 }
-

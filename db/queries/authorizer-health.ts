@@ -53,9 +53,17 @@ export function healthStateOf(hour: HealthWindow, day: HealthWindow): Authorizer
 }
 
 interface Tally {
-  successes1h: number; failures1h: number; successes24h: number; failures24h: number;
-  lastSuccessAt: Date | null; lastFailureAt: Date | null; lastFailureCause: string | null;
-  p50_1h: number | null; p95_1h: number | null; p50_24h: number | null; p95_24h: number | null;
+  successes1h: number;
+  failures1h: number;
+  successes24h: number;
+  failures24h: number;
+  lastSuccessAt: Date | null;
+  lastFailureAt: Date | null;
+  lastFailureCause: string | null;
+  p50_1h: number | null;
+  p95_1h: number | null;
+  p50_24h: number | null;
+  p95_24h: number | null;
 }
 
 async function tallyEvents(db: Database, ctx: TenantContext, dayAgo: Date, hourAgo: Date): Promise<Map<string, Tally>> {
@@ -66,8 +74,14 @@ async function tallyEvents(db: Database, ctx: TenantContext, dayAgo: Date, hourA
   const attempt = sql`${e.type} = 'authorizer_attempt'`;
   const ok = sql`((${attempt} and ${outcome} = 'response' and (${status} < 400 or ${status} = 409)) or ${e.type} = 'decision_accepted')`;
   const failed = sql`((${attempt} and (${outcome} <> 'response' or (${status} >= 400 and ${status} <> 409)))
-    or (${e.type} = 'decision_refused' and ${code} in (${sql.join(FAULTY_DECISIONS.map((c) => sql`${c}`), sql`, `)}))
-    or (${e.type} = 'submit_failed' and ${code} in (${sql.join(FAULTY_ANSWERS.map((c) => sql`${c}`), sql`, `)})))`;
+    or (${e.type} = 'decision_refused' and ${code} in (${sql.join(
+      FAULTY_DECISIONS.map((c) => sql`${c}`),
+      sql`, `,
+    )}))
+    or (${e.type} = 'submit_failed' and ${code} in (${sql.join(
+      FAULTY_ANSWERS.map((c) => sql`${c}`),
+      sql`, `,
+    )})))`;
   const cause = sql<string>`case
     when ${attempt} and ${outcome} = 'response' then 'HTTP ' || (${e.data}->>'status') || coalesce(' ' || (${e.data}->>'errorCode'), '')
     when ${attempt} then ${outcome} || coalesce(': ' || (${e.data}->>'cause'), '')
@@ -75,7 +89,10 @@ async function tallyEvents(db: Database, ctx: TenantContext, dayAgo: Date, hourA
     else ${code} || coalesce(': ' || (${e.data}->>'message'), '') end`;
   const latency = sql`case when ${attempt} then (${e.data}->>'latencyMs')::float8 end`;
   const inHour = sql`${e.createdAt} >= ${hourAgo}`;
-  const pct = (p: number, window?: typeof inHour) => sql<number | null>`percentile_cont(${sql.raw(String(p))}) within group (order by ${window ? sql`case when ${window} then ${latency} end` : latency})`;
+  const pct = (p: number, window?: typeof inHour) =>
+    sql<
+      number | null
+    >`percentile_cont(${sql.raw(String(p))}) within group (order by ${window ? sql`case when ${window} then ${latency} end` : latency})`;
   const rows = await db
     .select({
       authorizerId: sql<string>`${e.authorizerId}`,
@@ -85,26 +102,60 @@ async function tallyEvents(db: Database, ctx: TenantContext, dayAgo: Date, hourA
       failures24h: sql<number>`count(*) filter (where ${failed})::int`,
       lastSuccessAt: sql<Date | string | null>`max(${e.createdAt}) filter (where ${ok})`,
       lastFailureAt: sql<Date | string | null>`max(${e.createdAt}) filter (where ${failed})`,
-      lastFailureCause: sql<string | null>`(array_agg(${cause} order by ${e.createdAt} desc, ${e.id} desc) filter (where ${failed}))[1]`,
-      p50_1h: pct(0.5, inHour), p95_1h: pct(0.95, inHour), p50_24h: pct(0.5), p95_24h: pct(0.95),
+      lastFailureCause: sql<
+        string | null
+      >`(array_agg(${cause} order by ${e.createdAt} desc, ${e.id} desc) filter (where ${failed}))[1]`,
+      p50_1h: pct(0.5, inHour),
+      p95_1h: pct(0.95, inHour),
+      p50_24h: pct(0.5),
+      p95_24h: pct(0.95),
     })
     .from(e)
-    .where(forTenant(ctx, e.tenantId, gte(e.createdAt, dayAgo), isNotNull(e.authorizerId),
-      inArray(e.type, ["authorizer_attempt", "decision_accepted", "decision_refused", "submit_failed"])))
+    .where(
+      forTenant(
+        ctx,
+        e.tenantId,
+        gte(e.createdAt, dayAgo),
+        isNotNull(e.authorizerId),
+        inArray(e.type, ["authorizer_attempt", "decision_accepted", "decision_refused", "submit_failed"]),
+      ),
+    )
     .groupBy(e.authorizerId);
   const asDate = (v: Date | string | null) => (v === null ? null : new Date(v));
   const asNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return new Map(rows.map((r) => [r.authorizerId, {
-    successes1h: Number(r.successes1h), failures1h: Number(r.failures1h), successes24h: Number(r.successes24h), failures24h: Number(r.failures24h),
-    lastSuccessAt: asDate(r.lastSuccessAt), lastFailureAt: asDate(r.lastFailureAt), lastFailureCause: r.lastFailureCause,
-    p50_1h: asNumber(r.p50_1h), p95_1h: asNumber(r.p95_1h), p50_24h: asNumber(r.p50_24h), p95_24h: asNumber(r.p95_24h),
-  }]));
+  return new Map(
+    rows.map((r) => [
+      r.authorizerId,
+      {
+        successes1h: Number(r.successes1h),
+        failures1h: Number(r.failures1h),
+        successes24h: Number(r.successes24h),
+        failures24h: Number(r.failures24h),
+        lastSuccessAt: asDate(r.lastSuccessAt),
+        lastFailureAt: asDate(r.lastFailureAt),
+        lastFailureCause: r.lastFailureCause,
+        p50_1h: asNumber(r.p50_1h),
+        p95_1h: asNumber(r.p95_1h),
+        p50_24h: asNumber(r.p50_24h),
+        p95_24h: asNumber(r.p95_24h),
+      },
+    ]),
+  );
 }
 
 /** Refused callbacks (forged or malformed decisions posted to its callback URL), from the per-minute summaries. */
 async function tallyRefusedCallbacks(db: Database, ctx: TenantContext, dayAgo: Date, hourAgo: Date) {
-  const rows = await db.select({ data: auditEvents.data, createdAt: auditEvents.createdAt }).from(auditEvents)
-    .where(forTenant(ctx, auditEvents.tenantId, gte(auditEvents.createdAt, dayAgo), eq(auditEvents.action, REFUSED_CALLBACK_ACTION)));
+  const rows = await db
+    .select({ data: auditEvents.data, createdAt: auditEvents.createdAt })
+    .from(auditEvents)
+    .where(
+      forTenant(
+        ctx,
+        auditEvents.tenantId,
+        gte(auditEvents.createdAt, dayAgo),
+        eq(auditEvents.action, REFUSED_CALLBACK_ACTION),
+      ),
+    );
   const byAuthorizer = new Map<string, { hour: number; day: number; lastAt: Date | null; lastCause: string | null }>();
   for (const { data, createdAt } of rows) {
     const id = typeof data?.authorizerId === "string" ? data.authorizerId : null;
@@ -114,35 +165,59 @@ async function tallyRefusedCallbacks(db: Database, ctx: TenantContext, dayAgo: D
     const lastAt = new Date(String(data?.lastAt ?? createdAt.toISOString()));
     entry.day += count;
     if (lastAt >= hourAgo) entry.hour += count;
-    if (!entry.lastAt || lastAt > entry.lastAt) Object.assign(entry, { lastAt, lastCause: `callback refused: ${String(data?.lastCause ?? "")}` });
+    if (!entry.lastAt || lastAt > entry.lastAt)
+      Object.assign(entry, { lastAt, lastCause: `callback refused: ${String(data?.lastCause ?? "")}` });
     byAuthorizer.set(id, entry);
   }
   return byAuthorizer;
 }
 
 const round = (v: number | null) => (v === null || Number.isNaN(v) ? null : Math.round(v));
-const rate = (successes: number, failures: number) => (successes + failures === 0 ? null : failures / (successes + failures));
+const rate = (successes: number, failures: number) =>
+  successes + failures === 0 ? null : failures / (successes + failures);
 
 /** Health of each of `authorizerIds` (every one gets an entry, untested when nothing was heard). */
-export async function authorizerHealth(db: Database, ctx: TenantContext, authorizerIds: string[], now = new Date()): Promise<Map<string, AuthorizerHealth>> {
+export async function authorizerHealth(
+  db: Database,
+  ctx: TenantContext,
+  authorizerIds: string[],
+  now = new Date(),
+): Promise<Map<string, AuthorizerHealth>> {
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
   const hourAgo = new Date(now.getTime() - 3_600_000);
-  const [events, refused] = await Promise.all([tallyEvents(db, ctx, dayAgo, hourAgo), tallyRefusedCallbacks(db, ctx, dayAgo, hourAgo)]);
+  const [events, refused] = await Promise.all([
+    tallyEvents(db, ctx, dayAgo, hourAgo),
+    tallyRefusedCallbacks(db, ctx, dayAgo, hourAgo),
+  ]);
   const health = new Map<string, AuthorizerHealth>();
   for (const id of authorizerIds) {
     const t = events.get(id);
     const r = refused.get(id);
-    const s1 = t?.successes1h ?? 0, s24 = t?.successes24h ?? 0;
-    const f1 = (t?.failures1h ?? 0) + (r?.hour ?? 0), f24 = (t?.failures24h ?? 0) + (r?.day ?? 0);
-    const lastHour: HealthWindow = { successes: s1, failures: f1, errorRate: rate(s1, f1), p50Ms: round(t?.p50_1h ?? null), p95Ms: round(t?.p95_1h ?? null) };
-    const lastDay: HealthWindow = { successes: s24, failures: f24, errorRate: rate(s24, f24), p50Ms: round(t?.p50_24h ?? null), p95Ms: round(t?.p95_24h ?? null) };
+    const s1 = t?.successes1h ?? 0,
+      s24 = t?.successes24h ?? 0;
+    const f1 = (t?.failures1h ?? 0) + (r?.hour ?? 0),
+      f24 = (t?.failures24h ?? 0) + (r?.day ?? 0);
+    const lastHour: HealthWindow = {
+      successes: s1,
+      failures: f1,
+      errorRate: rate(s1, f1),
+      p50Ms: round(t?.p50_1h ?? null),
+      p95Ms: round(t?.p95_1h ?? null),
+    };
+    const lastDay: HealthWindow = {
+      successes: s24,
+      failures: f24,
+      errorRate: rate(s24, f24),
+      p50Ms: round(t?.p50_24h ?? null),
+      p95Ms: round(t?.p95_24h ?? null),
+    };
     const eventFailureNewer = t?.lastFailureAt && (!r?.lastAt || t.lastFailureAt >= r.lastAt);
-    const lastFailureAt = eventFailureNewer ? t!.lastFailureAt : r?.lastAt ?? t?.lastFailureAt ?? null;
+    const lastFailureAt = eventFailureNewer ? t!.lastFailureAt : (r?.lastAt ?? t?.lastFailureAt ?? null);
     health.set(id, {
       state: healthStateOf(lastHour, lastDay),
       lastSuccessAt: t?.lastSuccessAt?.toISOString() ?? null,
       lastFailureAt: lastFailureAt?.toISOString() ?? null,
-      lastFailureCause: eventFailureNewer ? t!.lastFailureCause : r?.lastCause ?? t?.lastFailureCause ?? null,
+      lastFailureCause: eventFailureNewer ? t!.lastFailureCause : (r?.lastCause ?? t?.lastFailureCause ?? null),
       lastHour,
       lastDay,
     });

@@ -1,6 +1,14 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, executions, jobs, requestTargets, type Execution, type Job } from "@/db/schema";
+import {
+  authorizationRequests,
+  authorizers,
+  executions,
+  jobs,
+  requestTargets,
+  type Execution,
+  type Job,
+} from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant, tenantIdOf } from "./tenant-scope";
 
@@ -12,14 +20,28 @@ export type ExecutionResult = { status: "success" } | { status: "error"; error: 
 
 /** The request, its deciding authorizer's signed payload (null without one) and its execution, if any. */
 export async function loadExecutionState(db: Database, ctx: TenantContext, requestId: string) {
-  const [request] = await db.select().from(authorizationRequests)
+  const [request] = await db
+    .select()
+    .from(authorizationRequests)
     .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
   if (!request) return null;
   const [target] = request.decisionAuthorizerId
-    ? await db.select({ payload: requestTargets.payload }).from(requestTargets)
-        .where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId), eq(requestTargets.authorizerId, request.decisionAuthorizerId)))
+    ? await db
+        .select({ payload: requestTargets.payload })
+        .from(requestTargets)
+        .where(
+          forTenant(
+            ctx,
+            requestTargets.tenantId,
+            eq(requestTargets.requestId, requestId),
+            eq(requestTargets.authorizerId, request.decisionAuthorizerId),
+          ),
+        )
     : [];
-  const [execution] = await db.select().from(executions).where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId)));
+  const [execution] = await db
+    .select()
+    .from(executions)
+    .where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId)));
   return { request, signedPayload: target?.payload ?? null, execution: execution ?? null };
 }
 
@@ -28,11 +50,26 @@ export async function loadExecutionState(db: Database, ctx: TenantContext, reque
  * whatever races. `result` records an execution that is already over (a webhook answer with no claim
  * before it, or a claim refused because the window closed).
  */
-export async function insertExecution(db: Database, ctx: TenantContext, requestId: string, channel: ExecutionChannel, result?: ExecutionResult) {
-  const [row] = await db.insert(executions)
+export async function insertExecution(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  channel: ExecutionChannel,
+  result?: ExecutionResult,
+) {
+  const [row] = await db
+    .insert(executions)
     .values({
-      requestId, tenantId: tenantIdOf(ctx), channel,
-      ...(result ? { status: result.status === "success" ? ("succeeded" as const) : ("failed" as const), error: result.status === "error" ? result.error : null, finishedAt: sql`now()` } : {}),
+      requestId,
+      tenantId: tenantIdOf(ctx),
+      channel,
+      ...(result
+        ? {
+            status: result.status === "success" ? ("succeeded" as const) : ("failed" as const),
+            error: result.status === "error" ? result.error : null,
+            finishedAt: sql`now()`,
+          }
+        : {}),
     })
     .onConflictDoNothing()
     .returning();
@@ -48,12 +85,32 @@ export async function insertExecution(db: Database, ctx: TenantContext, requestI
  */
 export async function claimExecutionInWindow(db: Database, ctx: TenantContext, requestId: string) {
   const r = authorizationRequests;
-  const [row] = await db.insert(executions)
-    .select((qb) => qb.select({
-      requestId: r.requestId, tenantId: r.tenantId, channel: sql<string>`'api'`.as("channel"), status: sql<"executing">`'executing'::execution_status`.as("status"),
-      error: sql<null>`null`.as("error"), claimedAt: sql<Date>`now()`.as("claimed_at"), finishedAt: sql<null>`null`.as("finished_at"),
-      resultReportedAt: sql<null>`null`.as("result_reported_at"), resultReportedVia: sql<null>`null`.as("result_reported_via"),
-    }).from(r).where(forTenant(ctx, r.tenantId, eq(r.requestId, requestId), eq(r.status, "approved"), sql`${r.executionClosesAt} > now()`)))
+  const [row] = await db
+    .insert(executions)
+    .select((qb) =>
+      qb
+        .select({
+          requestId: r.requestId,
+          tenantId: r.tenantId,
+          channel: sql<string>`'api'`.as("channel"),
+          status: sql<"executing">`'executing'::execution_status`.as("status"),
+          error: sql<null>`null`.as("error"),
+          claimedAt: sql<Date>`now()`.as("claimed_at"),
+          finishedAt: sql<null>`null`.as("finished_at"),
+          resultReportedAt: sql<null>`null`.as("result_reported_at"),
+          resultReportedVia: sql<null>`null`.as("result_reported_via"),
+        })
+        .from(r)
+        .where(
+          forTenant(
+            ctx,
+            r.tenantId,
+            eq(r.requestId, requestId),
+            eq(r.status, "approved"),
+            sql`${r.executionClosesAt} > now()`,
+          ),
+        ),
+    )
     .onConflictDoNothing()
     .returning();
   return row ?? null;
@@ -61,15 +118,23 @@ export async function claimExecutionInWindow(db: Database, ctx: TenantContext, r
 
 /** Records the result of an execution still `executing`; null when it was already finished (or never claimed). */
 export async function finishExecution(db: Database, ctx: TenantContext, requestId: string, result: ExecutionResult) {
-  const [row] = await db.update(executions)
-    .set({ status: result.status === "success" ? "succeeded" : "failed", error: result.status === "error" ? result.error : null, finishedAt: sql`now()` })
+  const [row] = await db
+    .update(executions)
+    .set({
+      status: result.status === "success" ? "succeeded" : "failed",
+      error: result.status === "error" ? result.error : null,
+      finishedAt: sql`now()`,
+    })
     .where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId), eq(executions.status, "executing")))
     .returning();
   return row ?? null;
 }
 
 export async function getExecution(db: Database, ctx: TenantContext, requestId: string): Promise<Execution | null> {
-  const [row] = await db.select().from(executions).where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId)));
+  const [row] = await db
+    .select()
+    .from(executions)
+    .where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId)));
   return row ?? null;
 }
 
@@ -77,11 +142,26 @@ export async function getExecution(db: Database, ctx: TenantContext, requestId: 
  * Marks a finished execution's result as known to the deciding authorizer (`callback`,
  * `result_report`, `unsupported`). True for the one caller that marked it.
  */
-export async function markResultReported(db: Database, ctx: TenantContext, requestId: string, via: "callback" | "result_report" | "unsupported", lease?: Job) {
-  const rows = await db.update(executions)
+export async function markResultReported(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  via: "callback" | "result_report" | "unsupported",
+  lease?: Job,
+) {
+  const rows = await db
+    .update(executions)
     .set({ resultReportedAt: sql`now()`, resultReportedVia: via })
-    .where(forTenant(ctx, executions.tenantId, eq(executions.requestId, requestId), isNull(executions.resultReportedAt),
-      inArray(executions.status, ["succeeded", "failed"]), lease ? leaseStillHeld(lease) : undefined))
+    .where(
+      forTenant(
+        ctx,
+        executions.tenantId,
+        eq(executions.requestId, requestId),
+        isNull(executions.resultReportedAt),
+        inArray(executions.status, ["succeeded", "failed"]),
+        lease ? leaseStillHeld(lease) : undefined,
+      ),
+    )
     .returning({ requestId: executions.requestId });
   return rows.length > 0;
 }
@@ -91,12 +171,33 @@ export async function markResultReported(db: Database, ctx: TenantContext, reque
  * after `delayMs` (a callback still waiting for the result answers it itself). Nothing is queued
  * for an approval no authorizer signed (routing, fail-open).
  */
-export async function enqueueResultReport(db: Database, ctx: TenantContext, requestId: string, delayMs: number): Promise<boolean> {
-  const [request] = await db.select({ authorizerId: authorizationRequests.decisionAuthorizerId }).from(authorizationRequests)
-    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId), eq(authorizationRequests.status, "approved")));
+export async function enqueueResultReport(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  delayMs: number,
+): Promise<boolean> {
+  const [request] = await db
+    .select({ authorizerId: authorizationRequests.decisionAuthorizerId })
+    .from(authorizationRequests)
+    .where(
+      forTenant(
+        ctx,
+        authorizationRequests.tenantId,
+        eq(authorizationRequests.requestId, requestId),
+        eq(authorizationRequests.status, "approved"),
+      ),
+    );
   if (!request?.authorizerId) return false;
-  const inserted = await db.insert(jobs)
-    .values({ tenantId: tenantIdOf(ctx), kind: "report", requestId, target: request.authorizerId, runAt: sql`now() + make_interval(secs => ${delayMs / 1000}::double precision)` })
+  const inserted = await db
+    .insert(jobs)
+    .values({
+      tenantId: tenantIdOf(ctx),
+      kind: "report",
+      requestId,
+      target: request.authorizerId,
+      runAt: sql`now() + make_interval(secs => ${delayMs / 1000}::double precision)`,
+    })
     .onConflictDoNothing({ target: [jobs.kind, jobs.requestId, jobs.target] })
     .returning({ id: jobs.id });
   return inserted.length > 0;
@@ -104,13 +205,28 @@ export async function enqueueResultReport(db: Database, ctx: TenantContext, requ
 
 /** Remembers that an authorizer does not implement result reports (fenced by the report job's lease). */
 export async function markResultReportsUnsupported(db: Database, ctx: TenantContext, authorizerId: string, lease: Job) {
-  await db.update(authorizers).set({ resultReportsUnsupportedAt: sql`now()` })
-    .where(forTenant(ctx, authorizers.tenantId, and(eq(authorizers.id, authorizerId), isNull(authorizers.resultReportsUnsupportedAt)), leaseStillHeld(lease)));
+  await db
+    .update(authorizers)
+    .set({ resultReportsUnsupportedAt: sql`now()` })
+    .where(
+      forTenant(
+        ctx,
+        authorizers.tenantId,
+        and(eq(authorizers.id, authorizerId), isNull(authorizers.resultReportsUnsupportedAt)),
+        leaseStillHeld(lease),
+      ),
+    );
 }
 
 /** Whether result reports go to this authorizer (read fresh: the tenant runtime is cached). */
-export async function resultReportsUnsupportedSince(db: Database, ctx: TenantContext, authorizerId: string): Promise<Date | null> {
-  const [row] = await db.select({ since: authorizers.resultReportsUnsupportedAt }).from(authorizers)
+export async function resultReportsUnsupportedSince(
+  db: Database,
+  ctx: TenantContext,
+  authorizerId: string,
+): Promise<Date | null> {
+  const [row] = await db
+    .select({ since: authorizers.resultReportsUnsupportedAt })
+    .from(authorizers)
     .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, authorizerId)));
   return row?.since ?? null;
 }

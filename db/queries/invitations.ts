@@ -14,7 +14,13 @@ export const invitationLifetimeSeconds = 7 * 24 * 60 * 60;
 /** What the console shows of an invitation: never the token, never anything about the invitee's account. */
 export type InvitationView = Pick<Invitation, "id" | "email" | "role" | "createdAt" | "expiresAt">;
 
-const viewColumns = { id: invitations.id, email: invitations.email, role: invitations.role, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt };
+const viewColumns = {
+  id: invitations.id,
+  email: invitations.email,
+  role: invitations.role,
+  createdAt: invitations.createdAt,
+  expiresAt: invitations.expiresAt,
+};
 
 /** The stored form of a link's token: 256 random bits need no slow hash. */
 export function invitationTokenHash(token: string): string {
@@ -40,7 +46,9 @@ export async function createInvitation(
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(forTenant(ctx, memberships.tenantId, eq(users.email, email)));
     if (member) throw new AppError("conflict", `${email} is already a member`);
-    await tx.delete(invitations).where(forTenant(ctx, invitations.tenantId, eq(invitations.email, email), isNull(invitations.acceptedAt)));
+    await tx
+      .delete(invitations)
+      .where(forTenant(ctx, invitations.tenantId, eq(invitations.email, email), isNull(invitations.acceptedAt)));
     const [invitation] = await tx
       .insert(invitations)
       .values({
@@ -53,7 +61,11 @@ export async function createInvitation(
       })
       .returning(viewColumns);
     if (!invitation) throw new Error("invitation insert returned nothing");
-    await recordAuditEvent(tx, ctx, { action: "invitation.created", target: invitation.id, data: { email, role: input.role } });
+    await recordAuditEvent(tx, ctx, {
+      action: "invitation.created",
+      target: invitation.id,
+      data: { email, role: input.role },
+    });
     return { invitation, token };
   });
 }

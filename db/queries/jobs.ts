@@ -18,7 +18,15 @@ export async function enqueueJobs(db: Database, newJobs: NewJob[]): Promise<void
   if (newJobs.length === 0) return;
   await db
     .insert(jobs)
-    .values(newJobs.map((j) => ({ tenantId: j.tenantId, kind: j.kind, requestId: j.requestId, target: j.target ?? "", runAt: j.runAt ?? sql`now()` })))
+    .values(
+      newJobs.map((j) => ({
+        tenantId: j.tenantId,
+        kind: j.kind,
+        requestId: j.requestId,
+        target: j.target ?? "",
+        runAt: j.runAt ?? sql`now()`,
+      })),
+    )
     .onConflictDoNothing({ target: [jobs.kind, jobs.requestId, jobs.target] });
 }
 
@@ -35,7 +43,12 @@ export const leaseOf = (job: Job): JobLease => ({ jobId: job.id, token: job.leas
  * instances) claim side by side without taking the same row; a worker that dies leaves its lease to
  * run out, and the job is claimed again, with a new lease token that fences the old run out.
  */
-export async function claimDueJobs(db: Database, limit: number, lease: { seconds: number; deliverSeconds: number }, only?: { requestId: string; kinds?: JobKind[] }): Promise<Job[]> {
+export async function claimDueJobs(
+  db: Database,
+  limit: number,
+  lease: { seconds: number; deliverSeconds: number },
+  only?: { requestId: string; kinds?: JobKind[] },
+): Promise<Job[]> {
   const filters = [
     sql`${jobs.runAt} <= now()`,
     sql`(${jobs.lockedUntil} is null or ${jobs.lockedUntil} < now())`,
@@ -53,7 +66,11 @@ export async function claimDueJobs(db: Database, limit: number, lease: { seconds
     ) j
     order by j.turn, j.run_at
     limit ${limit})`;
-  const locked = db.select({ id: jobs.id }).from(jobs).where(and(inArray(jobs.id, due), ...filters)).for("update", { skipLocked: true });
+  const locked = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(inArray(jobs.id, due), ...filters))
+    .for("update", { skipLocked: true });
   return db
     .update(jobs)
     .set({

@@ -17,7 +17,13 @@ export interface MemberView {
 
 export async function listMembers(db: Database, ctx: TenantContext): Promise<MemberView[]> {
   return db
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      createdAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(forTenant(ctx, memberships.tenantId))
@@ -39,9 +45,18 @@ async function assertAnotherOwnerRemains(tx: Database, ctx: TenantContext, userI
  * control of members, API keys and signing keys: it needs the member's e-mail typed again
  * (`confirmedEmail`), or 409 `confirmation_required`.
  */
-export async function changeMemberRole(db: Database, ctx: TenantContext, userId: string, role: MemberRole, options: { confirmedEmail?: string } = {}): Promise<MemberView | null> {
+export async function changeMemberRole(
+  db: Database,
+  ctx: TenantContext,
+  userId: string,
+  role: MemberRole,
+  options: { confirmedEmail?: string } = {},
+): Promise<MemberView | null> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select({ role: memberships.role, email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+    const [current] = await tx
+      .select({ role: memberships.role, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
       .where(forTenant(ctx, memberships.tenantId, eq(memberships.userId, userId)));
     if (!current) return null;
     const ownership = current.role !== role && (role === "owner" || current.role === "owner");
@@ -76,7 +91,11 @@ export async function removeMember(db: Database, ctx: TenantContext, userId: str
     await endUserSessions(tx, userId);
     // Who they were is kept with the event: their earlier changes stay attributed to a name and e-mail.
     const [person] = await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
-    await recordAuditEvent(tx, ctx, { action: "member.removed", target: userId, data: { email: person?.email ?? null, name: person?.name ?? null, role: deleted[0]!.role } });
+    await recordAuditEvent(tx, ctx, {
+      action: "member.removed",
+      target: userId,
+      data: { email: person?.email ?? null, name: person?.name ?? null, role: deleted[0]!.role },
+    });
     return true;
   });
 }

@@ -38,7 +38,11 @@ export interface FailureStreak {
 }
 
 /** The current failure streaks of `keys`; a streak whose last failure is older than `forgetAfterSeconds` is over. */
-export async function readFailureStreaks(db: Database, keys: string[], forgetAfterSeconds: number): Promise<Map<string, FailureStreak>> {
+export async function readFailureStreaks(
+  db: Database,
+  keys: string[],
+  forgetAfterSeconds: number,
+): Promise<Map<string, FailureStreak>> {
   if (keys.length === 0) return new Map();
   const rows = await db
     .select({
@@ -47,8 +51,18 @@ export async function readFailureStreaks(db: Database, keys: string[], forgetAft
       secondsSinceLast: sql<number>`extract(epoch from (now() - ${rateLimitBuckets.windowStartedAt}))::float8`,
     })
     .from(rateLimitBuckets)
-    .where(and(inArray(rateLimitBuckets.key, keys), gt(rateLimitBuckets.windowStartedAt, sql`now() - make_interval(secs => ${forgetAfterSeconds})`)));
-  return new Map(rows.map((row) => [row.key, { failures: row.failures, secondsSinceLast: Math.max(0, Number(row.secondsSinceLast)) }]));
+    .where(
+      and(
+        inArray(rateLimitBuckets.key, keys),
+        gt(rateLimitBuckets.windowStartedAt, sql`now() - make_interval(secs => ${forgetAfterSeconds})`),
+      ),
+    );
+  return new Map(
+    rows.map((row) => [
+      row.key,
+      { failures: row.failures, secondsSinceLast: Math.max(0, Number(row.secondsSinceLast)) },
+    ]),
+  );
 }
 
 /**

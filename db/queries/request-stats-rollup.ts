@@ -10,14 +10,17 @@ import { tenantIdOf } from "./tenant-scope";
 // each, inside the same statement as the change, so the rollup cannot drift from the requests.
 
 /** date_trunc to the UTC hour whatever the session's time zone (a +05:30 zone would shift whole-hour buckets). */
-export const hourOf = (createdAt: SQL | string): SQL => sql`date_trunc('hour', ${typeof createdAt === "string" ? sql.raw(createdAt) : createdAt}, 'UTC')`;
+export const hourOf = (createdAt: SQL | string): SQL =>
+  sql`date_trunc('hour', ${typeof createdAt === "string" ? sql.raw(createdAt) : createdAt}, 'UTC')`;
 
 /**
  * The latency bucket of a decision: floor(4·log2(milliseconds)), so a bucket spans a quarter of an
  * octave (±9% around its middle); 0 for a millisecond or less. The migration's backfill spells the same.
  */
 export function latencyBucketOf(createdAt: string, decidedAt: string): SQL {
-  return sql.raw(`floor(4 * ln(greatest(extract(epoch from (${decidedAt} - ${createdAt})) * 1000, 1)::float8) / ln(2))::smallint`);
+  return sql.raw(
+    `floor(4 * ln(greatest(extract(epoch from (${decidedAt} - ${createdAt})) * 1000, 1)::float8) / ln(2))::smallint`,
+  );
 }
 
 /** Milliseconds a latency bucket stands for, `fraction` of the way through it (log scale). */
@@ -78,11 +81,15 @@ export async function rebuildRequestStats(db: Database, ctx: TenantContext): Pro
 /** A tenant's rollup, summed over slots, where it counts something, in a stable order (tests compare it with rollupFromRequests). */
 export async function readRequestStats(db: Database, ctx: TenantContext, source: "rollup" | "requests") {
   const tenantId = tenantIdOf(ctx);
-  const rows = source === "rollup"
-    ? sql`select tenant_id, bucket, status, authorizer_id, latency_bucket, sum(requests) as requests, sum(fail_open) as fail_open
+  const rows =
+    source === "rollup"
+      ? sql`select tenant_id, bucket, status, authorizer_id, latency_bucket, sum(requests) as requests, sum(fail_open) as fail_open
         from ${requestStats} where ${requestStats.tenantId} = ${tenantId} group by 1, 2, 3, 4, 5 having sum(requests) <> 0 or sum(fail_open) <> 0`
-    : rollupFromRequests(tenantId);
-  const result = (await db.execute(sql`select to_char(bucket at time zone 'UTC', 'YYYY-MM-DD"T"HH24') as hour, status::text, authorizer_id::text,
-      latency_bucket::int, requests::int, fail_open::int from (${rows}) s order by 1, 2, 3, 4`)) as unknown as { rows: Record<string, unknown>[] };
+      : rollupFromRequests(tenantId);
+  const result =
+    (await db.execute(sql`select to_char(bucket at time zone 'UTC', 'YYYY-MM-DD"T"HH24') as hour, status::text, authorizer_id::text,
+      latency_bucket::int, requests::int, fail_open::int from (${rows}) s order by 1, 2, 3, 4`)) as unknown as {
+      rows: Record<string, unknown>[];
+    };
   return result.rows;
 }

@@ -38,8 +38,11 @@ async function rowsOf<Row>(db: Database, query: SQL): Promise<Row[]> {
 
 /** Requests created in the last `hours`, counted by status (from the rollup). */
 export async function countRequestsByStatus(db: Database, ctx: TenantContext, hours: number): Promise<StatusCounts> {
-  const rows = await rowsOf<{ status: RequestStatus; count: number }>(db, sql`
-    select status, sum(requests)::int as count from (${receivedSince(ctx, hours)}) w group by status`);
+  const rows = await rowsOf<{ status: RequestStatus; count: number }>(
+    db,
+    sql`
+    select status, sum(requests)::int as count from (${receivedSince(ctx, hours)}) w group by status`,
+  );
   const counts = emptyCounts();
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
@@ -47,9 +50,12 @@ export async function countRequestsByStatus(db: Database, ctx: TenantContext, ho
 
 /** Requests per UTC day and status over the last `days` days, oldest day first (days without requests omitted). */
 export async function dailyRequestCounts(db: Database, ctx: TenantContext, days: number) {
-  const rows = await rowsOf<{ day: string; status: RequestStatus; count: number }>(db, sql`
+  const rows = await rowsOf<{ day: string; status: RequestStatus; count: number }>(
+    db,
+    sql`
     select to_char(bucket at time zone 'UTC', 'YYYY-MM-DD') as day, status, sum(requests)::int as count
-    from (${receivedSince(ctx, days * 24)}) w group by 1, 2 having sum(requests) > 0 order by 1, 2`);
+    from (${receivedSince(ctx, days * 24)}) w group by 1, 2 having sum(requests) > 0 order by 1, 2`,
+  );
   return rows.map((row) => ({ day: row.day, status: row.status, count: Number(row.count) }));
 }
 
@@ -59,10 +65,13 @@ export async function dailyRequestCounts(db: Database, ctx: TenantContext, days:
  * about ±9%), interpolated on the log scale inside the bucket that holds the rank.
  */
 export async function decisionLatencyByAuthorizer(db: Database, ctx: TenantContext, hours: number) {
-  const rows = await rowsOf<{ authorizer: string; bucket: number; count: number }>(db, sql`
+  const rows = await rowsOf<{ authorizer: string; bucket: number; count: number }>(
+    db,
+    sql`
     select a.name as authorizer, w.latency_bucket::int as bucket, sum(w.requests)::int as count
     from (${receivedSince(ctx, hours)}) w join ${authorizers} a on a.id = w.authorizer_id and a.tenant_id = ${tenantIdOf(ctx)}
-    where w.latency_bucket is not null group by 1, 2 having sum(w.requests) > 0 order by 1, 2`);
+    where w.latency_bucket is not null group by 1, 2 having sum(w.requests) > 0 order by 1, 2`,
+  );
   const byAuthorizer = new Map<string, { bucket: number; count: number }[]>();
   for (const row of rows) {
     const list = byAuthorizer.get(row.authorizer) ?? [];
@@ -70,12 +79,22 @@ export async function decisionLatencyByAuthorizer(db: Database, ctx: TenantConte
     byAuthorizer.set(row.authorizer, list);
   }
   // Every authorizer is listed: one that never decided (unreachable, refused) is what an operator must see.
-  const all = await db.select({ name: authorizers.name }).from(authorizers).where(forTenant(ctx, authorizers.tenantId)).orderBy(authorizers.name);
+  const all = await db
+    .select({ name: authorizers.name })
+    .from(authorizers)
+    .where(forTenant(ctx, authorizers.tenantId))
+    .orderBy(authorizers.name);
   return all.map(({ name }) => {
     const histogram = byAuthorizer.get(name);
-    if (!histogram) return { authorizer: name, decisions: 0, p50Ms: null as number | null, p95Ms: null as number | null };
+    if (!histogram)
+      return { authorizer: name, decisions: 0, p50Ms: null as number | null, p95Ms: null as number | null };
     const decisions = histogram.reduce((sum, h) => sum + h.count, 0);
-    return { authorizer: name, decisions, p50Ms: Math.round(percentileOf(histogram, decisions, 0.5)) as number | null, p95Ms: Math.round(percentileOf(histogram, decisions, 0.95)) as number | null };
+    return {
+      authorizer: name,
+      decisions,
+      p50Ms: Math.round(percentileOf(histogram, decisions, 0.5)) as number | null,
+      p95Ms: Math.round(percentileOf(histogram, decisions, 0.95)) as number | null,
+    };
   });
 }
 
@@ -94,8 +113,16 @@ export async function listFailOpenExecutions(db: Database, ctx: TenantContext, h
   const r = authorizationRequests;
   const where = forTenant(ctx, r.tenantId, eq(r.failOpen, true), gte(r.createdAt, since(hours)));
   const [[total], rows] = await Promise.all([
-    rowsOf<{ count: number }>(db, sql`select coalesce(sum(fail_open), 0)::int as count from (${receivedSince(ctx, hours)}) w`),
-    db.select({ requestId: r.requestId, summary: r.summary, actionType: r.actionType, createdAt: r.createdAt }).from(r).where(where).orderBy(desc(r.createdAt)).limit(limit),
+    rowsOf<{ count: number }>(
+      db,
+      sql`select coalesce(sum(fail_open), 0)::int as count from (${receivedSince(ctx, hours)}) w`,
+    ),
+    db
+      .select({ requestId: r.requestId, summary: r.summary, actionType: r.actionType, createdAt: r.createdAt })
+      .from(r)
+      .where(where)
+      .orderBy(desc(r.createdAt))
+      .limit(limit),
   ]);
   return { total: Number(total?.count ?? 0), recent: rows };
 }
@@ -117,8 +144,16 @@ async function deliveryRows(db: Database, ctx: TenantContext, limit: number, con
   const r = authorizationRequests;
   return db
     .select({
-      requestId: d.requestId, status: d.status, execute: d.execute, attempts: d.attempts, lastStatusCode: d.lastStatusCode,
-      lastError: d.lastError, lastAttemptAt: d.lastAttemptAt, deliveredAt: d.deliveredAt, createdAt: d.createdAt, summary: r.summary,
+      requestId: d.requestId,
+      status: d.status,
+      execute: d.execute,
+      attempts: d.attempts,
+      lastStatusCode: d.lastStatusCode,
+      lastError: d.lastError,
+      lastAttemptAt: d.lastAttemptAt,
+      deliveredAt: d.deliveredAt,
+      createdAt: d.createdAt,
+      summary: r.summary,
     })
     .from(d)
     .innerJoin(r, and(eq(r.requestId, d.requestId), eq(r.tenantId, d.tenantId)))

@@ -1,6 +1,13 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditPurgedEntries, authorizationRequests, executions, jobs, requestEvents, tenantSettings } from "@/db/schema";
+import {
+  auditPurgedEntries,
+  authorizationRequests,
+  executions,
+  jobs,
+  requestEvents,
+  tenantSettings,
+} from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { PURGE_ACTION } from "@/lib/audit-chain";
 import { recordAuditEvent } from "./audit";
@@ -27,38 +34,65 @@ const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[]
  * purged per checkpoint (see lib/audit-chain/entry-hash.ts), whose seal is queued at once.
  * Deleting the request cascades to its events, targets and execution.
  */
-export async function purgeExpiredRequests(db: Database, ctx: TenantContext, lease: JobLease, limit = 500): Promise<PurgeOutcome> {
+export async function purgeExpiredRequests(
+  db: Database,
+  ctx: TenantContext,
+  lease: JobLease,
+  limit = 500,
+): Promise<PurgeOutcome> {
   const tenantId = tenantIdOf(ctx);
   return db.transaction(async (tx) => {
     if (!(await holdsLease(tx, lease))) return { purged: 0, more: false, skipped: "lost_lease" };
-    const [settings] = rowsOf(await tx.execute(sql`select retention_days from ${tenantSettings} where tenant_id = ${tenantId}`));
-    const days = settings?.retention_days === null || settings?.retention_days === undefined ? null : Number(settings.retention_days);
+    const [settings] = rowsOf(
+      await tx.execute(sql`select retention_days from ${tenantSettings} where tenant_id = ${tenantId}`),
+    );
+    const days =
+      settings?.retention_days === null || settings?.retention_days === undefined
+        ? null
+        : Number(settings.retention_days);
     if (days === null) return { purged: 0, more: false, skipped: "keep_everything" };
     // Past retention means closed for good that long ago: an approval counts from the end of its
     // execution window (it may still execute until then), and one still executing never goes.
-    const due = rowsOf(await tx.execute(sql`select r.request_id, r.created_at, ${ISO(CLOSED_AT)} as closed_at, ${ISO(sql`now() - make_interval(hours => ${days * 24})`)} as cutoff
+    const due = rowsOf(
+      await tx.execute(sql`select r.request_id, r.created_at, ${ISO(CLOSED_AT)} as closed_at, ${ISO(sql`now() - make_interval(hours => ${days * 24})`)} as cutoff
       from ${authorizationRequests} r
       where r.tenant_id = ${tenantId} and r.created_at < now() - make_interval(hours => ${days * 24}) and r.status <> 'pending'
         and ${CLOSED_AT} < now() - make_interval(hours => ${days * 24})
         and not exists (select 1 from ${executions} x where x.tenant_id = ${tenantId} and x.request_id = r.request_id and x.status = 'executing')
         and not exists (select 1 from ${requestEvents} e where e.tenant_id = ${tenantId} and e.request_id = r.request_id and e.checkpoint_seq is null)
         and not exists (select 1 from ${jobs} j where j.tenant_id = ${tenantId} and j.request_id = r.request_id)
-      order by r.created_at, r.request_id limit ${limit} for update of r skip locked`));
+      order by r.created_at, r.request_id limit ${limit} for update of r skip locked`),
+    );
     if (due.length === 0) return { purged: 0, more: false };
     const ids = JSON.stringify(due.map((r) => String(r.request_id)));
-    const kept = rowsOf(await tx.execute(sql`insert into ${auditPurgedEntries} (entry_id, tenant_id, checkpoint_seq, hash)
+    const kept = rowsOf(
+      await tx.execute(sql`insert into ${auditPurgedEntries} (entry_id, tenant_id, checkpoint_seq, hash)
       select e.id, e.tenant_id, e.checkpoint_seq, e.hash from ${requestEvents} e
-      where e.tenant_id = ${tenantId} and e.request_id in (select jsonb_array_elements_text(${ids}::jsonb)) returning entry_id, checkpoint_seq`));
+      where e.tenant_id = ${tenantId} and e.request_id in (select jsonb_array_elements_text(${ids}::jsonb)) returning entry_id, checkpoint_seq`),
+    );
     // The record names the leaves it purged, per checkpoint: the verifier matches them one checkpoint at a time.
     const checkpoints: Record<string, number> = {};
-    for (const row of kept) checkpoints[String(row.checkpoint_seq)] = (checkpoints[String(row.checkpoint_seq)] ?? 0) + 1;
-    const newestClosedAt = due.map((r) => String(r.closed_at)).sort().at(-1)!;
-    await tx.execute(sql`delete from ${authorizationRequests} where tenant_id = ${tenantId} and request_id in (select jsonb_array_elements_text(${ids}::jsonb))`);
+    for (const row of kept)
+      checkpoints[String(row.checkpoint_seq)] = (checkpoints[String(row.checkpoint_seq)] ?? 0) + 1;
+    const newestClosedAt = due
+      .map((r) => String(r.closed_at))
+      .sort()
+      .at(-1)!;
+    await tx.execute(
+      sql`delete from ${authorizationRequests} where tenant_id = ${tenantId} and request_id in (select jsonb_array_elements_text(${ids}::jsonb))`,
+    );
     await recordAuditEvent(tx, ctx, {
-      action: PURGE_ACTION, target: "requests",
+      action: PURGE_ACTION,
+      target: "requests",
       data: {
-        retentionDays: days, requests: due.length, entries: kept.length, oldest: String(due[0]!.created_at), newest: String(due.at(-1)!.created_at),
-        cutoff: String(due[0]!.cutoff), newestClosedAt, checkpoints,
+        retentionDays: days,
+        requests: due.length,
+        entries: kept.length,
+        oldest: String(due[0]!.created_at),
+        newest: String(due.at(-1)!.created_at),
+        cutoff: String(due[0]!.cutoff),
+        newestClosedAt,
+        checkpoints,
       },
     });
     // Until the next seal seals the record, verify fails on these purged entries: queue that seal now.

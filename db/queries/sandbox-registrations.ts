@@ -1,6 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { sandboxRegistrations, type SandboxPolicyRule, type SandboxRegistration, type SandboxSpPublicKey } from "@/db/schema";
+import {
+  sandboxRegistrations,
+  type SandboxPolicyRule,
+  type SandboxRegistration,
+  type SandboxSpPublicKey,
+} from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { recordAuditEvent } from "./audit";
@@ -34,33 +39,57 @@ export interface SandboxRegistrationInput {
  * pattern when that tenant registered it before (policy rules are kept unless given). An spId
  * registered by another tenant is a conflict: spIds are global at an authorizer.
  */
-export async function upsertSandboxRegistration(db: Database, ctx: TenantContext, input: SandboxRegistrationInput): Promise<SandboxRegistration> {
+export async function upsertSandboxRegistration(
+  db: Database,
+  ctx: TenantContext,
+  input: SandboxRegistrationInput,
+): Promise<SandboxRegistration> {
   const tenantId = tenantIdOf(ctx);
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(sandboxRegistrations).where(eq(sandboxRegistrations.spId, input.spId)).for("update");
-    if (existing && existing.tenantId !== tenantId) throw new AppError("conflict", `The spId ${input.spId} is registered by another tenant`);
+    const [existing] = await tx
+      .select()
+      .from(sandboxRegistrations)
+      .where(eq(sandboxRegistrations.spId, input.spId))
+      .for("update");
+    if (existing && existing.tenantId !== tenantId)
+      throw new AppError("conflict", `The spId ${input.spId} is registered by another tenant`);
     const [row] = existing
       ? await tx
           .update(sandboxRegistrations)
           .set({
-            name: input.name, publicKeys: input.publicKeys, callbackUrlPattern: input.callbackUrlPattern,
-            ...(input.policyRules ? { policyRules: input.policyRules } : {}), updatedAt: sql`now()`,
+            name: input.name,
+            publicKeys: input.publicKeys,
+            callbackUrlPattern: input.callbackUrlPattern,
+            ...(input.policyRules ? { policyRules: input.policyRules } : {}),
+            updatedAt: sql`now()`,
           })
           .where(forTenant(ctx, sandboxRegistrations.tenantId, eq(sandboxRegistrations.id, existing.id)))
           .returning()
-      : await tx.insert(sandboxRegistrations).values({ ...input, tenantId, policyRules: input.policyRules ?? [] }).returning();
+      : await tx
+          .insert(sandboxRegistrations)
+          .values({ ...input, tenantId, policyRules: input.policyRules ?? [] })
+          .returning();
     if (!row) throw new Error("registration write returned no row");
     await recordAuditEvent(tx, ctx, {
       action: existing ? "sandbox.registration_updated" : "sandbox.sp_registered",
       target: row.spId,
-      data: { keyIds: row.publicKeys.map((k) => k.keyId), callbackUrlPattern: row.callbackUrlPattern, rules: row.policyRules.map((r) => r.name) },
+      data: {
+        keyIds: row.publicKeys.map((k) => k.keyId),
+        callbackUrlPattern: row.callbackUrlPattern,
+        rules: row.policyRules.map((r) => r.name),
+      },
     });
     return row;
   });
 }
 
 /** Replaces the ordered policy rules of one of the tenant's registrations; null when it has no such registration. */
-export async function updateSandboxPolicy(db: Database, ctx: TenantContext, spId: string, rules: SandboxPolicyRule[]): Promise<SandboxRegistration | null> {
+export async function updateSandboxPolicy(
+  db: Database,
+  ctx: TenantContext,
+  spId: string,
+  rules: SandboxPolicyRule[],
+): Promise<SandboxRegistration | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(sandboxRegistrations)
@@ -68,7 +97,11 @@ export async function updateSandboxPolicy(db: Database, ctx: TenantContext, spId
       .where(forTenant(ctx, sandboxRegistrations.tenantId, eq(sandboxRegistrations.spId, spId)))
       .returning();
     if (!row) return null;
-    await recordAuditEvent(tx, ctx, { action: "sandbox.policy_updated", target: spId, data: { rules: rules.map((r) => ({ name: r.name, outcome: r.outcome, quorum: r.quorum })) } });
+    await recordAuditEvent(tx, ctx, {
+      action: "sandbox.policy_updated",
+      target: spId,
+      data: { rules: rules.map((r) => ({ name: r.name, outcome: r.outcome, quorum: r.quorum })) },
+    });
     return row;
   });
 }

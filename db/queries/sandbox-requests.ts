@@ -1,6 +1,13 @@
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { sandboxDeliveries, sandboxRequests, sandboxReviews, type SandboxDelivery, type SandboxRequest, type SandboxReview } from "@/db/schema";
+import {
+  sandboxDeliveries,
+  sandboxRequests,
+  sandboxReviews,
+  type SandboxDelivery,
+  type SandboxRequest,
+  type SandboxReview,
+} from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant } from "./tenant-scope";
 
@@ -8,43 +15,81 @@ import { forTenant } from "./tenant-scope";
  * Deliberately cross-tenant: the SP-facing poll and cancel find a request by the (spId,
  * requestId) of an envelope already verified against that spId's registration.
  */
-export async function findSandboxRequestForSp(db: Database, spId: string, requestId: string): Promise<SandboxRequest | null> {
-  const [row] = await db.select().from(sandboxRequests).where(and(eq(sandboxRequests.spId, spId), eq(sandboxRequests.requestId, requestId)));
+export async function findSandboxRequestForSp(
+  db: Database,
+  spId: string,
+  requestId: string,
+): Promise<SandboxRequest | null> {
+  const [row] = await db
+    .select()
+    .from(sandboxRequests)
+    .where(and(eq(sandboxRequests.spId, spId), eq(sandboxRequests.requestId, requestId)));
   return row ?? null;
 }
 
 /** A request as the inbox shows it: the row (minus the raw envelope), its reviews and its delivery. */
 export type SandboxInboxItem = Omit<SandboxRequest, "envelope" | "payload" | "decisionEnvelope" | "tenantId"> & {
   reviews: Pick<SandboxReview, "userId" | "reviewerName" | "reviewerEmail" | "verdict" | "reason" | "createdAt">[];
-  delivery: Pick<SandboxDelivery, "status" | "attempts" | "lastStatusCode" | "lastError" | "deliveredAt" | "nextAttemptAt"> | null;
+  delivery: Pick<
+    SandboxDelivery,
+    "status" | "attempts" | "lastStatusCode" | "lastError" | "deliveredAt" | "nextAttemptAt"
+  > | null;
 };
 
 const inboxLimit = 100;
 
 /** Pending requests (oldest expiry first) or decided ones (newest first) of the tenant's registrations. */
-export async function listSandboxInbox(db: Database, ctx: TenantContext, view: "pending" | "decided"): Promise<SandboxInboxItem[]> {
+export async function listSandboxInbox(
+  db: Database,
+  ctx: TenantContext,
+  view: "pending" | "decided",
+): Promise<SandboxInboxItem[]> {
   const rows = await db
     .select()
     .from(sandboxRequests)
-    .where(forTenant(ctx, sandboxRequests.tenantId, view === "pending" ? eq(sandboxRequests.status, "pending") : ne(sandboxRequests.status, "pending")))
+    .where(
+      forTenant(
+        ctx,
+        sandboxRequests.tenantId,
+        view === "pending" ? eq(sandboxRequests.status, "pending") : ne(sandboxRequests.status, "pending"),
+      ),
+    )
     .orderBy(view === "pending" ? asc(sandboxRequests.expiresAt) : desc(sandboxRequests.decidedAt))
     .limit(inboxLimit);
   return withReviewsAndDeliveries(db, ctx, rows);
 }
 
 /** One request of the tenant's registrations, or null (another tenant's request is "not found"). */
-export async function getSandboxInboxItem(db: Database, ctx: TenantContext, id: string): Promise<SandboxInboxItem | null> {
-  const rows = await db.select().from(sandboxRequests).where(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, id)));
+export async function getSandboxInboxItem(
+  db: Database,
+  ctx: TenantContext,
+  id: string,
+): Promise<SandboxInboxItem | null> {
+  const rows = await db
+    .select()
+    .from(sandboxRequests)
+    .where(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, id)));
   const [item] = await withReviewsAndDeliveries(db, ctx, rows);
   return item ?? null;
 }
 
-async function withReviewsAndDeliveries(db: Database, ctx: TenantContext, rows: SandboxRequest[]): Promise<SandboxInboxItem[]> {
+async function withReviewsAndDeliveries(
+  db: Database,
+  ctx: TenantContext,
+  rows: SandboxRequest[],
+): Promise<SandboxInboxItem[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [reviews, deliveries] = await Promise.all([
-    db.select().from(sandboxReviews).where(forTenant(ctx, sandboxReviews.tenantId, inArray(sandboxReviews.sandboxRequestId, ids))).orderBy(asc(sandboxReviews.createdAt)),
-    db.select().from(sandboxDeliveries).where(forTenant(ctx, sandboxDeliveries.tenantId, inArray(sandboxDeliveries.sandboxRequestId, ids))),
+    db
+      .select()
+      .from(sandboxReviews)
+      .where(forTenant(ctx, sandboxReviews.tenantId, inArray(sandboxReviews.sandboxRequestId, ids)))
+      .orderBy(asc(sandboxReviews.createdAt)),
+    db
+      .select()
+      .from(sandboxDeliveries)
+      .where(forTenant(ctx, sandboxDeliveries.tenantId, inArray(sandboxDeliveries.sandboxRequestId, ids))),
   ]);
   return rows.map(({ envelope: _e, payload: _p, decisionEnvelope: _d, tenantId: _t, ...row }) => {
     const delivery = deliveries.find((d) => d.sandboxRequestId === row.id);
@@ -52,9 +97,23 @@ async function withReviewsAndDeliveries(db: Database, ctx: TenantContext, rows: 
       ...row,
       reviews: reviews
         .filter((r) => r.sandboxRequestId === row.id)
-        .map((r) => ({ userId: r.userId, reviewerName: r.reviewerName, reviewerEmail: r.reviewerEmail, verdict: r.verdict, reason: r.reason, createdAt: r.createdAt })),
+        .map((r) => ({
+          userId: r.userId,
+          reviewerName: r.reviewerName,
+          reviewerEmail: r.reviewerEmail,
+          verdict: r.verdict,
+          reason: r.reason,
+          createdAt: r.createdAt,
+        })),
       delivery: delivery
-        ? { status: delivery.status, attempts: delivery.attempts, lastStatusCode: delivery.lastStatusCode, lastError: delivery.lastError, deliveredAt: delivery.deliveredAt, nextAttemptAt: delivery.nextAttemptAt }
+        ? {
+            status: delivery.status,
+            attempts: delivery.attempts,
+            lastStatusCode: delivery.lastStatusCode,
+            lastError: delivery.lastError,
+            deliveredAt: delivery.deliveredAt,
+            nextAttemptAt: delivery.nextAttemptAt,
+          }
         : null,
     };
   });
@@ -64,9 +123,19 @@ async function withReviewsAndDeliveries(db: Database, ctx: TenantContext, rows: 
  * Stores an execution result the SP reported for an approved request, unless a result is already
  * stored (a repeated report changes nothing). Only `accepted` or no result yet may be replaced.
  */
-export async function recordSandboxExecutionResult(db: Database, id: string, result: { status: "success" | "error"; error: string | null }) {
-  await db.update(sandboxRequests)
+export async function recordSandboxExecutionResult(
+  db: Database,
+  id: string,
+  result: { status: "success" | "error"; error: string | null },
+) {
+  await db
+    .update(sandboxRequests)
     .set({ executionStatus: result.status, executionError: result.error, executionReportedAt: sql`now()` })
-    .where(and(eq(sandboxRequests.id, id), eq(sandboxRequests.status, "approved"),
-      or(isNull(sandboxRequests.executionStatus), eq(sandboxRequests.executionStatus, "accepted"))));
+    .where(
+      and(
+        eq(sandboxRequests.id, id),
+        eq(sandboxRequests.status, "approved"),
+        or(isNull(sandboxRequests.executionStatus), eq(sandboxRequests.executionStatus, "accepted")),
+      ),
+    );
 }

@@ -12,7 +12,12 @@ import { forTenant, tenantIdOf } from "./tenant-scope";
 /** What leaves the database about a key: never the private half, sealed or not. */
 export type SigningKeyView = Omit<SigningKey, "privateKeyCiphertext" | "privateKeyKeyVersion" | "tenantId">;
 
-function toView({ privateKeyCiphertext: _c, privateKeyKeyVersion: _v, tenantId: _t, ...view }: SigningKey): SigningKeyView {
+function toView({
+  privateKeyCiphertext: _c,
+  privateKeyKeyVersion: _v,
+  tenantId: _t,
+  ...view
+}: SigningKey): SigningKeyView {
   return view;
 }
 
@@ -20,7 +25,11 @@ function toView({ privateKeyCiphertext: _c, privateKeyKeyVersion: _v, tenantId: 
 const sealContext = (tenantId: string, keyId: string) => `tenant:${tenantId}:signing-key:${keyId}`;
 
 export async function listSigningKeys(db: Database, ctx: TenantContext): Promise<SigningKeyView[]> {
-  const rows = await db.select().from(signingKeys).where(forTenant(ctx, signingKeys.tenantId)).orderBy(asc(signingKeys.createdAt));
+  const rows = await db
+    .select()
+    .from(signingKeys)
+    .where(forTenant(ctx, signingKeys.tenantId))
+    .orderBy(asc(signingKeys.createdAt));
   return rows.map(toView);
 }
 
@@ -42,12 +51,18 @@ export async function createSigningKey(db: Database, ctx: TenantContext, keyId =
       .from(signingKeys)
       .where(forTenant(ctx, signingKeys.tenantId, ne(signingKeys.state, "retired")))
       .for("update");
-    if (existing.some((k) => k.state === "next")) throw new AppError("conflict", "A rotation is already in progress: activate or retire the next key first");
+    if (existing.some((k) => k.state === "next"))
+      throw new AppError("conflict", "A rotation is already in progress: activate or retire the next key first");
     const state = existing.some((k) => k.state === "active") ? "next" : "active";
     const [row] = await tx
       .insert(signingKeys)
       .values({
-        tenantId, keyId, publicKey: pair.publicKey, privateKeyCiphertext: sealed.ciphertext, privateKeyKeyVersion: sealed.keyVersion, state,
+        tenantId,
+        keyId,
+        publicKey: pair.publicKey,
+        privateKeyCiphertext: sealed.ciphertext,
+        privateKeyKeyVersion: sealed.keyVersion,
+        state,
         activatedAt: state === "active" ? sql`now()` : null,
       })
       .onConflictDoNothing()
@@ -61,7 +76,11 @@ export async function createSigningKey(db: Database, ctx: TenantContext, keyId =
 }
 
 /** Promotes the `next` key to active. The previous active key keeps signing until it is retired. */
-export async function activateSigningKey(db: Database, ctx: TenantContext, keyId: string): Promise<SigningKeyView | null> {
+export async function activateSigningKey(
+  db: Database,
+  ctx: TenantContext,
+  keyId: string,
+): Promise<SigningKeyView | null> {
   const result = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(signingKeys)
@@ -141,13 +160,19 @@ async function keyDependents(tx: Database, ctx: TenantContext, remaining: string
 }
 
 async function findKeyOrNull(db: Database, ctx: TenantContext, keyId: string, conflictMessage: string): Promise<null> {
-  const [row] = await db.select({ keyId: signingKeys.keyId }).from(signingKeys).where(forTenant(ctx, signingKeys.tenantId, eq(signingKeys.keyId, keyId)));
+  const [row] = await db
+    .select({ keyId: signingKeys.keyId })
+    .from(signingKeys)
+    .where(forTenant(ctx, signingKeys.tenantId, eq(signingKeys.keyId, keyId)));
   if (row) throw new AppError("conflict", conflictMessage);
   return null;
 }
 
 /** The keys that sign a tenant's requests right now (active and next), with their private halves opened. */
-export async function loadSigningMaterial(db: Database, ctx: TenantContext): Promise<{ keyId: string; privateKey: string; publicKey: string; state: string }[]> {
+export async function loadSigningMaterial(
+  db: Database,
+  ctx: TenantContext,
+): Promise<{ keyId: string; privateKey: string; publicKey: string; state: string }[]> {
   const rows = await db
     .select()
     .from(signingKeys)
@@ -157,7 +182,9 @@ export async function loadSigningMaterial(db: Database, ctx: TenantContext): Pro
     keyId: row.keyId,
     publicKey: row.publicKey,
     state: row.state,
-    privateKey: openSecret({ keyVersion: row.privateKeyKeyVersion, ciphertext: row.privateKeyCiphertext }, sealContext(row.tenantId, row.keyId)),
+    privateKey: openSecret(
+      { keyVersion: row.privateKeyKeyVersion, ciphertext: row.privateKeyCiphertext },
+      sealContext(row.tenantId, row.keyId),
+    ),
   }));
 }
-

@@ -65,7 +65,10 @@ function effective(row: TenantSettings | undefined): EffectiveSettings {
 
 /** The tenant's settings with defaults filled in; a tenant that never saved any gets the defaults. */
 export async function getTenantSettings(db: Database, ctx: TenantContext): Promise<EffectiveSettings> {
-  const [row] = await db.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantIdOf(ctx)));
+  const [row] = await db
+    .select()
+    .from(tenantSettings)
+    .where(eq(tenantSettings.tenantId, tenantIdOf(ctx)));
   return effective(row);
 }
 
@@ -87,8 +90,12 @@ export async function loadWebhookTarget(db: Database, ctx: TenantContext): Promi
   const tenantId = tenantIdOf(ctx);
   const [row] = await db.select().from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId));
   if (!row?.webhookUrl || !row.webhookSecretCiphertext || !row.webhookSecretKeyVersion) return null;
-  const open = (ciphertext: string, keyVersion: string) => openSecret({ ciphertext, keyVersion }, webhookSecretContext(tenantId));
-  const target: WebhookTarget = { url: row.webhookUrl, secret: open(row.webhookSecretCiphertext, row.webhookSecretKeyVersion) };
+  const open = (ciphertext: string, keyVersion: string) =>
+    openSecret({ ciphertext, keyVersion }, webhookSecretContext(tenantId));
+  const target: WebhookTarget = {
+    url: row.webhookUrl,
+    secret: open(row.webhookSecretCiphertext, row.webhookSecretKeyVersion),
+  };
   if (graceEndsAt(row) && row.webhookPreviousSecretCiphertext && row.webhookPreviousSecretKeyVersion) {
     target.previousSecret = open(row.webhookPreviousSecretCiphertext, row.webhookPreviousSecretKeyVersion);
   }
@@ -118,7 +125,10 @@ function generateWebhookSecret(): string {
 
 // Validated against every configured authorizer name so a typo is caught at save time, with its position.
 async function assertRoutingScriptSavable(tx: Database, ctx: TenantContext, script: string): Promise<void> {
-  const names = await tx.select({ name: authorizers.name }).from(authorizers).where(forTenant(ctx, authorizers.tenantId));
+  const names = await tx
+    .select({ name: authorizers.name })
+    .from(authorizers)
+    .where(forTenant(ctx, authorizers.tenantId));
   let issues: RoutingScriptIssue[];
   try {
     const result = validateRoutingScript(script, names.length > 0 ? { authorizers: names.map((n) => n.name) } : {});
@@ -126,7 +136,8 @@ async function assertRoutingScriptSavable(tx: Database, ctx: TenantContext, scri
   } catch {
     issues = [{ code: "limit_exceeded", message: "script could not be analysed", line: 1, column: 1, offset: 0 }];
   }
-  if (issues.length > 0) throw new AppError("invalid_routing_script", "The routing script cannot be saved", { details: issues });
+  if (issues.length > 0)
+    throw new AppError("invalid_routing_script", "The routing script cannot be saved", { details: issues });
 }
 
 /**
@@ -150,7 +161,8 @@ export async function updateTenantSettings(
     if (patch.executionWindowSeconds !== undefined) changes.executionWindowSeconds = patch.executionWindowSeconds;
     if (patch.retentionDays !== undefined) changes.retentionDays = patch.retentionDays;
     if (patch.publicBaseUrl !== undefined) changes.publicBaseUrl = patch.publicBaseUrl;
-    if (patch.retryPolicy !== undefined) changes.retryPolicy = patch.retryPolicy && { ...effective(current).retryPolicy, ...patch.retryPolicy };
+    if (patch.retryPolicy !== undefined)
+      changes.retryPolicy = patch.retryPolicy && { ...effective(current).retryPolicy, ...patch.retryPolicy };
     applyUnavailabilityPolicy(ctx, current, patch, changes);
     const webhookSecret = applyWebhook(ctx, current, patch, changes);
     if (Object.keys(changes).length === 0) return { settings: effective(current) };
@@ -159,18 +171,38 @@ export async function updateTenantSettings(
       .values({ tenantId, ...changes })
       .onConflictDoUpdate({ target: tenantSettings.tenantId, set: { ...changes, updatedAt: sql`now()` } })
       .returning();
-    const { webhookSecretCiphertext: _c, webhookSecretKeyVersion: _v, webhookPreviousSecretCiphertext: _pc, webhookPreviousSecretKeyVersion: _pv, ...audited } = changes;
+    const {
+      webhookSecretCiphertext: _c,
+      webhookSecretKeyVersion: _v,
+      webhookPreviousSecretCiphertext: _pc,
+      webhookPreviousSecretKeyVersion: _pv,
+      ...audited
+    } = changes;
     // What each changed setting was before, so the audit log can show a change (a script's diff), not only its result.
-    const previous = Object.fromEntries(Object.keys(audited).map((key) => [key, current?.[key as keyof typeof audited] ?? null]));
-    await recordAuditEvent(tx, ctx, { action: "settings.updated", data: { ...audited, previous, ...auditNote, ...(webhookSecret ? { webhookSecretIssued: true } : {}) } });
+    const previous = Object.fromEntries(
+      Object.keys(audited).map((key) => [key, current?.[key as keyof typeof audited] ?? null]),
+    );
+    await recordAuditEvent(tx, ctx, {
+      action: "settings.updated",
+      data: { ...audited, previous, ...auditNote, ...(webhookSecret ? { webhookSecretIssued: true } : {}) },
+    });
     return webhookSecret ? { settings: effective(row), webhookSecret } : { settings: effective(row) };
   });
   bumpConfigVersion(tenantId);
   return result;
 }
 
-function applyUnavailabilityPolicy(ctx: TenantContext, current: TenantSettings | undefined, patch: TenantSettingsPatch, changes: SettingsChanges): void {
-  if (patch.unavailabilityPolicy === undefined || patch.unavailabilityPolicy === (current?.unavailabilityPolicy ?? "fail_closed")) return;
+function applyUnavailabilityPolicy(
+  ctx: TenantContext,
+  current: TenantSettings | undefined,
+  patch: TenantSettingsPatch,
+  changes: SettingsChanges,
+): void {
+  if (
+    patch.unavailabilityPolicy === undefined ||
+    patch.unavailabilityPolicy === (current?.unavailabilityPolicy ?? "fail_closed")
+  )
+    return;
   changes.unavailabilityPolicy = patch.unavailabilityPolicy;
   const failOpen = patch.unavailabilityPolicy === "fail_open";
   changes.failOpenSetBy = failOpen && ctx.actor.type === "user" ? ctx.actor.userId : null;
@@ -178,36 +210,58 @@ function applyUnavailabilityPolicy(ctx: TenantContext, current: TenantSettings |
   changes.failOpenSetAt = failOpen ? new Date() : null;
 }
 
-const noPreviousSecret = { webhookPreviousSecretCiphertext: null, webhookPreviousSecretKeyVersion: null, webhookPreviousSecretExpiresAt: null };
+const noPreviousSecret = {
+  webhookPreviousSecretCiphertext: null,
+  webhookPreviousSecretKeyVersion: null,
+  webhookPreviousSecretExpiresAt: null,
+};
 
 /**
  * Sets or removes the webhook; returns the new plaintext secret when one was issued. A rotation
  * keeps the replaced secret signing too (a second signature) for the grace period, so a receiver
  * that has not switched yet keeps verifying; a second rotation drops the older of the two.
  */
-function applyWebhook(ctx: TenantContext, current: TenantSettings | undefined, patch: TenantSettingsPatch, changes: SettingsChanges): string | undefined {
+function applyWebhook(
+  ctx: TenantContext,
+  current: TenantSettings | undefined,
+  patch: TenantSettingsPatch,
+  changes: SettingsChanges,
+): string | undefined {
   if (patch.webhookSecretGraceSeconds !== undefined && !patch.rotateWebhookSecret) {
     throw new AppError("validation_failed", "webhookSecretGraceSeconds applies only with rotateWebhookSecret", {
       details: [{ path: "webhookSecretGraceSeconds", message: "send it with rotateWebhookSecret: true" }],
     });
   }
   if (patch.webhookUrl === null) {
-    if (patch.rotateWebhookSecret) throw new AppError("conflict", "Cannot rotate the secret of a webhook that is being removed");
-    Object.assign(changes, { webhookUrl: null, webhookSecretCiphertext: null, webhookSecretKeyVersion: null, ...noPreviousSecret });
+    if (patch.rotateWebhookSecret)
+      throw new AppError("conflict", "Cannot rotate the secret of a webhook that is being removed");
+    Object.assign(changes, {
+      webhookUrl: null,
+      webhookSecretCiphertext: null,
+      webhookSecretKeyVersion: null,
+      ...noPreviousSecret,
+    });
     return undefined;
   }
   // A grace period that has ended leaves nothing behind.
   if (current?.webhookPreviousSecretCiphertext && !graceEndsAt(current)) Object.assign(changes, noPreviousSecret);
   if (patch.webhookUrl !== undefined) changes.webhookUrl = patch.webhookUrl;
   const url = patch.webhookUrl ?? current?.webhookUrl ?? null;
-  if (patch.rotateWebhookSecret && !url) throw new AppError("conflict", "There is no webhook whose secret could be rotated: set webhookUrl first");
-  const needsSecret = patch.rotateWebhookSecret || (patch.webhookUrl !== undefined && !current?.webhookSecretCiphertext);
+  if (patch.rotateWebhookSecret && !url)
+    throw new AppError("conflict", "There is no webhook whose secret could be rotated: set webhookUrl first");
+  const needsSecret =
+    patch.rotateWebhookSecret || (patch.webhookUrl !== undefined && !current?.webhookSecretCiphertext);
   if (!url || !needsSecret) return undefined;
   const secret = generateWebhookSecret();
   const sealed = sealWebhookSecret(ctx, secret);
   Object.assign(changes, { webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyVersion: sealed.keyVersion });
   const graceSeconds = patch.webhookSecretGraceSeconds ?? DEFAULT_WEBHOOK_SECRET_GRACE_SECONDS;
-  if (patch.rotateWebhookSecret && current?.webhookSecretCiphertext && current.webhookSecretKeyVersion && graceSeconds > 0) {
+  if (
+    patch.rotateWebhookSecret &&
+    current?.webhookSecretCiphertext &&
+    current.webhookSecretKeyVersion &&
+    graceSeconds > 0
+  ) {
     // Same tenant, same sealing context: the sealed old secret moves over as it is.
     Object.assign(changes, {
       webhookPreviousSecretCiphertext: current.webhookSecretCiphertext,

@@ -10,7 +10,10 @@ export function normalizeEmail(email: string): string {
 }
 
 export async function findUserByEmail(db: Database, email: string): Promise<User | null> {
-  const [row] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   return row ?? null;
 }
 
@@ -21,13 +24,19 @@ export async function findUserById(db: Database, id: string): Promise<User | nul
 
 /** The user a session token names, only while the token's version is the user's current one. */
 export async function findUserBySession(db: Database, userId: string, sessionVersion: number): Promise<User | null> {
-  const [row] = await db.select().from(users).where(and(eq(users.id, userId), eq(users.sessionVersion, sessionVersion)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.sessionVersion, sessionVersion)));
   return row ?? null;
 }
 
 /** Ends every session of the user issued so far (sign-out, password change, removal from a tenant). */
 export async function endUserSessions(db: Database, userId: string): Promise<void> {
-  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId));
 }
 
 /**
@@ -35,7 +44,9 @@ export async function endUserSessions(db: Database, userId: string): Promise<voi
  * ends every session (lib/auth/sso.ts says why). Conditional, so a repeat changes nothing.
  */
 export async function claimAccountForSso(db: Database, userId: string): Promise<void> {
-  await db.update(users).set({ passwordHash: null, sessionVersion: sql`${users.sessionVersion} + 1` })
+  await db
+    .update(users)
+    .set({ passwordHash: null, sessionVersion: sql`${users.sessionVersion} + 1` })
     .where(and(eq(users.id, userId), isNotNull(users.passwordHash)));
 }
 
@@ -50,7 +61,10 @@ export async function setUserPasswordHash(db: Database, userId: string, password
 }
 
 /** The tenants a user belongs to, oldest membership first; the console's tenant switcher lists these. */
-export async function listMembershipsOfUser(db: Database, userId: string): Promise<{ tenantId: string; tenantName: string; role: MemberRole }[]> {
+export async function listMembershipsOfUser(
+  db: Database,
+  userId: string,
+): Promise<{ tenantId: string; tenantName: string; role: MemberRole }[]> {
   return db
     .select({ tenantId: memberships.tenantId, tenantName: tenants.name, role: memberships.role })
     .from(memberships)

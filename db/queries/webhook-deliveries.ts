@@ -19,15 +19,38 @@ export interface DeliveryAttempt {
  * still holds its lease: a run taken over by another worker, or one that lost to a second run that
  * finished first, gets null and must record nothing else (no events, no execution).
  */
-export async function recordDeliveryAttempt(db: Database, ctx: TenantContext, requestId: string, attempt: DeliveryAttempt, lease?: Job) {
+export async function recordDeliveryAttempt(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  attempt: DeliveryAttempt,
+  lease?: Job,
+) {
   const [row] = await db
     .update(webhookDeliveries)
     .set({
-      attempts: attempt.attempt, lastStatusCode: attempt.statusCode, lastError: attempt.error, lastAttemptAt: sql`now()`,
-      ...(attempt.final ? { status: attempt.final.delivered ? ("delivered" as const) : ("failed" as const), deliveredAt: attempt.final.delivered ? sql`now()` : null } : {}),
+      attempts: attempt.attempt,
+      lastStatusCode: attempt.statusCode,
+      lastError: attempt.error,
+      lastAttemptAt: sql`now()`,
+      ...(attempt.final
+        ? {
+            status: attempt.final.delivered ? ("delivered" as const) : ("failed" as const),
+            deliveredAt: attempt.final.delivered ? sql`now()` : null,
+          }
+        : {}),
     })
-    .where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId), eq(webhookDeliveries.status, "pending"),
-      lease ? sql`exists (select 1 from ${jobs} j where j.id = ${lease.id} and j.lease_token = ${lease.leaseToken}::uuid)` : undefined))
+    .where(
+      forTenant(
+        ctx,
+        webhookDeliveries.tenantId,
+        eq(webhookDeliveries.requestId, requestId),
+        eq(webhookDeliveries.status, "pending"),
+        lease
+          ? sql`exists (select 1 from ${jobs} j where j.id = ${lease.id} and j.lease_token = ${lease.leaseToken}::uuid)`
+          : undefined,
+      ),
+    )
     .returning({ requestId: webhookDeliveries.requestId });
   return row ?? null;
 }

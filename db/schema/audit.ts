@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenants } from "./tenants";
 
 /** Configuration audit trail: who changed what, written in the same transaction as the change. */
@@ -7,7 +18,9 @@ export const auditEvents = pgTable(
   "audit_events",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     /** "user:<uuid>" or "api_key:<uuid>" or "system". */
     actor: text("actor").notNull(),
     action: text("action").notNull(),
@@ -27,8 +40,12 @@ export const auditEvents = pgTable(
   (t) => [
     index("audit_events_tenant_id_created_at_idx").on(t.tenantId, t.createdAt),
     uniqueIndex("audit_events_summary_key_idx").on(t.summaryKey),
-    index("audit_events_unsealed_idx").on(t.tenantId, t.createdAt).where(sql`checkpoint_seq is null`),
-    index("audit_events_sealed_idx").on(t.tenantId, t.checkpointSeq, t.createdAt, t.id).where(sql`checkpoint_seq is not null`),
+    index("audit_events_unsealed_idx")
+      .on(t.tenantId, t.createdAt)
+      .where(sql`checkpoint_seq is null`),
+    index("audit_events_sealed_idx")
+      .on(t.tenantId, t.checkpointSeq, t.createdAt, t.id)
+      .where(sql`checkpoint_seq is not null`),
   ],
 );
 
@@ -40,16 +57,23 @@ export const auditEvents = pgTable(
 export const auditCheckpoints = pgTable(
   "audit_checkpoints",
   {
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     seq: bigint("seq", { mode: "number" }).notNull(),
     /** SHA-256 (hex) of the signed payload bytes: what the next checkpoint's prevHash names. */
     hash: text("hash").notNull(),
     entryCount: integer("entry_count").notNull(),
     keyId: text("key_id").notNull(),
-    envelope: jsonb("envelope").$type<{ payload: string; signatures: { algorithm: string; keyId: string; signature: string }[] }>().notNull(),
+    envelope: jsonb("envelope")
+      .$type<{ payload: string; signatures: { algorithm: string; keyId: string; signature: string }[] }>()
+      .notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), index("audit_checkpoints_tenant_created_idx").on(t.tenantId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.seq] }),
+    index("audit_checkpoints_tenant_created_idx").on(t.tenantId, t.createdAt),
+  ],
 );
 
 export type AuditCheckpoint = typeof auditCheckpoints.$inferSelect;
@@ -64,7 +88,9 @@ export const auditPurgedEntries = pgTable(
   "audit_purged_entries",
   {
     entryId: bigint("entry_id", { mode: "number" }).primaryKey(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     checkpointSeq: bigint("checkpoint_seq", { mode: "number" }).notNull(),
     hash: text("hash").notNull(),
     purgedAt: timestamp("purged_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,19 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { authorizers } from "./gateway-config";
 import { tenants } from "./tenants";
 
@@ -11,7 +25,9 @@ export const authorizationRequests = pgTable(
   "authorization_requests",
   {
     requestId: text("request_id").primaryKey(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     externalId: text("external_id"),
     idempotencyKey: text("idempotency_key"),
     /** SHA-256 of the submitted body, to tell a replay from a reuse of the Idempotency-Key. */
@@ -28,7 +44,10 @@ export const authorizationRequests = pgTable(
     summary: text("summary").notNull(),
     routingTargets: text("routing_targets").array().notNull(),
     /** The authorizers it was sent to (its request_targets), by id: the console's authorizer filter, in the GIN index below. */
-    targetAuthorizerIds: uuid("target_authorizer_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    targetAuthorizerIds: uuid("target_authorizer_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     routingFallbackReason: text("routing_fallback_reason"),
     routingError: text("routing_error"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -54,8 +73,15 @@ export const authorizationRequests = pgTable(
     // the index by intersecting its keys; a common one walks the list above newest-first instead.
     // One index, not one per filter: a decision rewrites the row (non-HOT), so every index costs there.
     index("authorization_requests_filters_gin_idx").using(
-      "gin", t.status, t.principalType, t.actionType, t.actionCategory, t.failOpen, t.targetAuthorizerIds,
-      sql`${t.summary} gin_trgm_ops`, sql`${t.externalId} gin_trgm_ops`,
+      "gin",
+      t.status,
+      t.principalType,
+      t.actionType,
+      t.actionCategory,
+      t.failOpen,
+      t.targetAuthorizerIds,
+      sql`${t.summary} gin_trgm_ops`,
+      sql`${t.externalId} gin_trgm_ops`,
     ),
   ],
 );
@@ -66,9 +92,15 @@ export const targetState = pgEnum("target_state", ["queued", "pending", "decided
 export const requestTargets = pgTable(
   "request_targets",
   {
-    requestId: text("request_id").notNull().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
-    authorizerId: uuid("authorizer_id").notNull().references(() => authorizers.id, { onDelete: "cascade" }),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    requestId: text("request_id")
+      .notNull()
+      .references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    authorizerId: uuid("authorizer_id")
+      .notNull()
+      .references(() => authorizers.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     spId: text("sp_id").notNull(),
     payload: text("payload").notNull(),
     state: targetState("state").notNull().default("queued"),
@@ -76,7 +108,10 @@ export const requestTargets = pgTable(
     pollCount: integer("poll_count").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.requestId, t.authorizerId] }), index("request_targets_tenant_id_idx").on(t.tenantId)],
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.authorizerId] }),
+    index("request_targets_tenant_id_idx").on(t.tenantId),
+  ],
 );
 
 /** Append-only audit trail per request, written in the same transaction as the change it records. */
@@ -84,8 +119,12 @@ export const requestEvents = pgTable(
   "request_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    requestId: text("request_id").notNull().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    requestId: text("request_id")
+      .notNull()
+      .references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
     type: text("type").notNull(),
     authorizerId: uuid("authorizer_id"),
     data: jsonb("data").$type<Record<string, unknown>>(),
@@ -99,8 +138,12 @@ export const requestEvents = pgTable(
     index("request_events_request_idx").on(t.requestId, t.id),
     index("request_events_tenant_idx").on(t.tenantId, t.createdAt),
     // Partial both ways: a fresh row enters only the small unsealed index, sealing moves it to the other.
-    index("request_events_unsealed_idx").on(t.tenantId, t.id).where(sql`checkpoint_seq is null`),
-    index("request_events_sealed_idx").on(t.tenantId, t.checkpointSeq, t.id).where(sql`checkpoint_seq is not null`),
+    index("request_events_unsealed_idx")
+      .on(t.tenantId, t.id)
+      .where(sql`checkpoint_seq is null`),
+    index("request_events_sealed_idx")
+      .on(t.tenantId, t.checkpointSeq, t.id)
+      .where(sql`checkpoint_seq is not null`),
   ],
 );
 
@@ -113,8 +156,12 @@ export const executionStatus = pgEnum("execution_status", ["executing", "succeed
 export const executions = pgTable(
   "executions",
   {
-    requestId: text("request_id").primaryKey().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    requestId: text("request_id")
+      .primaryKey()
+      .references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     /** How the execution was claimed: `api` (the claim API), `webhook` (a webhook answer with no claim before it), `window_closed`. */
     channel: text("channel").notNull(),
     status: executionStatus("status").notNull().default("executing"),
@@ -135,8 +182,12 @@ export const deliveryStatus = pgEnum("delivery_status", ["pending", "delivered",
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
-    requestId: text("request_id").primaryKey().references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    requestId: text("request_id")
+      .primaryKey()
+      .references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     execute: boolean("execute").notNull(),
     status: deliveryStatus("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenants, users } from "./tenants";
 
 export const signingKeyState = pgEnum("signing_key_state", ["next", "active", "retired"]);
@@ -12,7 +23,9 @@ export const signingKeys = pgTable(
   "signing_keys",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     keyId: text("key_id").notNull(),
     publicKey: text("public_key").notNull(),
     /** AES-256-GCM of the PKCS#8 private key (lib/crypto/secret-box), bound to tenant and keyId. */
@@ -26,7 +39,9 @@ export const signingKeys = pgTable(
   (t) => [
     uniqueIndex("signing_keys_tenant_key_id_uq").on(t.tenantId, t.keyId),
     // At most one rotation in flight per tenant, enforced by the database.
-    uniqueIndex("signing_keys_one_next_uq").on(t.tenantId).where(sql`${t.state} = 'next'`),
+    uniqueIndex("signing_keys_one_next_uq")
+      .on(t.tenantId)
+      .where(sql`${t.state} = 'next'`),
   ],
 );
 
@@ -41,7 +56,9 @@ export const authorizers = pgTable(
   "authorizers",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     endpoint: text("endpoint").notNull(),
     spId: text("sp_id").notNull(),
@@ -58,17 +75,22 @@ export const authorizers = pgTable(
      * while an enabled authorizer is proven on none of the keys that remain.
      */
     /**
-   * Set when the authorizer answered a result report with 404/405/501 without the `unknown_request`
-   * code (PROTOCOL.md "Result report"): it does not implement them and is not asked again.
-   */
-  resultReportsUnsupportedAt: timestamp("result_reports_unsupported_at", { withTimezone: true }),
-  provenKeyIds: text("proven_key_ids").array().notNull().default(sql`'{}'::text[]`),
+     * Set when the authorizer answered a result report with 404/405/501 without the `unknown_request`
+     * code (PROTOCOL.md "Result report"): it does not implement them and is not asked again.
+     */
+    resultReportsUnsupportedAt: timestamp("result_reports_unsupported_at", { withTimezone: true }),
+    provenKeyIds: text("proven_key_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("authorizers_tenant_name_uq").on(t.tenantId, t.name),
-    uniqueIndex("authorizers_one_default_uq").on(t.tenantId).where(sql`${t.isDefault}`),
+    uniqueIndex("authorizers_one_default_uq")
+      .on(t.tenantId)
+      .where(sql`${t.isDefault}`),
     index("authorizers_tenant_id_idx").on(t.tenantId),
   ],
 );
@@ -84,7 +106,9 @@ export interface StoredRetryPolicy {
 
 /** One row per tenant: routing, unavailability policy, retries, lifetimes, the service webhook. */
 export const tenantSettings = pgTable("tenant_settings", {
-  tenantId: uuid("tenant_id").primaryKey().references(() => tenants.id, { onDelete: "cascade" }),
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
   routingScript: text("routing_script"),
   unavailabilityPolicy: unavailabilityPolicy("unavailability_policy").notNull().default("fail_closed"),
   failOpenSetBy: uuid("fail_open_set_by").references(() => users.id, { onDelete: "set null" }),

@@ -14,7 +14,9 @@ export const jobs = pgTable(
   "jobs",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     kind: jobKind("kind").notNull(),
     requestId: text("request_id").notNull(),
     /** The authorizer for submit/poll/cancel; the empty string where none applies (keeps the dedupe key simple). */

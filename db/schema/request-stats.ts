@@ -12,7 +12,9 @@ import { tenants } from "./tenants";
 export const requestStats = pgTable(
   "request_stats",
   {
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     /** date_trunc('hour', created_at, 'UTC'). */
     bucket: timestamp("bucket", { withTimezone: true }).notNull(),
     status: requestStatus("status").notNull(),
@@ -31,7 +33,9 @@ export const requestStats = pgTable(
   },
   (t) => [
     // Also the overview's index: tenant, then hour.
-    unique("request_stats_key_uq").on(t.tenantId, t.bucket, t.status, t.authorizerId, t.latencyBucket, t.slot).nullsNotDistinct(),
+    unique("request_stats_key_uq")
+      .on(t.tenantId, t.bucket, t.status, t.authorizerId, t.latencyBucket, t.slot)
+      .nullsNotDistinct(),
   ],
 );
 export type RequestStatsRow = typeof requestStats.$inferSelect;

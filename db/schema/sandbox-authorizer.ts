@@ -38,7 +38,9 @@ export const sandboxRegistrations = pgTable(
   "sandbox_registrations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     spId: text("sp_id").notNull(),
     name: text("name").notNull(),
     publicKeys: jsonb("public_keys").$type<SandboxSpPublicKey[]>().notNull(),
@@ -50,18 +52,31 @@ export const sandboxRegistrations = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("sandbox_registrations_sp_id_uq").on(t.spId), index("sandbox_registrations_tenant_id_idx").on(t.tenantId)],
+  (t) => [
+    uniqueIndex("sandbox_registrations_sp_id_uq").on(t.spId),
+    index("sandbox_registrations_tenant_id_idx").on(t.tenantId),
+  ],
 );
 
-export const sandboxRequestStatus = pgEnum("sandbox_request_status", ["pending", "approved", "denied", "expired", "cancelled"]);
+export const sandboxRequestStatus = pgEnum("sandbox_request_status", [
+  "pending",
+  "approved",
+  "denied",
+  "expired",
+  "cancelled",
+]);
 
 /** A request the sandbox received, with the exact signed payload and what became of it. */
 export const sandboxRequests = pgTable(
   "sandbox_requests",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    registrationId: uuid("registration_id").notNull().references(() => sandboxRegistrations.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    registrationId: uuid("registration_id")
+      .notNull()
+      .references(() => sandboxRegistrations.id, { onDelete: "cascade" }),
     spId: text("sp_id").notNull(),
     requestId: text("request_id").notNull(),
     /** base64 of the exact bytes the SP signed, and the envelope as received. */
@@ -89,7 +104,9 @@ export const sandboxRequests = pgTable(
   (t) => [
     uniqueIndex("sandbox_requests_sp_request_uq").on(t.spId, t.requestId),
     index("sandbox_requests_tenant_status_idx").on(t.tenantId, t.status),
-    index("sandbox_requests_pending_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'pending'`),
+    index("sandbox_requests_pending_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -100,9 +117,15 @@ export const sandboxReviews = pgTable(
   "sandbox_reviews",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    sandboxRequestId: uuid("sandbox_request_id").notNull().references(() => sandboxRequests.id, { onDelete: "cascade" }),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    sandboxRequestId: uuid("sandbox_request_id")
+      .notNull()
+      .references(() => sandboxRequests.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     reviewerName: text("reviewer_name").notNull(),
     reviewerEmail: text("reviewer_email").notNull(),
     verdict: sandboxVerdict("verdict").notNull(),
@@ -118,8 +141,12 @@ export const sandboxDeliveryStatus = pgEnum("sandbox_delivery_status", ["pending
 export const sandboxDeliveries = pgTable(
   "sandbox_deliveries",
   {
-    sandboxRequestId: uuid("sandbox_request_id").primaryKey().references(() => sandboxRequests.id, { onDelete: "cascade" }),
-    tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    sandboxRequestId: uuid("sandbox_request_id")
+      .primaryKey()
+      .references(() => sandboxRequests.id, { onDelete: "cascade" }),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     callbackUrl: text("callback_url").notNull(),
     status: sandboxDeliveryStatus("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
@@ -129,7 +156,11 @@ export const sandboxDeliveries = pgTable(
     lastError: text("last_error"),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
   },
-  (t) => [index("sandbox_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+  (t) => [
+    index("sandbox_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+  ],
 );
 
 export type SandboxSigningKey = typeof sandboxSigningKeys.$inferSelect;

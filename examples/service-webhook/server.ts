@@ -36,12 +36,18 @@ async function registerWebhook(key: string): Promise<string> {
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify({ webhookUrl: publicUrl, rotateWebhookSecret: true }),
   });
-  const body = (await response.json().catch(() => ({}))) as { webhookSecret?: string; error?: string; message?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    webhookSecret?: string;
+    error?: string;
+    message?: string;
+  };
   if (!response.ok || !body.webhookSecret) {
     const hint = /https_required|private_address/.test(body.message ?? "")
       ? "\n  The gateway refuses plain-http and loopback webhooks unless it runs with ALLOW_PRIVATE_NETWORK_URLS=true."
       : "";
-    throw new Error(`could not register the webhook at ${gatewayUrl}: ${response.status} ${body.error ?? ""} ${body.message ?? ""}${hint}`);
+    throw new Error(
+      `could not register the webhook at ${gatewayUrl}: ${response.status} ${body.error ?? ""} ${body.message ?? ""}${hint}`,
+    );
   }
   return body.webhookSecret;
 }
@@ -70,13 +76,15 @@ const stepauth = createClient({ baseUrl: gatewayUrl, apiKey: key, webhookSecret:
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (req.method === "GET" && url.pathname === "/health") return answer(res, 200, { ok: true });
-  if (req.method !== "POST" || url.pathname !== "/webhook") return answer(res, 404, { error: "not_found", message: "POST /webhook" });
+  if (req.method !== "POST" || url.pathname !== "/webhook")
+    return answer(res, 404, { error: "not_found", message: "POST /webhook" });
   try {
     const result = await stepauth.execute({ rawBody: await readRawBody(req), headers: req.headers }, runAction);
     console.log(`${result.requestId}: ${result.status}${"error" in result ? ` (${result.error})` : ""}`);
     return answer(res, 200, result);
   } catch (error) {
-    if (isStepAuthClientError(error, "invalid_webhook")) return answer(res, 401, { error: "invalid_signature", message: error.message });
+    if (isStepAuthClientError(error, "invalid_webhook"))
+      return answer(res, 401, { error: "invalid_signature", message: error.message });
     // The action ran but its report could not land: answer the result, which the gateway records too.
     if (isStepAuthClientError(error, "report_failed") && error.result) {
       console.error(error.message);
@@ -85,9 +93,14 @@ const server = createServer(async (req, res) => {
     // Anything else (the gateway unreachable, a result that could not be reported): a 5xx, so the
     // gateway redelivers; the claim guarantees the action still runs at most once.
     console.error(error);
-    return answer(res, 503, { error: "service_unavailable", message: error instanceof Error ? error.message : String(error) });
+    return answer(res, 503, {
+      error: "service_unavailable",
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 });
 server.listen(port, "127.0.0.1", () => {
-  console.log(`example service listening on ${publicUrl} (registered with ${gatewayUrl})${executionsFile ? `; executions appended to ${executionsFile}` : ""}`);
+  console.log(
+    `example service listening on ${publicUrl} (registered with ${gatewayUrl})${executionsFile ? `; executions appended to ${executionsFile}` : ""}`,
+  );
 });

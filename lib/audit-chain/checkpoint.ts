@@ -52,7 +52,13 @@ export function signCheckpoint(
   digest: LeafDigest,
   signer: { keyId: string; privateKey: string },
 ): CheckpointRecord & { body: CheckpointBody } {
-  const body: CheckpointBody = { v: AUDIT_HASH_VERSION, kind: "audit_checkpoint", ...head, entryCount: digest.count, root: digest.root() };
+  const body: CheckpointBody = {
+    v: AUDIT_HASH_VERSION,
+    kind: "audit_checkpoint",
+    ...head,
+    entryCount: digest.count,
+    root: digest.root(),
+  };
   const bytes = new TextEncoder().encode(canonicalJson(body));
   return { seq: body.seq, hash: sha256Hex(bytes), envelope: signEnvelope(bytes, [signer]), body };
 }
@@ -64,10 +70,17 @@ export interface AuditTrustedKey {
 }
 
 /** Checks a checkpoint's signature with the trusted keys; its body, or why it is not acceptable. */
-export function openCheckpoint(record: CheckpointRecord, keys: readonly AuditTrustedKey[]): { body: CheckpointBody } | { why: string } {
+export function openCheckpoint(
+  record: CheckpointRecord,
+  keys: readonly AuditTrustedKey[],
+): { body: CheckpointBody } | { why: string } {
   const claimed = Array.isArray(record.envelope?.signatures) ? record.envelope.signatures.map((s) => s?.keyId) : [];
   const trusted: TrustedKey[] = keys.flatMap((k) =>
-    k.keyId ? [{ keyId: k.keyId, publicKey: k.publicKey }] : claimed.filter((id): id is string => typeof id === "string").map((keyId) => ({ keyId, publicKey: k.publicKey })),
+    k.keyId
+      ? [{ keyId: k.keyId, publicKey: k.publicKey }]
+      : claimed
+          .filter((id): id is string => typeof id === "string")
+          .map((keyId) => ({ keyId, publicKey: k.publicKey })),
   );
   let verified;
   try {
@@ -75,9 +88,11 @@ export function openCheckpoint(record: CheckpointRecord, keys: readonly AuditTru
   } catch {
     return { why: "signature does not verify with any trusted key" };
   }
-  if (sha256Hex(verified.payloadBytes) !== record.hash) return { why: "stored hash is not the hash of the signed payload" };
+  if (sha256Hex(verified.payloadBytes) !== record.hash)
+    return { why: "stored hash is not the hash of the signed payload" };
   const body = verified.payload as unknown as CheckpointBody;
-  if (body.kind !== "audit_checkpoint" || body.v !== AUDIT_HASH_VERSION) return { why: "signed payload is not an audit checkpoint" };
+  if (body.kind !== "audit_checkpoint" || body.v !== AUDIT_HASH_VERSION)
+    return { why: "signed payload is not an audit checkpoint" };
   if (body.seq !== record.seq) return { why: `signed seq ${String(body.seq)} differs from the stored seq` };
   return { body };
 }

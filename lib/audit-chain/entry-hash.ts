@@ -69,11 +69,29 @@ export const sha256Hex = (text: string | Uint8Array) => createHash("sha256").upd
 
 /** The canonical body of an entry whose hash is computed with `prevHash`. */
 export function entryBody(entry: AuditEntry, prevHash: string | null): string {
-  const common = { v: AUDIT_HASH_VERSION, kind: entry.kind, tenantId: entry.tenantId, id: entry.id, data: entry.data ?? null, createdAt: entry.createdAt, prevHash };
+  const common = {
+    v: AUDIT_HASH_VERSION,
+    kind: entry.kind,
+    tenantId: entry.tenantId,
+    id: entry.id,
+    data: entry.data ?? null,
+    createdAt: entry.createdAt,
+    prevHash,
+  };
   if (entry.kind === "request_event") {
-    return canonicalJson({ ...common, requestId: entry.requestId ?? null, type: entry.type ?? null, authorizerId: entry.authorizerId ?? null });
+    return canonicalJson({
+      ...common,
+      requestId: entry.requestId ?? null,
+      type: entry.type ?? null,
+      authorizerId: entry.authorizerId ?? null,
+    });
   }
-  return canonicalJson({ ...common, actor: entry.actor ?? null, action: entry.action ?? null, target: entry.target ?? null });
+  return canonicalJson({
+    ...common,
+    actor: entry.actor ?? null,
+    action: entry.action ?? null,
+    target: entry.target ?? null,
+  });
 }
 
 /** The entry's hash, chained to `prevHash`. */
@@ -97,4 +115,5 @@ export function compareLeaves(a: AuditEntry, b: AuditEntry): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export const leafLine = (entry: { kind: EntryKind; id: string; hash: string | null }) => `${entry.kind}:${entry.id}:${entry.hash ?? ""}\n`;
+export const leafLine = (entry: { kind: EntryKind; id: string; hash: string | null }) =>
+  `${entry.kind}:${entry.id}:${entry.hash ?? ""}\n`;

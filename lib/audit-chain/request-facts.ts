@@ -32,18 +32,32 @@ export class SealedRequestFacts {
     const decision = typeof entry.data?.decision === "string" ? entry.data.decision : null;
     const keyId = typeof entry.data?.keyId === "string" ? entry.data.keyId : "";
     const token =
-      entry.type === "decision_accepted" ? `${decision ?? "?"}:${keyId}`
-      : entry.type === "decided_without_authorizer" ? `${decision ?? "?"}:*`
-      : entry.type === "fail_open_executed" ? "approved:*"
-      : entry.type === "expired" ? "expired:*"
-      : entry.type === "cancelled" ? "cancelled:*"
-      : null;
+      entry.type === "decision_accepted"
+        ? `${decision ?? "?"}:${keyId}`
+        : entry.type === "decided_without_authorizer"
+          ? `${decision ?? "?"}:*`
+          : entry.type === "fail_open_executed"
+            ? "approved:*"
+            : entry.type === "expired"
+              ? "expired:*"
+              : entry.type === "cancelled"
+                ? "cancelled:*"
+                : null;
     if (token) this.finals.set(entry.requestId, [...(this.finals.get(entry.requestId) ?? []), token]);
-    if (entry.type === "execution_claimed" || entry.type === "execution_reported" || entry.type === "execution_window_closed") {
+    if (
+      entry.type === "execution_claimed" ||
+      entry.type === "execution_reported" ||
+      entry.type === "execution_window_closed"
+    ) {
       const execution = this.executions.get(entry.requestId) ?? { claimed: 0, results: [] };
       if (entry.type === "execution_claimed") execution.claimed += 1;
       else if (entry.type === "execution_window_closed") execution.results.push("window_closed");
-      else execution.results.push(entry.data?.status === "success" ? "success" : `error:${typeof entry.data?.error === "string" ? entry.data.error : ""}`);
+      else
+        execution.results.push(
+          entry.data?.status === "success"
+            ? "success"
+            : `error:${typeof entry.data?.error === "string" ? entry.data.error : ""}`,
+        );
       this.executions.set(entry.requestId, execution);
     }
   }
@@ -54,13 +68,17 @@ export class SealedRequestFacts {
     const { claimed, results } = this.executions.get(record.requestId) ?? { claimed: 0, results: [] };
     const status = record.executionStatus;
     const agrees =
-      status === null ? claimed === 0 && results.length === 0
-      : status === "executing" ? claimed === 1 && results.length === 0
-      : results.length === 1 && (
-        (results[0] === "window_closed" && record.executionChannel === "window_closed" && status === "failed")
-        || (status === "succeeded" && results[0] === "success")
-        || (status === "failed" && results[0] === `error:${record.executionError ?? ""}`));
-    return agrees ? null : `its execution (${status ?? "missing"}) is not what its sealed execution events record (${results.join(", ") || "none"})`;
+      status === null
+        ? claimed === 0 && results.length === 0
+        : status === "executing"
+          ? claimed === 1 && results.length === 0
+          : results.length === 1 &&
+            ((results[0] === "window_closed" && record.executionChannel === "window_closed" && status === "failed") ||
+              (status === "succeeded" && results[0] === "success") ||
+              (status === "failed" && results[0] === `error:${record.executionError ?? ""}`));
+    return agrees
+      ? null
+      : `its execution (${status ?? "missing"}) is not what its sealed execution events record (${results.join(", ") || "none"})`;
   }
 
   /**
@@ -73,10 +91,16 @@ export class SealedRequestFacts {
     const execution = this.checkExecution(record);
     // An export that ends before now may hold the claim but not the result: judged only when complete.
     if (execution && complete) return execution;
-    if (tokens.length > 1) return `its sealed timeline holds ${tokens.length} final events (${tokens.join(", ")}): one is legitimate, an event was added beside the real one`;
-    if (record.status === "pending") return tokens.length === 0 ? null : "pending, but its sealed timeline records a final decision";
-    if (tokens.length === 0) return complete ? `${record.status}, but its sealed timeline records no such decision` : null;
-    const supported = tokens[0] === `${record.status}:*` || tokens[0] === `${record.status}:${record.decisionKeyId ?? ""}`;
-    return supported ? null : `${record.status} (keyId ${record.decisionKeyId ?? "none"}), but its sealed timeline records ${tokens.join(", ")}`;
+    if (tokens.length > 1)
+      return `its sealed timeline holds ${tokens.length} final events (${tokens.join(", ")}): one is legitimate, an event was added beside the real one`;
+    if (record.status === "pending")
+      return tokens.length === 0 ? null : "pending, but its sealed timeline records a final decision";
+    if (tokens.length === 0)
+      return complete ? `${record.status}, but its sealed timeline records no such decision` : null;
+    const supported =
+      tokens[0] === `${record.status}:*` || tokens[0] === `${record.status}:${record.decisionKeyId ?? ""}`;
+    return supported
+      ? null
+      : `${record.status} (keyId ${record.decisionKeyId ?? "none"}), but its sealed timeline records ${tokens.join(", ")}`;
   }
 }

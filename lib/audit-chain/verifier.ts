@@ -1,4 +1,10 @@
-import { openCheckpoint, LeafDigest, type AuditTrustedKey, type CheckpointBody, type CheckpointRecord } from "./checkpoint";
+import {
+  openCheckpoint,
+  LeafDigest,
+  type AuditTrustedKey,
+  type CheckpointBody,
+  type CheckpointRecord,
+} from "./checkpoint";
 import { chainOf, compareLeaves, hashEntry, type AuditEntry } from "./entry-hash";
 
 /**
@@ -15,22 +21,30 @@ const DAY_MS = 86_400_000;
 export function purgeClaims(entry: AuditEntry): { claims: Map<number, number>; at: number } | { why: string } {
   const data = entry.data ?? {};
   const checkpoints = data.checkpoints;
-  if (!checkpoints || typeof checkpoints !== "object" || Array.isArray(checkpoints)) return { why: "purge record names no checkpoints (data.checkpoints)" };
+  if (!checkpoints || typeof checkpoints !== "object" || Array.isArray(checkpoints))
+    return { why: "purge record names no checkpoints (data.checkpoints)" };
   const claims = new Map<number, number>();
   for (const [key, value] of Object.entries(checkpoints as Record<string, unknown>)) {
     const seq = Number(key);
-    if (!/^[1-9][0-9]*$/.test(key) || typeof value !== "number" || !Number.isInteger(value) || value < 1) return { why: `purge record claims ${String(value)} entries of checkpoint "${key}"` };
-    if (entry.checkpointSeq !== null && seq >= entry.checkpointSeq) return { why: `purge record claims entries of checkpoint ${seq}, not sealed before it` };
+    if (!/^[1-9][0-9]*$/.test(key) || typeof value !== "number" || !Number.isInteger(value) || value < 1)
+      return { why: `purge record claims ${String(value)} entries of checkpoint "${key}"` };
+    if (entry.checkpointSeq !== null && seq >= entry.checkpointSeq)
+      return { why: `purge record claims entries of checkpoint ${seq}, not sealed before it` };
     claims.set(seq, value);
   }
   const at = Date.parse(entry.createdAt);
   const cutoff = Date.parse(String(data.cutoff));
   const closed = Date.parse(String(data.newestClosedAt));
   const days = Number(data.retentionDays);
-  if (!Number.isFinite(cutoff) || !Number.isFinite(closed) || !Number.isInteger(days) || days < 1) return { why: "purge record names no retention period, cutoff or newestClosedAt" };
+  if (!Number.isFinite(cutoff) || !Number.isFinite(closed) || !Number.isInteger(days) || days < 1)
+    return { why: "purge record names no retention period, cutoff or newestClosedAt" };
   // The cutoff is the purge's own time less the period (one transaction: the same database time).
-  if (cutoff > at - days * DAY_MS) return { why: `purge cutoff ${String(data.cutoff)} is not ${days} days before the purge` };
-  if (closed >= cutoff) return { why: `purge took a request closed at ${String(data.newestClosedAt)}, not past retention at ${String(data.cutoff)}` };
+  if (cutoff > at - days * DAY_MS)
+    return { why: `purge cutoff ${String(data.cutoff)} is not ${days} days before the purge` };
+  if (closed >= cutoff)
+    return {
+      why: `purge took a request closed at ${String(data.newestClosedAt)}, not past retention at ${String(data.cutoff)}`,
+    };
   return { claims, at };
 }
 
@@ -117,11 +131,18 @@ export class AuditChainVerifier {
     const opened = openCheckpoint(record, this.options.keys);
     if ("why" in opened) return this.fail({ id, kind: "checkpoint", why: opened.why });
     const { body } = opened;
-    if (this.options.tenantId && body.tenantId !== this.options.tenantId) return this.fail({ id, kind: "checkpoint", why: "signed for another tenant" });
+    if (this.options.tenantId && body.tenantId !== this.options.tenantId)
+      return this.fail({ id, kind: "checkpoint", why: "signed for another tenant" });
     const expectedSeq = this.previous ? this.previous.seq + 1 : this.options.fromStart ? 1 : body.seq;
-    if (body.seq !== expectedSeq) return this.fail({ id, kind: "checkpoint", why: `expected checkpoint ${expectedSeq} next: checkpoints were removed or reordered` });
+    if (body.seq !== expectedSeq)
+      return this.fail({
+        id,
+        kind: "checkpoint",
+        why: `expected checkpoint ${expectedSeq} next: checkpoints were removed or reordered`,
+      });
     const expectedPrev = this.previous ? this.previous.hash : this.options.fromStart ? null : body.prevHash;
-    if (body.prevHash !== expectedPrev) return this.fail({ id, kind: "checkpoint", why: "does not chain to the previous checkpoint" });
+    if (body.prevHash !== expectedPrev)
+      return this.fail({ id, kind: "checkpoint", why: "does not chain to the previous checkpoint" });
     this.current = { body, digest: new LeafDigest(), last: null };
     this.previous = { seq: body.seq, hash: record.hash };
     this.seqs.add(body.seq);
@@ -136,14 +157,18 @@ export class AuditChainVerifier {
       this.unsealed += 1;
       if (entry.kind === "audit_event" && entry.action === PURGE_ACTION) {
         const claimed = purgeClaims(entry);
-        if ("claims" in claimed) for (const [seq, count] of claimed.claims) this.unsealedClaims.set(seq, (this.unsealedClaims.get(seq) ?? 0) + count);
+        if ("claims" in claimed)
+          for (const [seq, count] of claimed.claims)
+            this.unsealedClaims.set(seq, (this.unsealedClaims.get(seq) ?? 0) + count);
       }
       return;
     }
     const failAt = (why: string) => this.fail({ id: entry.id, kind: entry.kind, why });
     const current = this.current;
-    if (!current || entry.checkpointSeq !== current.body.seq) return failAt(`names checkpoint ${entry.checkpointSeq}, which does not precede it`);
-    if (current.last && compareLeaves(current.last, entry) >= 0) return failAt("out of order within its checkpoint (reordered or duplicated)");
+    if (!current || entry.checkpointSeq !== current.body.seq)
+      return failAt(`names checkpoint ${entry.checkpointSeq}, which does not precede it`);
+    if (current.last && compareLeaves(current.last, entry) >= 0)
+      return failAt("out of order within its checkpoint (reordered or duplicated)");
     if (entry.purged) {
       // Only the hash is left: the checkpoint's root vouches for it; a sealed purge record must claim it.
       this.purged += 1;
@@ -157,7 +182,11 @@ export class AuditChainVerifier {
     const head = this.heads.get(chain);
     const expected = head ?? (this.options.fromStart ? null : entry.prevHash);
     if (entry.prevHash !== expected) {
-      return failAt(head === undefined ? "its chain's earlier entries are missing" : "does not follow the previous entry of its chain (an entry was removed, inserted or reordered)");
+      return failAt(
+        head === undefined
+          ? "its chain's earlier entries are missing"
+          : "does not follow the previous entry of its chain (an entry was removed, inserted or reordered)",
+      );
     }
     this.heads.set(chain, entry.hash);
     if (entry.kind === "audit_event" && entry.action === PURGE_ACTION) {
@@ -191,7 +220,12 @@ export class AuditChainVerifier {
     const report = side.finish();
     if (!report.ok) return this.fail(report.firstFailure!);
     for (const seq of side.seqs) {
-      if (this.seqs.has(seq)) return this.fail({ id: `checkpoint:${seq}`, kind: "checkpoint", why: "given twice (in range and again for its purge records)" });
+      if (this.seqs.has(seq))
+        return this.fail({
+          id: `checkpoint:${seq}`,
+          kind: "checkpoint",
+          why: "given twice (in range and again for its purge records)",
+        });
       this.seqs.add(seq);
     }
     for (const [seq, claim] of side.claimedBySeq) this.claim(new Map([[seq, claim.count]]), claim.at);
@@ -199,19 +233,32 @@ export class AuditChainVerifier {
 
   /** Every purged leaf of the checkpoints checked is claimed, per checkpoint, by a sealed purge made after that checkpoint. */
   private matchPurges(): void {
-    const seqs = new Set([...this.purgedBySeq.keys(), ...[...this.claimedBySeq.keys()].filter((seq) => this.sealedAtBySeq.has(seq))]);
+    const seqs = new Set([
+      ...this.purgedBySeq.keys(),
+      ...[...this.claimedBySeq.keys()].filter((seq) => this.sealedAtBySeq.has(seq)),
+    ]);
     for (const seq of [...seqs].sort((a, b) => a - b)) {
       const found = this.purgedBySeq.get(seq) ?? 0;
       const claim = this.claimedBySeq.get(seq);
       const id = `checkpoint:${seq}`;
       if (!claim) {
         const pending = this.unsealedClaims.get(seq) === found;
-        return this.fail({ id, kind: "checkpoint", why: pending
-          ? `${found} entries are purged, but their purge record is not sealed yet: nothing vouches for the purge until the next seal`
-          : `${found} entries are marked purged, but no sealed purge record accounts for them (a deletion dressed up as a purge)` });
+        return this.fail({
+          id,
+          kind: "checkpoint",
+          why: pending
+            ? `${found} entries are purged, but their purge record is not sealed yet: nothing vouches for the purge until the next seal`
+            : `${found} entries are marked purged, but no sealed purge record accounts for them (a deletion dressed up as a purge)`,
+        });
       }
-      if (claim.count !== found) return this.fail({ id, kind: "checkpoint", why: `sealed purge records account for ${claim.count} purged entries, found ${found}` });
-      if (claim.at < (this.sealedAtBySeq.get(seq) ?? 0)) return this.fail({ id, kind: "checkpoint", why: "purged by a purge record older than the checkpoint itself" });
+      if (claim.count !== found)
+        return this.fail({
+          id,
+          kind: "checkpoint",
+          why: `sealed purge records account for ${claim.count} purged entries, found ${found}`,
+        });
+      if (claim.at < (this.sealedAtBySeq.get(seq) ?? 0))
+        return this.fail({ id, kind: "checkpoint", why: "purged by a purge record older than the checkpoint itself" });
     }
   }
 
@@ -221,10 +268,16 @@ export class AuditChainVerifier {
     this.current = null;
     const id = `checkpoint:${current.body.seq}`;
     if (current.digest.count !== current.body.entryCount) {
-      const change = current.digest.count < current.body.entryCount ? "missing (deleted)" : "more than sealed (inserted)";
-      return this.fail({ id, kind: "checkpoint", why: `sealed ${current.body.entryCount} entries, found ${current.digest.count}: entries ${change}` });
+      const change =
+        current.digest.count < current.body.entryCount ? "missing (deleted)" : "more than sealed (inserted)";
+      return this.fail({
+        id,
+        kind: "checkpoint",
+        why: `sealed ${current.body.entryCount} entries, found ${current.digest.count}: entries ${change}`,
+      });
     }
-    if (current.digest.root() !== current.body.root) return this.fail({ id, kind: "checkpoint", why: "sealed entries differ from the entries found (root mismatch)" });
+    if (current.digest.root() !== current.body.root)
+      return this.fail({ id, kind: "checkpoint", why: "sealed entries differ from the entries found (root mismatch)" });
     this.checkpointsChecked += 1;
   }
 
@@ -233,7 +286,11 @@ export class AuditChainVerifier {
     // In every mode (a range too): each purged leaf is claimed, per checkpoint, by a sealed purge record.
     if (!this.failed && !this.side) this.matchPurges();
     const report: VerifyReport = {
-      ok: !this.failure, entriesChecked: this.entriesChecked, checkpointsChecked: this.checkpointsChecked, unsealedEntries: this.unsealed, purgedEntries: this.purged,
+      ok: !this.failure,
+      entriesChecked: this.entriesChecked,
+      checkpointsChecked: this.checkpointsChecked,
+      unsealedEntries: this.unsealed,
+      purgedEntries: this.purged,
     };
     if (this.failure) report.firstFailure = this.failure;
     return report;

@@ -7,14 +7,19 @@ import { readFileLines, verifyExportLines } from "./verify-export";
 async function main(): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ options: { file: { type: "string" }, "public-key": { type: "string", multiple: true } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { file: { type: "string" }, "public-key": { type: "string", multiple: true } },
+      strict: true,
+    }));
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
   const keys = (values["public-key"] ?? []).map((publicKey) => ({ publicKey }));
   if (!values.file || keys.length === 0 || keys.some((k) => !/^[A-Za-z0-9+/]+={0,2}$/.test(k.publicKey))) {
-    console.error("usage: npm run audit:verify -- --file export.jsonl --public-key <base64 SPKI> [--public-key <another>]");
+    console.error(
+      "usage: npm run audit:verify -- --file export.jsonl --public-key <base64 SPKI> [--public-key <another>]",
+    );
     return 2;
   }
   const report = await verifyExportLines(readFileLines(values.file), keys);

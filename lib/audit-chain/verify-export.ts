@@ -16,7 +16,10 @@ import { AuditChainVerifier, type VerifyReport } from "./verifier";
  * const report = await verifyExportLines(readLines("export.jsonl"), [{ publicKey: "MCowBQYDK2VwAyEA…" }]);
  * ```
  */
-export async function verifyExportLines(lines: AsyncIterable<string>, keys: readonly AuditTrustedKey[]): Promise<VerifyReport & { line?: number }> {
+export async function verifyExportLines(
+  lines: AsyncIterable<string>,
+  keys: readonly AuditTrustedKey[],
+): Promise<VerifyReport & { line?: number }> {
   let verifier: AuditChainVerifier | null = null;
   let lineNo = 0;
   let unsealedFirst = 0;
@@ -31,7 +34,9 @@ export async function verifyExportLines(lines: AsyncIterable<string>, keys: read
   const facts = new SealedRequestFacts();
   const fail = (why: string): VerifyReport & { line: number } => ({
     ...(verifier?.finish() ?? { entriesChecked: 0, checkpointsChecked: 0, unsealedEntries: 0, purgedEntries: 0 }),
-    ok: false, firstFailure: { id: `line:${lineNo}`, kind: "checkpoint", why }, line: lineNo,
+    ok: false,
+    firstFailure: { id: `line:${lineNo}`, kind: "checkpoint", why },
+    line: lineNo,
   });
   for await (const line of lines) {
     lineNo += 1;
@@ -52,7 +57,13 @@ export async function verifyExportLines(lines: AsyncIterable<string>, keys: read
       if (verifier?.failed) return { ...verifier.finish(), line: lineNo };
       requestsStarted = true;
       const why = facts.check(record as unknown as RequestRecord, complete);
-      if (why) return { ...(verifier ?? new AuditChainVerifier({ keys, fromStart: true })).finish(), ok: false, firstFailure: { id: String(record.requestId), kind: "request", why }, line: lineNo };
+      if (why)
+        return {
+          ...(verifier ?? new AuditChainVerifier({ keys, fromStart: true })).finish(),
+          ok: false,
+          firstFailure: { id: String(record.requestId), kind: "request", why },
+          line: lineNo,
+        };
       continue;
     }
     if (requestsStarted) return fail("a chain record after the request records");
@@ -77,7 +88,10 @@ export async function verifyExportLines(lines: AsyncIterable<string>, keys: read
       if (verifier) verifier.entry(entry as unknown as AuditEntry);
       // Before any checkpoint only unsealed entries may come (a trail not sealed yet): they are counted.
       else if (entry.checkpointSeq === null) unsealedFirst += 1;
-      else return fail(`entry ${String(entry.id)} names checkpoint ${String(entry.checkpointSeq)}, which is not in the export`);
+      else
+        return fail(
+          `entry ${String(entry.id)} names checkpoint ${String(entry.checkpointSeq)}, which is not in the export`,
+        );
     } else {
       return fail("unknown record kind");
     }

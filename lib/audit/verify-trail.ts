@@ -1,5 +1,12 @@
 import type { Database } from "@/db/client";
-import { checkpointKeys, checkpointRange, firstRequestRowMismatch, iterateCheckpoints, iterateEntries, purgeRecordCheckpoints } from "@/db/queries/audit-chain";
+import {
+  checkpointKeys,
+  checkpointRange,
+  firstRequestRowMismatch,
+  iterateCheckpoints,
+  iterateEntries,
+  purgeRecordCheckpoints,
+} from "@/db/queries/audit-chain";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AuditChainVerifier, type VerifyReport } from "@/lib/audit-chain";
 
@@ -8,7 +15,11 @@ import { AuditChainVerifier, type VerifyReport } from "@/lib/audit-chain";
  * written in [from, to] (all of them when both are open), each with its entries, with the keys the
  * tenant ever had. Reads in batches; stops at the first failure, which it names.
  */
-export async function verifyAuditTrail(db: Database, ctx: TenantContext, range: { from: Date | null; to: Date | null }): Promise<VerifyReport> {
+export async function verifyAuditTrail(
+  db: Database,
+  ctx: TenantContext,
+  range: { from: Date | null; to: Date | null },
+): Promise<VerifyReport> {
   const { fromSeq, toSeq, lastSeq } = await checkpointRange(db, ctx, range.from, range.to);
   const verifier = new AuditChainVerifier({ keys: await checkpointKeys(db, ctx), fromStart: fromSeq <= 1 });
   // The next checkpoint seq expected: after the range's last one (none in range: after the newest).
@@ -29,7 +40,15 @@ export async function verifyAuditTrail(db: Database, ctx: TenantContext, range: 
   // Entries naming a checkpoint that no longer exists (the newest checkpoints deleted with nothing after them).
   const fullRange = range.to === null;
   if (!verifier.failed && fullRange && lastSeq >= expected) {
-    return { ...verifier.finish(), ok: false, firstFailure: { id: `checkpoint:${expected}`, kind: "checkpoint", why: `entries are sealed by checkpoint ${expected}, which is missing` } };
+    return {
+      ...verifier.finish(),
+      ok: false,
+      firstFailure: {
+        id: `checkpoint:${expected}`,
+        kind: "checkpoint",
+        why: `entries are sealed by checkpoint ${expected}, which is missing`,
+      },
+    };
   }
   if (!verifier.failed && fullRange) {
     for await (const entry of iterateEntries(db, ctx, null)) verifier.entry(entry);
@@ -48,5 +67,7 @@ export async function verifyAuditTrail(db: Database, ctx: TenantContext, range: 
   if (!report.ok) return report;
   // The chain proves the timeline; the request row (what the console and API show) must agree with it.
   const mismatch = await firstRequestRowMismatch(db, ctx, range.from, range.to);
-  return mismatch ? { ...report, ok: false, firstFailure: { id: mismatch.requestId, kind: "request", why: mismatch.why } } : report;
+  return mismatch
+    ? { ...report, ok: false, firstFailure: { id: mismatch.requestId, kind: "request", why: mismatch.why } }
+    : report;
 }

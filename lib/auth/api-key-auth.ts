@@ -11,7 +11,11 @@ import { issueTenantContext, type TenantContext } from "./tenant-context";
 // Every API call starts with this lookup: keep a found key for a second (keyed by the secret's
 // hash, never the secret). Revoking a key through this process applies to the next request; other
 // instances stop accepting it within API_KEY_CACHE_MS. Unknown keys are never cached.
-const keys = new TtlCache<string, ApiKey | null>({ ttlMs: Number(process.env.API_KEY_CACHE_MS ?? 1000), maxEntries: 10_000, version: anyConfigVersion });
+const keys = new TtlCache<string, ApiKey | null>({
+  ttlMs: Number(process.env.API_KEY_CACHE_MS ?? 1000),
+  maxEntries: 10_000,
+  version: anyConfigVersion,
+});
 
 function lookup(db: Database, secret: string): Promise<ApiKey | null> {
   return keys.get(createHash("sha256").update(secret).digest("base64"), () => findActiveApiKeyBySecret(db, secret));

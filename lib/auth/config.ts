@@ -30,7 +30,16 @@ function buildConfig(): NextAuthConfig {
         },
       }),
       ...(oidc
-        ? [{ id: "oidc", name: "Single sign-on", type: "oidc" as const, issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret }]
+        ? [
+            {
+              id: "oidc",
+              name: "Single sign-on",
+              type: "oidc" as const,
+              issuer: oidc.issuer,
+              clientId: oidc.clientId,
+              clientSecret: oidc.clientSecret,
+            },
+          ]
         : []),
     ],
     callbacks: {

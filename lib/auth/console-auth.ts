@@ -39,7 +39,11 @@ export async function sessionUserId(db: Database, headers: Headers): Promise<str
  * a member of it, else the user's first tenant. Roles are read from the database on every call,
  * so a demotion or removal takes effect at once, not when the session expires.
  */
-export async function consoleContextForUser(db: Database, userId: string, requestedTenantId?: string | null): Promise<TenantContext> {
+export async function consoleContextForUser(
+  db: Database,
+  userId: string,
+  requestedTenantId?: string | null,
+): Promise<TenantContext> {
   // The cookie is the browser's word: anything but a UUID names no tenant (and must not reach SQL).
   if (requestedTenantId && UUID.test(requestedTenantId)) {
     const role = await findMembershipRole(db, requestedTenantId, userId);
@@ -70,6 +74,7 @@ export async function authenticateConsoleRequest(db: Database, headers: Headers)
   const userId = await sessionUserId(db, headers);
   if (!userId) throw new AppError("unauthenticated", "Sign in first");
   const requested = cookieValue(headers, activeTenantCookie);
-  if (requested && !UUID.test(requested)) throw new AppError("validation_failed", `The ${activeTenantCookie} cookie is not a tenant id`);
+  if (requested && !UUID.test(requested))
+    throw new AppError("validation_failed", `The ${activeTenantCookie} cookie is not a tenant id`);
   return consoleContextForUser(db, userId, requested);
 }

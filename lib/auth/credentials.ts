@@ -18,12 +18,17 @@ export type CredentialsOutcome =
  * scrypt against a dummy hash) and give the same answer, so neither timing nor reply tells them apart.
  * `clientAddress` comes from `lib/http/client-address.ts`; null (unknown) leaves only the account-wide limit.
  */
-export async function authorizeCredentials(db: Database, input: unknown, clientAddress: string | null): Promise<CredentialsOutcome> {
+export async function authorizeCredentials(
+  db: Database,
+  input: unknown,
+  clientAddress: string | null,
+): Promise<CredentialsOutcome> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid_credentials" };
   const email = normalizeEmail(parsed.data.email);
   const attempt = await beginLoginAttempt(db, email, clientAddress);
-  if (attempt.retryAfterSeconds > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds: attempt.retryAfterSeconds };
+  if (attempt.retryAfterSeconds > 0)
+    return { ok: false, reason: "rate_limited", retryAfterSeconds: attempt.retryAfterSeconds };
   const user = await findUserByEmail(db, email);
   const valid = await verifyPassword(parsed.data.password, user?.passwordHash ?? null);
   if (!user || !valid) return { ok: false, reason: "invalid_credentials" };

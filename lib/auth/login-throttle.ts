@@ -19,7 +19,8 @@ export const loginThrottle = {
 
 type Rule = { key: string; delaySeconds: (failures: number) => number };
 
-const backoff = (free: number, max: number) => (failures: number) => (failures < free ? 0 : Math.min(max, 2 ** (failures - free)));
+const backoff = (free: number, max: number) => (failures: number) =>
+  failures < free ? 0 : Math.min(max, 2 ** (failures - free));
 
 /** IPv6 clients are limited per /64: one host usually holds a whole /64 and could rotate through it. */
 export function addressBucket(address: string): string {
@@ -27,18 +28,32 @@ export function addressBucket(address: string): string {
   const [head = "", tail] = address.split("::");
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
 }
 
 function rulesFor(email: string, address: string | null): Rule[] {
   const { accountAddress, account, address: perAddress, forgetAfterSeconds } = loginThrottle;
-  const rules: Rule[] = [{ key: `login:account:${email}`, delaySeconds: backoff(account.freeFailures, account.maxDelaySeconds) }];
+  const rules: Rule[] = [
+    { key: `login:account:${email}`, delaySeconds: backoff(account.freeFailures, account.maxDelaySeconds) },
+  ];
   if (address) {
     const bucket = addressBucket(address);
     rules.push(
-      { key: `login:account-address:${email}|${bucket}`, delaySeconds: backoff(accountAddress.freeFailures, accountAddress.maxDelaySeconds) },
-      { key: `login:address:${bucket}`, delaySeconds: (failures) => (failures < perAddress.freeFailures ? 0 : forgetAfterSeconds) },
+      {
+        key: `login:account-address:${email}|${bucket}`,
+        delaySeconds: backoff(accountAddress.freeFailures, accountAddress.maxDelaySeconds),
+      },
+      {
+        key: `login:address:${bucket}`,
+        delaySeconds: (failures) => (failures < perAddress.freeFailures ? 0 : forgetAfterSeconds),
+      },
     );
   }
   return rules;
@@ -60,10 +75,18 @@ export async function beginLoginAttempt(
   address: string | null,
 ): Promise<{ retryAfterSeconds: number; succeeded: () => Promise<void> }> {
   const rules = rulesFor(email, address);
-  const streaks = await readFailureStreaks(db, rules.map((r) => r.key), loginThrottle.forgetAfterSeconds);
+  const streaks = await readFailureStreaks(
+    db,
+    rules.map((r) => r.key),
+    loginThrottle.forgetAfterSeconds,
+  );
   const wait = Math.max(...rules.map((rule) => secondsToWait(rule, streaks.get(rule.key))));
   if (wait > 0) return { retryAfterSeconds: Math.max(1, Math.ceil(wait)), succeeded: async () => {} };
-  await recordFailures(db, rules.map((r) => r.key), loginThrottle.forgetAfterSeconds);
+  await recordFailures(
+    db,
+    rules.map((r) => r.key),
+    loginThrottle.forgetAfterSeconds,
+  );
   // Success clears this account's streaks, not the address's: one valid account must not reset spraying.
   const accountKeys = rules.filter((r) => !r.key.startsWith("login:address:")).map((r) => r.key);
   return { retryAfterSeconds: 0, succeeded: () => resetRateLimits(db, accountKeys) };

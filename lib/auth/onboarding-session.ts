@@ -7,8 +7,15 @@ import { activeTenantCookie } from "./console-auth";
 
 /** For server actions: the console opens on `tenantId` next (the console re-checks the membership on every request). */
 export async function rememberActiveTenant(tenantId: string): Promise<void> {
-  const https = (await headers()).get("x-forwarded-proto") === "https" || process.env.AUTH_URL?.startsWith("https:") === true;
-  (await cookies()).set(activeTenantCookie, tenantId, { path: "/", httpOnly: true, sameSite: "lax", secure: https, maxAge: 365 * 24 * 60 * 60 });
+  const https =
+    (await headers()).get("x-forwarded-proto") === "https" || process.env.AUTH_URL?.startsWith("https:") === true;
+  (await cookies()).set(activeTenantCookie, tenantId, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: https,
+    maxAge: 365 * 24 * 60 * 60,
+  });
 }
 
 /**

@@ -49,25 +49,38 @@ async function createTenant(tx: Database, name: string, owner: { userId: string 
  * one transaction. An e-mail that already has an account is refused without touching it; the
  * refusal says to sign in, never anything about that account's tenants.
  */
-export async function signUpWithNewTenant(db: Database, input: unknown, clientIp: string | null): Promise<{ userId: string; tenantId: string; email: string }> {
+export async function signUpWithNewTenant(
+  db: Database,
+  input: unknown,
+  clientIp: string | null,
+): Promise<{ userId: string; tenantId: string; email: string }> {
   if (signupMode() !== "open") throw new AppError("signup_closed", "Sign-up is by invitation only");
   const data = signupSchema.parse(input);
   const limit = clientIp
     ? await hitRateLimit(db, `signup:ip:${addressBucket(clientIp)}`, signupLimit.perIp, signupLimit.windowSeconds)
     : await hitRateLimit(db, "signup:unknown-address", signupLimit.unknownAddress, signupLimit.windowSeconds);
-  if (!limit.allowed) throw new AppError("rate_limited", "Too many sign-ups from this address", { retryAfter: limit.retryAfterSeconds });
+  if (!limit.allowed)
+    throw new AppError("rate_limited", "Too many sign-ups from this address", { retryAfter: limit.retryAfterSeconds });
   const email = normalizeEmail(data.email);
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
-    const [user] = await tx.insert(users).values({ email, name: data.name, passwordHash }).onConflictDoNothing({ target: users.email }).returning();
-    if (!user) throw new AppError("account_exists", "This e-mail cannot sign up again. If it is yours, sign in instead.");
+    const [user] = await tx
+      .insert(users)
+      .values({ email, name: data.name, passwordHash })
+      .onConflictDoNothing({ target: users.email })
+      .returning();
+    if (!user)
+      throw new AppError("account_exists", "This e-mail cannot sign up again. If it is yours, sign in instead.");
     const ctx = await createTenant(tx, data.tenantName, { userId: user.id });
     return { userId: user.id, tenantId: ctx.tenantId, email };
   });
 }
 
 /** For operators (`npm run tenant:create`): a tenant with no members yet and a link that makes `ownerEmail` its owner. */
-export async function createTenantWithOwnerInvitation(db: Database, input: { name: string; ownerEmail: string }): Promise<{ tenantId: string; token: string }> {
+export async function createTenantWithOwnerInvitation(
+  db: Database,
+  input: { name: string; ownerEmail: string },
+): Promise<{ tenantId: string; token: string }> {
   const name = tenantNameSchema.parse(input.name);
   const email = z.email().max(320).parse(input.ownerEmail.trim());
   return db.transaction(async (tx) => {
@@ -82,8 +95,16 @@ export type InvitationAcceptor =
   /** The signed-in user, from the session: must be the very account the invitation names. */
   | { kind: "signed_in"; userId: string };
 
-async function insertInvitedUser(tx: Database, email: string, fresh: { name: string; passwordHash: string }): Promise<string> {
-  const [user] = await tx.insert(users).values({ email, ...fresh }).onConflictDoNothing({ target: users.email }).returning({ id: users.id });
+async function insertInvitedUser(
+  tx: Database,
+  email: string,
+  fresh: { name: string; passwordHash: string },
+): Promise<string> {
+  const [user] = await tx
+    .insert(users)
+    .values({ email, ...fresh })
+    .onConflictDoNothing({ target: users.email })
+    .returning({ id: users.id });
   if (!user) throw new AppError("account_exists", "An account with this e-mail exists: sign in as it to accept");
   return user.id;
 }
@@ -99,21 +120,39 @@ async function signedInInvitee(tx: Database, acceptor: InvitationAcceptor, email
  * account must be the signed-in user, so no one else's password ever opens the tenant. Invalid,
  * used or expired tokens and wrong accounts change nothing.
  */
-export async function acceptInvitation(db: Database, token: string, acceptor: InvitationAcceptor): Promise<{ tenantId: string; userId: string; email: string }> {
+export async function acceptInvitation(
+  db: Database,
+  token: string,
+  acceptor: InvitationAcceptor,
+): Promise<{ tenantId: string; userId: string; email: string }> {
   // A cheap look-up first, so a guessed token never costs a 32 MiB scrypt; the claim below decides.
-  if (!(await findPendingInvitation(db, token))) throw new AppError("invalid_invitation", "This invitation link is invalid, already used or expired");
-  const fresh = acceptor.kind === "new_account"
-    ? { name: personNameSchema.parse(acceptor.name), passwordHash: await hashPassword(newPasswordSchema.parse(acceptor.password)) }
-    : null;
+  if (!(await findPendingInvitation(db, token)))
+    throw new AppError("invalid_invitation", "This invitation link is invalid, already used or expired");
+  const fresh =
+    acceptor.kind === "new_account"
+      ? {
+          name: personNameSchema.parse(acceptor.name),
+          passwordHash: await hashPassword(newPasswordSchema.parse(acceptor.password)),
+        }
+      : null;
   return db.transaction(async (tx) => {
     const pending = await findPendingInvitation(tx, token);
     if (!pending) throw new AppError("invalid_invitation", "This invitation link is invalid, already used or expired");
-    const userId = fresh ? await insertInvitedUser(tx, pending.email, fresh) : await signedInInvitee(tx, acceptor, pending.email);
+    const userId = fresh
+      ? await insertInvitedUser(tx, pending.email, fresh)
+      : await signedInInvitee(tx, acceptor, pending.email);
     const claimed = await claimInvitation(tx, token, userId);
     if (!claimed) throw new AppError("invalid_invitation", "This invitation link is invalid, already used or expired");
-    await tx.insert(memberships).values({ tenantId: claimed.tenantId, userId, role: claimed.role }).onConflictDoNothing();
+    await tx
+      .insert(memberships)
+      .values({ tenantId: claimed.tenantId, userId, role: claimed.role })
+      .onConflictDoNothing();
     const ctx = issueTenantContext(claimed.tenantId, { type: "user", userId, role: claimed.role });
-    await recordAuditEvent(tx, ctx, { action: "member.joined", target: userId, data: { email: claimed.email, role: claimed.role, invitationId: claimed.id } });
+    await recordAuditEvent(tx, ctx, {
+      action: "member.joined",
+      target: userId,
+      data: { email: claimed.email, role: claimed.role, invitationId: claimed.id },
+    });
     return { tenantId: claimed.tenantId, userId, email: claimed.email };
   });
 }

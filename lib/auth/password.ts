@@ -30,7 +30,10 @@ export async function verifyPassword(password: string, storedHash: string | null
   if (scheme !== "scrypt" || !n || !r || !p || !saltB64 || !keyB64) return false;
   const expected = Buffer.from(keyB64, "base64");
   const actual = await derive(password, Buffer.from(saltB64, "base64"), expected.length, {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: options.maxmem,
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: options.maxmem,
   });
   return timingSafeEqual(actual, expected) && storedHash !== null;
 }

@@ -2,7 +2,14 @@ import { apiKeyScopes, type ApiKeyScope, type MemberRole } from "@/db/schema";
 import type { TenantContext } from "./tenant-context";
 
 /** What a caller may do inside its tenant. Roles and API-key scopes both map onto these. */
-export const permissions = ["requests:read", "requests:write", "config:read", "config:write", "members:manage", "keys:manage"] as const;
+export const permissions = [
+  "requests:read",
+  "requests:write",
+  "config:read",
+  "config:write",
+  "members:manage",
+  "keys:manage",
+] as const;
 export type Permission = (typeof permissions)[number];
 
 // Viewers read, admins configure, owners also manage members and keys.

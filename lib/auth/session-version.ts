@@ -19,7 +19,8 @@ export interface SessionClaims {
  */
 export async function liveSessionUser(db: Database, claims: SessionClaims | null | undefined): Promise<User | null> {
   const version = claims?.[sessionVersionClaim];
-  if (!z.uuid().safeParse(claims?.sub).success || typeof version !== "number" || !Number.isInteger(version)) return null;
+  if (!z.uuid().safeParse(claims?.sub).success || typeof version !== "number" || !Number.isInteger(version))
+    return null;
   return findUserBySession(db, claims!.sub!, version);
 }
 

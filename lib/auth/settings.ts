@@ -9,7 +9,11 @@ export function authSecret(): string {
 
 /** The generic OIDC provider is on when all three variables are set. */
 export function oidcSettings(): { issuer: string; clientId: string; clientSecret: string } | null {
-  const { AUTH_OIDC_ISSUER: issuer, AUTH_OIDC_CLIENT_ID: clientId, AUTH_OIDC_CLIENT_SECRET: clientSecret } = process.env;
+  const {
+    AUTH_OIDC_ISSUER: issuer,
+    AUTH_OIDC_CLIENT_ID: clientId,
+    AUTH_OIDC_CLIENT_SECRET: clientSecret,
+  } = process.env;
   return issuer && clientId && clientSecret ? { issuer, clientId, clientSecret } : null;
 }
 

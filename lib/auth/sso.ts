@@ -9,7 +9,10 @@ import { claimAccountForSso, findUserByEmail } from "@/db/queries/users";
  * with it ends. From then on the account signs in through SSO only, and a password someone else set
  * keeps no access.
  */
-export async function ssoAccountFor(db: Database, profile: { email?: string | null; email_verified?: boolean | null }): Promise<string | null> {
+export async function ssoAccountFor(
+  db: Database,
+  profile: { email?: string | null; email_verified?: boolean | null },
+): Promise<string | null> {
   if (!profile.email || profile.email_verified === false) return null;
   const user = await findUserByEmail(db, profile.email);
   if (!user) return null;

@@ -20,15 +20,25 @@ export function workerContext(tenantId: string): TenantContext {
  * tenant, or null. Knowing the id proves nothing; the decision's signature is checked against this
  * authorizer's keys before anything is written.
  */
-export async function authorizerCallbackContext(db: Database, authorizerId: string): Promise<{ ctx: TenantContext; authorizer: Authorizer } | null> {
+export async function authorizerCallbackContext(
+  db: Database,
+  authorizerId: string,
+): Promise<{ ctx: TenantContext; authorizer: Authorizer } | null> {
   const authorizer = await callbackAuthorizers.get(authorizerId, async () => {
     const [row] = await db.select().from(authorizers).where(eq(authorizers.id, authorizerId));
     return row ?? null;
   });
   if (!authorizer) return null;
-  return { authorizer, ctx: issueTenantContext(authorizer.tenantId, { type: "system", component: "authorizer_callback" }, []) };
+  return {
+    authorizer,
+    ctx: issueTenantContext(authorizer.tenantId, { type: "system", component: "authorizer_callback" }, []),
+  };
 }
 
 // Every callback starts with this lookup: keep a found authorizer for a second, like the rest of a
 // tenant's configuration (a change through this process, such as a removed key, applies at once).
-const callbackAuthorizers = new TtlCache<string, Authorizer | null>({ ttlMs: Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000), maxEntries: 10_000, version: anyConfigVersion });
+const callbackAuthorizers = new TtlCache<string, Authorizer | null>({
+  ttlMs: Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000),
+  maxEntries: 10_000,
+  version: anyConfigVersion,
+});

@@ -14,17 +14,31 @@ export const submitRequestSchema = z
   .object({
     principal: z.unknown(),
     action: z.unknown(),
-    expiresIn: z.number().int().min(30).max(7 * 24 * 3600).optional(),
+    expiresIn: z
+      .number()
+      .int()
+      .min(30)
+      .max(7 * 24 * 3600)
+      .optional(),
     externalId: z.string().min(1).max(200).superRefine(refineReadable("externalId")).optional(),
   })
   .strict();
 
 /** The `Idempotency-Key` header: same key and body → the same answer, nothing sent twice. */
-export const idempotencyKeySchema = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII");
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII");
 
 /** What a service submits: the wire body with principal and action typed by the protocol core's schemas. */
-export type SubmitRequest = Omit<z.input<typeof submitRequestSchema>, "principal" | "action"> & { principal: Principal; action: Action };
+export type SubmitRequest = Omit<z.input<typeof submitRequestSchema>, "principal" | "action"> & {
+  principal: Principal;
+  action: Action;
+};
 
 /** The result a service reports for an execution it claimed. */
-export const executionResultSchema = z.object({ status: z.enum(["success", "error"]), error: z.string().min(1).max(2000).optional() }).strict();
+export const executionResultSchema = z
+  .object({ status: z.enum(["success", "error"]), error: z.string().min(1).max(2000).optional() })
+  .strict();
 export type ExecutionResult = z.infer<typeof executionResultSchema>;

@@ -48,7 +48,12 @@ export class StepAuthClientError extends Error {
   constructor(
     code: StepAuthClientErrorCode,
     message: string,
-    options: { status?: number; details?: unknown; cause?: unknown; result?: { status: "success" | "error"; error?: string } } = {},
+    options: {
+      status?: number;
+      details?: unknown;
+      cause?: unknown;
+      result?: { status: "success" | "error"; error?: string };
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "StepAuthClientError";

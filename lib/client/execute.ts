@@ -41,7 +41,9 @@ function errorText(error: unknown): string {
 
 /** The execution as a refused claim or report describes it (`details.execution`). */
 function recordedStatus(error: unknown): string | undefined {
-  const details = isStepAuthClientError(error) ? (error.details as { execution?: { status?: unknown } } | undefined) : undefined;
+  const details = isStepAuthClientError(error)
+    ? (error.details as { execution?: { status?: unknown } } | undefined)
+    : undefined;
   return typeof details?.execution?.status === "string" ? details.execution.status : undefined;
 }
 
@@ -50,17 +52,26 @@ function recordedStatus(error: unknown): string | undefined {
  * showing this very result means an earlier attempt landed with its answer lost: delivered.
  * Anything else throws `report_failed` carrying the result, so it is never lost silently.
  */
-export async function reportExecutionResult(http: HttpSettings, requestId: string, claimUrl: string, result: ExecutionResult): Promise<void> {
+export async function reportExecutionResult(
+  http: HttpSettings,
+  requestId: string,
+  claimUrl: string,
+  result: ExecutionResult,
+): Promise<void> {
   try {
     await callApi(http, { method: "POST", url: claimUrl, body: result });
   } catch (error) {
     if (isStepAuthClientError(error, "conflict") && recordedStatus(error) === result.status) return;
-    throw new StepAuthClientError("report_failed", `the result of ${requestId} could not be reported: ${errorText(error)}`, {
-      cause: error,
-      status: isStepAuthClientError(error) ? error.status : undefined,
-      details: { requestId },
-      result,
-    });
+    throw new StepAuthClientError(
+      "report_failed",
+      `the result of ${requestId} could not be reported: ${errorText(error)}`,
+      {
+        cause: error,
+        status: isStepAuthClientError(error) ? error.status : undefined,
+        details: { requestId },
+        result,
+      },
+    );
   }
 }
 
@@ -71,16 +82,26 @@ export async function reportExecutionResult(http: HttpSettings, requestId: strin
  * result could not be reported after every retry, and the gateway's own error for refusals that mean
  * misconfiguration (`unknown_request`, `not_approved`, `invalid_api_key`, …).
  */
-export async function claimRunReport(http: HttpSettings, requestId: string, payloadSha256: string | undefined, run: () => unknown): Promise<WebhookAnswer> {
+export async function claimRunReport(
+  http: HttpSettings,
+  requestId: string,
+  payloadSha256: string | undefined,
+  run: () => unknown,
+): Promise<WebhookAnswer> {
   // The claim goes to the gateway this client is configured with, at the API's fixed path: a
   // webhook's claimUrl is built from the gateway's public URL, which a service may reach otherwise
   // (an internal address), and the API key is never sent to an origin a message names.
   const claimUrl = executionPath(requestId);
   try {
-    await callApi<ExecutionClaim>(http, { method: "POST", url: claimUrl, body: payloadSha256 === undefined ? {} : { payloadSha256 } });
+    await callApi<ExecutionClaim>(http, {
+      method: "POST",
+      url: claimUrl,
+      body: payloadSha256 === undefined ? {} : { payloadSha256 },
+    });
   } catch (error) {
     if (isStepAuthClientError(error, "already_claimed")) return { requestId, status: "accepted" };
-    if (isStepAuthClientError(error) && WILL_NOT_RUN.has(error.code)) return { requestId, status: "error", error: `not executed: ${error.code}` };
+    if (isStepAuthClientError(error) && WILL_NOT_RUN.has(error.code))
+      return { requestId, status: "error", error: `not executed: ${error.code}` };
     throw error;
   }
   let result: ExecutionResult;
@@ -91,7 +112,9 @@ export async function claimRunReport(http: HttpSettings, requestId: string, payl
     result = { status: "error", error: errorText(error) };
   }
   await reportExecutionResult(http, requestId, claimUrl, result);
-  return result.status === "success" ? { requestId, status: "success" } : { requestId, status: "error", error: result.error ?? "the action failed" };
+  return result.status === "success"
+    ? { requestId, status: "success" }
+    : { requestId, status: "error", error: result.error ?? "the action failed" };
 }
 
 /**
@@ -99,9 +122,17 @@ export async function claimRunReport(http: HttpSettings, requestId: string, payl
  * and is acknowledged; an approval goes through {@link claimRunReport} with the approved payload's
  * hash. The answer is what the service sends back (the gateway relays it to the authorizer).
  */
-export async function executeOnce<T>(http: HttpSettings, event: WebhookEvent, action: (event: WebhookEvent) => Promise<T> | T): Promise<WebhookAnswer> {
+export async function executeOnce<T>(
+  http: HttpSettings,
+  event: WebhookEvent,
+  action: (event: WebhookEvent) => Promise<T> | T,
+): Promise<WebhookAnswer> {
   const { requestId, execute, execution } = event.data;
   if (!execute) return { requestId, status: "success" };
-  if (!execution) throw new StepAuthClientError("invalid_webhook", "an execute webhook without data.execution: this gateway does not support claim before run");
+  if (!execution)
+    throw new StepAuthClientError(
+      "invalid_webhook",
+      "an execute webhook without data.execution: this gateway does not support claim before run",
+    );
   return claimRunReport(http, requestId, execution.payloadSha256, () => action(event));
 }

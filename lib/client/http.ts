@@ -47,18 +47,28 @@ function resolveUrl(settings: HttpSettings, url: string): string {
   const base = new URL(settings.baseUrl.replace(/\/+$/, "") + "/");
   const target = /^https?:\/\//.test(url) ? new URL(url) : new URL(url.replace(/^\/+/, ""), base);
   // The API key goes to the configured gateway only, whatever a webhook names.
-  if (target.origin !== base.origin) throw new StepAuthClientError("invalid_response", `refusing to send the API key to ${target.origin}`);
+  if (target.origin !== base.origin)
+    throw new StepAuthClientError("invalid_response", `refusing to send the API key to ${target.origin}`);
   return target.toString();
 }
 
 function errorFromBody(status: number, body: unknown): StepAuthClientError {
   const record = (body ?? {}) as { error?: unknown; message?: unknown; details?: unknown };
   // The API answers {error: code, message}; tolerate {error: {code, message}} too.
-  const nested = typeof record.error === "object" && record.error !== null ? (record.error as { code?: unknown; message?: unknown; details?: unknown }) : null;
+  const nested =
+    typeof record.error === "object" && record.error !== null
+      ? (record.error as { code?: unknown; message?: unknown; details?: unknown })
+      : null;
   const code = nested ? nested.code : record.error;
   const message = nested ? nested.message : record.message;
-  if (typeof code !== "string") return new StepAuthClientError("invalid_response", `the gateway answered HTTP ${status} without an error code`, { status });
-  return new StepAuthClientError(code as ApiErrorCode, typeof message === "string" ? message : code, { status, details: nested ? nested.details : record.details });
+  if (typeof code !== "string")
+    return new StepAuthClientError("invalid_response", `the gateway answered HTTP ${status} without an error code`, {
+      status,
+    });
+  return new StepAuthClientError(code as ApiErrorCode, typeof message === "string" ? message : code, {
+    status,
+    details: nested ? nested.details : record.details,
+  });
 }
 
 /**
@@ -75,7 +85,12 @@ export async function callApi<T>(settings: HttpSettings, call: ApiCall): Promise
     try {
       response = await settings.fetch(url, {
         method: call.method,
-        headers: { authorization: `Bearer ${settings.apiKey}`, accept: "application/json", ...(call.body === undefined ? {} : { "content-type": "application/json" }), ...call.headers },
+        headers: {
+          authorization: `Bearer ${settings.apiKey}`,
+          accept: "application/json",
+          ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+          ...call.headers,
+        },
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal: AbortSignal.timeout(settings.retry.attemptTimeoutMs + (call.extraTimeoutMs ?? 0)),
       });
@@ -86,20 +101,29 @@ export async function callApi<T>(settings: HttpSettings, call: ApiCall): Promise
     }
     const body = parseJson(text);
     if (response.ok) {
-      if (body === undefined) throw new StepAuthClientError("invalid_response", `the gateway answered HTTP ${response.status} with no JSON`, { status: response.status });
+      if (body === undefined)
+        throw new StepAuthClientError("invalid_response", `the gateway answered HTTP ${response.status} with no JSON`, {
+          status: response.status,
+        });
       return body as T;
     }
     const failure = errorFromBody(response.status, body);
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
-      lastFailure = Object.assign(failure, { retryAfterMs: parseRetryAfter(response.headers.get("retry-after") ?? undefined, Date.now()) });
+      lastFailure = Object.assign(failure, {
+        retryAfterMs: parseRetryAfter(response.headers.get("retry-after") ?? undefined, Date.now()),
+      });
       continue;
     }
     throw failure;
   }
-  throw new StepAuthClientError("gateway_unreachable", `${call.method} ${url} failed ${settings.retry.maxAttempts} times: ${describe(lastFailure)}`, {
-    cause: lastFailure,
-    status: lastFailure instanceof StepAuthClientError ? lastFailure.status : undefined,
-  });
+  throw new StepAuthClientError(
+    "gateway_unreachable",
+    `${call.method} ${url} failed ${settings.retry.maxAttempts} times: ${describe(lastFailure)}`,
+    {
+      cause: lastFailure,
+      status: lastFailure instanceof StepAuthClientError ? lastFailure.status : undefined,
+    },
+  );
 }
 
 function retryDelay(policy: ClientRetryPolicy, retryNumber: number, lastFailure: unknown): number {
@@ -119,6 +143,7 @@ function parseJson(text: string): unknown {
 
 function describe(error: unknown): string {
   if (error instanceof StepAuthClientError) return `HTTP ${error.status} ${error.code}`;
-  if (error instanceof Error) return (error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message);
+  if (error instanceof Error)
+    return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
   return String(error);
 }

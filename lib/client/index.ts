@@ -73,7 +73,8 @@ export function createClient(options: ClientOptions) {
     sleep: defaultSleep,
   };
   const secret = () => {
-    if (!options.webhookSecret) throw new StepAuthClientError("invalid_webhook", "createClient was given no webhookSecret");
+    if (!options.webhookSecret)
+      throw new StepAuthClientError("invalid_webhook", "createClient was given no webhookSecret");
     return options.webhookSecret;
   };
 
@@ -86,12 +87,20 @@ export function createClient(options: ClientOptions) {
     submit(request: SubmitRequest, submitOptions: { idempotencyKey?: string } = {}): Promise<RequestView> {
       const key = submitOptions.idempotencyKey;
       const retry = key ? http : { ...http, retry: { ...http.retry, maxAttempts: 1 } };
-      return callApi<RequestView>(retry, { method: "POST", url: "/api/v1/authorization-requests", body: request, headers: key ? { "idempotency-key": key } : {} });
+      return callApi<RequestView>(retry, {
+        method: "POST",
+        url: "/api/v1/authorization-requests",
+        body: request,
+        headers: key ? { "idempotency-key": key } : {},
+      });
     },
 
     /** The request now, without waiting. */
     get(requestId: string): Promise<RequestView> {
-      return callApi<RequestView>(http, { method: "GET", url: `/api/v1/authorization-requests/${encodeURIComponent(requestId)}` });
+      return callApi<RequestView>(http, {
+        method: "GET",
+        url: `/api/v1/authorization-requests/${encodeURIComponent(requestId)}`,
+      });
     },
 
     /**
@@ -108,7 +117,8 @@ export function createClient(options: ClientOptions) {
           extraTimeoutMs: seconds * 1000,
         });
         if (view.status !== "pending") return view;
-        if (Date.now() >= deadline || seconds === 0) throw new StepAuthClientError("wait_timeout", `${requestId} is still pending`, { details: view });
+        if (Date.now() >= deadline || seconds === 0)
+          throw new StepAuthClientError("wait_timeout", `${requestId} is still pending`, { details: view });
       }
     },
 
@@ -131,8 +141,14 @@ export function createClient(options: ClientOptions) {
      * result (a thrown error is reported as `error`) and returns what to answer the webhook with.
      * Answer `invalid_webhook` with 401 and any other thrown error with a 5xx (the gateway redelivers).
      */
-    async execute<T>(webhook: ReceivedWebhook | WebhookEvent, action: (event: WebhookEvent) => Promise<T> | T): Promise<WebhookAnswer> {
-      const event = "rawBody" in webhook ? verifyWebhook(secret(), webhook.rawBody, webhook.headers, { now: options.now }) : webhook;
+    async execute<T>(
+      webhook: ReceivedWebhook | WebhookEvent,
+      action: (event: WebhookEvent) => Promise<T> | T,
+    ): Promise<WebhookAnswer> {
+      const event =
+        "rawBody" in webhook
+          ? verifyWebhook(secret(), webhook.rawBody, webhook.headers, { now: options.now })
+          : webhook;
       return executeOnce(http, event, action);
     },
   };

@@ -67,14 +67,22 @@ function secretBytes(secret: string): Buffer {
  * verifyWebhookSignature("whsec_…", rawBody, req.headers);
  * ```
  */
-export function verifyWebhookSignature(secret: string, rawBody: string, headers: WebhookHeaders, options: { now?: () => number } = {}): string {
+export function verifyWebhookSignature(
+  secret: string,
+  rawBody: string,
+  headers: WebhookHeaders,
+  options: { now?: () => number } = {},
+): string {
   const id = header(headers, "webhook-id");
   const timestamp = header(headers, "webhook-timestamp");
   const signatures = header(headers, "webhook-signature");
-  if (!id || !timestamp || !signatures) throw new StepAuthClientError("invalid_webhook", "missing webhook-id, webhook-timestamp or webhook-signature");
-  if (!/^\d{1,12}$/.test(timestamp)) throw new StepAuthClientError("invalid_webhook", "webhook-timestamp is not a Unix time");
+  if (!id || !timestamp || !signatures)
+    throw new StepAuthClientError("invalid_webhook", "missing webhook-id, webhook-timestamp or webhook-signature");
+  if (!/^\d{1,12}$/.test(timestamp))
+    throw new StepAuthClientError("invalid_webhook", "webhook-timestamp is not a Unix time");
   const nowSeconds = Math.floor((options.now?.() ?? Date.now()) / 1000);
-  if (Math.abs(nowSeconds - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS) throw new StepAuthClientError("invalid_webhook", "webhook-timestamp is too old or too new");
+  if (Math.abs(nowSeconds - Number(timestamp)) > WEBHOOK_TOLERANCE_SECONDS)
+    throw new StepAuthClientError("invalid_webhook", "webhook-timestamp is too old or too new");
   const expected = createHmac("sha256", secretBytes(secret)).update(`${id}.${timestamp}.${rawBody}`).digest();
   const matches = signatures.split(" ").some((entry) => {
     const [version, signature] = entry.split(",", 2);
@@ -95,7 +103,12 @@ export function verifyWebhookSignature(secret: string, rawBody: string, headers:
  * const event = verifyWebhook(secret, rawBody, req.headers); // event.data.requestId, event.data.execute
  * ```
  */
-export function verifyWebhook(secret: string, rawBody: string, headers: WebhookHeaders, options: { now?: () => number } = {}): WebhookEvent {
+export function verifyWebhook(
+  secret: string,
+  rawBody: string,
+  headers: WebhookHeaders,
+  options: { now?: () => number } = {},
+): WebhookEvent {
   const id = verifyWebhookSignature(secret, rawBody, headers, options);
   let body: unknown;
   try {
@@ -104,7 +117,11 @@ export function verifyWebhook(secret: string, rawBody: string, headers: WebhookH
     throw new StepAuthClientError("invalid_webhook", "the webhook body is not JSON");
   }
   const parsed = webhookEventSchema.safeParse(body);
-  if (!parsed.success) throw new StepAuthClientError("invalid_webhook", "the webhook body is not a StepAuth Gateway event", { details: parsed.error.issues });
-  if (parsed.data.data.requestId !== id) throw new StepAuthClientError("invalid_webhook", "webhook-id and the body's requestId differ");
+  if (!parsed.success)
+    throw new StepAuthClientError("invalid_webhook", "the webhook body is not a StepAuth Gateway event", {
+      details: parsed.error.issues,
+    });
+  if (parsed.data.data.requestId !== id)
+    throw new StepAuthClientError("invalid_webhook", "webhook-id and the body's requestId differ");
   return parsed.data;
 }

@@ -31,12 +31,20 @@ export const auditLogQuerySchema = z.object({
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
 
 /** Reads the filters from search params (blank means no filter) into listAuditLog's input. */
-export function parseAuditLogQuery(params: URLSearchParams | Record<string, string | string[] | undefined>, now = Date.now()): AuditLogFilters & { format?: "csv" | "jsonl" } {
-  const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]);
+export function parseAuditLogQuery(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+  now = Date.now(),
+): AuditLogFilters & { format?: "csv" | "jsonl" } {
+  const entries =
+    params instanceof URLSearchParams
+      ? [...params.entries()]
+      : Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]);
   const present = Object.fromEntries(entries.filter(([, v]) => typeof v === "string" && v.trim() !== ""));
   const parsed = auditLogQuerySchema.safeParse(present);
   if (!parsed.success) {
-    throw new AppError("validation_failed", "Invalid filters", { details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
+    throw new AppError("validation_failed", "Invalid filters", {
+      details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
   }
   const { range, from, to, cursor, ...rest } = parsed.data;
   const decoded = cursor === undefined ? undefined : decodeAuditCursor(cursor);
@@ -51,15 +59,35 @@ export async function listAuditLogRoute({ db, ctx, request }: TenantRequest<unkn
   return json(await listAuditLog(db, ctx, filters));
 }
 
-const csvColumns = ["createdAt", "action", "actorName", "actorEmail", "actor", "stillMember", "target", "data"] as const;
+const csvColumns = [
+  "createdAt",
+  "action",
+  "actorName",
+  "actorEmail",
+  "actor",
+  "stillMember",
+  "target",
+  "data",
+] as const;
 
 function csvLine(entry: AuditLogEntry): string {
-  const cells = { ...entry, actorName: entry.actor.name, actorEmail: entry.actor.email, actor: entry.actor.label, stillMember: entry.actor.stillMember };
+  const cells = {
+    ...entry,
+    actorName: entry.actor.name,
+    actorEmail: entry.actor.email,
+    actor: entry.actor.label,
+    stillMember: entry.actor.stillMember,
+  };
   return `${csvColumns.map((column) => csvField(cells[column])).join(",")}\r\n`;
 }
 
 /** Streams every matching event, newest first, one page (200) at a time, so memory stays flat. */
-export async function exportAuditLog(db: Database, ctx: TenantContext, filters: AuditLogFilters, format: "csv" | "jsonl"): Promise<ReadableStream<Uint8Array>> {
+export async function exportAuditLog(
+  db: Database,
+  ctx: TenantContext,
+  filters: AuditLogFilters,
+  format: "csv" | "jsonl",
+): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   // The first page is read before answering: a failing query answers an error, not a broken 200.
   let page: Awaited<ReturnType<typeof listAuditLog>> | null = await listAuditLog(db, ctx, { ...filters, limit: 200 });
@@ -78,7 +106,12 @@ export async function exportAuditLog(db: Database, ctx: TenantContext, filters: 
 }
 
 export async function exportAuditLogRoute({ db, ctx, request }: TenantRequest<unknown>) {
-  const { format = "csv", cursor: _cursor, limit: _limit, ...filters } = parseAuditLogQuery(new URL(request.url).searchParams);
+  const {
+    format = "csv",
+    cursor: _cursor,
+    limit: _limit,
+    ...filters
+  } = parseAuditLogQuery(new URL(request.url).searchParams);
   const stream = await exportAuditLog(db, ctx, filters, format);
   const stamp = new Date().toISOString().slice(0, 10);
   return new Response(stream, {

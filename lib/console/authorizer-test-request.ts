@@ -5,7 +5,13 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { authorizerClientFor, failureKind } from "@/lib/gateway/authorizer-client";
 import { callbackPolicy, loadTenantRuntime } from "@/lib/gateway/tenant-runtime";
-import { buildAuthorizationRequest, entries, entry, type AttemptReport, type AuthorizationRequest } from "@/lib/stepauth";
+import {
+  buildAuthorizationRequest,
+  entries,
+  entry,
+  type AttemptReport,
+  type AuthorizationRequest,
+} from "@/lib/stepauth";
 
 /** What the console shows after "Send test request". */
 export interface TestRequestResult {
@@ -13,7 +19,15 @@ export interface TestRequestResult {
   outcome: "decided" | "pending_then_cancelled" | "pending" | "failed";
   decision?: { decision: string; reason?: string; keyId: string; reviewers?: unknown };
   error?: { code: string; message: string; kind: "unreachable" | "rejected" | "rate_limited"; cause: string };
-  attempts: { call: string; attempt: number; status?: number; outcome: string; errorCode?: string; cause?: string; latencyMs: number }[];
+  attempts: {
+    call: string;
+    attempt: number;
+    status?: number;
+    outcome: string;
+    errorCode?: string;
+    cause?: string;
+    latencyMs: number;
+  }[];
   signedWith: string[];
   /** Set when the test was signed by this key alone and the authorizer accepted it: it now counts as knowing the key. */
   provenKeyId?: string;
@@ -26,7 +40,13 @@ function harmlessRequest(spId: string, authorizerName: string): AuthorizationReq
     {
       spId,
       expiresIn: 300,
-      principal: { type: "service", attributes: entries(entry("name", "Name", "StepAuth Gateway console"), entry("purpose", "Purpose", "Connection test")) },
+      principal: {
+        type: "service",
+        attributes: entries(
+          entry("name", "Name", "StepAuth Gateway console"),
+          entry("purpose", "Purpose", "Connection test"),
+        ),
+      },
       action: {
         type: "stepauth.connection_test",
         category: "data.read",
@@ -59,13 +79,19 @@ export function failureCause(last: AttemptReport | undefined, code: string, mess
  * on the button. An authorizer that accepts a request signed by `onlyKeyId` alone is recorded as
  * knowing that key, which is what lets the older key be retired without a typed confirmation.
  */
-export async function sendAuthorizerTestRequest(db: Database, ctx: TenantContext, name: string, options: { onlyKeyId?: string } = {}): Promise<TestRequestResult> {
+export async function sendAuthorizerTestRequest(
+  db: Database,
+  ctx: TenantContext,
+  name: string,
+  options: { onlyKeyId?: string } = {},
+): Promise<TestRequestResult> {
   const runtime = await loadTenantRuntime(db, ctx);
   const authorizer = runtime.authorizers.find((a) => a.name === name);
   if (!authorizer) throw new AppError("not_found", "No such authorizer");
   const { onlyKeyId } = options;
   const signers = onlyKeyId === undefined ? runtime.signers : runtime.signers.filter((s) => s.keyId === onlyKeyId);
-  if (signers.length === 0 && onlyKeyId !== undefined) throw new AppError("conflict", `${onlyKeyId} is not a key that signs (active or next)`);
+  if (signers.length === 0 && onlyKeyId !== undefined)
+    throw new AppError("conflict", `${onlyKeyId} is not a key that signs (active or next)`);
   const reports: AttemptReport[] = [];
   const client = authorizerClientFor({ ...runtime, signers }, authorizer, reports, { maxAttempts: 1 });
   const request = harmlessRequest(authorizer.spId, authorizer.name);
@@ -75,23 +101,53 @@ export async function sendAuthorizerTestRequest(db: Database, ctx: TenantContext
     const answer = await client.submit(request);
     if (answer.status === "decided") {
       const { decision, reason, reviewers } = answer.decision;
-      result = { ...base, outcome: "decided", decision: { decision, reason, reviewers, keyId: answer.keyId }, attempts: [] };
+      result = {
+        ...base,
+        outcome: "decided",
+        decision: { decision, reason, reviewers, keyId: answer.keyId },
+        attempts: [],
+      };
     } else {
-      const cancelled = await client.cancel(request.requestId).then(() => true, () => false);
+      const cancelled = await client.cancel(request.requestId).then(
+        () => true,
+        () => false,
+      );
       result = { ...base, outcome: cancelled ? "pending_then_cancelled" : "pending", attempts: [] };
     }
   } catch (error) {
     const { kind, code, message } = failureKind(error);
-    result = { ...base, outcome: "failed", error: { kind, code, message, cause: failureCause(reports.at(-1), code, message) }, attempts: [] };
+    result = {
+      ...base,
+      outcome: "failed",
+      error: { kind, code, message, cause: failureCause(reports.at(-1), code, message) },
+      attempts: [],
+    };
   }
-  result.attempts = reports.map((r) => ({ call: r.call, attempt: r.attempt, status: r.status, outcome: r.outcome, errorCode: r.errorCode, cause: r.cause, latencyMs: Math.round(r.latencyMs) }));
+  result.attempts = reports.map((r) => ({
+    call: r.call,
+    attempt: r.attempt,
+    status: r.status,
+    outcome: r.outcome,
+    errorCode: r.errorCode,
+    cause: r.cause,
+    latencyMs: Math.round(r.latencyMs),
+  }));
   await recordAuditEvent(db, ctx, {
     action: "authorizer.test_request_sent",
     target: authorizer.name,
-    data: { requestId: request.requestId, outcome: result.outcome, error: result.error?.code, signedWith: result.signedWith },
+    data: {
+      requestId: request.requestId,
+      outcome: result.outcome,
+      error: result.error?.code,
+      signedWith: result.signedWith,
+    },
   });
   // Accepted (decided or pending) means it verified the lone signature; a refusal proves nothing.
-  if (onlyKeyId !== undefined && result.outcome !== "failed" && (await recordProvenKey(db, ctx, authorizer, onlyKeyId))) {
+  if (
+    onlyKeyId !== undefined &&
+    result.outcome !== "failed" &&
+    (await recordProvenKey(db, ctx, authorizer, onlyKeyId))
+  ) {
     result.provenKeyId = onlyKeyId;
   }
   return result;

@@ -34,7 +34,9 @@ export async function getConsoleAuthorizerRoute({ db, ctx, params }: TenantReque
 }
 
 // `keyId`: sign with that tenant key alone ("test with the new key only").
-const testRequestSchema = z.strictObject({ keyId: z.string().refine(isValidKeyId, "keyId is not a valid key id").optional() });
+const testRequestSchema = z.strictObject({
+  keyId: z.string().refine(isValidKeyId, "keyId is not a valid key id").optional(),
+});
 
 export async function sendTestRequestRoute({ db, ctx, params, request }: TenantRequest<{ name: string }>) {
   const name = authorizerName(params.name);
@@ -66,7 +68,11 @@ export async function exportRequestsRoute({ db, ctx, request }: TenantRequest<un
   const { contentType, extension } = exportFormats[format.data];
   const filename = `stepauth-requests-${new Date().toISOString().slice(0, 19).replaceAll(":", "")}.${extension}`;
   return new Response(await exportRequests(db, ctx, filters, format.data), {
-    headers: { "content-type": contentType, "content-disposition": `attachment; filename="${filename}"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": contentType,
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+    },
   });
 }
 

@@ -2,9 +2,30 @@ import type { ExportRow } from "@/db/queries/request-export";
 
 /** The export's columns, in order: what an auditor asks of each request. */
 export const exportColumns = [
-  "requestId", "externalId", "createdAt", "status", "statusReason", "decidedAt", "decisionSource", "decidingAuthorizer", "decisionKeyId",
-  "decisionReason", "reviewers", "failOpen", "executionStatus", "executionChannel", "executionError", "executedAt",
-  "routingTargets", "routingFallbackReason", "routingError", "principalType", "actionType", "actionCategory", "summary", "expiresAt",
+  "requestId",
+  "externalId",
+  "createdAt",
+  "status",
+  "statusReason",
+  "decidedAt",
+  "decisionSource",
+  "decidingAuthorizer",
+  "decisionKeyId",
+  "decisionReason",
+  "reviewers",
+  "failOpen",
+  "executionStatus",
+  "executionChannel",
+  "executionError",
+  "executedAt",
+  "routingTargets",
+  "routingFallbackReason",
+  "routingError",
+  "principalType",
+  "actionType",
+  "actionCategory",
+  "summary",
+  "expiresAt",
 ] as const satisfies readonly (keyof ExportRow)[];
 
 type Entry = { key?: unknown; label?: unknown; value?: unknown };
@@ -12,7 +33,9 @@ type Reviewer = { type?: unknown; attributes?: unknown };
 
 function entriesText(entries: unknown): string {
   if (!Array.isArray(entries)) return "";
-  return (entries as Entry[]).map((e) => `${String(e.key)}=${Array.isArray(e.value) ? `{${entriesText(e.value)}}` : String(e.value)}`).join(", ");
+  return (entries as Entry[])
+    .map((e) => `${String(e.key)}=${Array.isArray(e.value) ? `{${entriesText(e.value)}}` : String(e.value)}`)
+    .join(", ");
 }
 
 /** Each reviewer on its own, with every attribute it carries (name, email, its own reason, …). */
@@ -27,11 +50,15 @@ export function reviewersText(reviewers: unknown): string {
  */
 export function csvField(value: unknown): string {
   let text =
-    value instanceof Date ? value.toISOString()
-    : value === null || value === undefined ? ""
-    : Array.isArray(value) ? value.join(" ")
-    : typeof value === "object" ? JSON.stringify(value)
-    : String(value);
+    value instanceof Date
+      ? value.toISOString()
+      : value === null || value === undefined
+        ? ""
+        : Array.isArray(value)
+          ? value.join(" ")
+          : typeof value === "object"
+            ? JSON.stringify(value)
+            : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replaceAll('"', '""')}"`;
 }

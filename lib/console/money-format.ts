@@ -8,7 +8,9 @@ const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** The currency an entry names, e.g. "USD" from "Amount (USD)" or `amount_eur`; null when none is valid. */
 export function currencyOf(key: string, label: string): string | null {
-  const candidates = [...`${label} ${key.replace(/_/g, " ")}`.matchAll(/\b([A-Za-z]{3})\b/g)].map((m) => m[1]!.toUpperCase());
+  const candidates = [...`${label} ${key.replace(/_/g, " ")}`.matchAll(/\b([A-Za-z]{3})\b/g)].map((m) =>
+    m[1]!.toUpperCase(),
+  );
   for (const code of candidates) {
     if (code === "AND" || code === "THE" || code === "FOR") continue;
     try {

@@ -18,7 +18,14 @@ export async function getNeedsAttention(db: Database, ctx: TenantContext) {
   ]);
   const unwell = authorizers
     .filter((a) => a.enabled && (a.health.state === "failing" || a.health.state === "degraded"))
-    .map((a) => ({ name: a.name, isDefault: a.isDefault, state: a.health.state, lastFailureAt: a.health.lastFailureAt, lastFailureCause: a.health.lastFailureCause, errorRate: a.health.lastHour.errorRate }));
+    .map((a) => ({
+      name: a.name,
+      isDefault: a.isDefault,
+      state: a.health.state,
+      lastFailureAt: a.health.lastFailureAt,
+      lastFailureCause: a.health.lastFailureCause,
+      errorRate: a.health.lastHour.errorRate,
+    }));
   return { authorizers: unwell, deliveries, expiring, failOpen };
 }
 export type NeedsAttention = Awaited<ReturnType<typeof getNeedsAttention>>;

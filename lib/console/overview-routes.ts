@@ -26,7 +26,8 @@ export async function failOpenStatusRoute({ db, ctx }: TenantRequest<unknown>) {
  * the request, or 409 `already_decided` when a decision (or expiry) got there first.
  */
 export async function cancelConsoleRequestRoute({ db, ctx, params }: TenantRequest<{ requestId: string }>) {
-  if (!REQUEST_ID_PATTERN.test(params.requestId)) throw new AppError("unknown_request", "No such authorization request");
+  if (!REQUEST_ID_PATTERN.test(params.requestId))
+    throw new AppError("unknown_request", "No such authorization request");
   const outcome = await cancelAuthorizationRequest(db, ctx, params.requestId);
   if (!outcome.cancelled) throw new AppError("already_decided", `The request is already ${outcome.status}`);
   return json(await getRequestView(db, ctx, params.requestId, { events: false }));

@@ -13,11 +13,17 @@ export type ExportFormat = keyof typeof exportFormats;
 
 const BATCH_SIZE = 500;
 
-async function* requestLines(db: Database, ctx: TenantContext, filters: ExportFilters, format: ExportFormat): AsyncGenerator<string> {
+async function* requestLines(
+  db: Database,
+  ctx: TenantContext,
+  filters: ExportFilters,
+  format: ExportFormat,
+): AsyncGenerator<string> {
   let cursor: ExportCursor | null = null;
   for (;;) {
     const rows: ExportRow[] = await readExportBatch(db, ctx, filters, cursor, BATCH_SIZE);
-    if (rows.length > 0) yield rows.map((row) => (format === "csv" ? formatCsvRow(row) : formatRequestLine(row))).join("");
+    if (rows.length > 0)
+      yield rows.map((row) => (format === "csv" ? formatCsvRow(row) : formatRequestLine(row))).join("");
     if (rows.length < BATCH_SIZE) return;
     const last = rows.at(-1)!;
     cursor = { createdAt: last.createdAt, requestId: last.requestId };
@@ -51,13 +57,20 @@ async function* chainLines(db: Database, ctx: TenantContext, filters: ExportFilt
   // offline verifier checks each on its own, then counts the purges they seal).
   if (fromSeq > 0) {
     for (const seq of await purgeRecordCheckpoints(db, ctx, fromSeq, toSeq)) {
-      for await (const checkpoint of iterateCheckpoints(db, ctx, seq, seq)) yield `${JSON.stringify({ t: "purge_checkpoint", ...checkpoint })}\n`;
-      for await (const entry of iterateEntries(db, ctx, seq)) yield `${JSON.stringify({ t: "purge_entry", ...entry })}\n`;
+      for await (const checkpoint of iterateCheckpoints(db, ctx, seq, seq))
+        yield `${JSON.stringify({ t: "purge_checkpoint", ...checkpoint })}\n`;
+      for await (const entry of iterateEntries(db, ctx, seq))
+        yield `${JSON.stringify({ t: "purge_entry", ...entry })}\n`;
     }
   }
 }
 
-async function* exportLines(db: Database, ctx: TenantContext, filters: ExportFilters, format: ExportFormat): AsyncGenerator<string> {
+async function* exportLines(
+  db: Database,
+  ctx: TenantContext,
+  filters: ExportFilters,
+  format: ExportFormat,
+): AsyncGenerator<string> {
   if (format === "csv") {
     yield `${exportColumns.join(",")}\r\n`;
     yield* requestLines(db, ctx, filters, format);
@@ -74,7 +87,12 @@ async function* exportLines(db: Database, ctx: TenantContext, filters: ExportFil
  * the client reads, so memory stays flat however many rows there are. The first chunk is produced
  * before the stream is returned, so a query that fails answers an error status, not a broken 200.
  */
-export async function exportRequests(db: Database, ctx: TenantContext, filters: ExportFilters, format: ExportFormat): Promise<ReadableStream<Uint8Array>> {
+export async function exportRequests(
+  db: Database,
+  ctx: TenantContext,
+  filters: ExportFilters,
+  format: ExportFormat,
+): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const lines = exportLines(db, ctx, filters, format);
   let first: IteratorResult<string> | null = await lines.next();

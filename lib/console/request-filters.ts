@@ -31,12 +31,19 @@ export type RequestFilterParams = z.infer<typeof requestFiltersSchema>;
 export const filterKeys = ["status", "actionType", "category", "principalType", "authorizer", "range", "q"] as const;
 
 /** Reads filters from URL search params; blank values mean "no filter". */
-export function parseRequestFilters(params: URLSearchParams | Record<string, string | string[] | undefined>): RequestFilterParams {
-  const entries = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]);
+export function parseRequestFilters(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+): RequestFilterParams {
+  const entries =
+    params instanceof URLSearchParams
+      ? [...params.entries()]
+      : Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]);
   const present = Object.fromEntries(entries.filter(([, v]) => typeof v === "string" && v.trim() !== ""));
   const parsed = requestFiltersSchema.safeParse(present);
   if (!parsed.success) {
-    throw new AppError("validation_failed", "Invalid filters", { details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
+    throw new AppError("validation_failed", "Invalid filters", {
+      details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
   }
   return parsed.data;
 }

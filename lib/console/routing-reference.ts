@@ -44,10 +44,12 @@ const notes: Record<string, string> = {
   "request.timestamp": "When the gateway built the request (UTC)",
   "request.callbackUrl": "Absent for poll-only authorizers: test with has(request.callbackUrl)",
   "request.expiresAt": "When the request expires unanswered",
-  "request.principal.attributes.<key>": "Each attribute by its key, e.g. request.principal.attributes.email; a nested list is a map",
+  "request.principal.attributes.<key>":
+    "Each attribute by its key, e.g. request.principal.attributes.email; a nested list is a map",
   "request.principal.operator": "Who operates the principal: same fields as request.principal, down the chain",
   "request.action.category": "Optional: test with has(request.action.category)",
-  "request.action.details.<key>": "Each detail by its key, e.g. request.action.details.amount (always a string); a nested list is a map",
+  "request.action.details.<key>":
+    "Each detail by its key, e.g. request.action.details.amount (always a string); a nested list is a map",
 };
 
 function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
@@ -68,7 +70,14 @@ function typeOf(s: JsonSchema): string {
   return s.type ?? "value";
 }
 
-function walk(schema: JsonSchema, root: JsonSchema, path: string, required: boolean, seen: Set<string>, out: RoutingField[]): void {
+function walk(
+  schema: JsonSchema,
+  root: JsonSchema,
+  path: string,
+  required: boolean,
+  seen: Set<string>,
+  out: RoutingField[],
+): void {
   const ref = schema.$ref;
   const s = resolve(schema, root);
   if (isEntryList(schema, root)) {
@@ -81,7 +90,8 @@ function walk(schema: JsonSchema, root: JsonSchema, path: string, required: bool
   }
   if (s.type === "object" && s.properties) {
     const inner = ref ? new Set([...seen, ref]) : seen;
-    for (const [key, child] of Object.entries(s.properties)) walk(child, root, `${path}.${key}`, (s.required ?? []).includes(key) && required, inner, out);
+    for (const [key, child] of Object.entries(s.properties))
+      walk(child, root, `${path}.${key}`, (s.required ?? []).includes(key) && required, inner, out);
     return;
   }
   out.push({ path, type: typeOf(s), required, note: notes[path] ?? s.description });
@@ -90,7 +100,10 @@ function walk(schema: JsonSchema, root: JsonSchema, path: string, required: bool
 /** Every field of `request` and `config` a routing script can read, in schema order. */
 export function routingReferenceFields(): RoutingField[] {
   const out: RoutingField[] = [];
-  const request = z.toJSONSchema(createAuthorizationRequestSchema(), { unrepresentable: "any", io: "input" }) as JsonSchema;
+  const request = z.toJSONSchema(createAuthorizationRequestSchema(), {
+    unrepresentable: "any",
+    io: "input",
+  }) as JsonSchema;
   walk(request, request, "request", true, new Set(), out);
   const config = z.toJSONSchema(routingConfigSchema) as JsonSchema;
   walk(config, config, "config", true, new Set(), out);

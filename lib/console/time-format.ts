@@ -2,8 +2,23 @@
  * The console's one way of writing an instant: absolute in one fixed format with its time zone
  * (UTC, so the server's render and the browser's hydration agree), relative for reading at a glance.
  */
-const absoluteFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
-const clockFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: "UTC" });
+const absoluteFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+  timeZone: "UTC",
+});
+const clockFormat = new Intl.DateTimeFormat("en-GB", {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+  timeZone: "UTC",
+});
 const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
 /** "30 Nov 2026, 07:38:10 UTC", or "—" when there is no instant. */

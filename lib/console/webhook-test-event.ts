@@ -26,12 +26,26 @@ export async function sendWebhookTestEvent(db: Database, ctx: TenantContext): Pr
   const target = await loadWebhookTarget(db, ctx);
   if (!target) throw new AppError("conflict", "There is no service webhook yet: set its URL first");
   const messageId = `msg_test_${randomUUID()}`;
-  const body = JSON.stringify({ type: "stepauth.test", timestamp: new Date().toISOString(), data: { execute: false, message: "Test event from the StepAuth Gateway console" } });
-  const posted = await postSignedWebhook(target, messageId, body, { timeoutMs: TEST_TIMEOUT_MS, maxBytes: MAX_EXCERPT });
+  const body = JSON.stringify({
+    type: "stepauth.test",
+    timestamp: new Date().toISOString(),
+    data: { execute: false, message: "Test event from the StepAuth Gateway console" },
+  });
+  const posted = await postSignedWebhook(target, messageId, body, {
+    timeoutMs: TEST_TIMEOUT_MS,
+    maxBytes: MAX_EXCERPT,
+  });
   const result: WebhookTestResult = {
-    messageId, ok: posted.ok, statusCode: posted.statusCode, latencyMs: posted.latencyMs,
-    ...(posted.statusCode !== null ? { responseExcerpt: posted.text } : {}), ...(posted.error ? { error: posted.error } : {}),
+    messageId,
+    ok: posted.ok,
+    statusCode: posted.statusCode,
+    latencyMs: posted.latencyMs,
+    ...(posted.statusCode !== null ? { responseExcerpt: posted.text } : {}),
+    ...(posted.error ? { error: posted.error } : {}),
   };
-  await recordAuditEvent(db, ctx, { action: "settings.webhook_test_sent", data: { messageId, ok: result.ok, statusCode: result.statusCode } });
+  await recordAuditEvent(db, ctx, {
+    action: "settings.webhook_test_sent",
+    data: { messageId, ok: result.ok, statusCode: result.statusCode },
+  });
   return result;
 }

@@ -23,7 +23,9 @@ export function parseKeyring(value: string): Keyring {
     const [version, keyB64] = maybeKey === undefined ? ["1", maybeVersion] : [maybeVersion, maybeKey];
     const key = Buffer.from(keyB64 ?? "", "base64");
     if (!version || key.length !== 32) {
-      throw new Error(`APP_ENCRYPTION_KEY entry ${index + 1} must be a base64 32-byte key, optionally prefixed "version:"`);
+      throw new Error(
+        `APP_ENCRYPTION_KEY entry ${index + 1} must be a base64 32-byte key, optionally prefixed "version:"`,
+      );
     }
     return [version, key] as const;
   });
@@ -47,7 +49,10 @@ export function sealSecret(plaintext: string, context: string, keyring: Keyring 
   const cipher = createCipheriv("aes-256-gcm", keyring.current.key, iv);
   cipher.setAAD(Buffer.from(context, "utf8"));
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return { keyVersion: keyring.current.version, ciphertext: Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64") };
+  return {
+    keyVersion: keyring.current.version,
+    ciphertext: Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64"),
+  };
 }
 
 /** Decrypts a sealed secret; throws if the key version is unknown or the ciphertext or context was altered. */

@@ -11,7 +11,11 @@ const e = (key: string, label: string, value: string | Entry[]): Entry => ({ key
 export interface DemoAction {
   name: "refund" | "wipe" | "aws-admin" | "wire";
   title: string;
-  body: { principal: unknown; action: { type: string; category: string; summary: string; details: Entry[] }; expiresIn?: number };
+  body: {
+    principal: unknown;
+    action: { type: string; category: string; summary: string; details: Entry[] };
+    expiresIn?: number;
+  };
 }
 
 const supportAgent = {
@@ -30,8 +34,14 @@ export const DEMO_ACTIONS: DemoAction[] = [
       action: {
         type: "payment.refund",
         category: "financial.refund",
-        summary: "Issue a $2,847 refund to john.smith@example.com for order #ORD-55912. The customer reported a defective product and I verified return eligibility.",
-        details: [e("amount", "Amount (USD)", "2847.00"), e("customer", "Customer", "john.smith@example.com"), e("order", "Order", "#ORD-55912"), e("reason", "Reason", "Defective product, return eligibility verified")],
+        summary:
+          "Issue a $2,847 refund to john.smith@example.com for order #ORD-55912. The customer reported a defective product and I verified return eligibility.",
+        details: [
+          e("amount", "Amount (USD)", "2847.00"),
+          e("customer", "Customer", "john.smith@example.com"),
+          e("order", "Order", "#ORD-55912"),
+          e("reason", "Reason", "Defective product, return eligibility verified"),
+        ],
       },
     },
   },
@@ -42,15 +52,27 @@ export const DEMO_ACTIONS: DemoAction[] = [
       principal: {
         type: "agent",
         attributes: [e("name", "Name", "IT Offboarding Agent"), e("model", "Model", "claude-opus-4-6")],
-        operator: { type: "human", attributes: [e("name", "Name", "Marc Tremblay"), e("email", "Email", "it-admin@acme.com"), e("department", "Department", "IT"), e("role", "Role", "MDM Administrator")] },
+        operator: {
+          type: "human",
+          attributes: [
+            e("name", "Name", "Marc Tremblay"),
+            e("email", "Email", "it-admin@acme.com"),
+            e("department", "Department", "IT"),
+            e("role", "Role", "MDM Administrator"),
+          ],
+        },
       },
       action: {
         type: "device.wipe",
         category: "infra.destroy",
-        summary: "If approved, the corporate laptop assigned to Jane Doe (MacBook Pro 16\", serial C02ZX1ABCDEF) will be remotely wiped. All local data will be permanently erased and the device will be returned to factory settings. This action is not reversible.",
+        summary:
+          'If approved, the corporate laptop assigned to Jane Doe (MacBook Pro 16", serial C02ZX1ABCDEF) will be remotely wiped. All local data will be permanently erased and the device will be returned to factory settings. This action is not reversible.',
         details: [
           e("device", "Device", [e("name", "Name", "Jane's MacBook Pro 16\""), e("serial", "Serial", "C02ZX1ABCDEF")]),
-          e("target_user", "Target user", [e("email", "Email", "jane.doe@acme.com"), e("department", "Department", "Engineering")]),
+          e("target_user", "Target user", [
+            e("email", "Email", "jane.doe@acme.com"),
+            e("department", "Department", "Engineering"),
+          ]),
           e("reason", "Reason", "Employee offboarding"),
           e("reversible", "Reversible", "No"),
         ],
@@ -61,12 +83,26 @@ export const DEMO_ACTIONS: DemoAction[] = [
     name: "aws-admin",
     title: "Temporary AWS admin grant",
     body: {
-      principal: { type: "human", attributes: [e("name", "Name", "Marc Tremblay"), e("email", "Email", "marc@acme.com"), e("role", "Role", "On-call SRE")] },
+      principal: {
+        type: "human",
+        attributes: [
+          e("name", "Name", "Marc Tremblay"),
+          e("email", "Email", "marc@acme.com"),
+          e("role", "Role", "On-call SRE"),
+        ],
+      },
       action: {
         type: "iam.grant",
         category: "identity.escalate",
-        summary: "Grant marc@acme.com AdministratorAccess to the production AWS account for 2 hours to investigate incident INC-4821.",
-        details: [e("grantee", "Grantee", "marc@acme.com"), e("policy", "Policy", "AdministratorAccess"), e("account", "AWS account", "production"), e("duration", "Duration", "2 hours"), e("incident", "Incident", "INC-4821")],
+        summary:
+          "Grant marc@acme.com AdministratorAccess to the production AWS account for 2 hours to investigate incident INC-4821.",
+        details: [
+          e("grantee", "Grantee", "marc@acme.com"),
+          e("policy", "Policy", "AdministratorAccess"),
+          e("account", "AWS account", "production"),
+          e("duration", "Duration", "2 hours"),
+          e("incident", "Incident", "INC-4821"),
+        ],
       },
     },
   },
@@ -77,16 +113,28 @@ export const DEMO_ACTIONS: DemoAction[] = [
       principal: {
         type: "service",
         attributes: [e("name", "Name", "Treasury Payments Service")],
-        operator: { type: "human", attributes: [e("name", "Name", "Dana Whitfield"), e("email", "Email", "dana.whitfield@acme.com"), e("role", "Role", "Treasury Analyst")] },
+        operator: {
+          type: "human",
+          attributes: [
+            e("name", "Name", "Dana Whitfield"),
+            e("email", "Email", "dana.whitfield@acme.com"),
+            e("role", "Role", "Treasury Analyst"),
+          ],
+        },
       },
       action: {
         type: "payment.wire",
         category: "financial.transfer",
-        summary: "Initiate a $4.2M SWIFT wire transfer from the operating account (ACME-OPS-001) to Matsuda Electronics (MUFG, BOTKJPJT) for invoice #INV-2026-0847. Funds will be irrevocably debited within one SWIFT processing cycle.",
+        summary:
+          "Initiate a $4.2M SWIFT wire transfer from the operating account (ACME-OPS-001) to Matsuda Electronics (MUFG, BOTKJPJT) for invoice #INV-2026-0847. Funds will be irrevocably debited within one SWIFT processing cycle.",
         details: [
           e("amount", "Amount (USD)", "4200000.00"),
           e("from_account", "From account", "ACME-OPS-001"),
-          e("beneficiary", "Beneficiary", [e("name", "Name", "Matsuda Electronics"), e("bank", "Bank", "MUFG"), e("bic", "BIC", "BOTKJPJT")]),
+          e("beneficiary", "Beneficiary", [
+            e("name", "Name", "Matsuda Electronics"),
+            e("bank", "Bank", "MUFG"),
+            e("bic", "BIC", "BOTKJPJT"),
+          ]),
           e("invoice", "Invoice", "#INV-2026-0847"),
         ],
       },

@@ -21,7 +21,9 @@ interface DemoResult {
 
 function settings() {
   const args = process.argv.slice(2);
-  const only = args.find((a) => a.startsWith("--only"))?.split("=")[1] ?? (args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined);
+  const only =
+    args.find((a) => a.startsWith("--only"))?.split("=")[1] ??
+    (args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined);
   const baseUrl = (process.env.GATEWAY_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`).replace(/\/+$/, "");
   let apiKey = process.env.STEPAUTH_API_KEY;
   if (!apiKey) {
@@ -29,11 +31,18 @@ function settings() {
     try {
       apiKey = (JSON.parse(readFileSync(file, "utf8")) as { apiKey: string }).apiKey;
     } catch {
-      throw new Error(`No demo API key: ${file} is missing. Start the gateway once with \`npm run dev\` (it seeds the demo tenant), or set STEPAUTH_API_KEY.`);
+      throw new Error(
+        `No demo API key: ${file} is missing. Start the gateway once with \`npm run dev\` (it seeds the demo tenant), or set STEPAUTH_API_KEY.`,
+      );
     }
   }
   const names = only ? only.split(",") : DEMO_ACTIONS.map((a) => a.name);
-  return { baseUrl, apiKey, json: args.includes("--json"), actions: DEMO_ACTIONS.filter((a) => names.includes(a.name)) };
+  return {
+    baseUrl,
+    apiKey,
+    json: args.includes("--json"),
+    actions: DEMO_ACTIONS.filter((a) => names.includes(a.name)),
+  };
 }
 
 async function submit(baseUrl: string, apiKey: string, action: DemoAction): Promise<DemoResult> {
@@ -42,25 +51,52 @@ async function submit(baseUrl: string, apiKey: string, action: DemoAction): Prom
     headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
     body: JSON.stringify(action.body),
   });
-  const body = (await response.json().catch(() => ({}))) as { requestId?: string; status?: string; error?: string; message?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    requestId?: string;
+    status?: string;
+    error?: string;
+    message?: string;
+  };
   if (!response.ok || !body.requestId) {
-    return { name: action.name, title: action.title, requestId: null, status: `HTTP ${response.status}`, decidedBy: "error", link: null, error: `${body.error ?? ""} ${body.message ?? ""}`.trim() };
+    return {
+      name: action.name,
+      title: action.title,
+      requestId: null,
+      status: `HTTP ${response.status}`,
+      decidedBy: "error",
+      link: null,
+      error: `${body.error ?? ""} ${body.message ?? ""}`.trim(),
+    };
   }
   const status = body.status ?? "unknown";
-  return { name: action.name, title: action.title, requestId: body.requestId, status, decidedBy: status === "pending" ? "inbox" : "policy", link: `${baseUrl}/requests/${body.requestId}` };
+  return {
+    name: action.name,
+    title: action.title,
+    requestId: body.requestId,
+    status,
+    decidedBy: status === "pending" ? "inbox" : "policy",
+    link: `${baseUrl}/requests/${body.requestId}`,
+  };
 }
 
 function printTable(baseUrl: string, results: DemoResult[]): void {
   console.log(`\nStepAuth demo against ${baseUrl}\n`);
   for (const r of results) {
-    console.log(`  ${r.title.padEnd(28)} ${r.status.padEnd(9)} ${r.decidedBy === "policy" ? "decided by policy" : r.decidedBy === "inbox" ? "waits in the inbox" : r.error}`);
+    console.log(
+      `  ${r.title.padEnd(28)} ${r.status.padEnd(9)} ${r.decidedBy === "policy" ? "decided by policy" : r.decidedBy === "inbox" ? "waits in the inbox" : r.error}`,
+    );
     if (r.link) console.log(`  ${"".padEnd(28)} ${r.link}`);
   }
   const waiting = results.filter((r) => r.decidedBy === "inbox").length;
-  if (waiting > 0) console.log(`\n${waiting} request(s) wait for a reviewer: open ${baseUrl}/sandbox (sign in with the demo login in .data/demo.json).`);
+  if (waiting > 0)
+    console.log(
+      `\n${waiting} request(s) wait for a reviewer: open ${baseUrl}/sandbox (sign in with the demo login in .data/demo.json).`,
+    );
   console.log("Start `npm run example:service` first to see approved actions executed once.");
   if (results.some((r) => r.error?.includes("callback URL") || r.error?.includes("publicBaseUrl"))) {
-    console.log("\nThe gateway refuses plain-http loopback URLs unless it runs with ALLOW_PRIVATE_NETWORK_URLS=true (development only).");
+    console.log(
+      "\nThe gateway refuses plain-http loopback URLs unless it runs with ALLOW_PRIVATE_NETWORK_URLS=true (development only).",
+    );
   }
 }
 

@@ -63,7 +63,11 @@ export class AppError extends Error {
   /** Seconds, sent as `Retry-After` for rate_limited / service_unavailable. */
   readonly retryAfter?: number;
 
-  constructor(code: AppErrorCode, message: string, options: { details?: unknown; retryAfter?: number; cause?: unknown } = {}) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: { details?: unknown; retryAfter?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;

@@ -32,7 +32,11 @@ const allowances = new Map<string, { ms: number; at: number }>();
  * try { evaluate(); } finally { spent(performance.now() - started); }
  * ```
  */
-export async function spendCelTime(key: string, budgetMs: number, perSecond = celMsPerSecond()): Promise<(spentMs: number) => void> {
+export async function spendCelTime(
+  key: string,
+  budgetMs: number,
+  perSecond = celMsPerSecond(),
+): Promise<(spentMs: number) => void> {
   const now = performance.now();
   const allowance = allowances.get(key) ?? { ms: budgetMs, at: now };
   allowance.ms = Math.min(budgetMs, allowance.ms + ((now - allowance.at) / 1000) * perSecond);
@@ -43,9 +47,13 @@ export async function spendCelTime(key: string, budgetMs: number, perSecond = ce
   if (allowance.ms < 0) {
     const waitMs = (-allowance.ms / perSecond) * 1000;
     if (waitMs > MAX_WAIT_MS) {
-      throw new AppError("rate_limited", "This tenant's routing and policy scripts used up their CEL time; try again shortly", {
-        retryAfter: Math.ceil(waitMs / 1000),
-      });
+      throw new AppError(
+        "rate_limited",
+        "This tenant's routing and policy scripts used up their CEL time; try again shortly",
+        {
+          retryAfter: Math.ceil(waitMs / 1000),
+        },
+      );
     }
     reserved = budgetMs;
     allowance.ms -= reserved;

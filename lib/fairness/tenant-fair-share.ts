@@ -29,7 +29,11 @@ export function fairShareLimits(): FairShareLimits {
     const value = Number(process.env[name] ?? fallback);
     return Number.isInteger(value) && value >= 1 ? value : fallback;
   };
-  return { slots: read("TENANT_FAIR_SHARE_SLOTS", 32), maxInFlight: read("TENANT_MAX_IN_FLIGHT", 64), maxQueued: read("TENANT_MAX_QUEUED", 256) };
+  return {
+    slots: read("TENANT_FAIR_SHARE_SLOTS", 32),
+    maxInFlight: read("TENANT_MAX_IN_FLIGHT", 64),
+    maxQueued: read("TENANT_MAX_QUEUED", 256),
+  };
 }
 
 interface TenantLoad {
@@ -72,7 +76,11 @@ function admitQueued(load: TenantLoad, limits: FairShareLimits): void {
  * exactly once, when the request is done). Throws `rate_limited` when too many already wait, or when
  * `signal` aborts while waiting.
  */
-export async function admitTenantRequest(tenantId: string, signal?: AbortSignal, limits: FairShareLimits = fairShareLimits()): Promise<() => void> {
+export async function admitTenantRequest(
+  tenantId: string,
+  signal?: AbortSignal,
+  limits: FairShareLimits = fairShareLimits(),
+): Promise<() => void> {
   const now = Date.now();
   let load = loads.get(tenantId);
   if (!load) {

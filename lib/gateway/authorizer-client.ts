@@ -1,8 +1,15 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Authorizer } from "@/db/schema";
-import { AuthorizerClient, createUndiciTransport, isStepAuthError, TransportRefusedError, type AttemptReport, type HttpTransport } from "@/lib/stepauth";
+import {
+  AuthorizerClient,
+  createUndiciTransport,
+  isStepAuthError,
+  TransportRefusedError,
+  type AttemptReport,
+  type HttpTransport,
+} from "@/lib/stepauth";
 import { AppError } from "@/lib/errors/app-error";
-import { checkOutboundUrl, outboundAgent } from "./outbound";
+import { checkOutboundUrl, outboundAgent } from "@/lib/net/outbound";
 import { callbackPolicy, trustedKeysOf, type TenantRuntime } from "./tenant-runtime";
 
 // The code outbound.ts gives a connection its SSRF guard refused (a name resolving to a private address).
@@ -23,10 +30,16 @@ let sharedTransport: HttpTransport | undefined;
 function transport(): HttpTransport {
   if (sharedTransport) return sharedTransport;
   const send = createUndiciTransport({ dispatcher: outboundAgent() });
-  sharedTransport = (request) => send(request).catch((error: unknown) => {
-    if (refusedByGuard(error)) throw new TransportRefusedError("destination_refused", "the endpoint resolves to an address outbound calls may not reach", { cause: error });
-    throw error;
-  });
+  sharedTransport = (request) =>
+    send(request).catch((error: unknown) => {
+      if (refusedByGuard(error))
+        throw new TransportRefusedError(
+          "destination_refused",
+          "the endpoint resolves to an address outbound calls may not reach",
+          { cause: error },
+        );
+      throw error;
+    });
   return sharedTransport;
 }
 
@@ -42,18 +55,31 @@ export class LeaseLostError extends Error {
  * background run renews its job lease before each retry and stops (LeaseLostError) once it has lost it.
  */
 export function authorizerClientFor(
-  runtime: TenantRuntime, authorizer: Authorizer, attempts: AttemptReport[], retryOverride?: { maxAttempts: number }, renewLease?: () => Promise<boolean>,
+  runtime: TenantRuntime,
+  authorizer: Authorizer,
+  attempts: AttemptReport[],
+  retryOverride?: { maxAttempts: number },
+  renewLease?: () => Promise<boolean>,
 ): AuthorizerClient {
   const problem = checkOutboundUrl(authorizer.endpoint);
-  if (problem) throw new AppError("validation_failed", `Authorizer ${authorizer.name} endpoint is not allowed: ${problem}`);
-  if (runtime.signers.length === 0) throw new AppError("no_signing_key", "The tenant has no signing key: create one first");
+  if (problem)
+    throw new AppError("validation_failed", `Authorizer ${authorizer.name} endpoint is not allowed: ${problem}`);
+  if (runtime.signers.length === 0)
+    throw new AppError("no_signing_key", "The tenant has no signing key: create one first");
   const policy = runtime.settings.retryPolicy;
   return new AuthorizerClient({
     endpoint: authorizer.endpoint,
     spId: authorizer.spId,
     signers: runtime.signers,
     authorizerKeys: trustedKeysOf(authorizer),
-    retry: { maxAttempts: policy.maxAttempts, baseDelayMs: policy.baseDelayMs, factor: policy.factor, attemptTimeoutMs: policy.attemptTimeoutMs, maxRetryAfterMs: 0, ...retryOverride },
+    retry: {
+      maxAttempts: policy.maxAttempts,
+      baseDelayMs: policy.baseDelayMs,
+      factor: policy.factor,
+      attemptTimeoutMs: policy.attemptTimeoutMs,
+      maxRetryAfterMs: 0,
+      ...retryOverride,
+    },
     observer: (report) => attempts.push(report),
     transport: transport(),
     callbackPolicy: callbackPolicy(),
@@ -70,15 +96,29 @@ export function authorizerClientFor(
  * `rate_limited` (reachable but busy: rescheduled, never counted) or `rejected` (a refusal, an
  * oversized answer, a refused destination, anything unexplained: fails the target, never fails open).
  */
-export function failureKind(error: unknown): { kind: "unreachable" | "rejected" | "rate_limited"; code: string; message: string; retryAfterMs?: number } {
+export function failureKind(error: unknown): {
+  kind: "unreachable" | "rejected" | "rate_limited";
+  code: string;
+  message: string;
+  retryAfterMs?: number;
+} {
   if (isStepAuthError(error)) {
     // Busy is what a 429 says, not what a body says: a refusal whose body names rate_limited stays a refusal.
     const status = error.details?.status;
     if (error.code === "rate_limited" && (status === undefined || status === 429)) {
       const retryAfterMs = error.details?.retryAfterMs;
-      return { kind: "rate_limited", code: error.code, message: error.message, ...(typeof retryAfterMs === "number" ? { retryAfterMs } : {}) };
+      return {
+        kind: "rate_limited",
+        code: error.code,
+        message: error.message,
+        ...(typeof retryAfterMs === "number" ? { retryAfterMs } : {}),
+      };
     }
-    return { kind: error.code === "authorizer_unavailable" ? "unreachable" : "rejected", code: error.code, message: error.message };
+    return {
+      kind: error.code === "authorizer_unavailable" ? "unreachable" : "rejected",
+      code: error.code,
+      message: error.message,
+    };
   }
   if (error instanceof AppError) return { kind: "rejected", code: error.code, message: error.message };
   return { kind: "rejected", code: "internal_error", message: error instanceof Error ? error.message : String(error) };

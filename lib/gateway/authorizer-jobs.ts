@@ -1,11 +1,24 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, jobs, requestEvents, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import {
+  authorizationRequests,
+  jobs,
+  requestEvents,
+  requestTargets,
+  type Authorizer,
+  type AuthorizationRequestRow,
+  type Job,
+} from "@/db/schema";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { leaseOf, renewJobLease } from "@/db/queries/jobs";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { isStepAuthError, type AttemptReport, type AuthorizationRequestPayload, type SubmitResult } from "@/lib/stepauth";
+import {
+  isStepAuthError,
+  type AttemptReport,
+  type AuthorizationRequestPayload,
+  type SubmitResult,
+} from "@/lib/stepauth";
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
@@ -15,7 +28,8 @@ import { settleIfAllTargetsFailed } from "./unavailability";
 
 /** What a job handler tells the runner: done, or come back after `retryInMs`. Delivery jobs it made are run next. */
 // `jobClosed`: the handler's own statement already finished (deleted) the job under its lease (a decision, a pending mark).
-export type JobResult = { done: true; followUp?: Job | null; jobClosed?: boolean } | { done: false; retryInMs: number; error?: string };
+export type JobResult =
+  { done: true; followUp?: Job | null; jobClosed?: boolean } | { done: false; retryInMs: number; error?: string };
 
 // A pending request is polled when its authorizer cannot call back, and also when a callback is overdue.
 const POLL_ONLY_FIRST_MS = 1_000;
@@ -36,7 +50,14 @@ async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
     .select({ request: authorizationRequests, target: requestTargets })
     .from(requestTargets)
     .innerJoin(authorizationRequests, eq(authorizationRequests.requestId, requestTargets.requestId))
-    .where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, job.target)));
+    .where(
+      forTenant(
+        ctx,
+        requestTargets.tenantId,
+        eq(requestTargets.requestId, job.requestId),
+        eq(requestTargets.authorizerId, job.target),
+      ),
+    );
   if (!row) return null;
   const runtime = await loadTenantRuntime(db, ctx);
   const authorizer = runtime.authorizers.find((a) => a.id === job.target);
@@ -60,7 +81,15 @@ export interface SubmitHint {
 function stateFromHint(hint: SubmitHint, job: Job) {
   const authorizer = hint.runtime.authorizers.find((a) => a.id === job.target);
   const payload = hint.payloads.get(job.target);
-  return authorizer && payload ? { request: hint.request, target: { state: "queued" as const, payload: payload.json }, runtime: hint.runtime, authorizer, validated: payload } : null;
+  return authorizer && payload
+    ? {
+        request: hint.request,
+        target: { state: "queued" as const, payload: payload.json },
+        runtime: hint.runtime,
+        authorizer,
+        validated: payload,
+      }
+    : null;
 }
 
 // The common answer (a human will review): the target is now pending at its authorizer, the
@@ -72,7 +101,15 @@ function stateFromHint(hint: SubmitHint, job: Job) {
 // Not fenced by the job lease, like a decision: that the authorizer holds the request is a fact
 // whichever run heard it, and recording it (only over `queued`) keeps a run that took the job over
 // from failing the target, and settling the request, while the authorizer has it.
-const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: string; events: string; pollInSeconds: number; leaseToken: string }>("mark_target_pending", (p) => sql`
+const markPendingStatement = tenantStatement<{
+  requestId: string;
+  authorizerId: string;
+  events: string;
+  pollInSeconds: number;
+  leaseToken: string;
+}>(
+  "mark_target_pending",
+  (p) => sql`
   with request as (
     select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
   ),
@@ -93,14 +130,23 @@ const markPendingStatement = tenantStatement<{ requestId: string; authorizerId: 
   finished as (
     delete from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId}::text and lease_token = ${p.leaseToken}::uuid
   )
-  select 1 as done`);
+  select 1 as done`,
+);
 
 // A target that failed for good: `failed` with the failure, only if it is still `queued` (never over
 // another run's `pending`) and only while this run holds its job lease. The job row and then the
 // target row are locked with SKIP LOCKED, so nobody can claim the job between the check and the
 // write, and the statement never waits on a lock (no deadlock with a decision's write): a row
 // someone else holds means the run has lost, and writes nothing but its attempts and why.
-const recordFailureStatement = tenantStatement<{ leaseToken: string; requestId: string; authorizerId: string; lastError: string; events: string }>("record_target_failure", (p) => sql`
+const recordFailureStatement = tenantStatement<{
+  leaseToken: string;
+  requestId: string;
+  authorizerId: string;
+  lastError: string;
+  events: string;
+}>(
+  "record_target_failure",
+  (p) => sql`
   with request as (
     select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
   ),
@@ -128,7 +174,8 @@ const recordFailureStatement = tenantStatement<{ leaseToken: string; requestId: 
       or (e.type = 'submit_discarded' and not exists (select 1 from lease))
     order by e.ord
   )
-  select exists (select 1 from target) as failed`);
+  select exists (select 1 from target) as failed`,
+);
 
 /** Submits a request to one authorizer (with the retries of the tenant's policy). */
 export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, hint?: SubmitHint): Promise<JobResult> {
@@ -139,12 +186,17 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   const attempts: AttemptReport[] = [];
   let result: SubmitResult;
   try {
-    result = await authorizerClientFor(state.runtime, state.authorizer, attempts, undefined, leaseRenewal(db, job)).submit(
-      "validated" in state ? state.validated : JSON.parse(state.target.payload),
-    );
+    result = await authorizerClientFor(
+      state.runtime,
+      state.authorizer,
+      attempts,
+      undefined,
+      leaseRenewal(db, job),
+    ).submit("validated" in state ? state.validated : JSON.parse(state.target.payload));
   } catch (error) {
     // A re-run after a crash: the first run's submission arrived, so the authorizer knows the request.
-    if (isStepAuthError(error, "duplicate_request") && job.attempts > 1) result = { status: "pending", requestId: job.requestId };
+    if (isStepAuthError(error, "duplicate_request") && job.attempts > 1)
+      result = { status: "pending", requestId: job.requestId };
     else {
       if (hint) hint.written.unknown = true;
       return submitFailed(db, ctx, job, state, attempts, error);
@@ -152,9 +204,13 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
   }
   const events = attempts.map((a) => attemptEvent(state.authorizer.id, a));
   if (result.status === "pending") {
-    const timeline: NewRequestEvent[] = [...events, { type: "submitted", authorizerId: state.authorizer.id, data: { status: "pending" } }];
+    const timeline: NewRequestEvent[] = [
+      ...events,
+      { type: "submitted", authorizerId: state.authorizer.id, data: { status: "pending" } },
+    ];
     await markPendingStatement(db, ctx, {
-      requestId: job.requestId, authorizerId: state.authorizer.id,
+      requestId: job.requestId,
+      authorizerId: state.authorizer.id,
       events: eventsJson(timeline),
       pollInSeconds: (state.authorizer.pollOnly ? POLL_ONLY_FIRST_MS : CALLBACK_OVERDUE_MS) / 1000,
       leaseToken: job.leaseToken,
@@ -172,7 +228,9 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
     } else hint.written.unknown = true;
   }
   // An accepted decision finished (deleted) this request's submit jobs (this one included) in its own statement.
-  return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, jobClosed: true } : { done: true };
+  return outcome.outcome === "accepted"
+    ? { done: true, followUp: outcome.deliveryJob, jobClosed: true }
+    : { done: true };
 }
 
 /**
@@ -182,23 +240,43 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
  * its lease stops and writes nothing. Otherwise the target failed, which may settle the request.
  */
 async function submitFailed(
-  db: Database, ctx: TenantContext, job: Job, state: { request: AuthorizationRequestRow; runtime: TenantRuntime; authorizer: Authorizer }, attempts: AttemptReport[], error: unknown,
+  db: Database,
+  ctx: TenantContext,
+  job: Job,
+  state: { request: AuthorizationRequestRow; runtime: TenantRuntime; authorizer: Authorizer },
+  attempts: AttemptReport[],
+  error: unknown,
 ): Promise<JobResult> {
   const authorizerId = state.authorizer.id;
   const events = attempts.map((a) => attemptEvent(authorizerId, a));
   if (error instanceof LeaseLostError) {
     // The job row is the other run's now (a reschedule or completion by this run would change nothing).
-    await appendRequestEvents(db, ctx, job.requestId, [...events, { type: "submit_discarded", authorizerId, data: { reason: "lease_lost" } }]);
+    await appendRequestEvents(db, ctx, job.requestId, [
+      ...events,
+      { type: "submit_discarded", authorizerId, data: { reason: "lease_lost" } },
+    ]);
     return { done: true };
   }
   const failure = failureKind(error);
   if (failure.kind === "rate_limited") {
-    const retryInMs = Math.max(MIN_RATE_LIMIT_WAIT_MS, failure.retryAfterMs ?? Math.min(MAX_POLL_INTERVAL_MS, 1_000 * 2 ** job.attempts));
+    const retryInMs = Math.max(
+      MIN_RATE_LIMIT_WAIT_MS,
+      failure.retryAfterMs ?? Math.min(MAX_POLL_INTERVAL_MS, 1_000 * 2 ** job.attempts),
+    );
     const retryAt = new Date(Date.now() + retryInMs);
     const pastExpiry = retryAt >= state.request.expiresAt;
     await appendRequestEvents(db, ctx, job.requestId, [
       ...events,
-      { type: "submit_deferred", authorizerId, data: { code: failure.code, retryInMs, retryAt: pastExpiry ? null : retryAt.toISOString(), untilExpiry: pastExpiry } },
+      {
+        type: "submit_deferred",
+        authorizerId,
+        data: {
+          code: failure.code,
+          retryInMs,
+          retryAt: pastExpiry ? null : retryAt.toISOString(),
+          untilExpiry: pastExpiry,
+        },
+      },
     ]);
     return pastExpiry ? { done: true } : { done: false, retryInMs, error: failure.code };
   }
@@ -208,7 +286,11 @@ async function submitFailed(
     { type: "submit_discarded", authorizerId, data: { reason: "lease_lost", kind: failure.kind, code: failure.code } },
   ];
   const [row] = await recordFailureStatement<{ failed: boolean }>(db, ctx, {
-    leaseToken: job.leaseToken, requestId: job.requestId, authorizerId, lastError: `${failure.kind}:${failure.code}`, events: eventsJson(timeline),
+    leaseToken: job.leaseToken,
+    requestId: job.requestId,
+    authorizerId,
+    lastError: `${failure.kind}:${failure.code}`,
+    events: eventsJson(timeline),
   });
   if (!row?.failed) return { done: true };
   const settlement = await settleIfAllTargetsFailed(db, ctx, state.runtime, job.requestId, job.leaseToken);
@@ -226,17 +308,43 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
   const pollCount = state.target.pollCount + 1;
   const backoff = Math.min(MAX_POLL_INTERVAL_MS, 2_000 * 2 ** Math.min(pollCount, 10));
   try {
-    const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 1 }).poll(job.requestId);
+    const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 1 }).poll(
+      job.requestId,
+    );
     await db.transaction(async (tx) => {
-      await tx.update(requestTargets).set({ pollCount, updatedAt: sql`now()` })
-        .where(forTenant(ctx, requestTargets.tenantId, and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), leaseHeld(job))));
-      await appendRequestEvents(tx, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
+      await tx
+        .update(requestTargets)
+        .set({ pollCount, updatedAt: sql`now()` })
+        .where(
+          forTenant(
+            ctx,
+            requestTargets.tenantId,
+            and(
+              eq(requestTargets.requestId, job.requestId),
+              eq(requestTargets.authorizerId, state.authorizer.id),
+              leaseHeld(job),
+            ),
+          ),
+        );
+      await appendRequestEvents(
+        tx,
+        ctx,
+        job.requestId,
+        attempts.map((a) => attemptEvent(state.authorizer.id, a)),
+      );
     });
     if (result.status === "pending") return { done: false, retryInMs: backoff };
     const outcome = await applyVerifiedDecision(db, ctx, state.authorizer, result, "poll");
-    return outcome.outcome === "accepted" ? { done: true, followUp: outcome.deliveryJob, jobClosed: true } : { done: true };
+    return outcome.outcome === "accepted"
+      ? { done: true, followUp: outcome.deliveryJob, jobClosed: true }
+      : { done: true };
   } catch (error) {
-    await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
+    await appendRequestEvents(
+      db,
+      ctx,
+      job.requestId,
+      attempts.map((a) => attemptEvent(state.authorizer.id, a)),
+    );
     const failure = failureKind(error);
     // A busy authorizer named its wait: poll no sooner.
     return { done: false, retryInMs: Math.max(backoff, failure.retryAfterMs ?? 0), error: failure.message };
@@ -253,20 +361,52 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
   const denial = state.authorizer.enabled ? null : await denyWithoutLiveTarget(db, ctx, job.requestId);
   const attempts: AttemptReport[] = [];
   try {
-    const result = await authorizerClientFor(state.runtime, state.authorizer, attempts, { maxAttempts: 2 }, leaseRenewal(db, job)).cancel(job.requestId);
+    const result = await authorizerClientFor(
+      state.runtime,
+      state.authorizer,
+      attempts,
+      { maxAttempts: 2 },
+      leaseRenewal(db, job),
+    ).cancel(job.requestId);
     await db.transaction(async (tx) => {
-      await tx.update(requestTargets).set({ state: "cancelled", updatedAt: sql`now()` })
-        .where(forTenant(ctx, requestTargets.tenantId, and(eq(requestTargets.requestId, job.requestId), eq(requestTargets.authorizerId, state.authorizer.id), leaseHeld(job))));
-      await appendRequestEvents(tx, ctx, job.requestId, [...attempts.map((a) => attemptEvent(state.authorizer.id, a)), { type: "cancel_sent", authorizerId: state.authorizer.id, data: { answer: result.status } }]);
+      await tx
+        .update(requestTargets)
+        .set({ state: "cancelled", updatedAt: sql`now()` })
+        .where(
+          forTenant(
+            ctx,
+            requestTargets.tenantId,
+            and(
+              eq(requestTargets.requestId, job.requestId),
+              eq(requestTargets.authorizerId, state.authorizer.id),
+              leaseHeld(job),
+            ),
+          ),
+        );
+      await appendRequestEvents(tx, ctx, job.requestId, [
+        ...attempts.map((a) => attemptEvent(state.authorizer.id, a)),
+        { type: "cancel_sent", authorizerId: state.authorizer.id, data: { answer: result.status } },
+      ]);
     });
     // The other authorizer decided too: applying it records the refusal (the request is already final).
-    if (result.status === "already_decided") await applyVerifiedDecision(db, ctx, state.authorizer, { ...result, status: "decided" }, "cancel");
+    if (result.status === "already_decided")
+      await applyVerifiedDecision(db, ctx, state.authorizer, { ...result, status: "decided" }, "cancel");
     return { done: true, followUp: denial?.deliveryJob ?? null };
   } catch (error) {
-    await appendRequestEvents(db, ctx, job.requestId, attempts.map((a) => attemptEvent(state.authorizer.id, a)));
+    await appendRequestEvents(
+      db,
+      ctx,
+      job.requestId,
+      attempts.map((a) => attemptEvent(state.authorizer.id, a)),
+    );
     const failure = failureKind(error);
-    if (error instanceof LeaseLostError || failure.kind === "rejected" || job.attempts >= 8) return { done: true, followUp: denial?.deliveryJob ?? null };
-    return { done: false, retryInMs: Math.max(Math.min(300_000, 5_000 * 2 ** job.attempts), failure.retryAfterMs ?? 0), error: failure.message };
+    if (error instanceof LeaseLostError || failure.kind === "rejected" || job.attempts >= 8)
+      return { done: true, followUp: denial?.deliveryJob ?? null };
+    return {
+      done: false,
+      retryInMs: Math.max(Math.min(300_000, 5_000 * 2 ** job.attempts), failure.retryAfterMs ?? 0),
+      error: failure.message,
+    };
   }
 }
 
@@ -274,7 +414,10 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
 function denyWithoutLiveTarget(db: Database, ctx: TenantContext, requestId: string) {
   return finalizeRequest(db, ctx, {
     requestId,
-    status: "denied", statusReason: "authorizer_disabled", source: "kill_switch", condition: { kind: "no_live_target" },
+    status: "denied",
+    statusReason: "authorizer_disabled",
+    source: "kill_switch",
+    condition: { kind: "no_live_target" },
     events: [{ type: "decided_without_authorizer", data: { decision: "denied", reason: "authorizer_disabled" } }],
   });
 }
@@ -283,13 +426,19 @@ function denyWithoutLiveTarget(db: Database, ctx: TenantContext, requestId: stri
 export async function runExpireJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
   const expired = await finalizeRequest(db, ctx, {
     requestId: job.requestId,
-    status: "expired", statusReason: "expired", source: "expiry", condition: { kind: "expiry" },
+    status: "expired",
+    statusReason: "expired",
+    source: "expiry",
+    condition: { kind: "expiry" },
     events: [{ type: "expired" }],
   });
   if (expired) return { done: true, followUp: expired.deliveryJob };
-  const [request] = await db.select({ status: authorizationRequests.status, expiresAt: authorizationRequests.expiresAt }).from(authorizationRequests)
+  const [request] = await db
+    .select({ status: authorizationRequests.status, expiresAt: authorizationRequests.expiresAt })
+    .from(authorizationRequests)
     .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, job.requestId)));
   // Still pending but not yet due (clock skew between instances): look again shortly.
-  if (request?.status === "pending") return { done: false, retryInMs: Math.max(250, request.expiresAt.getTime() - Date.now()) };
+  if (request?.status === "pending")
+    return { done: false, retryInMs: Math.max(250, request.expiresAt.getTime() - Date.now()) };
   return { done: true };
 }

@@ -5,10 +5,17 @@ import { insertFloorRequest, recordFloorAnswer } from "@/db/queries/bench-floor"
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import {
-  authorizationRequestPayload, buildAuthorizationRequest, generateKeyPair, generateRequestId, importPrivateKey, isStepAuthError, signEnvelope,
-  type AuthorizationRequest, type EnvelopeSigner,
+  authorizationRequestPayload,
+  buildAuthorizationRequest,
+  generateKeyPair,
+  generateRequestId,
+  importPrivateKey,
+  isStepAuthError,
+  signEnvelope,
+  type AuthorizationRequest,
+  type EnvelopeSigner,
 } from "@/lib/stepauth";
-import { outboundAgent } from "./outbound";
+import { outboundAgent } from "@/lib/net/outbound";
 import type { SubmitRequestInput } from "./submit";
 import { callbackPolicy, callbackUrlFor, loadTenantRuntime } from "./tenant-runtime";
 
@@ -25,33 +32,63 @@ export function benchFloorSigner(): EnvelopeSigner {
  * send it with one undici call, record the answer with one update. No routing script, no targets,
  * events or jobs, no retries, no verification of a decision: what a submit does beyond this is its cost.
  */
-export async function runHonestFloor(db: Database, ctx: TenantContext, input: SubmitRequestInput): Promise<{ requestId: string; status: string }> {
+export async function runHonestFloor(
+  db: Database,
+  ctx: TenantContext,
+  input: SubmitRequestInput,
+): Promise<{ requestId: string; status: string }> {
   const runtime = await loadTenantRuntime(db, ctx);
-  const authorizer = runtime.authorizers.find((a) => a.enabled && a.isDefault) ?? runtime.authorizers.find((a) => a.enabled);
+  const authorizer =
+    runtime.authorizers.find((a) => a.enabled && a.isDefault) ?? runtime.authorizers.find((a) => a.enabled);
   if (!authorizer) throw new AppError("no_authorizer", "The bench tenant has no enabled authorizer");
   let request: AuthorizationRequest;
   try {
     request = buildAuthorizationRequest(
-      { spId: authorizer.spId, requestId: generateRequestId(), expiresIn: input.expiresIn ?? runtime.settings.defaultExpiresIn, principal: input.principal as never, action: input.action as never },
+      {
+        spId: authorizer.spId,
+        requestId: generateRequestId(),
+        expiresIn: input.expiresIn ?? runtime.settings.defaultExpiresIn,
+        principal: input.principal as never,
+        action: input.action as never,
+      },
       callbackPolicy(),
     );
   } catch (error) {
     if (isStepAuthError(error)) throw new AppError("validation_failed", error.message);
     throw error;
   }
-  const payload = authorizationRequestPayload(request, { spId: authorizer.spId, callbackUrl: callbackUrlFor(runtime.settings, authorizer.id) }, callbackPolicy());
+  const payload = authorizationRequestPayload(
+    request,
+    { spId: authorizer.spId, callbackUrl: callbackUrlFor(runtime.settings, authorizer.id) },
+    callbackPolicy(),
+  );
   const body = JSON.stringify(signEnvelope(new TextEncoder().encode(payload.json), runtime.signers));
   await insertFloorRequest(db, ctx, {
-    requestId: request.requestId, bodyHash: createHash("sha256").update(JSON.stringify(input)).digest("hex"),
-    principal: JSON.stringify(request.principal), action: JSON.stringify(request.action), principalType: request.principal.type,
-    actionType: request.action.type, summary: request.action.summary, routingTargets: [authorizer.name], expiresAt: request.expiresAt,
+    requestId: request.requestId,
+    bodyHash: createHash("sha256").update(JSON.stringify(input)).digest("hex"),
+    principal: JSON.stringify(request.principal),
+    action: JSON.stringify(request.action),
+    principalType: request.principal.type,
+    actionType: request.action.type,
+    summary: request.action.summary,
+    routingTargets: [authorizer.name],
+    expiresAt: request.expiresAt,
   });
   const response = await undiciRequest(`${authorizer.endpoint}/v1/authorization-requests`, {
-    method: "POST", headers: { "content-type": "application/json" }, body, dispatcher: outboundAgent(),
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    dispatcher: outboundAgent(),
   });
   const answer = (await response.body.json()) as { status?: string; decision?: { payload?: string } };
-  const decision = answer.decision?.payload ? (JSON.parse(Buffer.from(answer.decision.payload, "base64").toString("utf8")) as { decision?: string }) : null;
+  const decision = answer.decision?.payload
+    ? (JSON.parse(Buffer.from(answer.decision.payload, "base64").toString("utf8")) as { decision?: string })
+    : null;
   const status = decision?.decision === "approved" || decision?.decision === "denied" ? decision.decision : "pending";
-  await recordFloorAnswer(db, ctx, { requestId: request.requestId, status, envelope: answer.decision ? JSON.stringify(answer.decision) : null });
+  await recordFloorAnswer(db, ctx, {
+    requestId: request.requestId,
+    status,
+    envelope: answer.decision ? JSON.stringify(answer.decision) : null,
+  });
   return { requestId: request.requestId, status };
 }

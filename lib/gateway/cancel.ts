@@ -6,7 +6,7 @@ import { forTenant } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { DELIVERY_LEASE_SECONDS, finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
-import { runJob } from "./job-runner";
+import { runJob } from "@/lib/jobs/job-runner";
 
 export type CancelOutcome = { cancelled: true } | { cancelled: false; status: string };
 
@@ -18,8 +18,14 @@ export type CancelOutcome = { cancelled: true } | { cancelled: false; status: st
  * one an authorizer answers the cancel with (409): it changes nothing. A decision that won before
  * the write makes the cancel answer with the request's final status instead.
  */
-export async function cancelAuthorizationRequest(db: Database, ctx: TenantContext, requestId: string): Promise<CancelOutcome> {
-  const [request] = await db.select({ status: authorizationRequests.status }).from(authorizationRequests)
+export async function cancelAuthorizationRequest(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+): Promise<CancelOutcome> {
+  const [request] = await db
+    .select({ status: authorizationRequests.status })
+    .from(authorizationRequests)
     .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
   if (!request) throw new AppError("unknown_request", "No such authorization request");
   if (request.status === "cancelled") return { cancelled: true };
@@ -27,17 +33,27 @@ export async function cancelAuthorizationRequest(db: Database, ctx: TenantContex
 
   const result = await finalizeRequest(db, ctx, {
     requestId,
-    status: "cancelled", statusReason: "cancelled_by_service", source: "cancel", condition: { kind: "none" },
+    status: "cancelled",
+    statusReason: "cancelled_by_service",
+    source: "cancel",
+    condition: { kind: "none" },
     events: [{ type: "cancel_requested" }, { type: "cancelled" }],
   });
   if (!result) {
-    const [now] = await db.select({ status: authorizationRequests.status }).from(authorizationRequests)
+    const [now] = await db
+      .select({ status: authorizationRequests.status })
+      .from(authorizationRequests)
       .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
     return now?.status === "cancelled" ? { cancelled: true } : { cancelled: false, status: now?.status ?? "unknown" };
   }
   if (result.deliveryJob) await runJob(db, result.deliveryJob);
   // Tell the authorizers now; a cancel that cannot get through stays queued for the worker.
-  const cancels = await claimDueJobs(db, 64, { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS }, { requestId, kinds: ["cancel"] });
+  const cancels = await claimDueJobs(
+    db,
+    64,
+    { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS },
+    { requestId, kinds: ["cancel"] },
+  );
   await Promise.all(cancels.map((job) => runJob(db, job)));
   return { cancelled: true };
 }

@@ -1,10 +1,23 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, requestTargets, type Authorizer, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import {
+  authorizationRequests,
+  authorizers,
+  requestTargets,
+  type Authorizer,
+  type AuthorizationRequestRow,
+  type Job,
+} from "@/db/schema";
 import { recordAuditEvent } from "@/db/queries/audit";
 import { forTenant } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { checkDecision, DECISION_CLOCK_SKEW_MS, type DecisionRejection, type StoredRequestFacts, type VerifiedDecision } from "@/lib/stepauth";
+import {
+  checkDecision,
+  DECISION_CLOCK_SKEW_MS,
+  type DecisionRejection,
+  type StoredRequestFacts,
+  type VerifiedDecision,
+} from "@/lib/stepauth";
 import { finalizeRequest } from "./finalize";
 import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 
@@ -35,17 +48,33 @@ export async function applyVerifiedDecision(
   const decidedAt = Date.parse(d.timestamp);
   // Before 1970 (year 0000 is not even a database time) or ahead of now + 5 min is never fresh:
   // skip the write, the checks below refuse it.
-  if (!(decidedAt >= 0 && decidedAt <= Date.now() + DECISION_CLOCK_SKEW_MS)) return classifyLostDecision(db, ctx, authorizer, verified, source, options.events ?? []);
+  if (!(decidedAt >= 0 && decidedAt <= Date.now() + DECISION_CLOCK_SKEW_MS))
+    return classifyLostDecision(db, ctx, authorizer, verified, source, options.events ?? []);
   const done = await finalizeRequest(db, ctx, {
     requestId: d.requestId,
     status: d.decision,
     source,
     condition: { kind: "decision", spId: d.spId, timestamp: new Date(decidedAt).toISOString() },
-    decision: { keyId: verified.keyId, reason: d.reason ?? null, reviewers: d.reviewers ?? null, envelope: verified.envelope },
+    decision: {
+      keyId: verified.keyId,
+      reason: d.reason ?? null,
+      reviewers: d.reviewers ?? null,
+      envelope: verified.envelope,
+    },
     winningAuthorizerId: authorizer.id,
     events: [
       ...(options.events ?? []),
-      { type: "decision_accepted", authorizerId: authorizer.id, data: { decision: d.decision, keyId: verified.keyId, source, reason: d.reason, reviewers: d.reviewers?.length ?? 0 } },
+      {
+        type: "decision_accepted",
+        authorizerId: authorizer.id,
+        data: {
+          decision: d.decision,
+          keyId: verified.keyId,
+          source,
+          reason: d.reason,
+          reviewers: d.reviewers?.length ?? 0,
+        },
+      },
     ],
   });
   if (done) return { outcome: "accepted", request: done.request, deliveryJob: done.deliveryJob };
@@ -54,33 +83,70 @@ export async function applyVerifiedDecision(
 
 /** Why the conditional write did not take: a duplicate of the winner, or a refusal with its code. */
 async function classifyLostDecision(
-  tx: Database, ctx: TenantContext, authorizer: Authorizer, verified: VerifiedDecision, source: DecisionSource, events: NewRequestEvent[],
+  tx: Database,
+  ctx: TenantContext,
+  authorizer: Authorizer,
+  verified: VerifiedDecision,
+  source: DecisionSource,
+  events: NewRequestEvent[],
 ): Promise<DecisionOutcome> {
   const d = verified.decision;
-  const [request] = await tx.select().from(authorizationRequests).where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, d.requestId)));
+  const [request] = await tx
+    .select()
+    .from(authorizationRequests)
+    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, d.requestId)));
   const [target] = request
-    ? await tx.select({ spId: requestTargets.spId, payload: requestTargets.payload, enabled: authorizers.enabled }).from(requestTargets)
-      .innerJoin(authorizers, eq(authorizers.id, requestTargets.authorizerId))
-      .where(forTenant(ctx, requestTargets.tenantId, and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id))))
+    ? await tx
+        .select({ spId: requestTargets.spId, payload: requestTargets.payload, enabled: authorizers.enabled })
+        .from(requestTargets)
+        .innerJoin(authorizers, eq(authorizers.id, requestTargets.authorizerId))
+        .where(
+          forTenant(
+            ctx,
+            requestTargets.tenantId,
+            and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)),
+          ),
+        )
     : [];
-  const facts = request && target
-    ? { requestId: request.requestId, spId: target.spId, requestTimestamp: signedTimestampOf(target.payload), expiresAt: request.expiresAt, status: factStatus(request.status), authorizerEnabled: target.enabled }
-    : undefined;
+  const facts =
+    request && target
+      ? {
+          requestId: request.requestId,
+          spId: target.spId,
+          requestTimestamp: signedTimestampOf(target.payload),
+          expiresAt: request.expiresAt,
+          status: factStatus(request.status),
+          authorizerEnabled: target.enabled,
+        }
+      : undefined;
   const check = checkDecision(facts, d, Date.now());
   // Passing every check here means the write lost to the clock (expiry) between the two statements.
   const code: DecisionRejection = check.accept ? "expired" : check.code;
   const data = { code, decision: d.decision, keyId: verified.keyId, source, timestamp: d.timestamp };
   if (!request) {
-    await recordAuditEvent(tx, ctx, { action: "decision.refused", target: d.requestId, data: { ...data, authorizer: authorizer.name } });
+    await recordAuditEvent(tx, ctx, {
+      action: "decision.refused",
+      target: d.requestId,
+      data: { ...data, authorizer: authorizer.name },
+    });
     return { outcome: "refused", code: "unknown_request", request: null };
   }
   // A repeat of the decision that won (an authorizer's own "expired" included) answers the same result again.
-  const sameAsWinner = (code === "already_decided" || code === "expired") && request.decisionAuthorizerId === authorizer.id && request.status === d.decision;
+  const sameAsWinner =
+    (code === "already_decided" || code === "expired") &&
+    request.decisionAuthorizerId === authorizer.id &&
+    request.status === d.decision;
   if (sameAsWinner) {
-    await appendRequestEvents(tx, ctx, request.requestId, [...events, { type: "decision_duplicate", authorizerId: authorizer.id, data }]);
+    await appendRequestEvents(tx, ctx, request.requestId, [
+      ...events,
+      { type: "decision_duplicate", authorizerId: authorizer.id, data },
+    ]);
     return { outcome: "duplicate", request };
   }
-  await appendRequestEvents(tx, ctx, request.requestId, [...events, { type: "decision_refused", authorizerId: authorizer.id, data }]);
+  await appendRequestEvents(tx, ctx, request.requestId, [
+    ...events,
+    { type: "decision_refused", authorizerId: authorizer.id, data },
+  ]);
   return { outcome: "refused", code, request };
 }
 

@@ -1,6 +1,16 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, jobs, requestEvents, requestTargets, tenantSettings, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import {
+  authorizationRequests,
+  authorizers,
+  jobs,
+  requestEvents,
+  requestTargets,
+  tenantSettings,
+  webhookDeliveries,
+  type AuthorizationRequestRow,
+  type Job,
+} from "@/db/schema";
 import { countFinalizedRequest } from "@/db/queries/request-stats-rollup";
 import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -55,8 +65,19 @@ export interface FinalizeInput {
 }
 
 type FinalizeValues = {
-  requestId: string; status: FinalStatus; statusReason: string | null; failOpen: boolean; source: string; winner: string | null;
-  spId: string | null; decisionAt: string | null; keyId: string | null; reason: string | null; reviewers: string | null; envelope: string | null; events: string;
+  requestId: string;
+  status: FinalStatus;
+  statusReason: string | null;
+  failOpen: boolean;
+  source: string;
+  winner: string | null;
+  spId: string | null;
+  decisionAt: string | null;
+  keyId: string | null;
+  reason: string | null;
+  reviewers: string | null;
+  envelope: string | null;
+  events: string;
   leaseToken: string | null;
 };
 
@@ -138,8 +159,11 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
   });
 }
 const statements = {
-  decision: finalizeStatement("decision"), expiry: finalizeStatement("expiry"), all_targets_failed: finalizeStatement("all_targets_failed"),
-  no_live_target: finalizeStatement("no_live_target"), none: finalizeStatement("none"),
+  decision: finalizeStatement("decision"),
+  expiry: finalizeStatement("expiry"),
+  all_targets_failed: finalizeStatement("all_targets_failed"),
+  no_live_target: finalizeStatement("no_live_target"),
+  none: finalizeStatement("none"),
 };
 
 /**
@@ -147,14 +171,28 @@ const statements = {
  * finalizeStatement) in ONE statement, so it is atomic without a transaction and costs one round
  * trip. Returns null when the write did not win.
  */
-export async function finalizeRequest(db: Database, ctx: TenantContext, input: FinalizeInput): Promise<{ request: AuthorizationRequestRow; deliveryJob: Job | null } | null> {
+export async function finalizeRequest(
+  db: Database,
+  ctx: TenantContext,
+  input: FinalizeInput,
+): Promise<{ request: AuthorizationRequestRow; deliveryJob: Job | null } | null> {
   const { condition, decision } = input;
-  const [row] = await statements[condition.kind]<{ request: Record<string, unknown> | null; job: Record<string, unknown> | null }>(db, ctx, {
-    requestId: input.requestId, status: input.status, statusReason: input.statusReason ?? null, failOpen: input.failOpen ?? false, source: input.source,
-    winner: input.winningAuthorizerId ?? null, spId: condition.kind === "decision" ? condition.spId : null,
+  const [row] = await statements[condition.kind]<{
+    request: Record<string, unknown> | null;
+    job: Record<string, unknown> | null;
+  }>(db, ctx, {
+    requestId: input.requestId,
+    status: input.status,
+    statusReason: input.statusReason ?? null,
+    failOpen: input.failOpen ?? false,
+    source: input.source,
+    winner: input.winningAuthorizerId ?? null,
+    spId: condition.kind === "decision" ? condition.spId : null,
     decisionAt: condition.kind === "decision" ? condition.timestamp : null,
-    keyId: decision?.keyId ?? null, reason: decision?.reason ?? null,
-    reviewers: decision?.reviewers == null ? null : JSON.stringify(decision.reviewers), envelope: decision ? JSON.stringify(decision.envelope) : null,
+    keyId: decision?.keyId ?? null,
+    reason: decision?.reason ?? null,
+    reviewers: decision?.reviewers == null ? null : JSON.stringify(decision.reviewers),
+    envelope: decision ? JSON.stringify(decision.envelope) : null,
     events: eventsJson(input.events),
     leaseToken: condition.kind === "all_targets_failed" ? condition.leaseToken : null,
   });

@@ -42,7 +42,11 @@ export function admitLongPoll(ctx: TenantContext, limits: LongPollLimits = longP
   if (ctx.actor.type === "api_key") counters.push([`key:${ctx.actor.apiKeyId}`, limits.perApiKey]);
   for (const [key, limit] of counters) {
     if ((active.get(key) ?? 0) >= limit) {
-      throw new AppError("rate_limited", `Too many concurrent long-polls (at most ${limit} per ${key.split(":")[0] === "key" ? "API key" : "tenant"})`, { retryAfter: RETRY_AFTER_SECONDS });
+      throw new AppError(
+        "rate_limited",
+        `Too many concurrent long-polls (at most ${limit} per ${key.split(":")[0] === "key" ? "API key" : "tenant"})`,
+        { retryAfter: RETRY_AFTER_SECONDS },
+      );
     }
   }
   for (const [key] of counters) active.set(key, (active.get(key) ?? 0) + 1);
@@ -63,7 +67,11 @@ export function admitLongPoll(ctx: TenantContext, limits: LongPollLimits = longP
  * asked to wait (at most `Retry-After`), at no cost but a socket: a client that ignores
  * `Retry-After` and retries at once would otherwise turn refusals into a flood of their own.
  */
-export async function admitLongPollOrHold(ctx: TenantContext, waitSeconds: number, signal: AbortSignal): Promise<() => void> {
+export async function admitLongPollOrHold(
+  ctx: TenantContext,
+  waitSeconds: number,
+  signal: AbortSignal,
+): Promise<() => void> {
   try {
     return admitLongPoll(ctx);
   } catch (error) {
@@ -112,7 +120,13 @@ async function tick(): Promise<void> {
  * Resolves when the request has left `pending` (as the shared ticker sees it), at `deadline`
  * (epoch ms), or when `signal` aborts, whichever comes first. Holds no database connection.
  */
-export function waitWhilePending(db: Database, ctx: TenantContext, requestId: string, deadline: number, signal: AbortSignal): Promise<void> {
+export function waitWhilePending(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  deadline: number,
+  signal: AbortSignal,
+): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted || deadline <= Date.now()) return resolve();
     const waiter: Waiter = {

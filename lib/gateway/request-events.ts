@@ -43,10 +43,23 @@ export interface NewRequestEvent {
 }
 
 /** Appends events to a request's timeline; call it inside the transaction that makes the change. */
-export async function appendRequestEvents(db: Database, ctx: TenantContext, requestId: string, events: NewRequestEvent[]): Promise<void> {
+export async function appendRequestEvents(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  events: NewRequestEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   const tenantId = tenantIdOf(ctx);
-  await db.insert(requestEvents).values(events.map((e) => ({ tenantId, requestId, type: e.type, authorizerId: e.authorizerId ?? null, data: e.data ?? null })));
+  await db.insert(requestEvents).values(
+    events.map((e) => ({
+      tenantId,
+      requestId,
+      type: e.type,
+      authorizerId: e.authorizerId ?? null,
+      data: e.data ?? null,
+    })),
+  );
 }
 
 /**
@@ -54,11 +67,17 @@ export async function appendRequestEvents(db: Database, ctx: TenantContext, requ
  * type text, authorizer_id uuid, data jsonb))`, `ord` keeping their order.
  */
 export function eventsJson(events: NewRequestEvent[]): string {
-  return JSON.stringify(events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null })));
+  return JSON.stringify(
+    events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null })),
+  );
 }
 
 /** One authorizer attempt as a timeline event (status and latency, never the envelope). */
 export function attemptEvent(authorizerId: string, report: AttemptReport): NewRequestEvent {
   const { call, attempt, outcome, status, errorCode, cause, latencyMs, willRetry, delayMs } = report;
-  return { type: "authorizer_attempt", authorizerId, data: { call, attempt, outcome, status, errorCode, cause, latencyMs: Math.round(latencyMs), willRetry, delayMs } };
+  return {
+    type: "authorizer_attempt",
+    authorizerId,
+    data: { call, attempt, outcome, status, errorCode, cause, latencyMs: Math.round(latencyMs), willRetry, delayMs },
+  };
 }

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { request as undiciRequest } from "undici";
-import { checkOutboundUrl, outboundAgent } from "./outbound";
+import { checkOutboundUrl, outboundAgent } from "@/lib/net/outbound";
 
 export interface SignedWebhookResult {
   ok: boolean;
@@ -27,7 +27,8 @@ export async function postSignedWebhook(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const problem = checkOutboundUrl(target.url);
-  if (problem) return { ok: false, statusCode: null, text: "", latencyMs: 0, error: `webhook URL not allowed: ${problem}` };
+  if (problem)
+    return { ok: false, statusCode: null, text: "", latencyMs: 0, error: `webhook URL not allowed: ${problem}` };
   const timestamp = new Date();
   const secrets = target.previousSecret ? [target.secret, target.previousSecret] : [target.secret];
   const signature = secrets.map((secret) => new Webhook(secret).sign(messageId, timestamp, body)).join(" ");
@@ -35,7 +36,12 @@ export async function postSignedWebhook(
     const response = await undiciRequest(target.url, {
       method: "POST",
       dispatcher: outboundAgent(),
-      headers: { "content-type": "application/json", "webhook-id": messageId, "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "webhook-signature": signature },
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": messageId,
+        "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
+        "webhook-signature": signature,
+      },
       body,
       signal: AbortSignal.timeout(options.timeoutMs),
     });
@@ -48,8 +54,20 @@ export async function postSignedWebhook(
       }
     }
     const ok = response.statusCode >= 200 && response.statusCode < 300;
-    return { ok, statusCode: response.statusCode, text: text.slice(0, options.maxBytes), latencyMs: elapsed(), ...(ok ? {} : { error: `HTTP ${response.statusCode}` }) };
+    return {
+      ok,
+      statusCode: response.statusCode,
+      text: text.slice(0, options.maxBytes),
+      latencyMs: elapsed(),
+      ...(ok ? {} : { error: `HTTP ${response.statusCode}` }),
+    };
   } catch (error) {
-    return { ok: false, statusCode: null, text: "", latencyMs: elapsed(), error: error instanceof Error ? error.message : String(error) };
+    return {
+      ok: false,
+      statusCode: null,
+      text: "",
+      latencyMs: elapsed(),
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }

@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import { getRequestView, requestView, type RequestView } from "@/db/queries/authorization-requests";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { SubmitHint } from "./authorizer-jobs";
-import { runJob } from "./job-runner";
+import { runJob } from "@/lib/jobs/job-runner";
 import { recordAuthorizationRequest, type SubmitRequestInput } from "./submit";
 
 /**
@@ -11,10 +11,18 @@ import { recordAuthorizationRequest, type SubmitRequestInput } from "./submit";
  * a fail-closed or a fail-open outcome is in the answer. If this process dies meanwhile, the lease
  * runs out and the worker finishes the job.
  */
-export async function submitAuthorizationRequest(db: Database, ctx: TenantContext, input: SubmitRequestInput, idempotencyKey: string | null): Promise<{ view: RequestView; replayed: boolean }> {
+export async function submitAuthorizationRequest(
+  db: Database,
+  ctx: TenantContext,
+  input: SubmitRequestInput,
+  idempotencyKey: string | null,
+): Promise<{ view: RequestView; replayed: boolean }> {
   const { request, jobsToRun, replayed, hint } = await recordAuthorizationRequest(db, ctx, input, idempotencyKey);
   await Promise.all(jobsToRun.map((job) => runJob(db, job, hint)));
-  const view = hint && !hint.written.unknown ? composedView(hint) : (await getRequestView(db, ctx, request.requestId, { events: false }))!;
+  const view =
+    hint && !hint.written.unknown
+      ? composedView(hint)
+      : (await getRequestView(db, ctx, request.requestId, { events: false }))!;
   return { view, replayed };
 }
 
@@ -24,7 +32,13 @@ export async function submitAuthorizationRequest(db: Database, ctx: TenantContex
 function composedView(hint: SubmitHint): RequestView {
   const targets = [...hint.payloads.keys()].map((authorizerId) => {
     const authorizer = hint.runtime.authorizers.find((a) => a.id === authorizerId)!;
-    return { authorizerId, name: authorizer.name, spId: authorizer.spId, state: hint.written.targetStates.get(authorizerId) ?? "queued", lastError: null };
+    return {
+      authorizerId,
+      name: authorizer.name,
+      spId: authorizer.spId,
+      state: hint.written.targetStates.get(authorizerId) ?? "queued",
+      lastError: null,
+    };
   });
   return requestView({ request: hint.written.request, targets, execution: null, delivery: null });
 }

@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { authorizationRequests, jobs, requestEvents, requestTargets, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import {
+  authorizationRequests,
+  jobs,
+  requestEvents,
+  requestTargets,
+  type AuthorizationRequestRow,
+  type Job,
+} from "@/db/schema";
 import { countReceivedRequest } from "@/db/queries/request-stats-rollup";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { tenantStatement } from "@/db/statement";
@@ -11,8 +18,16 @@ import { AppError } from "@/lib/errors/app-error";
 import { submitRequestSchema } from "@/lib/client/api-schemas";
 import { spendCelTime } from "@/lib/fairness/cel-time-budget";
 import {
-  authorizationRequestPayload, buildAuthorizationRequest, compileRoutingScript, DEFAULT_ROUTING_BUDGET_MS, evaluateRoutingScript, generateRequestId, isStepAuthError,
-  type AuthorizationRequest, type AuthorizationRequestPayload, type RoutingOutcome,
+  authorizationRequestPayload,
+  buildAuthorizationRequest,
+  compileRoutingScript,
+  DEFAULT_ROUTING_BUDGET_MS,
+  evaluateRoutingScript,
+  generateRequestId,
+  isStepAuthError,
+  type AuthorizationRequest,
+  type AuthorizationRequestPayload,
+  type RoutingOutcome,
 } from "@/lib/stepauth";
 import type { SubmitHint } from "./authorizer-jobs";
 import { rowFromJson } from "@/db/row-from-json";
@@ -31,7 +46,11 @@ export function hashBody(input: SubmitRequestInput): string {
 function toAppError(error: unknown): AppError {
   if (!isStepAuthError(error)) throw error;
   if (error.code === "operator_depth_exceeded") return new AppError("operator_depth_exceeded", error.message);
-  if (error.code === "invalid_callback_url") return new AppError("conflict", "The gateway's public URL cannot be used as a callback URL: set publicBaseUrl to an https URL");
+  if (error.code === "invalid_callback_url")
+    return new AppError(
+      "conflict",
+      "The gateway's public URL cannot be used as a callback URL: set publicBaseUrl to an https URL",
+    );
   return new AppError("validation_failed", error.message, { details: (error as { details?: unknown }).details });
 }
 
@@ -39,11 +58,18 @@ function toAppError(error: unknown): AppError {
 function route(runtime: TenantRuntime, base: AuthorizationRequest): RoutingOutcome {
   const enabled = runtime.authorizers.filter((a) => a.enabled);
   const fallback = enabled.find((a) => a.isDefault) ?? enabled[0];
-  return evaluateRoutingScript(runtime.settings.routingScript, base, { authorizers: enabled.map((a) => a.name), default: fallback?.name ?? "" });
+  return evaluateRoutingScript(runtime.settings.routingScript, base, {
+    authorizers: enabled.map((a) => a.name),
+    default: fallback?.name ?? "",
+  });
 }
 
 /** Routes within the tenant's CEL allowance: a costly script waits for it (or is refused, 429). */
-async function routeWithinAllowance(ctx: TenantContext, runtime: TenantRuntime, base: AuthorizationRequest): Promise<RoutingOutcome> {
+async function routeWithinAllowance(
+  ctx: TenantContext,
+  runtime: TenantRuntime,
+  base: AuthorizationRequest,
+): Promise<RoutingOutcome> {
   const script = runtime.settings.routingScript;
   const compiling = performance.now();
   const compiled = script ? compileRoutingScript(script) : null;
@@ -60,15 +86,31 @@ async function routeWithinAllowance(ctx: TenantContext, runtime: TenantRuntime, 
 }
 
 type RecordValues = {
-  requestId: string; externalId: string | null; idempotencyKey: string | null; bodyHash: string; principal: string; action: string;
-  principalType: string; actionType: string; actionCategory: string | null; summary: string; routingTargets: string[];
-  routingFallbackReason: string | null; routingError: string | null; expiresAt: string; events: string; targets: string; targetAuthorizerIds: string[];
+  requestId: string;
+  externalId: string | null;
+  idempotencyKey: string | null;
+  bodyHash: string;
+  principal: string;
+  action: string;
+  principalType: string;
+  actionType: string;
+  actionCategory: string | null;
+  summary: string;
+  routingTargets: string[];
+  routingFallbackReason: string | null;
+  routingError: string | null;
+  expiresAt: string;
+  events: string;
+  targets: string;
+  targetAuthorizerIds: string[];
 };
 
 // One statement, so atomic and one round trip: the request (nothing, when its Idempotency-Key is
 // taken), its timeline, a payload per target, its submit jobs (leased to this caller, who runs them
 // at once), its expiry job and its count in the overview's rollup.
-const recordStatement = tenantStatement<RecordValues>("record_request", (p) => sql`
+const recordStatement = tenantStatement<RecordValues>(
+  "record_request",
+  (p) => sql`
     with req as (
       insert into ${authorizationRequests} (request_id, tenant_id, external_id, idempotency_key, body_hash, status, principal, action,
         principal_type, action_type, action_category, summary, routing_targets, routing_fallback_reason, routing_error, expires_at, target_authorizer_ids)
@@ -96,7 +138,8 @@ const recordStatement = tenantStatement<RecordValues>("record_request", (p) => s
       insert into ${jobs} (tenant_id, kind, request_id, run_at) select ${p.tenantId}, 'expire', req.request_id, req.expires_at from req
     ),
     stats as (${countReceivedRequest("req")})
-    select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`);
+    select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`,
+);
 
 /**
  * Records a new authorization request and everything it needs next, in one statement: the row,
@@ -119,23 +162,39 @@ export async function recordAuthorizationRequest(
   let base: AuthorizationRequest;
   try {
     base = buildAuthorizationRequest(
-      { spId: "routing", requestId: generateRequestId(), expiresIn: input.expiresIn ?? runtime.settings.defaultExpiresIn, principal: input.principal as never, action: input.action as never },
+      {
+        spId: "routing",
+        requestId: generateRequestId(),
+        expiresIn: input.expiresIn ?? runtime.settings.defaultExpiresIn,
+        principal: input.principal as never,
+        action: input.action as never,
+      },
       callbackPolicy(),
     );
   } catch (error) {
     throw toAppError(error);
   }
   const outcome = await routeWithinAllowance(ctx, runtime, base);
-  const targets = outcome.kind === "immediate" ? [] : outcome.targets.map((name) => runtime.authorizers.find((a) => a.name === name && a.enabled));
-  if (targets.some((t) => t === undefined)) throw new AppError("no_authorizer", "No enabled authorizer is configured: add one (or route with $approve/$deny)");
-  if (targets.length > 0 && runtime.signers.length === 0) throw new AppError("no_signing_key", "The tenant has no signing key: create one first");
+  const targets =
+    outcome.kind === "immediate"
+      ? []
+      : outcome.targets.map((name) => runtime.authorizers.find((a) => a.name === name && a.enabled));
+  if (targets.some((t) => t === undefined))
+    throw new AppError("no_authorizer", "No enabled authorizer is configured: add one (or route with $approve/$deny)");
+  if (targets.length > 0 && runtime.signers.length === 0)
+    throw new AppError("no_signing_key", "The tenant has no signing key: create one first");
   // The base request was validated once; each target's copy only has its spId and callback URL checked,
   // and the authorizer client signs it without validating it again.
   let payloads: { authorizerId: string; spId: string; payload: AuthorizationRequestPayload }[];
   try {
     payloads = targets.map((a) => ({
-      authorizerId: a!.id, spId: a!.spId,
-      payload: authorizationRequestPayload(base, { spId: a!.spId, callbackUrl: a!.pollOnly ? undefined : callbackUrlFor(runtime.settings, a!.id) }, callbackPolicy()),
+      authorizerId: a!.id,
+      spId: a!.spId,
+      payload: authorizationRequestPayload(
+        base,
+        { spId: a!.spId, callbackUrl: a!.pollOnly ? undefined : callbackUrlFor(runtime.settings, a!.id) },
+        callbackPolicy(),
+      ),
     }));
   } catch (error) {
     throw toAppError(error);
@@ -143,18 +202,48 @@ export async function recordAuthorizationRequest(
   const immediate = outcome.kind === "immediate" ? outcome.decision : null;
 
   const events: NewRequestEvent[] = [
-    { type: "received", data: { externalId: input.externalId ?? null, actionType: base.action.type, principalType: base.principal.type, expiresAt: base.expiresAt } },
-    { type: "routing_evaluated", data: outcome.kind === "fallback" ? { targets: outcome.targets, fallback: true, reason: outcome.reason, message: outcome.message } : { targets: outcome.targets, fallback: false } },
+    {
+      type: "received",
+      data: {
+        externalId: input.externalId ?? null,
+        actionType: base.action.type,
+        principalType: base.principal.type,
+        expiresAt: base.expiresAt,
+      },
+    },
+    {
+      type: "routing_evaluated",
+      data:
+        outcome.kind === "fallback"
+          ? { targets: outcome.targets, fallback: true, reason: outcome.reason, message: outcome.message }
+          : { targets: outcome.targets, fallback: false },
+    },
   ];
-  const [row] = await recordStatement<{ request: Record<string, unknown> | null; jobs: Record<string, unknown>[] }>(db, ctx, {
-    requestId: base.requestId, externalId: input.externalId ?? null, idempotencyKey, bodyHash,
-    principal: JSON.stringify(base.principal), action: JSON.stringify(base.action), principalType: base.principal.type, actionType: base.action.type,
-    actionCategory: base.action.category ?? null, summary: base.action.summary, routingTargets: outcome.targets,
-    routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null, routingError: outcome.kind === "fallback" ? outcome.message : null,
-    expiresAt: base.expiresAt, events: eventsJson(events),
-    targets: JSON.stringify(payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload.json }))),
-    targetAuthorizerIds: payloads.map((p) => p.authorizerId),
-  });
+  const [row] = await recordStatement<{ request: Record<string, unknown> | null; jobs: Record<string, unknown>[] }>(
+    db,
+    ctx,
+    {
+      requestId: base.requestId,
+      externalId: input.externalId ?? null,
+      idempotencyKey,
+      bodyHash,
+      principal: JSON.stringify(base.principal),
+      action: JSON.stringify(base.action),
+      principalType: base.principal.type,
+      actionType: base.action.type,
+      actionCategory: base.action.category ?? null,
+      summary: base.action.summary,
+      routingTargets: outcome.targets,
+      routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null,
+      routingError: outcome.kind === "fallback" ? outcome.message : null,
+      expiresAt: base.expiresAt,
+      events: eventsJson(events),
+      targets: JSON.stringify(
+        payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload.json })),
+      ),
+      targetAuthorizerIds: payloads.map((p) => p.authorizerId),
+    },
+  );
   if (!row?.request) {
     // Lost a race with the same Idempotency-Key: answer what the winner stored.
     const replay = await findIdempotentReplay(db, ctx, idempotencyKey!, bodyHash);
@@ -166,24 +255,43 @@ export async function recordAuthorizationRequest(
     // the expiry job ends the request as expired: no action runs without a recorded decision.
     const done = await finalizeRequest(db, ctx, {
       requestId: request.requestId,
-      status: immediate, statusReason: `routing_${immediate === "approved" ? "approve" : "deny"}`, source: "routing", condition: { kind: "none" },
-      events: [{ type: "decided_without_authorizer", data: { decision: immediate, reason: "routing script", signed: false } }],
+      status: immediate,
+      statusReason: `routing_${immediate === "approved" ? "approve" : "deny"}`,
+      source: "routing",
+      condition: { kind: "none" },
+      events: [
+        { type: "decided_without_authorizer", data: { decision: immediate, reason: "routing script", signed: false } },
+      ],
     });
-    return { request: done?.request ?? request, jobsToRun: done?.deliveryJob ? [done.deliveryJob] : [], replayed: false };
+    return {
+      request: done?.request ?? request,
+      jobsToRun: done?.deliveryJob ? [done.deliveryJob] : [],
+      replayed: false,
+    };
   }
   const hint: SubmitHint = {
-    runtime, request, payloads: new Map(payloads.map((p) => [p.authorizerId, p.payload])),
+    runtime,
+    request,
+    payloads: new Map(payloads.map((p) => [p.authorizerId, p.payload])),
     written: { request, targetStates: new Map(), unknown: false },
   };
   return { request, jobsToRun: row.jobs.map((j) => rowFromJson<Job>(jobs, j)), replayed: false, hint };
 }
 
-async function findIdempotentReplay(db: Database, ctx: TenantContext, idempotencyKey: string, bodyHash: string): Promise<AuthorizationRequestRow | null> {
+async function findIdempotentReplay(
+  db: Database,
+  ctx: TenantContext,
+  idempotencyKey: string,
+  bodyHash: string,
+): Promise<AuthorizationRequestRow | null> {
   const [existing] = await db
     .select()
     .from(authorizationRequests)
-    .where(forTenant(ctx, authorizationRequests.tenantId, and(eq(authorizationRequests.idempotencyKey, idempotencyKey))));
+    .where(
+      forTenant(ctx, authorizationRequests.tenantId, and(eq(authorizationRequests.idempotencyKey, idempotencyKey))),
+    );
   if (!existing) return null;
-  if (existing.bodyHash !== bodyHash) throw new AppError("idempotency_key_reused", "This Idempotency-Key was used with a different body");
+  if (existing.bodyHash !== bodyHash)
+    throw new AppError("idempotency_key_reused", "This Idempotency-Key was used with a different body");
   return existing;
 }

@@ -9,7 +9,7 @@ import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { importPrivateKey, importPublicKey, type EnvelopeSigner, type TrustedKey } from "@/lib/stepauth";
 import { TtlCache } from "@/lib/cache/ttl-cache";
-import { privateNetworkAllowed } from "./outbound";
+import { privateNetworkAllowed } from "@/lib/net/outbound";
 
 /** What the pipeline needs of a tenant, read fresh for each unit of work (configuration may change). */
 export interface TenantRuntime {
@@ -33,7 +33,11 @@ function cachedKey(encoded: string, importer: (value: string) => KeyObject): Key
 // Three queries and a decryption per request add up on the hot path: keep a tenant's configuration
 // for a second. A change made through this process applies at once (its write bumps the version);
 // other instances apply it within GATEWAY_CONFIG_CACHE_MS.
-const runtimes = new TtlCache<string, TenantRuntime>({ ttlMs: Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000), maxEntries: 10_000, version: configVersion });
+const runtimes = new TtlCache<string, TenantRuntime>({
+  ttlMs: Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000),
+  maxEntries: 10_000,
+  version: configVersion,
+});
 
 export function loadTenantRuntime(db: Database, ctx: TenantContext): Promise<TenantRuntime> {
   return runtimes.get(tenantIdOf(ctx), () => readTenantRuntime(db, ctx));
@@ -45,17 +49,29 @@ async function readTenantRuntime(db: Database, ctx: TenantContext): Promise<Tena
     db.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId)).orderBy(asc(authorizers.createdAt)),
     loadSigningMaterial(db, ctx),
   ]);
-  return { settings, authorizers: rows, signers: material.map((k) => ({ keyId: k.keyId, privateKey: cachedKey(k.privateKey, importPrivateKey) })) };
+  return {
+    settings,
+    authorizers: rows,
+    signers: material.map((k) => ({ keyId: k.keyId, privateKey: cachedKey(k.privateKey, importPrivateKey) })),
+  };
 }
 
 /** The authorizer's registered public keys, as the verifier wants them. */
 export function trustedKeysOf(authorizer: Authorizer): TrustedKey[] {
-  return authorizer.publicKeys.map((k) => ({ keyId: k.keyId, algorithm: k.algorithm, publicKey: cachedKey(k.publicKey, importPublicKey) }));
+  return authorizer.publicKeys.map((k) => ({
+    keyId: k.keyId,
+    algorithm: k.algorithm,
+    publicKey: cachedKey(k.publicKey, importPublicKey),
+  }));
 }
 
 /** The gateway's public origin: the tenant's publicBaseUrl, else GATEWAY_PUBLIC_URL, AUTH_URL, localhost. */
 export function gatewayBaseUrl(settings: Pick<EffectiveSettings, "publicBaseUrl">): string {
-  const base = settings.publicBaseUrl ?? process.env.GATEWAY_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
+  const base =
+    settings.publicBaseUrl ??
+    process.env.GATEWAY_PUBLIC_URL ??
+    process.env.AUTH_URL ??
+    `http://localhost:${process.env.PORT ?? "3000"}`;
   return base.replace(/\/+$/, "");
 }
 

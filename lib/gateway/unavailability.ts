@@ -17,21 +17,39 @@ import type { TenantRuntime } from "./tenant-runtime";
  * lease (`leaseToken`).
  */
 export async function settleIfAllTargetsFailed(
-  db: Database, ctx: TenantContext, runtime: TenantRuntime, requestId: string, leaseToken: string,
+  db: Database,
+  ctx: TenantContext,
+  runtime: TenantRuntime,
+  requestId: string,
+  leaseToken: string,
 ): Promise<{ allFailed: boolean; deliveryJob: Job | null }> {
-  const targets = await db.select().from(requestTargets).where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId)));
+  const targets = await db
+    .select()
+    .from(requestTargets)
+    .where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId)));
   if (targets.length === 0 || targets.some((t) => t.state !== "failed")) return { allFailed: false, deliveryJob: null };
   const allUnreachable = targets.every((t) => t.lastError?.startsWith("unreachable:"));
   const failOpen = allUnreachable && runtime.settings.unavailabilityPolicy === "fail_open";
   const reason = failOpen ? "fail_open" : allUnreachable ? "authorizer_unavailable" : "authorizer_rejected";
   const failures = targets.map((t) => ({ authorizerId: t.authorizerId, error: t.lastError }));
   const event: NewRequestEvent = failOpen
-    ? { type: "fail_open_executed", data: { reason, failures, requests: targets.map((t) => ({ authorizerId: t.authorizerId, payload: JSON.parse(t.payload) })) } }
+    ? {
+        type: "fail_open_executed",
+        data: {
+          reason,
+          failures,
+          requests: targets.map((t) => ({ authorizerId: t.authorizerId, payload: JSON.parse(t.payload) })),
+        },
+      }
     : { type: "decided_without_authorizer", data: { decision: "denied", reason, failures } };
   // Conditional on every target still being failed, so a decision that raced in wins instead, and on the lease.
   const settled = await finalizeRequest(db, ctx, {
     requestId,
-    status: failOpen ? "approved" : "denied", statusReason: reason, failOpen, source: "unavailability", condition: { kind: "all_targets_failed", leaseToken },
+    status: failOpen ? "approved" : "denied",
+    statusReason: reason,
+    failOpen,
+    source: "unavailability",
+    condition: { kind: "all_targets_failed", leaseToken },
     events: [event],
   });
   // Whether or not this run still held its lease, every target failed: the unavailability policy is

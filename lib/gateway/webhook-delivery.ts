@@ -1,6 +1,12 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests, authorizers, webhookDeliveries, type AuthorizationRequestRow, type Job } from "@/db/schema";
+import {
+  authorizationRequests,
+  authorizers,
+  webhookDeliveries,
+  type AuthorizationRequestRow,
+  type Job,
+} from "@/db/schema";
 import { insertExecution, loadExecutionState, type ExecutionResult } from "@/db/queries/executions";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { getTenantSettings, loadWebhookTarget } from "@/db/queries/tenant-settings";
@@ -24,12 +30,19 @@ export async function webhookPayload(db: Database, ctx: TenantContext, request: 
   // The exact action and principal that were signed and approved, from the winning target's payload.
   const state = await loadExecutionState(db, ctx, request.requestId);
   const signedPayload = state?.signedPayload ?? null;
-  const signed = signedPayload ? (JSON.parse(signedPayload) as { principal: unknown; action: unknown }) : { principal: request.principal, action: request.action };
+  const signed = signedPayload
+    ? (JSON.parse(signedPayload) as { principal: unknown; action: unknown })
+    : { principal: request.principal, action: request.action };
   const [authorizer] = request.decisionAuthorizerId
-    ? await db.select({ name: authorizers.name }).from(authorizers).where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, request.decisionAuthorizerId)))
+    ? await db
+        .select({ name: authorizers.name })
+        .from(authorizers)
+        .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, request.decisionAuthorizerId)))
     : [];
   const approved = request.status === "approved";
-  const terms = approved ? executionTermsOf(request, signedPayload, gatewayBaseUrl(await getTenantSettings(db, ctx))) : null;
+  const terms = approved
+    ? executionTermsOf(request, signedPayload, gatewayBaseUrl(await getTenantSettings(db, ctx)))
+    : null;
   return {
     type: `authorization.${request.status}`,
     timestamp: new Date().toISOString(),
@@ -41,7 +54,13 @@ export async function webhookPayload(db: Database, ctx: TenantContext, request: 
       failOpen: request.failOpen,
       reason: request.statusReason ?? request.decisionReason,
       decision: request.decidedAt
-        ? { authorizer: authorizer?.name ?? null, keyId: request.decisionKeyId, source: request.decisionSource, reviewers: request.decisionReviewers, decidedAt: request.decidedAt }
+        ? {
+            authorizer: authorizer?.name ?? null,
+            keyId: request.decisionKeyId,
+            source: request.decisionSource,
+            reviewers: request.decisionReviewers,
+            decidedAt: request.decidedAt,
+          }
         : null,
       principal: signed.principal,
       action: signed.action,
@@ -57,7 +76,11 @@ function parseServiceAnswer(body: string): ExecutionAnswer {
   try {
     const parsed = JSON.parse(body) as { status?: unknown; error?: unknown };
     if (parsed.status === "accepted") return { status: "accepted" };
-    if (parsed.status === "error") return { status: "error", error: typeof parsed.error === "string" ? parsed.error.slice(0, 2000) : "the service reported an error" };
+    if (parsed.status === "error")
+      return {
+        status: "error",
+        error: typeof parsed.error === "string" ? parsed.error.slice(0, 2000) : "the service reported an error",
+      };
   } catch {
     // A 2xx without a JSON body is an acknowledgement.
   }
@@ -70,16 +93,40 @@ function parseServiceAnswer(body: string): ExecutionAnswer {
  * or null when it must be retried later. Never called inside a transaction (it waits on the network).
  * `lease`: the delivery job's run; its outcome is recorded only while it still holds the lease.
  */
-export async function deliverWebhook(db: Database, ctx: TenantContext, requestId: string, attempt: number, lease?: Job): Promise<{ done: boolean; answer: ExecutionAnswer | null }> {
-  const [request] = await db.select().from(authorizationRequests).where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
-  const [delivery] = await db.select().from(webhookDeliveries).where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId)));
+export async function deliverWebhook(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  attempt: number,
+  lease?: Job,
+): Promise<{ done: boolean; answer: ExecutionAnswer | null }> {
+  const [request] = await db
+    .select()
+    .from(authorizationRequests)
+    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
+  const [delivery] = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId)));
   const target = await loadWebhookTarget(db, ctx);
   if (!request || !delivery || delivery.status !== "pending") return { done: true, answer: null };
   // Nothing was sent, so nothing is recorded as executed: the service may still claim through the API.
-  if (!target) return finishDelivery(db, ctx, request, { ok: false, error: "the service webhook was removed", statusCode: null, execute: false }, attempt, true, lease);
+  if (!target)
+    return finishDelivery(
+      db,
+      ctx,
+      request,
+      { ok: false, error: "the service webhook was removed", statusCode: null, execute: false },
+      attempt,
+      true,
+      lease,
+    );
 
   const payload = await webhookPayload(db, ctx, request);
-  const posted = await postSignedWebhook(target, requestId, JSON.stringify(payload), { timeoutMs: webhookTimeoutMs(), maxBytes: MAX_ANSWER_BYTES });
+  const posted = await postSignedWebhook(target, requestId, JSON.stringify(payload), {
+    timeoutMs: webhookTimeoutMs(),
+    maxBytes: MAX_ANSWER_BYTES,
+  });
   const result = posted.ok ? { ...posted, answer: parseServiceAnswer(posted.text) } : posted;
   return finishDelivery(db, ctx, request, { ...result, execute: payload.data.execute }, attempt, false, lease);
 }
@@ -88,7 +135,14 @@ async function finishDelivery(
   db: Database,
   ctx: TenantContext,
   request: AuthorizationRequestRow,
-  result: { ok: boolean; statusCode: number | null; error?: string; answer?: ExecutionAnswer; latencyMs?: number; execute?: boolean },
+  result: {
+    ok: boolean;
+    statusCode: number | null;
+    error?: string;
+    answer?: ExecutionAnswer;
+    latencyMs?: number;
+    execute?: boolean;
+  },
   attempt: number,
   giveUp: boolean,
   lease: Job | undefined,
@@ -96,14 +150,30 @@ async function finishDelivery(
   const final = result.ok || giveUp || attempt >= WEBHOOK_MAX_ATTEMPTS;
   const answer: ExecutionAnswer | null = result.ok
     ? (result.answer ?? { status: "success" })
-    : final ? { status: "error", error: `delivery to the service failed after ${attempt} attempts: ${result.error}` } : null;
+    : final
+      ? { status: "error", error: `delivery to the service failed after ${attempt} attempts: ${result.error}` }
+      : null;
   const recorded = await db.transaction(async (tx) => {
-    const attemptRow = await recordDeliveryAttempt(tx, ctx, request.requestId, {
-      attempt, statusCode: result.statusCode, error: result.ok ? null : (result.error ?? null), final: final ? { delivered: result.ok } : undefined,
-    }, lease);
+    const attemptRow = await recordDeliveryAttempt(
+      tx,
+      ctx,
+      request.requestId,
+      {
+        attempt,
+        statusCode: result.statusCode,
+        error: result.ok ? null : (result.error ?? null),
+        final: final ? { delivered: result.ok } : undefined,
+      },
+      lease,
+    );
     // Another run recorded this delivery (or took the job over): its answer is that run's to record.
     if (!attemptRow) return false;
-    const events: NewRequestEvent[] = [{ type: result.ok ? "webhook_delivered" : "webhook_failed", data: { attempt, statusCode: result.statusCode, error: result.error, latencyMs: result.latencyMs, final } }];
+    const events: NewRequestEvent[] = [
+      {
+        type: result.ok ? "webhook_delivered" : "webhook_failed",
+        data: { attempt, statusCode: result.statusCode, error: result.error, latencyMs: result.latencyMs, final },
+      },
+    ];
     // Only an answer to an `execute: true` webhook says anything about an execution.
     if (answer && answer.status !== "accepted" && request.status === "approved" && (result.execute ?? true)) {
       events.push(...(await recordWebhookAnswer(tx, ctx, request, answer)));
@@ -122,7 +192,12 @@ async function finishDelivery(
  * when it ran, and its own report finishes it. An execution already claimed or finished stays as it
  * is. A delivery that finally failed records an error only when nothing was claimed.
  */
-async function recordWebhookAnswer(db: Database, ctx: TenantContext, request: AuthorizationRequestRow, answer: ExecutionResult): Promise<NewRequestEvent[]> {
+async function recordWebhookAnswer(
+  db: Database,
+  ctx: TenantContext,
+  request: AuthorizationRequestRow,
+  answer: ExecutionResult,
+): Promise<NewRequestEvent[]> {
   const implicit = await insertExecution(db, ctx, request.requestId, "webhook", answer);
   if (!implicit) return [];
   await queueResultReport(db, ctx, request);

@@ -6,5 +6,7 @@ export const MAX_WEBHOOK_TIMEOUT_MS = 10_000;
 
 export function webhookTimeoutMs(): number {
   const configured = Number(process.env.GATEWAY_WEBHOOK_TIMEOUT_MS);
-  return Number.isInteger(configured) && configured > 0 ? Math.min(configured, MAX_WEBHOOK_TIMEOUT_MS) : MAX_WEBHOOK_TIMEOUT_MS;
+  return Number.isInteger(configured) && configured > 0
+    ? Math.min(configured, MAX_WEBHOOK_TIMEOUT_MS)
+    : MAX_WEBHOOK_TIMEOUT_MS;
 }

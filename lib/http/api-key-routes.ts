@@ -34,7 +34,9 @@ function assertScopesGrantable(ctx: TenantContext, scopes: readonly ApiKeyScope[
   const excess = scopes.filter((scope) => !grantable.includes(scope));
   if (excess.length === 0) return;
   const message = `You may not grant ${excess.join(", ")}: a new key can only have scopes you hold (${grantable.join(", ") || "none"})`;
-  throw new AppError(ctx.actor.type === "api_key" ? "insufficient_scope" : "forbidden", message, { details: { notGrantable: excess } });
+  throw new AppError(ctx.actor.type === "api_key" ? "insufficient_scope" : "forbidden", message, {
+    details: { notGrantable: excess },
+  });
 }
 
 export async function getApiKeyRoute({ db, ctx, params }: TenantRequest<{ id: string }>) {

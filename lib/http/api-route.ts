@@ -52,11 +52,16 @@ function catching(handler: RouteHandler): RouteHandler {
 export function apiRoute(handlers: Partial<Record<HttpMethod, RouteHandler>>): Record<HttpMethod, RouteHandler> {
   const allowed = Object.keys(handlers).join(", ");
   const notAllowed: RouteHandler = async (request) => {
-    const response = errorResponse(new AppError("method_not_allowed", `${request.method} is not allowed here; use ${allowed}`));
+    const response = errorResponse(
+      new AppError("method_not_allowed", `${request.method} is not allowed here; use ${allowed}`),
+    );
     response.headers.set("allow", allowed);
     return response;
   };
-  return Object.fromEntries(httpMethods.map((m) => [m, handlers[m] ? catching(handlers[m]) : notAllowed])) as Record<HttpMethod, RouteHandler>;
+  return Object.fromEntries(httpMethods.map((m) => [m, handlers[m] ? catching(handlers[m]) : notAllowed])) as Record<
+    HttpMethod,
+    RouteHandler
+  >;
 }
 
 function tenantHandler<P>(
@@ -89,7 +94,11 @@ export interface ApiKeyRouteOptions {
  * Every `/api/v1/**` handler: Bearer API key → TenantContext → rate limit → permission check → the
  * tenant's fair share of this instance (lib/fairness), unless the route admits itself (options.fairShare).
  */
-export function withApiKey<P = Record<string, never>>(permission: Permission, handler: TenantHandler<P>, options: ApiKeyRouteOptions = {}): RouteHandler {
+export function withApiKey<P = Record<string, never>>(
+  permission: Permission,
+  handler: TenantHandler<P>,
+  options: ApiKeyRouteOptions = {},
+): RouteHandler {
   const authenticate = async (db: Database, request: Request) => {
     const ctx = await authenticateApiKey(db, request.headers);
     const { perSecond, burst } = apiKeyRateLimit();
@@ -113,28 +122,40 @@ export function withApiKey<P = Record<string, never>>(permission: Permission, ha
  * authenticated by the signed envelope it sends, which the handler verifies against the keys of
  * the authorizer named in the URL before anything is written.
  */
-export function withSignedEnvelope<P>(handler: (input: { request: Request; db: Database; params: P }) => Promise<Response>): RouteHandler {
+export function withSignedEnvelope<P>(
+  handler: (input: { request: Request; db: Database; params: P }) => Promise<Response>,
+): RouteHandler {
   return async (request, context) => handler({ request, db: getDb(), params: (await context.params) as P });
 }
 
 /** `/api/cron/**` for serverless hosts: `Authorization: Bearer $CRON_SECRET`, compared in constant time. */
-export function withCronSecret(handler: (input: { request: Request; db: Database }) => Promise<Response>): RouteHandler {
+export function withCronSecret(
+  handler: (input: { request: Request; db: Database }) => Promise<Response>,
+): RouteHandler {
   return async (request) => {
     const secret = process.env.CRON_SECRET;
     if (!secret) throw new AppError("forbidden", "Set CRON_SECRET to enable this endpoint");
     const given = Buffer.from(request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "");
     const expected = Buffer.from(secret);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError("unauthenticated", "Wrong cron secret");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new AppError("unauthenticated", "Wrong cron secret");
     return handler({ request, db: getDb() });
   };
 }
 
 /** Console `/api/console/**` handlers: session cookie → membership → permission; mutations must be same-origin. */
-export function withConsoleSession<P = Record<string, never>>(permission: Permission, handler: TenantHandler<P>): RouteHandler {
-  return tenantHandler(async (db, request) => {
-    if (request.method !== "GET") assertSameOrigin(request);
-    return authenticateConsoleRequest(db, request.headers);
-  }, permission, handler);
+export function withConsoleSession<P = Record<string, never>>(
+  permission: Permission,
+  handler: TenantHandler<P>,
+): RouteHandler {
+  return tenantHandler(
+    async (db, request) => {
+      if (request.method !== "GET") assertSameOrigin(request);
+      return authenticateConsoleRequest(db, request.headers);
+    },
+    permission,
+    handler,
+  );
 }
 
 // Cookies are SameSite=Lax already; checking Origin as well closes the door on CSRF for good. The
@@ -144,7 +165,8 @@ export function withConsoleSession<P = Record<string, never>>(permission: Permis
 function assertSameOrigin(request: Request): void {
   const origin = normalizedOrigin(request.headers.get("origin"));
   const allowed = [requestOrigin(request), normalizedOrigin(process.env.AUTH_URL)];
-  if (!origin || !allowed.includes(origin)) throw new AppError("forbidden", "Cross-origin console requests are refused");
+  if (!origin || !allowed.includes(origin))
+    throw new AppError("forbidden", "Cross-origin console requests are refused");
 }
 
 function normalizedOrigin(value: string | null | undefined): string | null {
@@ -158,7 +180,10 @@ function normalizedOrigin(value: string | null | undefined): string | null {
 function assertStorableRequestText(request: Request, params: RouteParams): void {
   for (const [name, value] of new URL(request.url).searchParams) {
     const problem = storableTextProblem(value);
-    if (problem) throw new AppError("validation_failed", `Query parameter ${name} contains a control character`, { details: [{ path: name, message: problem }] });
+    if (problem)
+      throw new AppError("validation_failed", `Query parameter ${name} contains a control character`, {
+        details: [{ path: name, message: problem }],
+      });
   }
   for (const value of Object.values(params).flat()) {
     if (typeof value === "string" && storableTextProblem(value)) throw new AppError("not_found", "No such resource");

@@ -20,7 +20,8 @@ export function trustedProxyHops(): number {
   if (!raw) return 0;
   const hops = Number(raw);
   if (Number.isInteger(hops) && hops >= 0 && hops <= 16) return hops;
-  if (warnedAbout !== raw) console.warn(`TRUSTED_PROXY_HOPS="${raw}" is not an integer from 0 to 16; forwarded headers are ignored`);
+  if (warnedAbout !== raw)
+    console.warn(`TRUSTED_PROXY_HOPS="${raw}" is not an integer from 0 to 16; forwarded headers are ignored`);
   warnedAbout = raw;
   return 0;
 }
@@ -32,13 +33,19 @@ export function trustedProxyHops(): number {
  */
 export function forwardedValue(headers: Headers, name: string, hops = trustedProxyHops()): string | null {
   if (hops === 0) return null;
-  const entries = (headers.get(name) ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = (headers.get(name) ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   return entries.length >= hops ? entries[entries.length - hops]! : null;
 }
 
 /** An IP address in canonical form (IPv4-mapped IPv6 as plain IPv4), or null when it is not one. */
 function canonicalAddress(value: string | null | undefined): string | null {
-  const address = value?.trim().replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  const address = value
+    ?.trim()
+    .replace(/^\[(.*)\]$/, "$1")
+    .toLowerCase();
   if (!address || !isIP(address)) return null;
   return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 }
@@ -70,7 +77,9 @@ export function requestOrigin(request: Request): string | null {
   if (!host || !/^https?$/i.test(proto)) return null;
   try {
     const origin = new URL(`${proto.toLowerCase()}://${host}`);
-    return origin.host === host.toLowerCase() || origin.host === host.toLowerCase().replace(/:(80|443)$/, "") ? origin.origin : null;
+    return origin.host === host.toLowerCase() || origin.host === host.toLowerCase().replace(/:(80|443)$/, "")
+      ? origin.origin
+      : null;
   } catch {
     return null;
   }

@@ -17,7 +17,10 @@ export function createNonce(): string {
  * contentSecurityPolicy(createNonce(), { development: false });
  * ```
  */
-export function contentSecurityPolicy(nonce: string, options: { development: boolean; formTargets?: string[] }): string {
+export function contentSecurityPolicy(
+  nonce: string,
+  options: { development: boolean; formTargets?: string[] },
+): string {
   const directives: [string, ...string[]][] = [
     ["default-src", "'self'"],
     // React in development rebuilds error stacks with eval; production needs no eval.

@@ -9,7 +9,11 @@ const MAX_BODY_DEPTH = 64;
  * Reads a JSON body no larger than `maxBytes` (counted while streaming, so a lying Content-Length
  * does not help) and validates it with `schema` before anything else touches it.
  */
-export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = defaultMaxBodyBytes): Promise<z.infer<S>> {
+export async function readJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  maxBytes = defaultMaxBodyBytes,
+): Promise<z.infer<S>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new AppError("unsupported_media_type", "Send the body as application/json");
@@ -24,11 +28,18 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
     throw new AppError("invalid_json", "The body is not valid JSON");
   }
   // Recursive validation of a body nested thousands deep would exhaust the stack: refuse it first.
-  if (exceedsJsonDepth(value, MAX_BODY_DEPTH)) throw new AppError("validation_failed", `The body nests deeper than ${MAX_BODY_DEPTH} levels`);
+  if (exceedsJsonDepth(value, MAX_BODY_DEPTH))
+    throw new AppError("validation_failed", `The body nests deeper than ${MAX_BODY_DEPTH} levels`);
   const unstorable = findUnstorableText(value);
   if (unstorable) {
-    const details = [{ path: unstorable.path, message: `${unstorable.path || "body"} ${unstorable.problem.replaceAll("_", " ")}` }];
-    throw new AppError("validation_failed", `${unstorable.path || "The body"} contains a NUL, control character or unpaired surrogate`, { details });
+    const details = [
+      { path: unstorable.path, message: `${unstorable.path || "body"} ${unstorable.problem.replaceAll("_", " ")}` },
+    ];
+    throw new AppError(
+      "validation_failed",
+      `${unstorable.path || "The body"} contains a NUL, control character or unpaired surrogate`,
+      { details },
+    );
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationFailed(parsed.error);
@@ -93,7 +104,10 @@ export function uuidParam(value: string | undefined, what: string): string {
 }
 
 /** A JSON body that may be absent: no body (or an empty one) means `{}` (DELETE and confirmation bodies). */
-export async function readOptionalBody<S extends z.ZodType<object>>(request: Request, schema: S): Promise<z.infer<S> | Record<string, never>> {
+export async function readOptionalBody<S extends z.ZodType<object>>(
+  request: Request,
+  schema: S,
+): Promise<z.infer<S> | Record<string, never>> {
   if (request.body === null || request.headers.get("content-length") === "0") return {};
   // Behind some servers a body-less DELETE still has an (empty) stream: no type and nothing in it is no body.
   if (!request.headers.get("content-type")) {

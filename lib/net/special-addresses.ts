@@ -11,12 +11,24 @@ type Block = readonly [cidr: string, name: string];
 
 /** IANA IPv4 Special-Purpose Address Registry (every entry, global or not), plus multicast. */
 const IPV4_SPECIAL: readonly Block[] = [
-  ["0.0.0.0/8", "this network"], ["10.0.0.0/8", "private"], ["100.64.0.0/10", "shared address space (CGNAT)"],
-  ["127.0.0.0/8", "loopback"], ["169.254.0.0/16", "link-local (cloud metadata)"], ["172.16.0.0/12", "private"],
-  ["192.0.0.0/24", "IETF protocol assignments"], ["192.0.2.0/24", "documentation"], ["192.31.196.0/24", "AS112"],
-  ["192.52.193.0/24", "AMT"], ["192.88.99.0/24", "6to4 relay anycast"], ["192.168.0.0/16", "private"],
-  ["192.175.48.0/24", "AS112 direct delegation"], ["198.18.0.0/15", "benchmarking"], ["198.51.100.0/24", "documentation"],
-  ["203.0.113.0/24", "documentation"], ["224.0.0.0/4", "multicast"], ["240.0.0.0/4", "reserved"],
+  ["0.0.0.0/8", "this network"],
+  ["10.0.0.0/8", "private"],
+  ["100.64.0.0/10", "shared address space (CGNAT)"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local (cloud metadata)"],
+  ["172.16.0.0/12", "private"],
+  ["192.0.0.0/24", "IETF protocol assignments"],
+  ["192.0.2.0/24", "documentation"],
+  ["192.31.196.0/24", "AS112"],
+  ["192.52.193.0/24", "AMT"],
+  ["192.88.99.0/24", "6to4 relay anycast"],
+  ["192.168.0.0/16", "private"],
+  ["192.175.48.0/24", "AS112 direct delegation"],
+  ["198.18.0.0/15", "benchmarking"],
+  ["198.51.100.0/24", "documentation"],
+  ["203.0.113.0/24", "documentation"],
+  ["224.0.0.0/4", "multicast"],
+  ["240.0.0.0/4", "reserved"],
   ["255.255.255.255/32", "broadcast"],
 ];
 
@@ -26,8 +38,10 @@ const IPV4_SPECIAL: readonly Block[] = [
  * link-local, site-local, multicast). 2001::/23 covers Teredo, benchmarking, AMT, AS112, ORCHID.
  */
 const IPV6_SPECIAL: readonly Block[] = [
-  ["2001::/23", "IETF protocol assignments (Teredo, benchmarking, ORCHID…)"], ["2001:db8::/32", "documentation"],
-  ["2620:4f:8000::/48", "AS112 direct delegation"], ["3fff::/20", "documentation"],
+  ["2001::/23", "IETF protocol assignments (Teredo, benchmarking, ORCHID…)"],
+  ["2001:db8::/32", "documentation"],
+  ["2620:4f:8000::/48", "AS112 direct delegation"],
+  ["3fff::/20", "documentation"],
 ];
 
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");

@@ -58,7 +58,5 @@ export type SignatureAlgorithmName = keyof typeof SIGNATURE_ALGORITHMS;
  * ```
  */
 export function findSignatureAlgorithm(name: string): SignatureAlgorithm | undefined {
-  return Object.hasOwn(SIGNATURE_ALGORITHMS, name)
-    ? SIGNATURE_ALGORITHMS[name as SignatureAlgorithmName]
-    : undefined;
+  return Object.hasOwn(SIGNATURE_ALGORITHMS, name) ? SIGNATURE_ALGORITHMS[name as SignatureAlgorithmName] : undefined;
 }

@@ -41,8 +41,7 @@ export type ResultReportOutcome =
   | { status: "unsupported"; requestId: string; httpStatus: number };
 /** Result of `cancel`. */
 export type CancelResult =
-  | { status: "cancelled"; requestId: string }
-  | (Omit<VerifiedDecision, "status"> & { status: "already_decided" });
+  { status: "cancelled"; requestId: string } | (Omit<VerifiedDecision, "status"> & { status: "already_decided" });
 
 function parseJson(response: FinalResponse): unknown {
   try {
@@ -62,7 +61,11 @@ function parseJson(response: FinalResponse): unknown {
  * const verified = verifyDecisionEnvelope(body.decision, requestId, authorizerKeys);
  * ```
  */
-export function verifyDecisionEnvelope(envelope: unknown, requestId: string, keys: readonly TrustedKey[]): VerifiedDecision {
+export function verifyDecisionEnvelope(
+  envelope: unknown,
+  requestId: string,
+  keys: readonly TrustedKey[],
+): VerifiedDecision {
   const verified = verifyEnvelope(envelope, keys);
   const parsed = decisionSchema.safeParse(verified.payload);
   if (!parsed.success) throw new StepAuthError("invalid_response", "decision payload failed validation");
@@ -97,10 +100,15 @@ function safeJson(response: FinalResponse): unknown {
  * interpretSubmitResponse({ status: 202, headers: {}, body, attempt: 1 }, requestId, keys);
  * ```
  */
-export function interpretSubmitResponse(response: FinalResponse, requestId: string, keys: readonly TrustedKey[]): SubmitResult {
+export function interpretSubmitResponse(
+  response: FinalResponse,
+  requestId: string,
+  keys: readonly TrustedKey[],
+): SubmitResult {
   if (response.status === 409 && response.attempt > 1) {
     const body = safeJson(response);
-    if ((body as { error?: unknown } | undefined)?.error === "duplicate_request") return { status: "pending", requestId };
+    if ((body as { error?: unknown } | undefined)?.error === "duplicate_request")
+      return { status: "pending", requestId };
   }
   if (response.status !== 200 && response.status !== 202) throw errorFrom(response, safeJson(response));
   const body = submitResponseSchema.safeParse(parseJson(response));
@@ -119,10 +127,15 @@ export function interpretSubmitResponse(response: FinalResponse, requestId: stri
  * interpretPollResponse(response, requestId, keys).status; // "pending" | "decided"
  * ```
  */
-export function interpretPollResponse(response: FinalResponse, requestId: string, keys: readonly TrustedKey[]): PollResult {
+export function interpretPollResponse(
+  response: FinalResponse,
+  requestId: string,
+  keys: readonly TrustedKey[],
+): PollResult {
   if (response.status === 202) {
     const body = pendingResponseSchema.safeParse(parseJson(response));
-    if (!body.success || body.data.requestId !== requestId) throw new StepAuthError("invalid_response", "unexpected poll response");
+    if (!body.success || body.data.requestId !== requestId)
+      throw new StepAuthError("invalid_response", "unexpected poll response");
     return { status: "pending", requestId };
   }
   if (response.status !== 200) throw errorFrom(response, safeJson(response));
@@ -137,7 +150,11 @@ export function interpretPollResponse(response: FinalResponse, requestId: string
  * interpretCancelResponse(response, requestId, keys).status; // "cancelled" | "already_decided"
  * ```
  */
-export function interpretCancelResponse(response: FinalResponse, requestId: string, keys: readonly TrustedKey[]): CancelResult {
+export function interpretCancelResponse(
+  response: FinalResponse,
+  requestId: string,
+  keys: readonly TrustedKey[],
+): CancelResult {
   if (response.status === 409) {
     const body = alreadyDecidedResponseSchema.safeParse(safeJson(response));
     if (!body.success) throw errorFrom(response, safeJson(response));
@@ -145,7 +162,8 @@ export function interpretCancelResponse(response: FinalResponse, requestId: stri
   }
   if (response.status !== 200) throw errorFrom(response, safeJson(response));
   const body = cancelledResponseSchema.safeParse(parseJson(response));
-  if (!body.success || body.data.requestId !== requestId) throw new StepAuthError("invalid_response", "unexpected cancel response");
+  if (!body.success || body.data.requestId !== requestId)
+    throw new StepAuthError("invalid_response", "unexpected cancel response");
   return { status: "cancelled", requestId };
 }
 
@@ -164,11 +182,13 @@ export const RESULT_REPORT_UNSUPPORTED_STATUSES: readonly number[] = [404, 405, 
 export function interpretResultReportResponse(response: FinalResponse, requestId: string): ResultReportOutcome {
   if (RESULT_REPORT_UNSUPPORTED_STATUSES.includes(response.status)) {
     const parsed = errorBodySchema.safeParse(safeJson(response));
-    if (response.status === 404 && parsed.success && parsed.data.error === "unknown_request") return { status: "unknown_request", requestId };
+    if (response.status === 404 && parsed.success && parsed.data.error === "unknown_request")
+      return { status: "unknown_request", requestId };
     return { status: "unsupported", requestId, httpStatus: response.status };
   }
   if (response.status !== 200) throw errorFrom(response, safeJson(response));
   const body = resultRecordedResponseSchema.safeParse(parseJson(response));
-  if (!body.success || body.data.requestId !== requestId) throw new StepAuthError("invalid_response", "unexpected result report response");
+  if (!body.success || body.data.requestId !== requestId)
+    throw new StepAuthError("invalid_response", "unexpected result report response");
   return { status: "recorded", requestId };
 }

@@ -7,8 +7,14 @@ import { setTimeout as delay } from "node:timers/promises";
 import { signEnvelope, signJsonPayload, type EnvelopeSigner, type TrustedKey } from "./envelope";
 import { StepAuthError } from "./errors";
 import {
-  interpretCancelResponse, interpretPollResponse, interpretResultReportResponse, interpretSubmitResponse,
-  type CancelResult, type PollResult, type ResultReportOutcome, type SubmitResult,
+  interpretCancelResponse,
+  interpretPollResponse,
+  interpretResultReportResponse,
+  interpretSubmitResponse,
+  type CancelResult,
+  type PollResult,
+  type ResultReportOutcome,
+  type SubmitResult,
 } from "./client-responses";
 import { isAuthorizationRequestPayload, type AuthorizationRequestPayload } from "./request-payload";
 import { parseAuthorizationRequest, type AuthorizationRequest, type CallbackUrlPolicy } from "./request-schema";
@@ -40,7 +46,9 @@ export function signedRequestText(request: AuthorizationRequest, callbackPolicy:
 }
 
 /** What a result report says: the execution result of an approved request. */
-export type ExecutionResultReport = { requestId: string; executedAt?: string } & ({ status: "success" } | { status: "error"; error?: string });
+export type ExecutionResultReport = { requestId: string; executedAt?: string } & (
+  { status: "success" } | { status: "error"; error?: string }
+);
 
 /** Configuration of one client (one tenant × one authorizer). */
 export interface AuthorizerClientOptions {
@@ -127,14 +135,28 @@ export class AuthorizerClient {
     const { requestId, spId, json } = this.#validatedPayload(request);
     if (spId !== this.#spId) throw new StepAuthError("malformed_request", "request spId is not this client's spId");
     const body = JSON.stringify(signEnvelope(new TextEncoder().encode(json), this.#signers));
-    const response = await sendWithRetry(this.#ctx, "submit", requestId, this.#endpoint + AUTHORIZER_PATHS.submit, body);
+    const response = await sendWithRetry(
+      this.#ctx,
+      "submit",
+      requestId,
+      this.#endpoint + AUTHORIZER_PATHS.submit,
+      body,
+    );
     return interpretSubmitResponse(response, requestId, this.#authorizerKeys);
   }
 
   // A payload made by authorizationRequestPayload under a policy no looser than this client's is
   // signed as it is; anything else is validated here.
-  #validatedPayload(request: AuthorizationRequest | AuthorizationRequestPayload): { requestId: string; spId: string; json: string } {
-    if (isAuthorizationRequestPayload(request) && (!request.loopbackHttpAllowed || this.#callbackPolicy.allowLoopbackHttp === true)) return request;
+  #validatedPayload(request: AuthorizationRequest | AuthorizationRequestPayload): {
+    requestId: string;
+    spId: string;
+    json: string;
+  } {
+    if (
+      isAuthorizationRequestPayload(request) &&
+      (!request.loopbackHttpAllowed || this.#callbackPolicy.allowLoopbackHttp === true)
+    )
+      return request;
     const input = isAuthorizationRequestPayload(request) ? (JSON.parse(request.json) as unknown) : request;
     const validated = parseAuthorizationRequest(input, this.#callbackPolicy);
     return { requestId: validated.requestId, spId: validated.spId, json: JSON.stringify(validated) };
@@ -164,7 +186,13 @@ export class AuthorizerClient {
    */
   async cancel(requestId: string): Promise<CancelResult> {
     const body = this.#signedReference(requestId);
-    const response = await sendWithRetry(this.#ctx, "cancel", requestId, this.#endpoint + AUTHORIZER_PATHS.cancel, body);
+    const response = await sendWithRetry(
+      this.#ctx,
+      "cancel",
+      requestId,
+      this.#endpoint + AUTHORIZER_PATHS.cancel,
+      body,
+    );
     return interpretCancelResponse(response, requestId, this.#authorizerKeys);
   }
 
@@ -178,20 +206,29 @@ export class AuthorizerClient {
    * ```
    */
   async reportResult(report: ExecutionResultReport): Promise<ResultReportOutcome> {
-    if (!requestIdSchema.safeParse(report.requestId).success) throw new StepAuthError("malformed_request", "invalid requestId");
+    if (!requestIdSchema.safeParse(report.requestId).success)
+      throw new StepAuthError("malformed_request", "invalid requestId");
     const payload = { ...report, spId: this.#spId, timestamp: isoNow(this.#ctx.clock) };
     const body = JSON.stringify(signJsonPayload(payload, this.#signers));
     try {
-      const response = await sendWithRetry(this.#ctx, "result", report.requestId, this.#endpoint + AUTHORIZER_PATHS.result, body);
+      const response = await sendWithRetry(
+        this.#ctx,
+        "result",
+        report.requestId,
+        this.#endpoint + AUTHORIZER_PATHS.result,
+        body,
+      );
       return interpretResultReportResponse(response, report.requestId);
     } catch (error) {
-      if (error instanceof StepAuthError && error.details?.lastStatus === 501) return { status: "unsupported", requestId: report.requestId, httpStatus: 501 };
+      if (error instanceof StepAuthError && error.details?.lastStatus === 501)
+        return { status: "unsupported", requestId: report.requestId, httpStatus: 501 };
       throw error;
     }
   }
 
   #signedReference(requestId: string): string {
-    if (!requestIdSchema.safeParse(requestId).success) throw new StepAuthError("malformed_request", "invalid requestId");
+    if (!requestIdSchema.safeParse(requestId).success)
+      throw new StepAuthError("malformed_request", "invalid requestId");
     const payload = { requestId, spId: this.#spId, timestamp: isoNow(this.#ctx.clock) };
     return JSON.stringify(signJsonPayload(payload, this.#signers));
   }

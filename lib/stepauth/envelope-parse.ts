@@ -70,8 +70,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * ```
  */
 export function parseEnvelope(input: unknown): SignedEnvelope {
-  const value =
-    typeof input === "string" || input instanceof Uint8Array ? parseJsonText(input) : input;
+  const value = typeof input === "string" || input instanceof Uint8Array ? parseJsonText(input) : input;
   if (!isPlainObject(value)) throw malformed("envelope must be a JSON object");
   const { payload, signatures } = value;
   if (typeof payload !== "string" || payload.length === 0) {

@@ -57,11 +57,7 @@ function resolveAlgorithm(name: string | undefined): [SignatureAlgorithmName, Si
   return [algorithmName as SignatureAlgorithmName, algorithm];
 }
 
-function resolveKey(
-  key: string | KeyObject,
-  algorithm: SignatureAlgorithm,
-  kind: "public" | "private",
-): KeyObject {
+function resolveKey(key: string | KeyObject, algorithm: SignatureAlgorithm, kind: "public" | "private"): KeyObject {
   if (typeof key === "string") {
     return kind === "public" ? algorithm.importPublicKey(key) : algorithm.importPrivateKey(key);
   }
@@ -102,7 +98,11 @@ export function signEnvelope(payloadBytes: Uint8Array, signers: readonly Envelop
   });
   const payload = encodeBase64(payloadBytes);
   // Every signature has a fixed length, so the size is known before any signing work.
-  const sized = plan.map((p) => ({ algorithm: p.name, keyId: p.keyId, signature: "A".repeat(Math.ceil(p.algorithm.signatureLength / 3) * 4) }));
+  const sized = plan.map((p) => ({
+    algorithm: p.name,
+    keyId: p.keyId,
+    signature: "A".repeat(Math.ceil(p.algorithm.signatureLength / 3) * 4),
+  }));
   if (envelopeSizeFor(payload, sized) > MAX_ENVELOPE_BYTES) {
     throw new StepAuthError("malformed_request", "envelope would exceed 64 KiB");
   }
@@ -162,7 +162,13 @@ export function verifyEnvelope(input: unknown, trustedKeys: readonly TrustedKey[
     if (!signature || signature.length !== algorithm.signatureLength) continue;
     const publicKey = resolveKey(trusted.publicKey, algorithm, "public");
     if (algorithm.verify(bytes, signature, publicKey)) {
-      return { payloadBytes: bytes, payload: value, keyId: entry.keyId, algorithm: entry.algorithm as SignatureAlgorithmName, envelope };
+      return {
+        payloadBytes: bytes,
+        payload: value,
+        keyId: entry.keyId,
+        algorithm: entry.algorithm as SignatureAlgorithmName,
+        envelope,
+      };
     }
   }
   throw new StepAuthError(

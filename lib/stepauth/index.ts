@@ -10,7 +10,14 @@
 export { STEPAUTH_ERROR_CODES, WIRE_ERROR_CODES, StepAuthError, isStepAuthError, isWireErrorCode } from "./errors";
 export type { StepAuthErrorCode, WireErrorCode } from "./errors";
 export { decodeStrictBase64, encodeBase64, encodeBase64Url } from "./base64";
-export { generateKeyPair, importPublicKey, importPrivateKey, publicKeyFromPrivateKey, exportPublicKeyJwk, isValidKeyId } from "./keys";
+export {
+  generateKeyPair,
+  importPublicKey,
+  importPrivateKey,
+  publicKeyFromPrivateKey,
+  exportPublicKeyJwk,
+  isValidKeyId,
+} from "./keys";
 export type { EncodedKeyPair } from "./keys";
 export { SIGNATURE_ALGORITHMS, findSignatureAlgorithm } from "./algorithms";
 export type { SignatureAlgorithm, SignatureAlgorithmName } from "./algorithms";
@@ -19,9 +26,20 @@ export type { SignedEnvelope, EnvelopeSignature } from "./envelope-parse";
 export { signEnvelope, signJsonPayload, verifyEnvelope } from "./envelope";
 export type { EnvelopeSigner, TrustedKey, VerifiedEnvelope } from "./envelope";
 export * from "./schemas";
-export { READABLE_TEXT_PROBLEMS, readableString, readableTextProblem, refineReadable, storableTextProblem } from "./readable-text";
+export {
+  READABLE_TEXT_PROBLEMS,
+  readableString,
+  readableTextProblem,
+  refineReadable,
+  storableTextProblem,
+} from "./readable-text";
 export type { ReadableTextProblem } from "./readable-text";
-export { authorizationRequestSchema, createAuthorizationRequestSchema, parseAuthorizationRequest, isAllowedCallbackUrl } from "./request-schema";
+export {
+  authorizationRequestSchema,
+  createAuthorizationRequestSchema,
+  parseAuthorizationRequest,
+  isAllowedCallbackUrl,
+} from "./request-schema";
 export type { AuthorizationRequest, CallbackUrlPolicy } from "./request-schema";
 export * from "./message-schemas";
 export { entry, group, entries, buildAuthorizationRequest } from "./builders";
@@ -33,7 +51,13 @@ export { exceedsJsonDepth, MAX_JSON_DEPTH } from "./json-depth";
 export { parseStrictJsonObject } from "./strict-json";
 export { flattenAuthorizationRequest, flattenEntries, flattenPrincipal } from "./flatten";
 export type { FlattenedEntries, FlattenedPrincipal, FlattenedRequest } from "./flatten";
-export { evaluateRoutingScript, routeFlattenedRequest, compileRoutingScript, discardCompiledScript, DEFAULT_ROUTING_BUDGET_MS } from "./routing";
+export {
+  evaluateRoutingScript,
+  routeFlattenedRequest,
+  compileRoutingScript,
+  discardCompiledScript,
+  DEFAULT_ROUTING_BUDGET_MS,
+} from "./routing";
 export type { CompiledScript, RoutingOptions } from "./routing";
 export { IMMEDIATE_TOKENS, interpretRoutingValue } from "./routing-result";
 export type { RoutingConfig, RoutingOutcome, RoutingFallbackReason, ImmediateToken } from "./routing-result";

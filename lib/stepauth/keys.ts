@@ -135,9 +135,7 @@ export function importPrivateKey(encoded: string): KeyObject {
  * ```
  */
 export function publicKeyFromPrivateKey(privateKey: string): string {
-  return createPublicKey(importPrivateKey(privateKey))
-    .export({ format: "der", type: "spki" })
-    .toString("base64");
+  return createPublicKey(importPrivateKey(privateKey)).export({ format: "der", type: "spki" }).toString("base64");
 }
 
 /**

@@ -156,10 +156,20 @@ export type CallbackResult = z.infer<typeof callbackResultSchema>;
  * ```
  */
 export const resultReportPayloadSchema = z.discriminatedUnion("status", [
-  z.object({ requestId: requestIdSchema, spId: spIdSchema, status: z.literal("success"), executedAt: utcTimestampSchema.optional(), timestamp: utcTimestampSchema }),
   z.object({
-    requestId: requestIdSchema, spId: spIdSchema, status: z.literal("error"), error: z.string().max(4000).optional(),
-    executedAt: utcTimestampSchema.optional(), timestamp: utcTimestampSchema,
+    requestId: requestIdSchema,
+    spId: spIdSchema,
+    status: z.literal("success"),
+    executedAt: utcTimestampSchema.optional(),
+    timestamp: utcTimestampSchema,
+  }),
+  z.object({
+    requestId: requestIdSchema,
+    spId: spIdSchema,
+    status: z.literal("error"),
+    error: z.string().max(4000).optional(),
+    executedAt: utcTimestampSchema.optional(),
+    timestamp: utcTimestampSchema,
   }),
 ]);
 /** A validated result report payload. */

@@ -17,7 +17,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export const READABLE_TEXT_PROBLEMS = [
   { code: "lone_surrogate", pattern: LONE_SURROGATE, message: "contains an unpaired UTF-16 surrogate" },
   { code: "control_character", pattern: CONTROL, message: "contains a control character" },
-  { code: "invisible_format_character", pattern: INVISIBLE_FORMAT, message: "contains a bidirectional or invisible formatting character" },
+  {
+    code: "invisible_format_character",
+    pattern: INVISIBLE_FORMAT,
+    message: "contains a bidirectional or invisible formatting character",
+  },
 ] as const;
 
 export type ReadableTextProblem = (typeof READABLE_TEXT_PROBLEMS)[number]["code"];

@@ -5,7 +5,12 @@
  * (spId and callback URL); the client then signs that JSON without validating the request again.
  */
 import { StepAuthError } from "./errors";
-import { isAllowedCallbackUrl, parseAuthorizationRequest, type AuthorizationRequest, type CallbackUrlPolicy } from "./request-schema";
+import {
+  isAllowedCallbackUrl,
+  parseAuthorizationRequest,
+  type AuthorizationRequest,
+  type CallbackUrlPolicy,
+} from "./request-schema";
 import { spIdSchema } from "./schemas";
 
 /** A request ready to sign for one authorizer (immutable: its JSON is what was validated). */
@@ -47,14 +52,26 @@ export function isAuthorizationRequestPayload(value: unknown): value is Authoriz
  * ```
  */
 export function authorizationRequestPayload(
-  request: AuthorizationRequest, target: { spId: string; callbackUrl?: string }, policy: CallbackUrlPolicy = {},
+  request: AuthorizationRequest,
+  target: { spId: string; callbackUrl?: string },
+  policy: CallbackUrlPolicy = {},
 ): AuthorizationRequestPayload {
   const { requestId, timestamp, expiresAt, principal, action } = request;
   // The schema's key order, as parsing would give it.
-  const retargeted = { requestId, spId: target.spId, timestamp, ...(target.callbackUrl === undefined ? {} : { callbackUrl: target.callbackUrl }), expiresAt, principal, action };
+  const retargeted = {
+    requestId,
+    spId: target.spId,
+    timestamp,
+    ...(target.callbackUrl === undefined ? {} : { callbackUrl: target.callbackUrl }),
+    expiresAt,
+    principal,
+    action,
+  };
   const snapshot = validatedJson.get(request);
-  if (snapshot === undefined || snapshot !== JSON.stringify(request)) return seal(parseAuthorizationRequest(retargeted, policy), policy);
-  if (!spIdSchema.safeParse(target.spId).success) throw new StepAuthError("malformed_request", "the target's spId is not valid");
+  if (snapshot === undefined || snapshot !== JSON.stringify(request))
+    return seal(parseAuthorizationRequest(retargeted, policy), policy);
+  if (!spIdSchema.safeParse(target.spId).success)
+    throw new StepAuthError("malformed_request", "the target's spId is not valid");
   if (target.callbackUrl !== undefined && !isAllowedCallbackUrl(target.callbackUrl, policy)) {
     throw new StepAuthError("invalid_callback_url", "callbackUrl is not allowed");
   }
@@ -62,7 +79,12 @@ export function authorizationRequestPayload(
 }
 
 function seal(request: AuthorizationRequest, policy: CallbackUrlPolicy): AuthorizationRequestPayload {
-  const payload = Object.freeze({ requestId: request.requestId, spId: request.spId, json: JSON.stringify(request), loopbackHttpAllowed: policy.allowLoopbackHttp === true });
+  const payload = Object.freeze({
+    requestId: request.requestId,
+    spId: request.spId,
+    json: JSON.stringify(request),
+    loopbackHttpAllowed: policy.allowLoopbackHttp === true,
+  });
   payloads.add(payload);
   return payload;
 }

@@ -116,7 +116,8 @@ export function parseAuthorizationRequest(input: unknown, policy: CallbackUrlPol
   if (principalChainLength(input) > MAX_PRINCIPAL_CHAIN) {
     throw new StepAuthError("operator_depth_exceeded", `at most ${MAX_PRINCIPAL_CHAIN} principals in the chain`);
   }
-  if (exceedsJsonDepth(input)) throw new StepAuthError("malformed_request", `the request nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (exceedsJsonDepth(input))
+    throw new StepAuthError("malformed_request", `the request nests deeper than ${MAX_JSON_DEPTH} levels`);
   const schema = policy.allowLoopbackHttp ? loopbackRequestSchema : authorizationRequestSchema;
   const result = schema.safeParse(input);
   if (result.success) return result.data;

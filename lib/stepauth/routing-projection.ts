@@ -109,7 +109,10 @@ function projectPrincipal(principal: Principal, projection: RequestProjection): 
  * // { action: { category: "infra.destroy" } }
  * ```
  */
-export function flattenProjected(request: AuthorizationRequest, projection: RequestProjection): Partial<FlattenedRequest> {
+export function flattenProjected(
+  request: AuthorizationRequest,
+  projection: RequestProjection,
+): Partial<FlattenedRequest> {
   if (projection === true) return flattenAuthorizationRequest(request);
   const out: Record<string, unknown> = {};
   for (const [key, sub] of projection) {
@@ -127,7 +130,13 @@ export function flattenProjected(request: AuthorizationRequest, projection: Requ
       const details = sub.get("details");
       if (details !== undefined && action.details !== undefined) flat.details = projectEntries(action.details, details);
       out.action = flat;
-    } else if (key === "requestId" || key === "spId" || key === "timestamp" || key === "expiresAt" || key === "callbackUrl") {
+    } else if (
+      key === "requestId" ||
+      key === "spId" ||
+      key === "timestamp" ||
+      key === "expiresAt" ||
+      key === "callbackUrl"
+    ) {
       if (request[key] !== undefined) out[key] = request[key];
     }
   }

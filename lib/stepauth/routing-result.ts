@@ -44,11 +44,7 @@ export type RoutingOutcome =
  * fallbackOutcome(config, "empty_list", "script returned []").targets; // [config.default]
  * ```
  */
-export function fallbackOutcome(
-  config: RoutingConfig,
-  reason: RoutingFallbackReason,
-  message: string,
-): RoutingOutcome {
+export function fallbackOutcome(config: RoutingConfig, reason: RoutingFallbackReason, message: string): RoutingOutcome {
   return { kind: "fallback", targets: [config.default], fallback: true, reason, message };
 }
 
@@ -79,7 +75,8 @@ export function interpretRoutingValue(value: unknown, config: RoutingConfig): Ro
   if (tokens > 0) {
     if (value.length > 1) return fallbackOutcome(config, "mixed_tokens", "a $ token must be the only element");
     const token = value[0] as string;
-    if (!Object.hasOwn(IMMEDIATE_TOKENS, token)) return fallbackOutcome(config, "unknown_token", `unknown token ${token}`);
+    if (!Object.hasOwn(IMMEDIATE_TOKENS, token))
+      return fallbackOutcome(config, "unknown_token", `unknown token ${token}`);
     const immediate = token as ImmediateToken;
     return { kind: "immediate", targets: [immediate], decision: IMMEDIATE_TOKENS[immediate], fallback: false };
   }

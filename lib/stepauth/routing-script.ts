@@ -27,7 +27,12 @@ const COMPREHENSION_MACROS: ReadonlySet<string> = new Set(["all", "exists", "exi
  * large). Scripts using them run under the hard time budget; all others are linear in script size
  * times request size.
  */
-const UNBOUNDED_FUNCTIONS: ReadonlySet<string> = new Set([...COMPREHENSION_MACROS, "bind", "matches", RE2_MATCHES_FUNCTION]);
+const UNBOUNDED_FUNCTIONS: ReadonlySet<string> = new Set([
+  ...COMPREHENSION_MACROS,
+  "bind",
+  "matches",
+  RE2_MATCHES_FUNCTION,
+]);
 
 /**
  * The shared routing environment: variables `request` and `config`, both maps.

@@ -5,7 +5,13 @@
  */
 import { Buffer } from "node:buffer";
 import type { ASTNode } from "@marcbachmann/cel-js";
-import { describeScript, positionAt, ROUTING_SCRIPT_LIMITS, routingEnvironment, type SourcePosition } from "./routing-script";
+import {
+  describeScript,
+  positionAt,
+  ROUTING_SCRIPT_LIMITS,
+  routingEnvironment,
+  type SourcePosition,
+} from "./routing-script";
 import { IMMEDIATE_TOKENS } from "./routing-result";
 
 /** Why a script cannot be saved. */
@@ -28,9 +34,7 @@ export interface RoutingScriptIssue extends SourcePosition {
 }
 
 /** Outcome of {@link validateRoutingScript}. */
-export type RoutingScriptValidation =
-  | { ok: true; resultType: string }
-  | { ok: false; issues: RoutingScriptIssue[] };
+export type RoutingScriptValidation = { ok: true; resultType: string } | { ok: false; issues: RoutingScriptIssue[] };
 
 /** Result types the checker may infer for a script that returns `list(string)`. */
 const ACCEPTED_RESULT_TYPES: ReadonlySet<string> = new Set(["list<string>", "list", "list<dyn>", "list<T>", "dyn"]);
@@ -52,14 +56,22 @@ function literalNameIssues(script: string, root: ASTNode, authorizers: readonly 
     const literals = (list.args as ASTNode[]).filter((el) => el.op === "value" && typeof el.args === "string");
     const tokens = literals.filter((el) => (el.args as string).startsWith("$"));
     if (tokens.length > 0 && (list.args as ASTNode[]).length > 1) {
-      issues.push({ code: "mixed_tokens", message: "a $ token must be the only element", ...positionAt(script, list.start) });
+      issues.push({
+        code: "mixed_tokens",
+        message: "a $ token must be the only element",
+        ...positionAt(script, list.start),
+      });
     }
     for (const el of literals) {
       const name = el.args as string;
       if (name.startsWith("$") && !Object.hasOwn(IMMEDIATE_TOKENS, name)) {
         issues.push({ code: "unknown_token", message: `unknown token ${name}`, ...positionAt(script, el.start) });
       } else if (!name.startsWith("$") && !authorizers.includes(name)) {
-        issues.push({ code: "unknown_authorizer", message: `no authorizer named "${name}"`, ...positionAt(script, el.start) });
+        issues.push({
+          code: "unknown_authorizer",
+          message: `no authorizer named "${name}"`,
+          ...positionAt(script, el.start),
+        });
       }
     }
   }
@@ -84,7 +96,12 @@ export function validateRoutingScript(
 ): RoutingScriptValidation {
   if (typeof script !== "string" || script.trim() === "") return issue("", "empty_script", "script is empty");
   if (Buffer.byteLength(script) > ROUTING_SCRIPT_LIMITS.maxScriptBytes) {
-    return issue(script, "script_too_long", `script exceeds ${ROUTING_SCRIPT_LIMITS.maxScriptBytes} bytes`, ROUTING_SCRIPT_LIMITS.maxScriptBytes);
+    return issue(
+      script,
+      "script_too_long",
+      `script exceeds ${ROUTING_SCRIPT_LIMITS.maxScriptBytes} bytes`,
+      ROUTING_SCRIPT_LIMITS.maxScriptBytes,
+    );
   }
   let root: ASTNode;
   try {

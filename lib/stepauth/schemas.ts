@@ -162,7 +162,10 @@ export const actionSchema = z.object({
     .string()
     .superRefine(refineReadable("summary"))
     .refine((text) => text.trim().length > 0, "summary is required")
-    .refine((text) => countCodePoints(text, MAX_SUMMARY_CHARS) <= MAX_SUMMARY_CHARS, "summary exceeds 4,000 characters"),
+    .refine(
+      (text) => countCodePoints(text, MAX_SUMMARY_CHARS) <= MAX_SUMMARY_CHARS,
+      "summary exceeds 4,000 characters",
+    ),
   details: entryListSchema.optional(),
 });
 

@@ -59,7 +59,11 @@ function errorCodeOf(body: string): string | undefined {
 
 type FailedAttempt = { failure: "timeout" | "network_error"; cause?: string };
 
-async function attemptOnce(ctx: AttemptContext, url: string, body: string): Promise<HttpResponse | TransportRefusedError | FailedAttempt> {
+async function attemptOnce(
+  ctx: AttemptContext,
+  url: string,
+  body: string,
+): Promise<HttpResponse | TransportRefusedError | FailedAttempt> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ctx.policy.attemptTimeoutMs);
   try {
@@ -136,12 +140,18 @@ export async function sendWithRetry(
       lastStatus = result.status;
       const handling = handlingForStatus(result.status);
       const errorCode = result.status >= 400 ? errorCodeOf(result.body) : undefined;
-      const withStatus = { ...base, outcome: "response" as const, status: result.status, ...(errorCode ? { errorCode } : {}) };
+      const withStatus = {
+        ...base,
+        outcome: "response" as const,
+        status: result.status,
+        ...(errorCode ? { errorCode } : {}),
+      };
       if (handling === "answer" || handling === "no_retry") {
         report(ctx, { ...withStatus, willRetry: false });
         return { ...result, attempt };
       }
-      retryAfterMs = handling === "retry_after" ? parseRetryAfter(result.headers["retry-after"], ctx.clock()) : undefined;
+      retryAfterMs =
+        handling === "retry_after" ? parseRetryAfter(result.headers["retry-after"], ctx.clock()) : undefined;
       delayMs = retryAfterMs ?? backoffDelayMs(ctx.policy, attempt, ctx.random);
       // A 429's wait is the authorizer's to name: longer than the caller will stall, and the call ends.
       if (handling === "retry_after" && delayMs > ctx.policy.maxRetryAfterMs) delayMs = undefined;
@@ -162,13 +172,21 @@ export async function sendWithRetry(
     await ctx.sleep(delayMs);
   }
   const rateLimited = lastStatus === 429 && lastOutcome === "response";
-  const why = lastOutcome === "response" ? `HTTP ${lastStatus}` : lastCause ? `${lastOutcome}: ${lastCause}` : lastOutcome;
-  throw new StepAuthError(rateLimited ? "rate_limited" : "authorizer_unavailable", `authorizer ${call} failed after retries (${why})`, {
-    details: {
-      call, requestId, attempts, lastOutcome,
-      ...(lastCause === undefined ? {} : { lastCause }),
-      ...(lastStatus === undefined ? {} : { lastStatus }),
-      ...(rateLimited && retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  const why =
+    lastOutcome === "response" ? `HTTP ${lastStatus}` : lastCause ? `${lastOutcome}: ${lastCause}` : lastOutcome;
+  throw new StepAuthError(
+    rateLimited ? "rate_limited" : "authorizer_unavailable",
+    `authorizer ${call} failed after retries (${why})`,
+    {
+      details: {
+        call,
+        requestId,
+        attempts,
+        lastOutcome,
+        ...(lastCause === undefined ? {} : { lastCause }),
+        ...(lastStatus === undefined ? {} : { lastStatus }),
+        ...(rateLimited && retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      },
     },
-  });
+  );
 }

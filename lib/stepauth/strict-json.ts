@@ -46,7 +46,11 @@ class StrictJsonReader {
       return char === "{" ? this.readObject(depth) : this.readArray(depth);
     }
     if (char === '"') return this.readString();
-    for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (this.text.startsWith(word, this.at)) {
         this.at += word.length;
         return value;
@@ -78,7 +82,12 @@ class StrictJsonReader {
       this.skipSpace();
       this.expect(":");
       // defineProperty, like JSON.parse: a "__proto__" member is data, never the prototype.
-      Object.defineProperty(object, name, { value: this.readValue(depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(object, name, {
+        value: this.readValue(depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.skipSpace();
       if (this.text[this.at] === "}") {
         this.at += 1;
@@ -131,7 +140,8 @@ class StrictJsonReader {
       const unit = this.readHexUnit();
       if (unit >= 0xdc00 && unit <= 0xdfff) throw malformed("lone low surrogate escape");
       if (unit >= 0xd800 && unit <= 0xdbff) {
-        if (this.text[this.at] !== "\\" || this.text[this.at + 1] !== "u") throw malformed("lone high surrogate escape");
+        if (this.text[this.at] !== "\\" || this.text[this.at + 1] !== "u")
+          throw malformed("lone high surrogate escape");
         this.at += 2;
         const low = this.readHexUnit();
         if (low < 0xdc00 || low > 0xdfff) throw malformed("lone high surrogate escape");

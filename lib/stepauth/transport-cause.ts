@@ -13,7 +13,8 @@ export function describeTransportCause(error: unknown): string | undefined {
   let deepest: { code?: string; message: string } | undefined;
   for (let e = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth += 1) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" || !deepest) deepest = { code: typeof code === "string" ? code : undefined, message: e.message };
+    if (typeof code === "string" || !deepest)
+      deepest = { code: typeof code === "string" ? code : undefined, message: e.message };
   }
   if (!deepest) return undefined;
   const label = deepest.code ? labelOf(deepest.code) : undefined;

@@ -24,7 +24,10 @@ const handle = createDatabase(`postgres://postgres@127.0.0.1:5432/${name}`);
 try {
   await runMigrations(handle);
   const db = handle.db;
-  const tenant = await createGatewayTenant(db, { appUrl: "http://127.0.0.1:1", authorizers: [{ name: "default", url: "http://127.0.0.1:1" }] });
+  const tenant = await createGatewayTenant(db, {
+    appUrl: "http://127.0.0.1:1",
+    authorizers: [{ name: "default", url: "http://127.0.0.1:1" }],
+  });
   let t0 = performance.now();
   await db.execute(sql`insert into authorization_requests (request_id, tenant_id, body_hash, status, principal, action, principal_type, action_type, summary, routing_targets, expires_at, created_at, decided_at, decision_key_id, decision_reason, decision_reviewers)
     select 'req_bulk' || lpad(i::text, 16, '0'), ${tenant.tenantId}, 'h', 'approved', '{"type":"human","attributes":[]}', '{"type":"x","summary":"s"}', 'human', 'device.wipe',
@@ -39,7 +42,9 @@ try {
   const cpu0 = process.cpuUsage();
   await sealTenant(db, tenant.tenantId);
   const cpu = process.cpuUsage(cpu0);
-  console.log(`sealed ${EVENTS} events in ${((performance.now() - t0) / 1000).toFixed(1)} s; gateway-process CPU ${(((cpu.user + cpu.system) / EVENTS)).toFixed(1)} µs per entry`);
+  console.log(
+    `sealed ${EVENTS} events in ${((performance.now() - t0) / 1000).toFixed(1)} s; gateway-process CPU ${((cpu.user + cpu.system) / EVENTS).toFixed(1)} µs per entry`,
+  );
 
   for (const format of ["csv", "jsonl"] as const) {
     globalThis.gc?.();
@@ -56,7 +61,9 @@ try {
       for (const b of value) if (b === 10) lines += 1;
       peak = Math.max(peak, process.memoryUsage().rss);
     }
-    console.log(`${format}: ${lines} lines, ${mb(bytes)} in ${((performance.now() - t0) / 1000).toFixed(1)} s; RSS before ${mb(before)}, peak ${mb(peak)} (+${mb(peak - before)})`);
+    console.log(
+      `${format}: ${lines} lines, ${mb(bytes)} in ${((performance.now() - t0) / 1000).toFixed(1)} s; RSS before ${mb(before)}, peak ${mb(peak)} (+${mb(peak - before)})`,
+    );
   }
 } finally {
   await handle.close().catch(() => undefined);

@@ -10,7 +10,17 @@ import { createDatabase } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
 import { createGatewayTenant, wipeRequest } from "../setup/gateway";
 import { startStubAuthorizer } from "../setup/stub-authorizer";
-import { benchBackendPids, benchDatabaseUrl, cpuPerRequest, cpuSnapshot, dropBenchDatabase, load, startNextServer, type CpuPerRequest, type LoadResult } from "./http-measure";
+import {
+  benchBackendPids,
+  benchDatabaseUrl,
+  cpuPerRequest,
+  cpuSnapshot,
+  dropBenchDatabase,
+  load,
+  startNextServer,
+  type CpuPerRequest,
+  type LoadResult,
+} from "./http-measure";
 import { runTwoInstanceBenchmarks } from "./two-instances";
 import { existsSync } from "node:fs";
 
@@ -22,17 +32,25 @@ const ROUNDS = 3;
 /** A ratio of the run and its target: submit ÷ a floor measured right before it, per round. */
 const TARGETS = [
   { name: "submit (pending) ÷ honest floor (pending)", of: "submitPending", to: "honestPending", target: 0.8 },
-  { name: "submit (decides at once) ÷ honest floor (decides at once)", of: "submitInstant", to: "honestInstant", target: 0.6 },
+  {
+    name: "submit (decides at once) ÷ honest floor (decides at once)",
+    of: "submitInstant",
+    to: "honestInstant",
+    target: 0.6,
+  },
   { name: "submit (decides at once) ÷ parse + sign floor", of: "submitInstant", to: "floor", target: 0.5 },
 ] as const;
 
 type Measured = { result: LoadResult; cpu: CpuPerRequest };
 
 export async function runGatewayHttpBenchmarks(): Promise<void> {
-  console.log("\nGateway HTTP benchmarks (next start, PostgreSQL, stub authorizers on loopback, 50 concurrent clients)");
+  console.log(
+    "\nGateway HTTP benchmarks (next start, PostgreSQL, stub authorizers on loopback, 50 concurrent clients)",
+  );
   if (!existsSync(".next/BUILD_ID")) return console.log("  skipped: run `npm run build` first");
   const databaseUrl = await benchDatabaseUrl();
-  if (!databaseUrl) return console.log("  skipped: no PostgreSQL (set BENCH_DATABASE_URL or run one on 127.0.0.1:5432)");
+  if (!databaseUrl)
+    return console.log("  skipped: no PostgreSQL (set BENCH_DATABASE_URL or run one on 127.0.0.1:5432)");
   try {
     await runAgainst(databaseUrl);
   } finally {
@@ -56,7 +74,10 @@ async function runAgainst(databaseUrl: string): Promise<void> {
     servers.push(await startNextServer(databaseUrl));
     const appUrl = servers[0]!.url;
     const tenantFor = async (stub: "instant" | "pending", name: string) => {
-      const tenant = await createGatewayTenant(handle.db, { appUrl, authorizers: [{ name, url: (stub === "instant" ? instant : pending).url }] });
+      const tenant = await createGatewayTenant(handle.db, {
+        appUrl,
+        authorizers: [{ name, url: (stub === "instant" ? instant : pending).url }],
+      });
       trusted[stub].push(...(await tenant.spKeys()));
       return tenant;
     };
@@ -72,7 +93,8 @@ async function runAgainst(databaseUrl: string): Promise<void> {
       submitInstant: { path: "/api/v1/authorization-requests", apiKey: instantTenant.apiKey },
     };
     type Path = keyof typeof paths;
-    const run = (name: Path, durationMs: number) => load(`${appUrl}${paths[name].path}`, { authorization: `Bearer ${paths[name].apiKey}` }, () => body, durationMs);
+    const run = (name: Path, durationMs: number) =>
+      load(`${appUrl}${paths[name].path}`, { authorization: `Bearer ${paths[name].apiKey}` }, () => body, durationMs);
     // Warm up every path (JIT, connection pools, prepared statements), then alternate them round by round.
     for (const name of Object.keys(paths) as Path[]) await run(name, 1500);
     const measure = async (name: Path): Promise<Measured> => {
@@ -89,7 +111,17 @@ async function runAgainst(databaseUrl: string): Promise<void> {
     }
     printSingleInstance(rounds);
 
-    await runTwoInstanceBenchmarks({ handle, databaseUrl, servers, body, durationMs: DURATION_MS / 2, rounds: ROUNDS, instant, pending, trusted });
+    await runTwoInstanceBenchmarks({
+      handle,
+      databaseUrl,
+      servers,
+      body,
+      durationMs: DURATION_MS / 2,
+      rounds: ROUNDS,
+      instant,
+      pending,
+      trusted,
+    });
   } finally {
     for (const server of servers) server.process.kill("SIGTERM");
     await Promise.all([instant.close(), pending.close(), handle.close()]);
@@ -100,9 +132,19 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 function printSingleInstance(rounds: Record<string, Measured>[]): void {
   // Each row shows its median round (by req/s); each ratio is the median of its per-round ratios.
-  const medianOf = (name: string) => [...rounds].sort((a, b) => a[name]!.result.perSecond - b[name]!.result.perSecond)[Math.floor(rounds.length / 2)]![name]!;
-  const ratios = TARGETS.map((t) => ({ ...t, each: rounds.map((r) => r[t.of]!.result.perSecond / r[t.to]!.result.perSecond) }));
-  const noteFor = (name: string) => ratios.filter((r) => r.of === name).map((r) => `${median(r.each).toFixed(2)}× ${r.to === "floor" ? "parse+sign floor" : "honest floor"}`).join(", ");
+  const medianOf = (name: string) =>
+    [...rounds].sort((a, b) => a[name]!.result.perSecond - b[name]!.result.perSecond)[Math.floor(rounds.length / 2)]![
+      name
+    ]!;
+  const ratios = TARGETS.map((t) => ({
+    ...t,
+    each: rounds.map((r) => r[t.of]!.result.perSecond / r[t.to]!.result.perSecond),
+  }));
+  const noteFor = (name: string) =>
+    ratios
+      .filter((r) => r.of === name)
+      .map((r) => `${median(r.each).toFixed(2)}× ${r.to === "floor" ? "parse+sign floor" : "honest floor"}`)
+      .join(", ");
   const rows: [string, string][] = [
     ["parse + sign floor (/api/bench/floor)", "floor"],
     ["honest floor, authorizer answers 202 pending", "honestPending"],
@@ -111,22 +153,39 @@ function printSingleInstance(rounds: Record<string, Measured>[]): void {
     ["submit, authorizer decides at once", "submitInstant"],
   ];
   const dash = (n: number | null) => (n === null ? "—" : n);
-  console.log(`  one instance, median of ${rounds.length} alternating rounds; CPU in µs per request (server process; PostgreSQL backends of the bench database; bench = load generator + stub authorizers)`);
-  console.table(rows.map(([label, name]) => {
-    const m = medianOf(name);
-    return {
-      path: label, "req/s": Math.round(m.result.perSecond), "p50 ms": m.result.p50.toFixed(1), "p99 ms": m.result.p99.toFixed(1), errors: m.result.errors,
-      statuses: JSON.stringify(m.result.statuses), "server µs": dash(m.cpu.server), "postgres µs": dash(m.cpu.postgres), "bench µs": dash(m.cpu.bench), ratio: noteFor(name),
-    };
-  }));
+  console.log(
+    `  one instance, median of ${rounds.length} alternating rounds; CPU in µs per request (server process; PostgreSQL backends of the bench database; bench = load generator + stub authorizers)`,
+  );
+  console.table(
+    rows.map(([label, name]) => {
+      const m = medianOf(name);
+      return {
+        path: label,
+        "req/s": Math.round(m.result.perSecond),
+        "p50 ms": m.result.p50.toFixed(1),
+        "p99 ms": m.result.p99.toFixed(1),
+        errors: m.result.errors,
+        statuses: JSON.stringify(m.result.statuses),
+        "server µs": dash(m.cpu.server),
+        "postgres µs": dash(m.cpu.postgres),
+        "bench µs": dash(m.cpu.bench),
+        ratio: noteFor(name),
+      };
+    }),
+  );
   // The same ratio from CPU per request (server + PostgreSQL, floor ÷ submit): steadier than req/s on a busy machine.
   const cpuOf = (m: Measured) => (m.cpu.server === null ? null : m.cpu.server + (m.cpu.postgres ?? 0));
   const cpuRatio = (r: (typeof ratios)[number]) => {
     const [of, to] = [cpuOf(medianOf(r.of)), cpuOf(medianOf(r.to))];
     return of === null || to === null || of === 0 ? "—" : (to / of).toFixed(2);
   };
-  console.table(ratios.map((r) => ({
-    target: `${r.name} ≥ ${r.target.toFixed(2)}`, "req/s ratio": median(r.each).toFixed(2), rounds: r.each.map((x) => x.toFixed(2)).join(", "),
-    "CPU ratio": cpuRatio(r), result: median(r.each) >= r.target ? "met" : "NOT met",
-  })));
+  console.table(
+    ratios.map((r) => ({
+      target: `${r.name} ≥ ${r.target.toFixed(2)}`,
+      "req/s ratio": median(r.each).toFixed(2),
+      rounds: r.each.map((x) => x.toFixed(2)).join(", "),
+      "CPU ratio": cpuRatio(r),
+      result: median(r.each) >= r.target ? "met" : "NOT met",
+    })),
+  );
 }

@@ -13,13 +13,26 @@ import type { DatabaseHandle } from "../../db/client";
 
 export const CONCURRENCY = 50;
 
-export interface LoadResult { requests: number; perSecond: number; p50: number; p99: number; errors: number; statuses: Record<number, number> }
+export interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statuses: Record<number, number>;
+}
 
 /**
  * POSTs `body()` to `urls` from `concurrency` clients for `durationMs`, each client waiting for its
  * answer before it sends the next. Clients are spread round-robin over the URLs (several instances).
  */
-export async function load(urls: string | string[], headers: Record<string, string>, body: () => string, durationMs: number, concurrency = CONCURRENCY): Promise<LoadResult> {
+export async function load(
+  urls: string | string[],
+  headers: Record<string, string>,
+  body: () => string,
+  durationMs: number,
+  concurrency = CONCURRENCY,
+): Promise<LoadResult> {
   const targets = Array.isArray(urls) ? urls : [urls];
   const agent = new Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
   const latencies: number[] = [];
@@ -27,25 +40,39 @@ export async function load(urls: string | string[], headers: Record<string, stri
   let errors = 0;
   const deadline = performance.now() + durationMs;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, client) => {
-    const url = targets[client % targets.length]!;
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      try {
-        const response = await request(url, { method: "POST", dispatcher: agent, headers: { "content-type": "application/json", ...headers }, body: body() });
-        await response.body.dump();
-        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
-        latencies.push(performance.now() - t0);
-      } catch {
-        errors += 1;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, client) => {
+      const url = targets[client % targets.length]!;
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          const response = await request(url, {
+            method: "POST",
+            dispatcher: agent,
+            headers: { "content-type": "application/json", ...headers },
+            body: body(),
+          });
+          await response.body.dump();
+          statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors += 1;
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = performance.now() - started;
   await agent.close();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { requests: latencies.length, perSecond: (latencies.length / elapsed) * 1000, p50: pct(50), p99: pct(99), errors, statuses };
+  return {
+    requests: latencies.length,
+    perSecond: (latencies.length / elapsed) * 1000,
+    p50: pct(50),
+    p99: pct(99),
+    errors,
+    statuses,
+  };
 }
 
 /** CPU time (ms) a process has used, from /proc (Linux); null elsewhere. */
@@ -66,7 +93,9 @@ function processCpuMs(pid: number): number | null {
  */
 export async function benchBackendPids(db: DatabaseHandle["db"]): Promise<number[] | null> {
   if (!localPostgres()) return null;
-  const result = await db.execute(sql`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`);
+  const result = await db.execute(
+    sql`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`,
+  );
   return (result as unknown as { rows: { pid: number }[] }).rows.map((r) => Number(r.pid));
 }
 
@@ -77,20 +106,33 @@ export function cpuSnapshot(serverPids: number[], postgresPids: number[] | null)
     const each = pids.map(processCpuMs);
     return each.some((ms) => ms === null) ? null : each.reduce<number>((total, ms) => total + ms!, 0);
   };
-  return { server: sum(serverPids), postgres: postgresPids ? new Map(postgresPids.map((pid) => [pid, processCpuMs(pid) ?? 0])) : null, bench: (self.user + self.system) / 1000 };
+  return {
+    server: sum(serverPids),
+    postgres: postgresPids ? new Map(postgresPids.map((pid) => [pid, processCpuMs(pid) ?? 0])) : null,
+    bench: (self.user + self.system) / 1000,
+  };
 }
 export type CpuSnapshot = ReturnType<typeof cpuSnapshot>;
-export interface CpuPerRequest { server: number | null; postgres: number | null; bench: number | null }
+export interface CpuPerRequest {
+  server: number | null;
+  postgres: number | null;
+  bench: number | null;
+}
 
 /** Microseconds of CPU per request for each process group between two snapshots. */
 export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuPerRequest {
   const perRequest = (ms: number | null) => (ms === null || requests === 0 ? null : Math.round((ms * 1000) / requests));
   const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
   // A backend that ended meanwhile takes its share with it.
-  const postgres = before.postgres && after.postgres && after.postgres.size > 0
-    ? [...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres!.get(pid) ?? 0), 0)
-    : null;
-  return { server: perRequest(delta(before.server, after.server)), postgres: perRequest(postgres), bench: perRequest(delta(before.bench, after.bench)) };
+  const postgres =
+    before.postgres && after.postgres && after.postgres.size > 0
+      ? [...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres!.get(pid) ?? 0), 0)
+      : null;
+  return {
+    server: perRequest(delta(before.server, after.server)),
+    postgres: perRequest(postgres),
+    bench: perRequest(delta(before.bench, after.bench)),
+  };
 }
 
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -116,7 +158,9 @@ export async function dropBenchDatabase(databaseUrl: string): Promise<void> {
   const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
   try {
     await admin.connect();
-    await admin.query(`drop database if exists ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} with (force)`);
+    await admin.query(
+      `drop database if exists ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} with (force)`,
+    );
   } catch (error) {
     console.log(`  could not drop the bench database: ${error instanceof Error ? error.message : error}`);
   } finally {
@@ -126,7 +170,10 @@ export async function dropBenchDatabase(databaseUrl: string): Promise<void> {
 
 export async function freePort(): Promise<number> {
   return new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); });
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
@@ -137,20 +184,37 @@ export async function freePort(): Promise<number> {
  * left pending (thousands), and that load would land in whichever measurement runs then. Each
  * request's own work (decision, execution claim, webhook delivery) runs inline, as in production.
  */
-export async function startNextServer(databaseUrl: string): Promise<{ url: string; pid: number; process: ChildProcess }> {
+export async function startNextServer(
+  databaseUrl: string,
+): Promise<{ url: string; pid: number; process: ChildProcess }> {
   const port = await freePort();
   const nodeOptions = (process.env.BENCH_SERVER_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeOptions, "node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-    env: {
-      ...process.env, NODE_OPTIONS: "", NODE_ENV: "production", DATABASE_URL: databaseUrl, ALLOW_PRIVATE_NETWORK_URLS: "true", BENCH_FLOOR_ROUTE: "true",
-      AUTH_SECRET: "bench-secret-0123456789abcdef0123456789", APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY, API_RATE_LIMIT_PER_SECOND: "1000000",
-      GATEWAY_WORKER: "false",
+  const child = spawn(
+    process.execPath,
+    [...nodeOptions, "node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: "",
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl,
+        ALLOW_PRIVATE_NETWORK_URLS: "true",
+        BENCH_FLOOR_ROUTE: "true",
+        AUTH_SECRET: "bench-secret-0123456789abcdef0123456789",
+        APP_ENCRYPTION_KEY: process.env.APP_ENCRYPTION_KEY,
+        API_RATE_LIMIT_PER_SECOND: "1000000",
+        GATEWAY_WORKER: "false",
+      },
+      stdio: "ignore",
     },
-    stdio: "ignore",
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i += 1) {
-    try { if ((await fetch(`${url}/login`)).ok) break; } catch { /* starting */ }
+    try {
+      if ((await fetch(`${url}/login`)).ok) break;
+    } catch {
+      /* starting */
+    }
     if (i > 200 || child.exitCode !== null) throw new Error("next start did not come up");
     await new Promise((r) => setTimeout(r, 150));
   }

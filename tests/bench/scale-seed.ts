@@ -23,7 +23,13 @@ export const seedActions = [
 
 const SPAN_DAYS = 60;
 
-export interface SeedOptions { tenantId: string; authorizerIds: string[]; authorizerNames: string[]; rows: number; salt: string }
+export interface SeedOptions {
+  tenantId: string;
+  authorizerIds: string[];
+  authorizerNames: string[];
+  rows: number;
+  salt: string;
+}
 
 /** Inserts the requests, then targets and events from them; returns the milliseconds each step took. */
 export async function seedRequests(db: Database, o: SeedOptions): Promise<Record<string, number>> {
@@ -35,14 +41,25 @@ export async function seedRequests(db: Database, o: SeedOptions): Promise<Record
   };
   // The weighted action table as VALUES, with each row's cumulative weight range.
   let cumulative = 0;
-  const actions = sql.join(seedActions.map(([type, category, principal, authorizer, weight]) => {
-    const from = cumulative;
-    cumulative += weight;
-    return sql`(${type}, ${category}, ${principal}, ${authorizer}::int, ${from}::int, ${cumulative}::int)`;
-  }), sql`, `);
-  const ids = sql`(array[${sql.join(o.authorizerIds.map((id) => sql`${id}::uuid`), sql`, `)}])`;
-  const names = sql`(array[${sql.join(o.authorizerNames.map((n) => sql`${n}::text`), sql`, `)}])`;
-  await step("requests", sql`
+  const actions = sql.join(
+    seedActions.map(([type, category, principal, authorizer, weight]) => {
+      const from = cumulative;
+      cumulative += weight;
+      return sql`(${type}, ${category}, ${principal}, ${authorizer}::int, ${from}::int, ${cumulative}::int)`;
+    }),
+    sql`, `,
+  );
+  const ids = sql`(array[${sql.join(
+    o.authorizerIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )}])`;
+  const names = sql`(array[${sql.join(
+    o.authorizerNames.map((n) => sql`${n}::text`),
+    sql`, `,
+  )}])`;
+  await step(
+    "requests",
+    sql`
     with a(type, category, principal, authorizer, w_from, w_to) as (values ${actions}),
     g as (
       select n, now() - interval '5 seconds' - (${SPAN_DAYS}::int * interval '1 day') * ((n - 1)::float8 / ${o.rows}::int) as created_at,
@@ -79,8 +96,11 @@ export async function seedRequests(db: Database, o: SeedOptions): Promise<Record
       case when status = 'denied' then 'not this time' end,
       case when fail_open then 'unavailability' when status = 'expired' then 'expiry' when status = 'cancelled' then 'cancel'
            when status in ('approved', 'denied') then 'callback' end
-    from s`);
-  await step("targets", sql`
+    from s`,
+  );
+  await step(
+    "targets",
+    sql`
     insert into request_targets (request_id, authorizer_id, tenant_id, sp_id, payload, state, updated_at)
     select r.request_id, ${ids}[array_position(${names}, r.routing_targets[1])], r.tenant_id, 'sp_bench',
       json_build_object('spId', 'sp_bench', 'requestId', r.request_id, 'timestamp', r.created_at, 'expiresAt', r.expires_at,
@@ -88,8 +108,11 @@ export async function seedRequests(db: Database, o: SeedOptions): Promise<Record
       (case r.status when 'pending' then 'pending' when 'approved' then 'decided' when 'denied' then 'decided'
         when 'expired' then 'cancelled' else 'cancelled' end)::target_state,
       coalesce(r.decided_at, r.created_at)
-    from authorization_requests r where r.tenant_id = ${o.tenantId}::uuid`);
-  await step("events", sql`
+    from authorization_requests r where r.tenant_id = ${o.tenantId}::uuid`,
+  );
+  await step(
+    "events",
+    sql`
     insert into request_events (tenant_id, request_id, type, authorizer_id, data, created_at)
     select r.tenant_id, r.request_id, e.type, e.authorizer_id, e.data, e.at
     from authorization_requests r cross join lateral (values
@@ -100,6 +123,7 @@ export async function seedRequests(db: Database, o: SeedOptions): Promise<Record
         jsonb_build_object('status', r.status, 'source', r.decision_source), r.decided_at, 4)
     ) as e(type, authorizer_id, data, at, ord)
     where r.tenant_id = ${o.tenantId}::uuid and e.type is not null
-    order by r.created_at, e.ord`);
+    order by r.created_at, e.ord`,
+  );
   return timings;
 }

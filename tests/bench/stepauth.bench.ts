@@ -49,7 +49,12 @@ interface Row {
   met: string;
 }
 
-function row(operation: string, baselineName: string, target: number, measured: { subject: number; baseline: number }): Row {
+function row(
+  operation: string,
+  baselineName: string,
+  target: number,
+  measured: { subject: number; baseline: number },
+): Row {
   const ratio = measured.subject / measured.baseline;
   return {
     operation,
@@ -74,7 +79,9 @@ export async function runStepauthBenchmarks(): Promise<void> {
   const { sp } = vectors.keys;
   // A 2,048-byte JSON object payload.
   const shell = JSON.stringify({ requestId: "req_bench0000000000000000", pad: "" });
-  const payloadBytes = new TextEncoder().encode(JSON.stringify({ requestId: "req_bench0000000000000000", pad: "x".repeat(2048 - shell.length) }));
+  const payloadBytes = new TextEncoder().encode(
+    JSON.stringify({ requestId: "req_bench0000000000000000", pad: "x".repeat(2048 - shell.length) }),
+  );
   const signers = [{ keyId: sp.keyId, privateKey: sp.privateKey }];
   const trusted = [{ keyId: sp.keyId, publicKey: sp.publicKey }];
   const privateKey = importPrivateKey(sp.privateKey);
@@ -83,24 +90,77 @@ export async function runStepauthBenchmarks(): Promise<void> {
   const rawSignature = sign(null, payloadBytes, privateKey);
   const rows: Row[] = [];
 
-  rows.push(row(`envelope sign (${payloadBytes.length} B)`, "crypto.sign", 0.9, compare(() => signEnvelope(payloadBytes, signers), () => sign(null, payloadBytes, privateKey))));
-  rows.push(row("envelope verify", "crypto.verify", 0.9, compare(() => verifyEnvelope(envelope, trusted), () => verify(null, payloadBytes, publicKey, rawSignature))));
+  rows.push(
+    row(
+      `envelope sign (${payloadBytes.length} B)`,
+      "crypto.sign",
+      0.9,
+      compare(
+        () => signEnvelope(payloadBytes, signers),
+        () => sign(null, payloadBytes, privateKey),
+      ),
+    ),
+  );
+  rows.push(
+    row(
+      "envelope verify",
+      "crypto.verify",
+      0.9,
+      compare(
+        () => verifyEnvelope(envelope, trusted),
+        () => verify(null, payloadBytes, publicKey, rawSignature),
+      ),
+    ),
+  );
 
   const request = parseAuthorizationRequest(vectors.authorizationRequest.payload);
   const flat = flattenAuthorizationRequest(request);
   const guideScripts: Array<[string, string, string[]]> = [
-    ["category", 'request.action.category.startsWith("infra.") ? ["security-team"] : ["default"]', ["default", "security-team"]],
-    ["principal type", 'request.principal.type == "agent" ? ["primary", "backup"] : ["primary"]', ["primary", "backup"]],
-    ["department", 'request.principal.operator.attributes.department == "Finance" ? ["finance-authorizer"] : ["default"]', ["default", "finance-authorizer"]],
+    [
+      "category",
+      'request.action.category.startsWith("infra.") ? ["security-team"] : ["default"]',
+      ["default", "security-team"],
+    ],
+    [
+      "principal type",
+      'request.principal.type == "agent" ? ["primary", "backup"] : ["primary"]',
+      ["primary", "backup"],
+    ],
+    [
+      "department",
+      'request.principal.operator.attributes.department == "Finance" ? ["finance-authorizer"] : ["default"]',
+      ["default", "finance-authorizer"],
+    ],
   ];
   for (const [name, script, authorizers] of guideScripts) {
     const config = { authorizers, default: authorizers[0] as string };
     const compiled = compileRoutingScript(script);
     if (!compiled.ok) throw new Error(`guide script failed to compile: ${compiled.message}`);
     const bare = () => compiled.evaluate({ request: flat, config });
-    rows.push(row(`route (${name}), flattened input`, "bare CEL eval", 0, compare(() => routeFlattenedRequest(script, flat, config), bare)));
-    rows.push(row(`flatten + route (${name})`, "bare CEL eval", 0.5, compare(() => evaluateRoutingScript(script, request, config), bare)));
-    rows.push(row(`full flatten + route (${name})`, "bare CEL eval", 0, compare(() => routeFlattenedRequest(script, flattenAuthorizationRequest(request), config), bare)));
+    rows.push(
+      row(
+        `route (${name}), flattened input`,
+        "bare CEL eval",
+        0,
+        compare(() => routeFlattenedRequest(script, flat, config), bare),
+      ),
+    );
+    rows.push(
+      row(
+        `flatten + route (${name})`,
+        "bare CEL eval",
+        0.5,
+        compare(() => evaluateRoutingScript(script, request, config), bare),
+      ),
+    );
+    rows.push(
+      row(
+        `full flatten + route (${name})`,
+        "bare CEL eval",
+        0,
+        compare(() => routeFlattenedRequest(script, flattenAuthorizationRequest(request), config), bare),
+      ),
+    );
   }
   console.log("StepAuth core benchmarks (one core, ops/s, best of interleaved rounds)");
   console.table(rows);

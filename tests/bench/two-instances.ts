@@ -12,27 +12,53 @@ import type { TrustedKey } from "@/lib/stepauth";
 import { createGatewayTenant } from "../setup/gateway";
 import type { startStubAuthorizer } from "../setup/stub-authorizer";
 import { startStubService } from "../setup/stub-service";
-import { benchBackendPids, cpuPerRequest, cpuSnapshot, load, startNextServer, type CpuPerRequest, type LoadResult } from "./http-measure";
+import {
+  benchBackendPids,
+  cpuPerRequest,
+  cpuSnapshot,
+  load,
+  startNextServer,
+  type CpuPerRequest,
+  type LoadResult,
+} from "./http-measure";
 
 type Stub = Awaited<ReturnType<typeof startStubAuthorizer>>;
 type Server = Awaited<ReturnType<typeof startNextServer>>;
 
 export async function runTwoInstanceBenchmarks(options: {
-  handle: DatabaseHandle; databaseUrl: string; servers: Server[]; body: string; durationMs: number; rounds: number;
-  instant: Stub; pending: Stub; trusted: { instant: TrustedKey[]; pending: TrustedKey[] };
+  handle: DatabaseHandle;
+  databaseUrl: string;
+  servers: Server[];
+  body: string;
+  durationMs: number;
+  rounds: number;
+  instant: Stub;
+  pending: Stub;
+  trusted: { instant: TrustedKey[]; pending: TrustedKey[] };
 }): Promise<void> {
   const { handle, servers, body, durationMs, instant, pending, trusted } = options;
   const db = handle.db;
   // Approvals execute through each tenant's service webhook: what "executed exactly once" is counted on.
   const secrets = { executing: "", reviewing: "" };
-  const services = { executing: await startStubService(() => secrets.executing), reviewing: await startStubService(() => secrets.reviewing) };
+  const services = {
+    executing: await startStubService(() => secrets.executing),
+    reviewing: await startStubService(() => secrets.reviewing),
+  };
   const tenants: Awaited<ReturnType<typeof createGatewayTenant>>[] = [];
   try {
     const appUrl = servers[0]!.url;
-    const executing = await createGatewayTenant(db, { appUrl, authorizers: [{ name: "instant", url: instant.url }], webhookUrl: services.executing.url });
+    const executing = await createGatewayTenant(db, {
+      appUrl,
+      authorizers: [{ name: "instant", url: instant.url }],
+      webhookUrl: services.executing.url,
+    });
     trusted.instant.push(...(await executing.spKeys()));
     tenants.push(executing);
-    const reviewing = await createGatewayTenant(db, { appUrl, authorizers: [{ name: "reviewing", url: pending.url }], webhookUrl: services.reviewing.url });
+    const reviewing = await createGatewayTenant(db, {
+      appUrl,
+      authorizers: [{ name: "reviewing", url: pending.url }],
+      webhookUrl: services.reviewing.url,
+    });
     trusted.pending.push(...(await reviewing.spKeys()));
     tenants.push(reviewing);
     secrets.executing = executing.webhookSecret;
@@ -49,7 +75,11 @@ export async function runTwoInstanceBenchmarks(options: {
       const result = await load(targets, auth, () => body, durationMs);
       return { result, cpu: cpuPerRequest(before, cpuSnapshot(pids, backends), result.requests) };
     };
-    const rounds: { one: Awaited<ReturnType<typeof measure>>; two: Awaited<ReturnType<typeof measure>>; ratio: number }[] = [];
+    const rounds: {
+      one: Awaited<ReturnType<typeof measure>>;
+      two: Awaited<ReturnType<typeof measure>>;
+      ratio: number;
+    }[] = [];
     for (let i = 0; i < options.rounds; i += 1) {
       const one = await measure([urls[0]!]);
       const two = await measure(urls);
@@ -59,33 +89,68 @@ export async function runTwoInstanceBenchmarks(options: {
 
     // Decision callbacks: 400 pending requests submitted through either instance, each decision sent 3×, to either instance.
     const ids: string[] = [];
-    await Promise.all(Array.from({ length: 10 }, async (_, client) => {
-      for (let i = 0; i < 40; i += 1) {
-        const r = await request(urls[client % urls.length]!, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${reviewing.apiKey}` }, body });
-        ids.push(((await r.body.json()) as { requestId: string }).requestId);
-      }
-    }));
-    const envelopes = ids.flatMap((id) => { const e = JSON.stringify(pending.decide(id, "approved")); return [e, e, e]; });
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, client) => {
+        for (let i = 0; i < 40; i += 1) {
+          const r = await request(urls[client % urls.length]!, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${reviewing.apiKey}` },
+            body,
+          });
+          ids.push(((await r.body.json()) as { requestId: string }).requestId);
+        }
+      }),
+    );
+    const envelopes = ids.flatMap((id) => {
+      const e = JSON.stringify(pending.decide(id, "approved"));
+      return [e, e, e];
+    });
     let next = 0;
     const callbackUrls = servers.map((s) => `${s.url}/api/stepauth/callback/${reviewing.authorizers.reviewing!.id}`);
     const callbacks = await load(callbackUrls, {}, () => envelopes[next++ % envelopes.length]!, durationMs);
 
     const row = (label: string, m: { result: LoadResult; cpu?: CpuPerRequest }, note = "") => ({
-      path: label, "req/s": Math.round(m.result.perSecond), "p50 ms": m.result.p50.toFixed(1), "p99 ms": m.result.p99.toFixed(1), errors: m.result.errors,
-      statuses: JSON.stringify(m.result.statuses), "server µs": m.cpu?.server ?? "—", "postgres µs": m.cpu?.postgres ?? "—", note,
+      path: label,
+      "req/s": Math.round(m.result.perSecond),
+      "p50 ms": m.result.p50.toFixed(1),
+      "p99 ms": m.result.p99.toFixed(1),
+      errors: m.result.errors,
+      statuses: JSON.stringify(m.result.statuses),
+      "server µs": m.cpu?.server ?? "—",
+      "postgres µs": m.cpu?.postgres ?? "—",
+      note,
     });
-    console.log(`\n  two instances on one database (service webhook on: every approval executes); median of ${rounds.length} rounds`);
+    console.log(
+      `\n  two instances on one database (service webhook on: every approval executes); median of ${rounds.length} rounds`,
+    );
     console.table([
       row("submit (decides at once), one instance", middle.one),
-      row("submit (decides at once), two instances", middle.two, `${middle.ratio.toFixed(2)}× one instance (rounds: ${rounds.map((r) => r.ratio.toFixed(2)).join(", ")})`),
+      row(
+        "submit (decides at once), two instances",
+        middle.two,
+        `${middle.ratio.toFixed(2)}× one instance (rounds: ${rounds.map((r) => r.ratio.toFixed(2)).join(", ")})`,
+      ),
       row("callbacks (each decision 3×, to either instance)", { result: callbacks }, `${ids.length} pending requests`),
     ]);
-    await waitForDeliveries(db, tenants.map((t) => t.tenantId));
-    for (const [label, tenant, service] of [["submit", executing, services.executing], ["callback", reviewing, services.reviewing]] as const) {
+    await waitForDeliveries(
+      db,
+      tenants.map((t) => t.tenantId),
+    );
+    for (const [label, tenant, service] of [
+      ["submit", executing, services.executing],
+      ["callback", reviewing, services.reviewing],
+    ] as const) {
       const check = await exactlyOnce(db, tenant.tenantId, service.state.executions);
-      const met = check.approved > 0 && check.missing === 0 && check.twice === 0 && check.serviceTwice === 0 && check.serviceMissing === 0;
-      console.log(`  exactly once (${label} decisions): ${check.approved} approved → ${check.claims} execution claims, ${check.executedByService} executed by the service; `
-        + `${check.missing} without a claim, ${check.twice} claimed twice, ${check.serviceMissing} never executed, ${check.serviceTwice} executed twice: ${met ? "met" : "NOT met"}`);
+      const met =
+        check.approved > 0 &&
+        check.missing === 0 &&
+        check.twice === 0 &&
+        check.serviceTwice === 0 &&
+        check.serviceMissing === 0;
+      console.log(
+        `  exactly once (${label} decisions): ${check.approved} approved → ${check.claims} execution claims, ${check.executedByService} executed by the service; ` +
+          `${check.missing} without a claim, ${check.twice} claimed twice, ${check.serviceMissing} never executed, ${check.serviceTwice} executed twice: ${met ? "met" : "NOT met"}`,
+      );
     }
   } finally {
     await Promise.all([services.executing.close(), services.reviewing.close()]);
@@ -95,7 +160,12 @@ export async function runTwoInstanceBenchmarks(options: {
 /** Deliveries that failed or raced run again in the background: wait until none is left (at most a minute). */
 async function waitForDeliveries(db: DatabaseHandle["db"], tenantIds: string[]): Promise<void> {
   for (let i = 0; i < 240; i += 1) {
-    const result = await db.execute(sql`select count(*)::int as n from jobs where kind = 'deliver' and tenant_id in (${sql.join(tenantIds.map((t) => sql`${t}::uuid`), sql`, `)})`);
+    const result = await db.execute(
+      sql`select count(*)::int as n from jobs where kind = 'deliver' and tenant_id in (${sql.join(
+        tenantIds.map((t) => sql`${t}::uuid`),
+        sql`, `,
+      )})`,
+    );
     if ((result as unknown as { rows: { n: number }[] }).rows[0]?.n === 0) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -104,7 +174,8 @@ async function waitForDeliveries(db: DatabaseHandle["db"], tenantIds: string[]):
 
 /** Per approved request: its execution claims in the database, and how often the service executed it. */
 async function exactlyOnce(db: DatabaseHandle["db"], tenantId: string, executed: Map<string, number>) {
-  const result = await db.execute(sql`select r.request_id as id, count(e.request_id)::int as claims from authorization_requests r
+  const result =
+    await db.execute(sql`select r.request_id as id, count(e.request_id)::int as claims from authorization_requests r
     left join executions e on e.request_id = r.request_id where r.tenant_id = ${tenantId} and r.status = 'approved' group by r.request_id`);
   const rows = (result as unknown as { rows: { id: string; claims: number }[] }).rows;
   return {

@@ -46,11 +46,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("Neon's driver through a local W
       });
       await expect(
         neon.db.transaction(async (tx) => {
-          await tx.update(tenants).set({ name: "renamed" }).where(sql`slug = ${slug}`);
+          await tx
+            .update(tenants)
+            .set({ name: "renamed" })
+            .where(sql`slug = ${slug}`);
           throw new Error("roll back");
         }),
       ).rejects.toThrow("roll back");
-      const [row] = await neon.db.select().from(tenants).where(sql`slug = ${slug}`);
+      const [row] = await neon.db
+        .select()
+        .from(tenants)
+        .where(sql`slug = ${slug}`);
       expect(row?.name).toBe(slug);
       expect(proxy.connections()).toBeGreaterThan(0);
     } finally {

@@ -14,9 +14,16 @@ const dir = mkdtempSync(path.join(tmpdir(), "stepauth-tenant-create-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runCli(args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: path.join(dir, "pglite"), AUTH_URL: "https://console.example.test/" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGLITE_DATA_DIR: path.join(dir, "pglite"),
+    AUTH_URL: "https://console.example.test/",
+  };
   delete env.DATABASE_URL;
-  return promisify(execFile)(process.execPath, ["--import", "tsx", "db/create-tenant-cli.ts", ...args], { env, encoding: "utf8" });
+  return promisify(execFile)(process.execPath, ["--import", "tsx", "db/create-tenant-cli.ts", ...args], {
+    env,
+    encoding: "utf8",
+  });
 }
 
 describe("npm run tenant:create", () => {
@@ -28,10 +35,18 @@ describe("npm run tenant:create", () => {
 
     const handle = createDatabase("", path.join(dir, "pglite"));
     try {
-      const owner = await acceptInvitation(handle.db, link![1]!, { kind: "new_account", name: "Olga Ops", password: "olga-own-password" });
+      const owner = await acceptInvitation(handle.db, link![1]!, {
+        kind: "new_account",
+        name: "Olga Ops",
+        password: "olga-own-password",
+      });
       expect(owner).toMatchObject({ tenantId, email: "ops@globex.example" });
       expect(await findMembershipRole(handle.db, tenantId, owner.userId)).toBe("owner");
-      const again = await acceptInvitation(handle.db, link![1]!, { kind: "new_account", name: "X", password: "another-password" }).catch((e: unknown) => e);
+      const again = await acceptInvitation(handle.db, link![1]!, {
+        kind: "new_account",
+        name: "X",
+        password: "another-password",
+      }).catch((e: unknown) => e);
       expect((again as AppError).code).toBe("invalid_invitation");
     } finally {
       await handle.close();
@@ -39,7 +54,10 @@ describe("npm run tenant:create", () => {
   });
 
   it("refuses to run without a name and an owner e-mail", { timeout: 60_000 }, async () => {
-    const failed = await runCli(["--name", "No Owner"]).then(() => null, (e: { code: number; stderr: string }) => e);
+    const failed = await runCli(["--name", "No Owner"]).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr).toContain("usage: npm run tenant:create");
   });

@@ -15,13 +15,31 @@ describe("claiming due jobs is fair across tenants", () => {
     const quiet = await createTestTenant(db());
     // Older than any job another test (or another run on a shared database) could have made due.
     const longAgo = Date.parse("2016-01-01T00:00:00Z");
-    await enqueueJobs(db(), Array.from({ length: 40 }, (_, i) => ({ tenantId: noisy.tenantId, kind: "expire" as const, requestId: `req_noisy_${run}_${i}`, runAt: new Date(longAgo + i) })));
-    await enqueueJobs(db(), Array.from({ length: 3 }, (_, i) => ({ tenantId: quiet.tenantId, kind: "expire" as const, requestId: `req_quiet_${run}_${i}`, runAt: new Date(longAgo + 1000 + i) })));
+    await enqueueJobs(
+      db(),
+      Array.from({ length: 40 }, (_, i) => ({
+        tenantId: noisy.tenantId,
+        kind: "expire" as const,
+        requestId: `req_noisy_${run}_${i}`,
+        runAt: new Date(longAgo + i),
+      })),
+    );
+    await enqueueJobs(
+      db(),
+      Array.from({ length: 3 }, (_, i) => ({
+        tenantId: quiet.tenantId,
+        kind: "expire" as const,
+        requestId: `req_quiet_${run}_${i}`,
+        runAt: new Date(longAgo + 1000 + i),
+      })),
+    );
     // A shared PostgreSQL database may hold other runs' jobs dated even earlier: those tenants take their turn first.
     const earlier = await db()
       .selectDistinct({ tenantId: jobs.tenantId })
       .from(jobs)
-      .where(and(lt(jobs.runAt, new Date(longAgo + 1000)), ne(jobs.tenantId, noisy.tenantId), isNull(jobs.lockedUntil)));
+      .where(
+        and(lt(jobs.runAt, new Date(longAgo + 1000)), ne(jobs.tenantId, noisy.tenantId), isNull(jobs.lockedUntil)),
+      );
     const claimed = await claimDueJobs(db(), 2 + earlier.length, lease);
     const ours = claimed.map((j) => j.requestId).filter((id) => id.includes(run));
     // Oldest first would have taken only the noisy tenant's backlog; fair, each tenant gets one turn.

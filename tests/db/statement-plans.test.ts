@@ -23,16 +23,33 @@ const growingTables: Record<string, string[]> = {
 };
 
 interface PlanNode {
-  "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Index Cond"?: string; Plans?: PlanNode[];
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  Plans?: PlanNode[];
   "Conflict Arbiter Indexes"?: string[];
 }
 
 /** Every read of a growing table in a plan: how it reads it, by which index, on which condition. */
 function readsOfGrowingTables(node: PlanNode, out: string[] = []): string[] {
   const reads = ["Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Index Scan", "Bitmap Heap Scan", "Tid Scan"];
-  const table = node["Relation Name"] ?? (node["Index Name"] ? Object.keys(growingTables).find((t) => growingTables[t]!.includes(node["Index Name"]!) || node["Index Name"]!.startsWith(t)) : undefined);
-  if (reads.includes(node["Node Type"]) && table && table in growingTables && node["Node Type"] !== "Bitmap Heap Scan") {
-    out.push(`${node["Node Type"]} on ${table} using ${node["Index Name"] ?? "-"} (${node["Index Cond"] ?? "no condition"})`);
+  const table =
+    node["Relation Name"] ??
+    (node["Index Name"]
+      ? Object.keys(growingTables).find(
+          (t) => growingTables[t]!.includes(node["Index Name"]!) || node["Index Name"]!.startsWith(t),
+        )
+      : undefined);
+  if (
+    reads.includes(node["Node Type"]) &&
+    table &&
+    table in growingTables &&
+    node["Node Type"] !== "Bitmap Heap Scan"
+  ) {
+    out.push(
+      `${node["Node Type"]} on ${table} using ${node["Index Name"] ?? "-"} (${node["Index Cond"] ?? "no condition"})`,
+    );
   }
   for (const child of node.Plans ?? []) readsOfGrowingTables(child, out);
   return out;
@@ -51,7 +68,8 @@ async function genericPlanReads(handle: DatabaseHandle, name: string, text: stri
 
 /** The rollup upserts of a plan: the table each insert goes to and the unique index its conflicts are found by. */
 function rollupUpserts(node: PlanNode, out: string[] = []): string[] {
-  if (node["Relation Name"] === "request_stats" && node["Conflict Arbiter Indexes"]) out.push(`request_stats by ${node["Conflict Arbiter Indexes"].join(",")}`);
+  if (node["Relation Name"] === "request_stats" && node["Conflict Arbiter Indexes"])
+    out.push(`request_stats by ${node["Conflict Arbiter Indexes"].join(",")}`);
   for (const child of node.Plans ?? []) rollupUpserts(child, out);
   return out;
 }
@@ -64,7 +82,9 @@ async function genericPlan(handle: DatabaseHandle, name: string, text: string): 
     try {
       await db.execute(sql.raw(`prepare plan_check_${name} as ${text}`));
       prepared = true;
-      const result = await db.execute(sql.raw(`explain (format json) execute plan_check_${name}(${Array(params).fill("null").join(", ")})`));
+      const result = await db.execute(
+        sql.raw(`explain (format json) execute plan_check_${name}(${Array(params).fill("null").join(", ")})`),
+      );
       const [row] = (result as unknown as { rows: Record<string, unknown>[] }).rows;
       const plan = Object.values(row!)[0];
       const parsed = (typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[];
@@ -87,9 +107,17 @@ function checkPlans(label: string, open: () => Promise<{ handle: DatabaseHandle;
     afterAll(async () => close?.());
 
     it("registers the statements of the submit and decision paths", () => {
-      expect(registeredStatements().map((s) => s.name)).toEqual(expect.arrayContaining([
-        "record_request", "mark_target_pending", "request_view", "finalize_decision", "finalize_expiry", "finalize_all_targets_failed", "finalize_none",
-      ]));
+      expect(registeredStatements().map((s) => s.name)).toEqual(
+        expect.arrayContaining([
+          "record_request",
+          "mark_target_pending",
+          "request_view",
+          "finalize_decision",
+          "finalize_expiry",
+          "finalize_all_targets_failed",
+          "finalize_none",
+        ]),
+      );
     });
 
     it("reads every growing table by a request-keyed index, with the request as the condition", async () => {
@@ -103,11 +131,17 @@ function checkPlans(label: string, open: () => Promise<{ handle: DatabaseHandle;
         }
       }
       // The decision write finds its request by primary key (the check above is not vacuous).
-      expect(readsOf.finalize_decision).toEqual(expect.arrayContaining([expect.stringMatching(/^Index Scan on authorization_requests using authorization_requests_pkey/)]));
+      expect(readsOf.finalize_decision).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^Index Scan on authorization_requests using authorization_requests_pkey/),
+        ]),
+      );
     });
 
     it("counts every status change in the overview's rollup by one upsert on its key", async () => {
-      for (const statement of registeredStatements().filter((s) => s.name === "record_request" || s.name.startsWith("finalize_"))) {
+      for (const statement of registeredStatements().filter(
+        (s) => s.name === "record_request" || s.name.startsWith("finalize_"),
+      )) {
         const plan = await genericPlan(handle, statement.name, statement.text());
         expect(rollupUpserts(plan), statement.name).toEqual(["request_stats by request_stats_key_uq"]);
       }
@@ -126,6 +160,12 @@ if (serverUrl) {
     // A database of its own: the shared test database already holds other tests' rows.
     const scratch = await createScratchDatabase(serverUrl, `${new URL(serverUrl).pathname.slice(1)}_plans`);
     const handle = createDatabase(scratch.url);
-    return { handle, close: async () => { await handle.close(); await scratch.drop(); } };
+    return {
+      handle,
+      close: async () => {
+        await handle.close();
+        await scratch.drop();
+      },
+    };
   });
 }

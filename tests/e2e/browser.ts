@@ -9,7 +9,15 @@ export async function launchBrowser(): Promise<Browser> {
   mkdirSync(artifactsDir, { recursive: true });
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -44,17 +52,37 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Calls a console API route from inside the signed-in page (its cookie, its origin), as the UI would. */
-export async function consoleApi(page: Page, method: string, path: string, json?: unknown): Promise<{ status: number; body: any }> {
-  return page.evaluate(async ({ method, path, json }) => {
-    const response = await fetch(path, { method, headers: json === undefined ? {} : { "content-type": "application/json" }, body: json === undefined ? undefined : JSON.stringify(json) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  }, { method, path, json });
+export async function consoleApi(
+  page: Page,
+  method: string,
+  path: string,
+  json?: unknown,
+): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    async ({ method, path, json }) => {
+      const response = await fetch(path, {
+        method,
+        headers: json === undefined ? {} : { "content-type": "application/json" },
+        body: json === undefined ? undefined : JSON.stringify(json),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, json },
+  );
 }
 
 /** Submits an authorization request through the public API with an SP's API key. */
-export async function submitThroughApi(baseUrl: string, apiKey: string, body: { principal: unknown; action: unknown; externalId?: string }) {
-  const response = await fetch(`${baseUrl}/api/v1/authorization-requests`, { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+export async function submitThroughApi(
+  baseUrl: string,
+  apiKey: string,
+  body: { principal: unknown; action: unknown; externalId?: string },
+) {
+  const response = await fetch(`${baseUrl}/api/v1/authorization-requests`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -71,7 +99,12 @@ export async function removeAuthorizers(page: Page, names: string[]): Promise<vo
 }
 
 /** Opens an invitation link as a new person, sets their own name and password, and lands in the console. */
-export async function acceptInvitationAsNewPerson(page: Page, inviteUrl: string, name: string, password: string): Promise<void> {
+export async function acceptInvitationAsNewPerson(
+  page: Page,
+  inviteUrl: string,
+  name: string,
+  password: string,
+): Promise<void> {
   await page.goto(inviteUrl);
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Password").fill(password);

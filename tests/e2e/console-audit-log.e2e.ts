@@ -12,7 +12,11 @@ beforeAll(async () => {
   await signIn(owner, baseUrl, demo.email, demo.password);
 });
 afterAll(async () => {
-  if (owner) await consoleApi(owner, "PUT", "/api/console/settings", { routingScript: null, unavailabilityPolicy: "fail_closed" });
+  if (owner)
+    await consoleApi(owner, "PUT", "/api/console/settings", {
+      routingScript: null,
+      unavailabilityPolicy: "fail_closed",
+    });
 });
 
 describe("console: the configuration audit log", () => {
@@ -25,14 +29,21 @@ describe("console: the configuration audit log", () => {
     const ada = await context.newPage();
     await acceptInvitationAsNewPerson(ada, invited.body.inviteUrl, "Ada Auditor", "ada-password-12345");
     const authorizer = (await consoleApi(ada, "GET", "/api/console/authorizers")).body.data[0].name as string;
-    expect((await consoleApi(ada, "PUT", "/api/console/settings", { routingScript: `["${authorizer}"]` })).status).toBe(200);
+    expect((await consoleApi(ada, "PUT", "/api/console/settings", { routingScript: `["${authorizer}"]` })).status).toBe(
+      200,
+    );
     const second = `request.action.category == "infra.destroy"\n  ? ["${authorizer}"]\n  : ["${authorizer}"]`;
     expect((await consoleApi(ada, "PUT", "/api/console/settings", { routingScript: second })).status).toBe(200);
-    expect((await consoleApi(ada, "PUT", "/api/console/settings", { unavailabilityPolicy: "fail_open" })).status).toBe(200);
+    expect((await consoleApi(ada, "PUT", "/api/console/settings", { unavailabilityPolicy: "fail_open" })).status).toBe(
+      200,
+    );
     await context.close();
 
     // The owner removes her; the dialog says where her changes stay, and links there.
-    await owner.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Members", exact: true }).click();
+    await owner
+      .getByRole("navigation", { name: "Console" })
+      .getByRole("link", { name: "Members", exact: true })
+      .click();
     await owner.getByRole("button", { name: "Remove Ada Auditor" }).click();
     const dialog = owner.getByRole("dialog");
     const auditLink = dialog.getByRole("link", { name: "audit log" });
@@ -65,7 +76,10 @@ describe("console: the configuration audit log", () => {
     expect(await events.getByText("fail_closed → fail_open").count()).toBe(1);
 
     // Exports carry the same filters; CSV and JSON Lines.
-    const csv = await owner.evaluate(async (href) => (await fetch(href)).text(), `/api/console/audit-events/export?format=csv&actor=${encodeURIComponent(email)}`);
+    const csv = await owner.evaluate(
+      async (href) => (await fetch(href)).text(),
+      `/api/console/audit-events/export?format=csv&actor=${encodeURIComponent(email)}`,
+    );
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe("createdAt,action,actorName,actorEmail,actor,stillMember,target,data");
     expect(lines).toHaveLength(5);
@@ -74,7 +88,10 @@ describe("console: the configuration audit log", () => {
     expect(await exportLink.getAttribute("href")).toContain(`actor=${encodeURIComponent(email)}`);
 
     // Phone width: the same screen, stacked.
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await owner.context().storageState() });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      storageState: await owner.context().storageState(),
+    });
     const small = await phone.newPage();
     await small.goto(`${baseUrl}/audit?kind=routing`);
     await small.getByRole("list", { name: "Audit events" }).getByText("Ada Auditor").first().waitFor();

@@ -24,7 +24,8 @@ afterAll(async () => {
     // Other authorizers of the shared demo tenant learn the new key the way an admin would tell them:
     // the built-in sandbox refreshes its registration when connected again.
     const { body } = await consoleApi(page, "GET", "/api/console/authorizers");
-    if (body.data.some((a: { name: string }) => a.name === "sandbox")) await consoleApi(page, "POST", "/api/console/sandbox/connect");
+    if (body.data.some((a: { name: string }) => a.name === "sandbox"))
+      await consoleApi(page, "POST", "/api/console/sandbox/connect");
   }
   await stub?.close();
 });
@@ -35,7 +36,10 @@ async function keys(): Promise<{ keyId: string; state: string; publicKey: string
 
 /** Submits the refund sample; the stub approves at once when a signature it trusts verifies. */
 async function expectApproved(signedWith: string[]) {
-  const { status, body } = await submitThroughApi(baseUrl, demo.apiKey, { principal: sampleRequests[0]!.principal, action: sampleRequests[0]!.action });
+  const { status, body } = await submitThroughApi(baseUrl, demo.apiKey, {
+    principal: sampleRequests[0]!.principal,
+    action: sampleRequests[0]!.action,
+  });
   expect(status, JSON.stringify(body)).toBe(200);
   expect(body.status).toBe("approved");
   expect(body.decision.authorizer).toBe("stub-approver");
@@ -47,11 +51,17 @@ describe("console: signing-key rotation while requests keep being approved", () 
     const [old] = (await keys()).filter((k) => k.state === "active");
     trusted = [{ keyId: old!.keyId, algorithm: "ed25519", publicKey: importPublicKey(old!.publicKey) }];
     const created = await consoleApi(page, "POST", "/api/console/authorizers", {
-      name: "stub-approver", endpoint: stub.url, spId: "sp_acme_e2e", signingKeyId: old!.keyId, isDefault: true,
+      name: "stub-approver",
+      endpoint: stub.url,
+      spId: "sp_acme_e2e",
+      signingKeyId: old!.keyId,
+      isDefault: true,
       publicKeys: [{ keyId: authorizerKey.keyId, algorithm: "ed25519", publicKey: authorizerKey.publicKey }],
     });
     expect(created.status).toBe(201);
-    expect((await consoleApi(page, "PUT", "/api/console/settings", { routingScript: '["stub-approver"]' })).status).toBe(200);
+    expect(
+      (await consoleApi(page, "PUT", "/api/console/settings", { routingScript: '["stub-approver"]' })).status,
+    ).toBe(200);
     await expectApproved([old!.keyId]);
 
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Keys", exact: true }).click();
@@ -87,14 +97,19 @@ describe("console: signing-key rotation while requests keep being approved", () 
 
     // An enabled authorizer never shown the new key makes the dialog name it and ask for the key id.
     const unproven = await consoleApi(page, "POST", "/api/console/authorizers", {
-      name: "stub-unproven", endpoint: stub.url, spId: "sp_acme_e2e_unproven",
+      name: "stub-unproven",
+      endpoint: stub.url,
+      spId: "sp_acme_e2e_unproven",
       publicKeys: [{ keyId: authorizerKey.keyId, algorithm: "ed25519", publicKey: authorizerKey.publicKey }],
     });
     expect(unproven.status).toBe(201);
     await page.reload();
     await page.getByRole("button", { name: `Retire ${old!.keyId}` }).click();
     const dialog = page.getByRole("dialog", { name: `Retire ${old!.keyId}?` });
-    await dialog.getByRole("list", { name: "Authorizers that may rely on this key" }).getByRole("link", { name: "stub-unproven" }).waitFor();
+    await dialog
+      .getByRole("list", { name: "Authorizers that may rely on this key" })
+      .getByRole("link", { name: "stub-unproven" })
+      .waitFor();
     expect(await dialog.getByRole("link", { name: "stub-approver" }).count()).toBe(0);
     const confirm = dialog.getByRole("button", { name: "Retire key" });
     expect(await confirm.isDisabled()).toBe(true);
@@ -105,7 +120,12 @@ describe("console: signing-key rotation while requests keep being approved", () 
     expect(await page.getByText(/Rotation in progress|still signs too/).count()).toBe(0);
     await screenshot(page, "keys-after-rotation");
     await expectApproved([next.keyId]);
-    expect((await keys()).filter((k) => [old!.keyId, next.keyId].includes(k.keyId)).map((k) => [k.keyId, k.state])).toEqual([[old!.keyId, "retired"], [next.keyId, "active"]]);
+    expect(
+      (await keys()).filter((k) => [old!.keyId, next.keyId].includes(k.keyId)).map((k) => [k.keyId, k.state]),
+    ).toEqual([
+      [old!.keyId, "retired"],
+      [next.keyId, "active"],
+    ]);
     // Nothing private is ever on the page.
     expect(await page.content()).not.toMatch(/PRIVATE KEY|MC4CAQAwBQYDK2Vw/);
   });

@@ -15,7 +15,11 @@ beforeAll(async () => {
   const script = 'request.action.category == "financial.transfer" ? ["$deny"] : ["$approve"]';
   expect((await consoleApi(page, "PUT", "/api/console/settings", { routingScript: script })).status).toBe(200);
   for (const sample of sampleRequests) {
-    const submitted = await submitThroughApi(baseUrl, demo.apiKey, { principal: sample.principal, action: sample.action, externalId: `e2e-${sample.id}-${Date.now()}` });
+    const submitted = await submitThroughApi(baseUrl, demo.apiKey, {
+      principal: sample.principal,
+      action: sample.action,
+      externalId: `e2e-${sample.id}-${Date.now()}`,
+    });
     expect(submitted.status).toBe(200);
   }
 });
@@ -29,13 +33,19 @@ describe("console: overview and audit trail", () => {
     await page.getByRole("heading", { name: "Last 24 hours" }).waitFor();
     // An approval-rate headline needs 20 decisions (issue 18); below that the counts are shown instead.
     const { last24h } = (await consoleApi(page, "GET", "/api/console/stats")).body;
-    const rate = last24h.approved + last24h.denied >= 20 ? page.getByText("approval rate", { exact: false }) : page.getByTestId("approval-rate-withheld");
+    const rate =
+      last24h.approved + last24h.denied >= 20
+        ? page.getByText("approval rate", { exact: false })
+        : page.getByTestId("approval-rate-withheld");
     expect(await rate.first().isVisible()).toBe(true);
     await screenshot(page, "overview");
   });
 
   it("filters the audit trail, exports it, and opens a request's timeline", async () => {
-    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Requests", exact: true }).click();
+    await page
+      .getByRole("navigation", { name: "Console" })
+      .getByRole("link", { name: "Requests", exact: true })
+      .click();
     await page.getByRole("heading", { name: "Requests", level: 1 }).waitFor();
     await screenshot(page, "requests-list");
 
@@ -44,7 +54,11 @@ describe("console: overview and audit trail", () => {
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.waitForURL(/status=denied/);
     const rows = page.locator("tbody tr");
-    await page.waitForFunction(() => document.querySelectorAll("tbody tr").length >= 1 && [...document.querySelectorAll("tbody tr")].every((r) => r.textContent?.includes("SWIFT")));
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll("tbody tr").length >= 1 &&
+        [...document.querySelectorAll("tbody tr")].every((r) => r.textContent?.includes("SWIFT")),
+    );
     expect(await rows.first().getByText("denied").isVisible()).toBe(true);
     await screenshot(page, "requests-filtered");
 
@@ -55,7 +69,13 @@ describe("console: overview and audit trail", () => {
     });
     expect(exported.status).toBe(200);
     expect(exported.type).toContain("text/csv");
-    expect(exported.text.trim().split("\r\n").slice(1).every((line) => line.includes('"denied"') && line.includes("SWIFT"))).toBe(true);
+    expect(
+      exported.text
+        .trim()
+        .split("\r\n")
+        .slice(1)
+        .every((line) => line.includes('"denied"') && line.includes("SWIFT")),
+    ).toBe(true);
 
     await rows.first().getByRole("link").click();
     await page.getByRole("heading", { name: "Timeline" }).waitFor();

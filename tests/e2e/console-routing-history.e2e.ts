@@ -21,7 +21,10 @@ describe("console: the routing editor", () => {
     const page = await context.newPage();
     await signIn(page, baseUrl, demo.email, demo.password);
     await consoleApi(page, "PUT", "/api/console/settings", { routingScript: null });
-    const authorizers = (await consoleApi(page, "GET", "/api/console/authorizers")).body.data as { name: string; isDefault: boolean }[];
+    const authorizers = (await consoleApi(page, "GET", "/api/console/authorizers")).body.data as {
+      name: string;
+      isDefault: boolean;
+    }[];
     const target = authorizers.find((a) => a.isDefault)!.name;
     await page.goto(`${baseUrl}/routing`);
     await page.getByRole("heading", { name: "Routing", level: 1 }).waitFor();
@@ -29,7 +32,12 @@ describe("console: the routing editor", () => {
     // What a list means, and the fields of request and config (from the schemas).
     await page.getByText("first decision wins", { exact: false }).first().waitFor();
     const fields = page.getByRole("table", { name: "Fields of request and config" });
-    for (const path of ["request.action.details.<key>", "request.principal.operator", "config.authorizers", "config.default"]) {
+    for (const path of [
+      "request.action.details.<key>",
+      "request.principal.operator",
+      "config.authorizers",
+      "config.default",
+    ]) {
       expect(await fields.getByRole("cell", { name: path, exact: true }).count(), path).toBe(1);
     }
 
@@ -76,7 +84,9 @@ describe("console: the routing editor", () => {
 
     // Compare the first version with the current script, then restore it (confirmed).
     await editor(page).fill(second);
-    const saved = (await consoleApi(page, "GET", "/api/console/routing/versions")).body.data as { script: string | null }[];
+    const saved = (await consoleApi(page, "GET", "/api/console/routing/versions")).body.data as {
+      script: string | null;
+    }[];
     const firstVersion = saved.length - saved.findIndex((v) => v.script === first);
     await page.getByRole("button", { name: `Compare version ${firstVersion}` }).click();
     const diff = page.getByTestId("routing-version-diff");

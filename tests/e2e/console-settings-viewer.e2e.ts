@@ -26,7 +26,10 @@ describe("console: settings and the viewer's read-only console", () => {
     await page.getByLabel("Default request lifetime (minutes)").fill("45");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Saved.", { exact: true }).waitFor();
-    expect((await consoleApi(page, "GET", "/api/console/settings")).body).toMatchObject({ defaultExpiresIn: 2700, retryPolicy: { maxAttempts: 4 } });
+    expect((await consoleApi(page, "GET", "/api/console/settings")).body).toMatchObject({
+      defaultExpiresIn: 2700,
+      retryPolicy: { maxAttempts: 4 },
+    });
     await page.close();
   });
 
@@ -42,16 +45,25 @@ describe("console: settings and the viewer's read-only console", () => {
     const page = await context.newPage();
     await acceptInvitationAsNewPerson(page, invited.body.inviteUrl, "Vic Viewer", "viewer-password-123");
     const screens = [
-      { path: "/authorizers", heading: "Authorizers", forbidden: [/^Add authorizer$/, /^Make .* the default$/, /^Delete /] },
+      {
+        path: "/authorizers",
+        heading: "Authorizers",
+        forbidden: [/^Add authorizer$/, /^Make .* the default$/, /^Delete /],
+      },
       { path: "/routing", heading: "Routing", forbidden: [/^Save script$/] },
       { path: "/keys", heading: "Signing keys", forbidden: [/^Rotate$/, /^Activate /, /^Retire /] },
       { path: "/settings", heading: "Settings", forbidden: [/^Save/, /^Rotate secret$/, /^Send test event$/] },
-      { path: "/members", heading: "Members", forbidden: [/^Add member$/, /^Create invitation$/, /^Revoke /, /^Remove /] },
+      {
+        path: "/members",
+        heading: "Members",
+        forbidden: [/^Add member$/, /^Create invitation$/, /^Revoke /, /^Remove /],
+      },
     ];
     for (const screen of screens) {
       await page.goto(`${baseUrl}${screen.path}`);
       await page.getByRole("heading", { name: screen.heading, level: 1 }).waitFor();
-      for (const name of screen.forbidden) expect(await page.getByRole("button", { name }).count(), `${screen.path} ${name}`).toBe(0);
+      for (const name of screen.forbidden)
+        expect(await page.getByRole("button", { name }).count(), `${screen.path} ${name}`).toBe(0);
       await screenshot(page, `viewer${screen.path.replace("/", "-")}-phone`);
     }
     await page.goto(`${baseUrl}/routing`);
@@ -59,10 +71,19 @@ describe("console: settings and the viewer's read-only console", () => {
 
     const crafted = [
       await consoleApi(page, "PUT", "/api/console/settings", { unavailabilityPolicy: "fail_open" }),
-      await consoleApi(page, "POST", "/api/console/authorizers", { name: "sneaky", endpoint: "https://sneaky.example", spId: "sp", publicKeys: [] }),
+      await consoleApi(page, "POST", "/api/console/authorizers", {
+        name: "sneaky",
+        endpoint: "https://sneaky.example",
+        spId: "sp",
+        publicKeys: [],
+      }),
       await consoleApi(page, "POST", "/api/console/signing-keys"),
     ];
-    expect(crafted.map((r) => [r.status, r.body.error])).toEqual([[403, "forbidden"], [403, "forbidden"], [403, "forbidden"]]);
+    expect(crafted.map((r) => [r.status, r.body.error])).toEqual([
+      [403, "forbidden"],
+      [403, "forbidden"],
+      [403, "forbidden"],
+    ]);
     await context.close();
   });
 });

@@ -1,7 +1,14 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { demoAction } from "@/lib/demo/actions";
-import { acceptInvitationAsNewPerson, consoleApi, browserForFile, screenshot, signIn, submitThroughApi } from "./browser";
+import {
+  acceptInvitationAsNewPerson,
+  consoleApi,
+  browserForFile,
+  screenshot,
+  signIn,
+  submitThroughApi,
+} from "./browser";
 
 // Issue 18, items 8 and 9: relative times with absolute ones on hover, time to expiry, summarised
 // polls and labelled event fields; and the small things that read as unfinished.
@@ -9,9 +16,15 @@ const baseUrl = inject("baseUrl");
 const demo = inject("demo");
 const browser = browserForFile();
 
-const sizes = [{ width: 1440, height: 900 }, { width: 390, height: 844 }];
+const sizes = [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+];
 
-async function signedIn(viewport: { width: number; height: number }, colorScheme: "light" | "dark" = "light"): Promise<Page> {
+async function signedIn(
+  viewport: { width: number; height: number },
+  colorScheme: "light" | "dark" = "light",
+): Promise<Page> {
   const context = await browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   await signIn(page, baseUrl, demo.email, demo.password);
@@ -22,19 +35,25 @@ async function signedIn(viewport: { width: number; height: number }, colorScheme
 const toRgb = (page: Page, colours: Record<string, string>) =>
   page.evaluate((input) => {
     const context = document.createElement("canvas").getContext("2d", { willReadFrequently: true })!;
-    return Object.fromEntries(Object.entries(input).map(([name, colour]) => {
-      context.clearRect(0, 0, 1, 1);
-      context.fillStyle = colour;
-      context.fillRect(0, 0, 1, 1);
-      const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
-      return [name, `rgb(${r}, ${g}, ${b})`];
-    }));
+    return Object.fromEntries(
+      Object.entries(input).map(([name, colour]) => {
+        context.clearRect(0, 0, 1, 1);
+        context.fillStyle = colour;
+        context.fillRect(0, 0, 1, 1);
+        const [r, g, b] = context.getImageData(0, 0, 1, 1).data;
+        return [name, `rgb(${r}, ${g}, ${b})`];
+      }),
+    );
   }, colours);
 
 /** WCAG contrast ratio of two CSS rgb() colours. */
 function contrast(a: string, b: string): number {
   const luminance = (css: string) => {
-    const [r, g, bl] = css.match(/[\d.]+/g)!.slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const [r, g, bl] = css
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((v) => Number(v) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
   };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
@@ -44,13 +63,22 @@ function contrast(a: string, b: string): number {
 describe("console: time and noise", () => {
   it("shows relative times with the absolute UTC time on hover, time to expiry, summarised polls and labelled fields", async () => {
     const setup = await signedIn(sizes[0]!);
-    const sandbox = ((await consoleApi(setup, "GET", "/api/console/authorizers")).body.data as { name: string; isDefault: boolean }[]).find((a) => a.isDefault)!;
+    const sandbox = (
+      (await consoleApi(setup, "GET", "/api/console/authorizers")).body.data as { name: string; isDefault: boolean }[]
+    ).find((a) => a.isDefault)!;
     // Poll-only: the gateway polls the sandbox in the background until someone decides.
-    expect((await consoleApi(setup, "PATCH", `/api/console/authorizers/${sandbox.name}`, { pollOnly: true })).status).toBe(200);
+    expect(
+      (await consoleApi(setup, "PATCH", `/api/console/authorizers/${sandbox.name}`, { pollOnly: true })).status,
+    ).toBe(200);
     const submitted = await submitThroughApi(baseUrl, demo.apiKey, demoAction("wipe").body);
     expect(submitted.status).toBe(202);
     const requestId = submitted.body.requestId as string;
-    const polls = async () => ((await consoleApi(setup, "GET", `/api/console/requests/${requestId}`)).body.events as { data: { call?: string } }[]).filter((e) => e.data?.call === "poll").length;
+    const polls = async () =>
+      (
+        (await consoleApi(setup, "GET", `/api/console/requests/${requestId}`)).body.events as {
+          data: { call?: string };
+        }[]
+      ).filter((e) => e.data?.call === "poll").length;
     for (let i = 0; i < 60 && (await polls()) < 3; i++) await new Promise((r) => setTimeout(r, 500));
     expect(await polls()).toBeGreaterThanOrEqual(3);
     await setup.context().close();
@@ -69,10 +97,18 @@ describe("console: time and noise", () => {
       const summary = timeline.getByTestId("poll-summary");
       await summary.waitFor();
       expect(await summary.textContent()).toMatch(/Polled \d+ times, last \d\d:\d\d:\d\d UTC, pending/);
-      expect(await timeline.getByRole("listitem").filter({ hasText: "Authorizer attempt" }).filter({ hasText: "poll" }).count()).toBe(0);
+      expect(
+        await timeline
+          .getByRole("listitem")
+          .filter({ hasText: "Authorizer attempt" })
+          .filter({ hasText: "poll" })
+          .count(),
+      ).toBe(0);
       // Labelled fields, not "key: value" strings; every time relative with the absolute one on hover.
       const received = timeline.getByRole("listitem").filter({ hasText: "Request received" });
-      expect(await received.getByRole("term").allTextContents()).toEqual(expect.arrayContaining(["Action type", "Principal type", "Expires"]));
+      expect(await received.getByRole("term").allTextContents()).toEqual(
+        expect.arrayContaining(["Action type", "Principal type", "Expires"]),
+      );
       expect(await timeline.textContent()).not.toMatch(/actionType: |principalType: /);
       const stamp = received.locator("time").first();
       expect(await stamp.textContent()).toMatch(/ago|just now/);
@@ -84,8 +120,14 @@ describe("console: time and noise", () => {
 
     const cleanup = await signedIn(sizes[0]!);
     await consoleApi(cleanup, "PATCH", `/api/console/authorizers/${sandbox.name}`, { pollOnly: false });
-    const item = ((await consoleApi(cleanup, "GET", "/api/console/sandbox/requests?view=pending")).body.requests as any[]).find((r) => r.requestId === requestId);
-    if (item) await consoleApi(cleanup, "POST", `/api/console/sandbox/requests/${item.id}/reviews`, { verdict: "deny", reason: "Test over" });
+    const item = (
+      (await consoleApi(cleanup, "GET", "/api/console/sandbox/requests?view=pending")).body.requests as any[]
+    ).find((r) => r.requestId === requestId);
+    if (item)
+      await consoleApi(cleanup, "POST", `/api/console/sandbox/requests/${item.id}/reviews`, {
+        verdict: "deny",
+        reason: "Test over",
+      });
     await cleanup.context().close();
   });
 });
@@ -117,7 +159,12 @@ describe("console: the small things", () => {
     const email = `polish-${Date.now()}@acme.example`;
     const invited = await consoleApi(page, "POST", "/api/console/members", { email, role: "viewer" });
     const newcomer = await browser.newContext();
-    await acceptInvitationAsNewPerson(await newcomer.newPage(), invited.body.inviteUrl, "Polly Polish", "polish-password-123");
+    await acceptInvitationAsNewPerson(
+      await newcomer.newPage(),
+      invited.body.inviteUrl,
+      "Polly Polish",
+      "polish-password-123",
+    );
     await newcomer.close();
     await page.goto(`${baseUrl}/members`);
     const member = page.getByRole("listitem").filter({ hasText: email });
@@ -137,7 +184,8 @@ describe("console: the small things", () => {
   it("times out a test event that gets no answer, with a message", async () => {
     const page = await signedIn(sizes[1]!);
     const hadWebhook = Boolean((await consoleApi(page, "GET", "/api/console/settings")).body.webhookUrl);
-    if (!hadWebhook) await consoleApi(page, "PUT", "/api/console/settings", { webhookUrl: "http://127.0.0.1:9/webhook-for-polish" });
+    if (!hadWebhook)
+      await consoleApi(page, "PUT", "/api/console/settings", { webhookUrl: "http://127.0.0.1:9/webhook-for-polish" });
     // The gateway is unreachable: the request never gets an answer.
     await page.route("**/api/console/settings/webhook-test", () => undefined);
     await page.goto(`${baseUrl}/settings`);
@@ -178,14 +226,27 @@ describe("console: the small things", () => {
         await page.getByRole("heading", { name: "Requests", level: 1 }).waitFor();
         const field = await page.evaluate(() => {
           const input = document.querySelector("input[placeholder]")!;
-          return { placeholder: getComputedStyle(input, "::placeholder").color, inputBackground: getComputedStyle(input).backgroundColor, body: getComputedStyle(document.body).backgroundColor };
+          return {
+            placeholder: getComputedStyle(input, "::placeholder").color,
+            inputBackground: getComputedStyle(input).backgroundColor,
+            body: getComputedStyle(document.body).backgroundColor,
+          };
         });
         await page.goto(`${baseUrl}/routing`);
         await page.getByTestId("line-numbers").waitFor();
-        const gutter = await page.getByTestId("line-numbers").evaluate((el) => ({ lineNumber: getComputedStyle(el).color, gutterBackground: getComputedStyle(el).backgroundColor }));
+        const gutter = await page.getByTestId("line-numbers").evaluate((el) => ({
+          lineNumber: getComputedStyle(el).color,
+          gutterBackground: getComputedStyle(el).backgroundColor,
+        }));
         const colours = await toRgb(page, { ...field, ...gutter });
-        expect(contrast(colours.lineNumber!, colours.gutterBackground!), `line numbers ${JSON.stringify(colours)}`).toBeGreaterThanOrEqual(4.5);
-        expect(contrast(colours.placeholder!, colours.inputBackground!), `placeholder ${JSON.stringify(colours)}`).toBeGreaterThanOrEqual(4.5);
+        expect(
+          contrast(colours.lineNumber!, colours.gutterBackground!),
+          `line numbers ${JSON.stringify(colours)}`,
+        ).toBeGreaterThanOrEqual(4.5);
+        expect(
+          contrast(colours.placeholder!, colours.inputBackground!),
+          `placeholder ${JSON.stringify(colours)}`,
+        ).toBeGreaterThanOrEqual(4.5);
         const dark = contrast(colours.body!, "rgb(0, 0, 0)") < 2;
         expect(dark).toBe(scheme === "dark");
         await screenshot(page, `polish-theme-${scheme}-${viewport.width}`);
@@ -201,7 +262,11 @@ describe("console: the small things", () => {
     await link.focus();
     await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("Tab");
-    const ring = await link.evaluate((el) => ({ style: getComputedStyle(el).outlineStyle, offset: getComputedStyle(el).outlineOffset, focused: el.matches(":focus-visible") }));
+    const ring = await link.evaluate((el) => ({
+      style: getComputedStyle(el).outlineStyle,
+      offset: getComputedStyle(el).outlineOffset,
+      focused: el.matches(":focus-visible"),
+    }));
     expect(ring).toEqual({ style: "solid", offset: "-2px", focused: true });
     await screenshot(page, "polish-nav-focus-1440");
     expect(await page.locator('link[rel="icon"]').getAttribute("href")).toContain("/favicon.svg");

@@ -36,7 +36,11 @@ describe("onboarding: sign-up, invitation of an existing account, tenant switche
     expect(await switcher.locator("option:checked").textContent()).toBe("Acme (viewer)");
     await screenshot(page, "tenant-switcher");
     await switcher.selectOption({ label: "Startup Inc (owner)" });
-    await page.waitForFunction(() => (document.querySelector("#tenant-switcher") as HTMLSelectElement | null)?.selectedOptions[0]?.textContent === "Startup Inc (owner)");
+    await page.waitForFunction(
+      () =>
+        (document.querySelector("#tenant-switcher") as HTMLSelectElement | null)?.selectedOptions[0]?.textContent ===
+        "Startup Inc (owner)",
+    );
     await page.getByRole("heading", { name: "Overview" }).waitFor();
     await context.close();
   });

@@ -20,7 +20,9 @@ async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -28,14 +30,23 @@ async function freePort(): Promise<number> {
 /** The example service keeps no state: each action it runs appends its requestId to EXECUTIONS_FILE. */
 function executions(): { requestId: string }[] {
   if (!existsSync(executionsFile)) return [];
-  return readFileSync(executionsFile, "utf8").split("\n").filter(Boolean).map((requestId) => ({ requestId }));
+  return readFileSync(executionsFile, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((requestId) => ({ requestId }));
 }
 
 beforeAll(async () => {
   const port = await freePort();
   serviceUrl = `http://127.0.0.1:${port}`;
   service = spawn(process.execPath, ["--import", "tsx", "examples/service-webhook/server.ts"], {
-    env: { ...process.env, PORT: String(port), GATEWAY_URL: baseUrl, STEPAUTH_API_KEY: demo.apiKey, EXECUTIONS_FILE: executionsFile },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      GATEWAY_URL: baseUrl,
+      STEPAUTH_API_KEY: demo.apiKey,
+      EXECUTIONS_FILE: executionsFile,
+    },
     stdio: "pipe",
   });
   let output = "";
@@ -49,7 +60,9 @@ beforeAll(async () => {
       // not listening yet
     }
     if (Date.now() > deadline || service.exitCode !== null) {
-      throw new Error(`the example service did not start (the e2e server needs ALLOW_PRIVATE_NETWORK_URLS=true for loopback webhooks and authorizers):\n${output}`);
+      throw new Error(
+        `the example service did not start (the e2e server needs ALLOW_PRIVATE_NETWORK_URLS=true for loopback webhooks and authorizers):\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -60,7 +73,10 @@ afterAll(async () => {
 
 describe("the StepAuth loop through the sandbox authorizer", () => {
   it("demo submits the wipe; a reviewer approves it in the inbox; the service executes it once; the gateway shows approved → executed", async () => {
-    const demoRun = spawnSync("npx", ["tsx", "lib/demo/run.ts", "--only", "wipe", "--json"], { env: { ...process.env, GATEWAY_URL: baseUrl, STEPAUTH_API_KEY: demo.apiKey }, encoding: "utf8" });
+    const demoRun = spawnSync("npx", ["tsx", "lib/demo/run.ts", "--only", "wipe", "--json"], {
+      env: { ...process.env, GATEWAY_URL: baseUrl, STEPAUTH_API_KEY: demo.apiKey },
+      encoding: "utf8",
+    });
     expect(demoRun.status, demoRun.stderr + demoRun.stdout).toBe(0);
     const [wipe] = JSON.parse(demoRun.stdout.trim().split("\n").at(-1)!).results;
     expect(wipe).toMatchObject({ name: "wipe", status: "pending", decidedBy: "inbox" });
@@ -71,7 +87,9 @@ describe("the StepAuth loop through the sandbox authorizer", () => {
     await page.goto(`${baseUrl}/sandbox`);
     await page.getByRole("heading", { name: "Reviewer inbox" }).waitFor();
     const card = page.getByRole("article").filter({ hasText: wipe.requestId });
-    await card.getByRole("heading", { name: /MacBook Pro 16", serial C02ZX1ABCDEF\) will be remotely wiped/ }).waitFor();
+    await card
+      .getByRole("heading", { name: /MacBook Pro 16", serial C02ZX1ABCDEF\) will be remotely wiped/ })
+      .waitFor();
     expect(await card.getByText("Marc Tremblay").isVisible()).toBe(true);
     expect(await card.getByRole("row", { name: /Serial C02ZX1ABCDEF/ }).isVisible()).toBe(true);
     await screenshot(page, "sandbox-inbox");

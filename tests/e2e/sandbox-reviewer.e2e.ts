@@ -12,13 +12,17 @@ const browser = browserForFile();
 /** The $4.2M wire, operated by `email`, with an invoice number unique to this run. */
 function wire(email: string, invoice: string) {
   const body = structuredClone(demoAction("wire").body) as any;
-  body.principal.operator.attributes = body.principal.operator.attributes.map((a: any) => (a.key === "email" ? { ...a, value: email } : a));
+  body.principal.operator.attributes = body.principal.operator.attributes.map((a: any) =>
+    a.key === "email" ? { ...a, value: email } : a,
+  );
   body.action.details = body.action.details.map((d: any) => (d.key === "invoice" ? { ...d, value: invoice } : d));
   return body;
 }
 
 const inboxItem = async (page: Page, requestId: string) =>
-  ((await consoleApi(page, "GET", "/api/console/sandbox/requests?view=pending")).body.requests as any[]).find((r) => r.requestId === requestId);
+  ((await consoleApi(page, "GET", "/api/console/sandbox/requests?view=pending")).body.requests as any[]).find(
+    (r) => r.requestId === requestId,
+  );
 
 describe("sandbox: reviewer safety", () => {
   it("formats the wire as money, blocks approving one's own request (server too), and shows each reason under its reviewer", async () => {
@@ -27,7 +31,10 @@ describe("sandbox: reviewer safety", () => {
     const other = await submitThroughApi(baseUrl, demo.apiKey, wire("dana.whitfield@acme.com", `#OTHER-${stamp}`));
     expect([own.status, other.status]).toEqual([202, 202]);
 
-    for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       await signIn(page, baseUrl, demo.email, demo.password);
@@ -50,7 +57,10 @@ describe("sandbox: reviewer safety", () => {
     await signIn(page, baseUrl, demo.email, demo.password);
     // The server refuses it too, with its code, whatever the page shows.
     const ownItem = await inboxItem(page, own.body.requestId);
-    const crafted = await consoleApi(page, "POST", `/api/console/sandbox/requests/${ownItem.id}/reviews`, { verdict: "approve", reason: "crafted" });
+    const crafted = await consoleApi(page, "POST", `/api/console/sandbox/requests/${ownItem.id}/reviews`, {
+      verdict: "approve",
+      reason: "crafted",
+    });
     expect(crafted).toMatchObject({ status: 403, body: { error: "separation_of_duties" } });
 
     await page.goto(`${baseUrl}/sandbox`);
@@ -66,8 +76,18 @@ describe("sandbox: reviewer safety", () => {
     await screenshot(page, "sandbox-reviewer-reason-1440");
 
     // Leave the inbox as other files expect it: the owner may deny their own wire; the other is cancelled by the service.
-    expect((await consoleApi(page, "POST", `/api/console/sandbox/requests/${ownItem.id}/reviews`, { verdict: "deny", reason: "Test over" })).status).toBe(200);
-    const cancelled = await fetch(`${baseUrl}/api/v1/authorization-requests/${other.body.requestId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${demo.apiKey}` } });
+    expect(
+      (
+        await consoleApi(page, "POST", `/api/console/sandbox/requests/${ownItem.id}/reviews`, {
+          verdict: "deny",
+          reason: "Test over",
+        })
+      ).status,
+    ).toBe(200);
+    const cancelled = await fetch(`${baseUrl}/api/v1/authorization-requests/${other.body.requestId}/cancel`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${demo.apiKey}` },
+    });
     expect(cancelled.status).toBeLessThan(300);
     await context.close();
   });
@@ -76,7 +96,10 @@ describe("sandbox: reviewer safety", () => {
     const stamp = Date.now();
     const first = await submitThroughApi(baseUrl, demo.apiKey, wire("dana.whitfield@acme.com", `#FIND-${stamp}`));
     const second = await submitThroughApi(baseUrl, demo.apiKey, demoAction("wipe").body);
-    for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       await signIn(page, baseUrl, demo.email, demo.password);
@@ -109,7 +132,11 @@ describe("sandbox: reviewer safety", () => {
     await signIn(page, baseUrl, demo.email, demo.password);
     for (const requestId of [first.body.requestId, second.body.requestId]) {
       const item = await inboxItem(page, requestId);
-      if (item) await consoleApi(page, "POST", `/api/console/sandbox/requests/${item.id}/reviews`, { verdict: "deny", reason: "Test over" });
+      if (item)
+        await consoleApi(page, "POST", `/api/console/sandbox/requests/${item.id}/reviews`, {
+          verdict: "deny",
+          reason: "Test over",
+        });
     }
     await context.close();
   });

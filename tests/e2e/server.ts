@@ -16,7 +16,9 @@ export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -45,7 +47,11 @@ export default async function setup(project: TestProject) {
   const demo = JSON.parse(readFileSync(path.join(dataDir, "demo.json"), "utf8"));
 
   // The deployable artifact itself: Next's standalone server, as `npm start` and the Dockerfile run it.
-  const server: ChildProcess = spawn(process.execPath, [standaloneServer], { env: { ...env, HOSTNAME: "127.0.0.1" }, stdio: "pipe", detached: true });
+  const server: ChildProcess = spawn(process.execPath, [standaloneServer], {
+    env: { ...env, HOSTNAME: "127.0.0.1" },
+    stdio: "pipe",
+    detached: true,
+  });
   let output = "";
   server.stdout?.on("data", (chunk) => (output += chunk));
   server.stderr?.on("data", (chunk) => (output += chunk));

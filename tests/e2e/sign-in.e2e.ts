@@ -64,7 +64,10 @@ describe("console sign-in", () => {
       });
       return { status: response.status, body: await response.json() };
     });
-    expect(crafted).toEqual({ status: 403, body: { error: "forbidden", message: "Your role does not allow keys:manage" } });
+    expect(crafted).toEqual({
+      status: 403,
+      body: { error: "forbidden", message: "Your role does not allow keys:manage" },
+    });
     await viewer.close();
   });
 });

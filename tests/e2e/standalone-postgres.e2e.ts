@@ -35,7 +35,10 @@ describe.skipIf(!postgresAnswers)("the standalone server on PostgreSQL", () => {
   let baseUrl = "";
   let handle: DatabaseHandle | undefined;
   // The server and this process (which seeds the tenant) must seal and open secrets with the same key.
-  const secrets = { AUTH_SECRET: "standalone-auth-secret-0123456789abcdef0123", APP_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString("base64") };
+  const secrets = {
+    AUTH_SECRET: "standalone-auth-secret-0123456789abcdef0123",
+    APP_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString("base64"),
+  };
 
   beforeAll(async () => {
     const port = await freePort();
@@ -59,7 +62,8 @@ describe.skipIf(!postgresAnswers)("the standalone server on PostgreSQL", () => {
     for (;;) {
       const health = await fetch(`${baseUrl}/api/health`).catch(() => undefined);
       if (health?.status === 200) break;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the standalone server did not become healthy:\n${output}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`the standalone server did not become healthy:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   });
@@ -96,7 +100,9 @@ describe.skipIf(!postgresAnswers)("the standalone server on PostgreSQL", () => {
     let status = body.status;
     for (let i = 0; status === "pending" && i < 40; i++) {
       await new Promise((r) => setTimeout(r, 250));
-      const view = await fetch(`${baseUrl}/api/v1/authorization-requests/${body.requestId}`, { headers: { authorization: `Bearer ${demo!.apiKey}` } });
+      const view = await fetch(`${baseUrl}/api/v1/authorization-requests/${body.requestId}`, {
+        headers: { authorization: `Bearer ${demo!.apiKey}` },
+      });
       status = ((await view.json()) as { status: string }).status;
     }
     expect(status).toBe("approved");

@@ -30,7 +30,12 @@ afterAll(() => {
 
 const rows = <T>(query: SQL) => queryRows<T>(db(), query);
 
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -54,12 +59,20 @@ describe("the example service executes an approval exactly once, with no state o
     const stub = await startStubAuthorizer({ trustedSpKeys: () => keys });
     cleanups.push(stub.close);
     const port = await freePort();
-    const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }], webhookUrl: `http://127.0.0.1:${port}/webhook` });
+    const tenant = await createGatewayTenant(db(), {
+      appUrl: appUrl(),
+      authorizers: [{ name: "default", url: stub.url }],
+      webhookUrl: `http://127.0.0.1:${port}/webhook`,
+    });
     keys = await tenant.spKeys();
     const executionsFile = path.join(mkdtempSync(path.join(tmpdir(), "sp-service-")), "executions.log");
     const serviceEnv = {
-      PORT: String(port), GATEWAY_URL: appUrl(), STEPAUTH_API_KEY: tenant.apiKey, WEBHOOK_SECRET: tenant.webhookSecret,
-      EXECUTIONS_FILE: executionsFile, EXECUTION_DELAY_MS: "1500",
+      PORT: String(port),
+      GATEWAY_URL: appUrl(),
+      STEPAUTH_API_KEY: tenant.apiKey,
+      WEBHOOK_SECRET: tenant.webhookSecret,
+      EXECUTIONS_FILE: executionsFile,
+      EXECUTION_DELAY_MS: "1500",
     };
     const first = await startExampleService(serviceEnv);
     children.push(first.child);
@@ -67,16 +80,27 @@ describe("the example service executes an approval exactly once, with no state o
     const submitted = await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
     const id = submitted.body.requestId as string;
     const callback = await undiciRequest(`${appUrl()}/api/stepauth/callback/${tenant.authorizers.default!.id}`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(stub.decide(id, "approved")),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(stub.decide(id, "approved")),
     });
     await callback.body.dump();
     expect(callback.statusCode).toBe(200);
 
     // The first delivery timed out, but the service went on: it ran the action once and reported the result.
     expect((await deliveryEvents(id))[0]).toMatchObject({ type: "webhook_failed", data: { attempt: 1 } });
-    await until("the action to run", async () => executionLines(executionsFile), (lines) => lines.length > 0);
+    await until(
+      "the action to run",
+      async () => executionLines(executionsFile),
+      (lines) => lines.length > 0,
+    );
     // Give its result report a moment to land (the gateway's record of it is asserted below).
-    await until("the result to be reported", async () => (await api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}`)).body.execution, (e) => e.state !== "executing", 3_000).catch(() => undefined);
+    await until(
+      "the result to be reported",
+      async () => (await api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}`)).body.execution,
+      (e) => e.state !== "executing",
+      3_000,
+    ).catch(() => undefined);
 
     // The service dies and comes back with no memory of what it did.
     await killHard(first.child);
@@ -96,7 +120,12 @@ describe("the example service executes an approval exactly once, with no state o
     await new Promise((r) => setTimeout(r, 2_000));
     expect(executionLines(executionsFile)).toEqual([id]);
     const deliveries = await deliveryEvents(id);
-    expect(deliveries.map((d) => [d.type, d.data.statusCode])).toEqual([["webhook_failed", null], ["webhook_delivered", 200], ["webhook_delivered", 200], ["webhook_delivered", 200]]);
+    expect(deliveries.map((d) => [d.type, d.data.statusCode])).toEqual([
+      ["webhook_failed", null],
+      ["webhook_delivered", 200],
+      ["webhook_delivered", 200],
+      ["webhook_delivered", 200],
+    ]);
     const view = await api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}`);
     expect(view.body.execution).toMatchObject({ state: "succeeded", error: null });
     expect(view.body.events.filter((e: any) => e.type === "execution_reported")).toHaveLength(1);
@@ -110,21 +139,32 @@ describe("the example service executes an approval exactly once, with no state o
     let keys: any[] = [];
     const stub = await startStubAuthorizer({ trustedSpKeys: () => keys });
     cleanups.push(stub.close);
-    const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }] });
+    const tenant = await createGatewayTenant(db(), {
+      appUrl: appUrl(),
+      authorizers: [{ name: "default", url: stub.url }],
+    });
     keys = await tenant.spKeys();
     const port = await freePort();
     const executionsFile = path.join(mkdtempSync(path.join(tmpdir(), "sp-service-")), "executions.log");
     // No WEBHOOK_SECRET: the service registers its URL and keeps the secret the gateway issues.
-    const service = await startExampleService({ PORT: String(port), GATEWAY_URL: appUrl(), STEPAUTH_API_KEY: tenant.apiKey, EXECUTIONS_FILE: executionsFile });
+    const service = await startExampleService({
+      PORT: String(port),
+      GATEWAY_URL: appUrl(),
+      STEPAUTH_API_KEY: tenant.apiKey,
+      EXECUTIONS_FILE: executionsFile,
+    });
     children.push(service.child);
     const settings = await api(appUrl(), tenant.apiKey, "GET", "/api/v1/settings");
     expect(settings.body.webhookUrl).toBe(`http://127.0.0.1:${port}/webhook`);
 
-    const id = (await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest())).body.requestId as string;
+    const id = (await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest())).body
+      .requestId as string;
     stub.decide(id, "approved");
     // The authorizer is told the real outcome in the callback's answer: the action ran and succeeded.
     expect((await stub.callBack(id)).body).toEqual({ requestId: id, status: "success" });
     expect(executionLines(executionsFile)).toEqual([id]);
-    expect((await api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}`)).body.execution).toMatchObject({ state: "succeeded", channel: "api" });
+    expect(
+      (await api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}`)).body.execution,
+    ).toMatchObject({ state: "succeeded", channel: "api" });
   }, 60_000);
 });

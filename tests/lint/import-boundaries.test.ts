@@ -6,7 +6,9 @@ const eslint = new ESLint({ cwd: process.cwd() });
 
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return result!.messages.filter((m) => m.ruleId === "no-restricted-imports" || m.ruleId === "no-restricted-properties").map((m) => m.message);
+  return result!.messages
+    .filter((m) => m.ruleId === "no-restricted-imports" || m.ruleId === "no-restricted-properties")
+    .map((m) => m.message);
 }
 
 describe("import boundaries of framework-free modules", () => {
@@ -17,13 +19,19 @@ describe("import boundaries of framework-free modules", () => {
     ['import { sql } from "drizzle-orm";', "Drizzle"],
     ['import { AppError } from "@/lib/errors/app-error";', "the app through the @ alias"],
     ['import { runJob } from "../gateway/job-runner";', "the gateway by a relative path"],
-  ])("lib/client refuses %s (%s)", async (code) => {
-    const messages = await restrictedImports("lib/client/planted.ts", `${code}\nexport const planted = 1;\n`);
-    expect(messages).toHaveLength(1);
-  }, 60_000);
+  ])(
+    "lib/client refuses %s (%s)",
+    async (code) => {
+      const messages = await restrictedImports("lib/client/planted.ts", `${code}\nexport const planted = 1;\n`);
+      expect(messages).toHaveLength(1);
+    },
+    60_000,
+  );
 
   it("lib/client refuses process.env", async () => {
-    expect(await restrictedImports("lib/client/planted.ts", "export const url = process.env.GATEWAY_URL;\n")).toHaveLength(1);
+    expect(
+      await restrictedImports("lib/client/planted.ts", "export const url = process.env.GATEWAY_URL;\n"),
+    ).toHaveLength(1);
   }, 60_000);
 
   it("lib/client may use the protocol core, the API's error codes, zod and node:crypto", async () => {
@@ -39,8 +47,23 @@ describe("import boundaries of framework-free modules", () => {
   }, 60_000);
 
   it("lib/stepauth refuses the database and Next, and the same import is fine outside both", async () => {
-    expect(await restrictedImports("lib/stepauth/planted.ts", 'import { getDb } from "@/db/client";\nexport const db = getDb;\n')).toHaveLength(1);
-    expect(await restrictedImports("lib/stepauth/planted.ts", 'import { NextResponse } from "next/server";\nexport const r = NextResponse;\n')).toHaveLength(1);
-    expect(await restrictedImports("lib/gateway/planted.ts", 'import { getDb } from "@/db/client";\nexport const db = getDb;\n')).toEqual([]);
+    expect(
+      await restrictedImports(
+        "lib/stepauth/planted.ts",
+        'import { getDb } from "@/db/client";\nexport const db = getDb;\n',
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        "lib/stepauth/planted.ts",
+        'import { NextResponse } from "next/server";\nexport const r = NextResponse;\n',
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        "lib/gateway/planted.ts",
+        'import { getDb } from "@/db/client";\nexport const db = getDb;\n',
+      ),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -8,7 +8,10 @@ type RouteModule = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", R
  * Serves the app's real route handlers over real HTTP on 127.0.0.1, so stub authorizers can call
  * the gateway back exactly as they would a deployment. Patterns use `:name` segments.
  */
-export async function startAppServer(routes: Record<string, RouteModule>, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startAppServer(
+  routes: Record<string, RouteModule>,
+  port = 0,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const compiled = Object.entries(routes).map(([pattern, module]) => {
     const names: string[] = [];
     const regex = new RegExp(`^${pattern.replace(/:(\w+)/g, (_m, name: string) => (names.push(name), "([^/]+)"))}$`);
@@ -26,7 +29,9 @@ export async function startAppServer(routes: Record<string, RouteModule>, port =
     const body = await readBody(req);
     const request = new Request(`http://127.0.0.1${req.url}`, {
       method: req.method,
-      headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v] as [string, string]])),
+      headers: Object.entries(req.headers).flatMap(([k, v]) =>
+        v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v] as [string, string]],
+      ),
       body: body.length > 0 ? new Uint8Array(body) : undefined,
     });
     const response = await handler(request, { params: Promise.resolve(params) });
@@ -37,7 +42,11 @@ export async function startAppServer(routes: Record<string, RouteModule>, port =
   const bound = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${bound}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

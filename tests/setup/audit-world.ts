@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import type { TrustedKey } from "@/lib/stepauth";
 import { claimDueJobs } from "@/db/queries/jobs";
 import { enqueueDueSealJobs, sealJobKey } from "@/db/queries/system/audit-seal-jobs";
-import { runJob } from "@/lib/gateway/job-runner";
+import { runJob } from "@/lib/jobs/job-runner";
 import { api, createGatewayTenant, drainJobs, wipeRequest } from "./gateway";
 import { startStubAuthorizer } from "./stub-authorizer";
 import { startStubService } from "./stub-service";
@@ -12,7 +12,12 @@ import { startStubService } from "./stub-service";
 export async function sealTenant(db: Database, tenantId: string): Promise<void> {
   await enqueueDueSealJobs(db);
   for (let round = 0; round < 50; round++) {
-    const [job] = await claimDueJobs(db, 1, { seconds: 30, deliverSeconds: 30 }, { requestId: sealJobKey(tenantId), kinds: ["seal"] });
+    const [job] = await claimDueJobs(
+      db,
+      1,
+      { seconds: 30, deliverSeconds: 30 },
+      { requestId: sealJobKey(tenantId), kinds: ["seal"] },
+    );
     if (!job) return;
     await runJob(db, job);
   }
@@ -28,17 +33,40 @@ export async function auditWorld(db: Database, appUrl: string, count = 3) {
   const stub = await startStubAuthorizer({ mode: "approve", trustedSpKeys: () => keys });
   let secret = "";
   const service = await startStubService(() => secret);
-  const tenant = await createGatewayTenant(db, { appUrl, authorizers: [{ name: "default", url: stub.url }], webhookUrl: service.url });
+  const tenant = await createGatewayTenant(db, {
+    appUrl,
+    authorizers: [{ name: "default", url: stub.url }],
+    webhookUrl: service.url,
+  });
   secret = tenant.webhookSecret;
   keys = await tenant.spKeys();
   const requestIds: string[] = [];
   for (let i = 0; i < count; i++) {
-    const submitted = await api(appUrl, tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest({ externalId: `ext-${i}` }));
-    if (submitted.status >= 300) throw new Error(`submit answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
+    const submitted = await api(
+      appUrl,
+      tenant.apiKey,
+      "POST",
+      "/api/v1/authorization-requests",
+      wipeRequest({ externalId: `ext-${i}` }),
+    );
+    if (submitted.status >= 300)
+      throw new Error(`submit answered ${submitted.status}: ${JSON.stringify(submitted.body)}`);
     requestIds.push(submitted.body.requestId as string);
   }
   await drainJobs(db);
   const events = async () =>
-    ((await db.execute(sql`select id::text as id, request_id, type from request_events where tenant_id = ${tenant.tenantId} order by request_events.id`)) as unknown as { rows: { id: string; request_id: string; type: string }[] }).rows;
-  return { tenant, requestIds, events, close: async () => { await stub.close(); await service.close(); } };
+    (
+      (await db.execute(
+        sql`select id::text as id, request_id, type from request_events where tenant_id = ${tenant.tenantId} order by request_events.id`,
+      )) as unknown as { rows: { id: string; request_id: string; type: string }[] }
+    ).rows;
+  return {
+    tenant,
+    requestIds,
+    events,
+    close: async () => {
+      await stub.close();
+      await service.close();
+    },
+  };
 }

@@ -6,7 +6,12 @@ import { origin } from "./http";
 export type CookieJar = Map<string, string>;
 
 /** Calls the app's real Auth.js route handler (`/api/auth/[...nextauth]`) as a browser would. */
-export async function callAuthJs(jar: CookieJar, path: string, form?: Record<string, string>, extraHeaders: Record<string, string> = {}) {
+export async function callAuthJs(
+  jar: CookieJar,
+  path: string,
+  form?: Record<string, string>,
+  extraHeaders: Record<string, string> = {},
+) {
   const headers = new Headers({ origin, host: new URL(origin).host, ...extraHeaders });
   if (jar.size > 0) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
   if (form) headers.set("content-type", "application/x-www-form-urlencoded");
@@ -27,10 +32,19 @@ export async function callAuthJs(jar: CookieJar, path: string, form?: Record<str
 }
 
 /** Signs in through Auth.js's credentials callback (CSRF token and all); the jar then holds the session cookie. */
-export async function signInWithPassword(email: string, password: string, extraHeaders: Record<string, string> = {}): Promise<{ jar: CookieJar; response: Response }> {
+export async function signInWithPassword(
+  email: string,
+  password: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ jar: CookieJar; response: Response }> {
   const jar: CookieJar = new Map();
   const { csrfToken } = (await (await callAuthJs(jar, "/csrf")).json()) as { csrfToken: string };
-  const response = await callAuthJs(jar, "/callback/credentials", { email, password, csrfToken, callbackUrl: `${origin}/` }, extraHeaders);
+  const response = await callAuthJs(
+    jar,
+    "/callback/credentials",
+    { email, password, csrfToken, callbackUrl: `${origin}/` },
+    extraHeaders,
+  );
   return { jar, response };
 }
 

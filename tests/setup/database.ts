@@ -37,7 +37,10 @@ export interface TestTenant {
 }
 
 /** A tenant with an owner (known password) and an API key with the given scopes. */
-export async function createTestTenant(db: Database, scopes: ApiKeyScope[] = ["requests:write", "requests:read", "admin"]): Promise<TestTenant> {
+export async function createTestTenant(
+  db: Database,
+  scopes: ApiKeyScope[] = ["requests:write", "requests:read", "admin"],
+): Promise<TestTenant> {
   const slug = unique("tenant");
   const [tenant] = await db.insert(tenants).values({ name: slug, slug }).returning();
   if (!tenant) throw new Error("no tenant");
@@ -50,7 +53,10 @@ export async function createTestTenant(db: Database, scopes: ApiKeyScope[] = ["r
 export async function createTestUser(db: Database, tenantId: string, role: MemberRole) {
   const email = `${unique(role)}@example.test`;
   const password = `pw-${randomBytes(8).toString("hex")}`;
-  const [user] = await db.insert(users).values({ email, name: `Test ${role}`, passwordHash: await hashPassword(password) }).returning();
+  const [user] = await db
+    .insert(users)
+    .values({ email, name: `Test ${role}`, passwordHash: await hashPassword(password) })
+    .returning();
   if (!user) throw new Error("no user");
   await db.insert(memberships).values({ tenantId, userId: user.id, role });
   return { id: user.id, email, password };

@@ -3,7 +3,7 @@
 import * as requestItem from "@/app/api/v1/authorization-requests/[requestId]/route";
 import * as requestCollection from "@/app/api/v1/authorization-requests/route";
 import * as callback from "@/app/api/stepauth/callback/[authorizerId]/route";
-import { startWorker } from "@/lib/gateway/worker";
+import { startWorker } from "@/lib/jobs/worker";
 import { startAppServer } from "./app-server";
 
 const server = await startAppServer(

@@ -10,7 +10,7 @@ import { authorizers, tenantSettings, type Authorizer } from "@/db/schema";
 import { createSigningKey, listSigningKeys } from "@/db/queries/signing-keys";
 import { sealWebhookSecret } from "@/db/queries/tenant-settings";
 import { issueTenantContext, type TenantContext } from "@/lib/auth/tenant-context";
-import { runDueJobs } from "@/lib/gateway/job-runner";
+import { runDueJobs } from "@/lib/jobs/job-runner";
 import type { TrustedKey } from "@/lib/stepauth";
 import { startAppServer } from "./app-server";
 import { createTestTenant, type TestTenant } from "./database";
@@ -55,7 +55,13 @@ export async function createGatewayTenant(
   db: Database,
   options: {
     appUrl: string;
-    authorizers: { name: string; url: string; isDefault?: boolean; pollOnly?: boolean; publicKeys?: Authorizer["publicKeys"] }[];
+    authorizers: {
+      name: string;
+      url: string;
+      isDefault?: boolean;
+      pollOnly?: boolean;
+      publicKeys?: Authorizer["publicKeys"];
+    }[];
     webhookUrl?: string;
     routingScript?: string;
     unavailabilityPolicy?: "fail_closed" | "fail_open";
@@ -67,24 +73,41 @@ export async function createGatewayTenant(
   await createSigningKey(db, ctx);
   const rows = await db
     .insert(authorizers)
-    .values(options.authorizers.map((a, i) => ({
-      tenantId: tenant.tenantId, name: a.name, endpoint: a.url, spId: `sp_${a.name}_${tenant.tenantId.slice(0, 8)}`,
-      publicKeys: a.publicKeys ?? [{ keyId: authorizerKey.keyId, algorithm: "ed25519" as const, publicKey: authorizerKey.publicKey }],
-      isDefault: a.isDefault ?? i === 0, pollOnly: a.pollOnly ?? false,
-    })))
+    .values(
+      options.authorizers.map((a, i) => ({
+        tenantId: tenant.tenantId,
+        name: a.name,
+        endpoint: a.url,
+        spId: `sp_${a.name}_${tenant.tenantId.slice(0, 8)}`,
+        publicKeys: a.publicKeys ?? [
+          { keyId: authorizerKey.keyId, algorithm: "ed25519" as const, publicKey: authorizerKey.publicKey },
+        ],
+        isDefault: a.isDefault ?? i === 0,
+        pollOnly: a.pollOnly ?? false,
+      })),
+    )
     .returning();
   const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
   const sealed = options.webhookUrl ? sealWebhookSecret(ctx, webhookSecret) : null;
   await db.insert(tenantSettings).values({
-    tenantId: tenant.tenantId, publicBaseUrl: options.appUrl, routingScript: options.routingScript ?? null,
+    tenantId: tenant.tenantId,
+    publicBaseUrl: options.appUrl,
+    routingScript: options.routingScript ?? null,
     unavailabilityPolicy: options.unavailabilityPolicy ?? "fail_closed",
     retryPolicy: { maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 20, factor: 2, attemptTimeoutMs: 1000 },
-    webhookUrl: options.webhookUrl ?? null, webhookSecretCiphertext: sealed?.ciphertext ?? null, webhookSecretKeyVersion: sealed?.keyVersion ?? null,
+    webhookUrl: options.webhookUrl ?? null,
+    webhookSecretCiphertext: sealed?.ciphertext ?? null,
+    webhookSecretKeyVersion: sealed?.keyVersion ?? null,
   });
   return {
-    ...tenant, ctx, webhookSecret,
+    ...tenant,
+    ctx,
+    webhookSecret,
     authorizers: Object.fromEntries(rows.map((r) => [r.name, r])),
-    spKeys: async () => (await listSigningKeys(db, ctx)).filter((k) => k.state !== "retired").map((k) => ({ keyId: k.keyId, publicKey: k.publicKey })),
+    spKeys: async () =>
+      (await listSigningKeys(db, ctx))
+        .filter((k) => k.state !== "retired")
+        .map((k) => ({ keyId: k.keyId, publicKey: k.publicKey })),
   };
 }
 
@@ -94,12 +117,19 @@ export function wipeRequest(overrides: Record<string, unknown> = {}) {
     principal: {
       type: "agent",
       attributes: [{ key: "name", label: "Name", value: "Support Agent (v3)" }],
-      operator: { type: "human", attributes: [{ key: "email", label: "Email", value: "it-admin@acme.com" }, { key: "department", label: "Department", value: "IT" }] },
+      operator: {
+        type: "human",
+        attributes: [
+          { key: "email", label: "Email", value: "it-admin@acme.com" },
+          { key: "department", label: "Department", value: "IT" },
+        ],
+      },
     },
     action: {
       type: "device.wipe",
       category: "infra.destroy",
-      summary: "If approved, the MacBook Pro assigned to Jane Doe (C02ZX1ABCDEF) will be remotely wiped. This is not reversible.",
+      summary:
+        "If approved, the MacBook Pro assigned to Jane Doe (C02ZX1ABCDEF) will be remotely wiped. This is not reversible.",
       details: [{ key: "device", label: "Device", value: [{ key: "serial", label: "Serial", value: "C02ZX1ABCDEF" }] }],
     },
     ...overrides,
@@ -107,10 +137,21 @@ export function wipeRequest(overrides: Record<string, unknown> = {}) {
 }
 
 /** Calls the gateway's HTTP API with an API key. */
-export async function api(baseUrl: string, apiKey: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function api(
+  baseUrl: string,
+  apiKey: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(baseUrl + path, {
     method,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

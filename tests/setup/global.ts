@@ -43,11 +43,15 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
  * Creates `stepauth_test_<time>_<pid>` beside the named database. A server where the role may not
  * create databases (a hosted one) keeps the old behaviour: the named database is migrated and used.
  */
-async function createScratchDatabaseOrNot(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+async function createScratchDatabaseOrNot(
+  serverUrl: string,
+): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   try {
     return await createScratchDatabase(serverUrl, `stepauth_test_${Date.now()}_${process.pid}`);
   } catch (error) {
-    console.warn(`TEST_DATABASE_URL: could not create a throw-away database (${(error as Error).message}); using the named database`);
+    console.warn(
+      `TEST_DATABASE_URL: could not create a throw-away database (${(error as Error).message}); using the named database`,
+    );
     return undefined;
   }
 }

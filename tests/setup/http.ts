@@ -8,7 +8,14 @@ export const origin = "http://gateway.test";
 /** Calls a Next route handler the way Next does: a real Request and a params promise. */
 export async function callRoute(
   handler: RouteHandler,
-  init: { method?: string; path?: string; headers?: Record<string, string>; json?: unknown; body?: string; params?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    json?: unknown;
+    body?: string;
+    params?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const headers = new Headers(init.headers);
   let body = init.body;
@@ -28,6 +35,10 @@ export const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` }
 export async function sessionHeaders(userId: string, extraCookies = ""): Promise<Record<string, string>> {
   const name = "authjs.session-token";
   const version = await currentSessionVersion(getDb(), userId);
-  const token = await encode({ token: { sub: userId, [sessionVersionClaim]: version }, secret: process.env.AUTH_SECRET!, salt: name });
+  const token = await encode({
+    token: { sub: userId, [sessionVersionClaim]: version },
+    secret: process.env.AUTH_SECRET!,
+    salt: name,
+  });
   return { cookie: `${name}=${token}${extraCookies ? "; " + extraCookies : ""}`, origin, host: new URL(origin).host };
 }

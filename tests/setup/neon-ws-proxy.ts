@@ -8,7 +8,11 @@ import { WebSocketServer, type WebSocket } from "ws";
  * `wsproxy` does: `ws://127.0.0.1:<port>/v1?address=host:port` opens a TCP connection to that
  * address and relays bytes both ways. Only loopback destinations are relayed.
  */
-export async function startNeonWsProxy(): Promise<{ proxy: string; connections: () => number; close: () => Promise<void> }> {
+export async function startNeonWsProxy(): Promise<{
+  proxy: string;
+  connections: () => number;
+  close: () => Promise<void>;
+}> {
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   let opened = 0;
   const sockets = new Set<Socket>();

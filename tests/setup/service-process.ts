@@ -21,8 +21,13 @@ export function executionLines(file: string): string[] {
  * Starts `examples/service-webhook/server.ts` as its own process (node itself, not npx, so a
  * SIGKILL reaches the process that holds the connections) and waits until `/health` answers.
  */
-export async function startExampleService(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "examples/service-webhook/server.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export async function startExampleService(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "examples/service-webhook/server.ts"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
@@ -33,7 +38,8 @@ export async function startExampleService(env: Record<string, string>): Promise<
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the example service did not start:\n${output}`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`the example service did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

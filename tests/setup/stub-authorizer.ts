@@ -4,7 +4,11 @@ import { request as undiciRequest } from "undici";
 import { signEnvelope, signJsonPayload, verifyEnvelope, type SignedEnvelope, type TrustedKey } from "@/lib/stepauth";
 import { vectors } from "../fixtures/vectors";
 export { vectors };
-export const authorizerKey = { keyId: vectors.keys.authorizer.keyId as string, privateKey: vectors.keys.authorizer.privateKey as string, publicKey: vectors.keys.authorizer.publicKey as string };
+export const authorizerKey = {
+  keyId: vectors.keys.authorizer.keyId as string,
+  privateKey: vectors.keys.authorizer.privateKey as string,
+  publicKey: vectors.keys.authorizer.publicKey as string,
+};
 
 export type StubMode = "pending" | "approve" | "deny" | "unavailable" | "unauthorized";
 
@@ -16,7 +20,11 @@ export interface ScriptedAnswer {
 }
 
 /** Sees every call (1-based `index` over all paths) before the stub answers; may hold it, or answer it itself. */
-export type StubIntercept = (call: { index: number; path: string; requestId: string | undefined }) => Promise<ScriptedAnswer | undefined> | ScriptedAnswer | undefined;
+export type StubIntercept = (call: {
+  index: number;
+  path: string;
+  requestId: string | undefined;
+}) => Promise<ScriptedAnswer | undefined> | ScriptedAnswer | undefined;
 
 interface Received {
   requestId: string;
@@ -34,14 +42,21 @@ interface Received {
  * is told to trust (like a real registration), signs decisions with the vectors' authorizer key,
  * and can be told to answer at once, stay pending, fail, or rate-limit.
  */
-export async function startStubAuthorizer(options: {
-  mode?: StubMode; trustedSpKeys?: () => TrustedKey[]; rateLimitFirst?: number; retryAfterSeconds?: number;
-  /** The 429's Retry-After as sent (an HTTP date, say); wins over retryAfterSeconds. */
-  retryAfter?: () => string;
-  delayMs?: number; deliverDecisions?: boolean; intercept?: StubIntercept;
-  /** Implement result reports (`POST /v1/authorization-requests/result`); otherwise that path is a plain 404. */
-  acceptResults?: boolean;
-} = {}) {
+export async function startStubAuthorizer(
+  options: {
+    mode?: StubMode;
+    trustedSpKeys?: () => TrustedKey[];
+    rateLimitFirst?: number;
+    retryAfterSeconds?: number;
+    /** The 429's Retry-After as sent (an HTTP date, say); wins over retryAfterSeconds. */
+    retryAfter?: () => string;
+    delayMs?: number;
+    deliverDecisions?: boolean;
+    intercept?: StubIntercept;
+    /** Implement result reports (`POST /v1/authorization-requests/result`); otherwise that path is a plain 404. */
+    acceptResults?: boolean;
+  } = {},
+) {
   const state = {
     mode: options.mode ?? "pending",
     received: new Map<string, Received>(),
@@ -56,10 +71,31 @@ export async function startStubAuthorizer(options: {
     decideOnSubmit: undefined as ((r: { requestId: string; spId: string }) => SignedEnvelope) | undefined,
     seen: 0,
   };
-  const signDecision = (r: Received, decision: "approved" | "denied" | "expired", extra: Record<string, unknown> = {}) =>
-    signJsonPayload({ requestId: r.requestId, spId: r.spId, decision, timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"), reason: `stub ${decision}`, reviewers: [{ type: "human", attributes: [{ key: "email", label: "Email", value: "reviewer@stub.test" }] }], ...extra }, [authorizerKey]);
+  const signDecision = (
+    r: Received,
+    decision: "approved" | "denied" | "expired",
+    extra: Record<string, unknown> = {},
+  ) =>
+    signJsonPayload(
+      {
+        requestId: r.requestId,
+        spId: r.spId,
+        decision,
+        timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+        reason: `stub ${decision}`,
+        reviewers: [{ type: "human", attributes: [{ key: "email", label: "Email", value: "reviewer@stub.test" }] }],
+        ...extra,
+      },
+      [authorizerKey],
+    );
 
-  const answer = (res: ServerResponse, path: string, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const answer = (
+    res: ServerResponse,
+    path: string,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     state.calls.push({ path, status, at: Date.now() });
     res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
   };
@@ -76,7 +112,13 @@ export async function startStubAuthorizer(options: {
     }
     if (state.rateLimitLeft > 0) {
       state.rateLimitLeft -= 1;
-      return answer(res, path, 429, { error: "rate_limited", message: "slow down" }, { "retry-after": options.retryAfter?.() ?? String(options.retryAfterSeconds ?? 1) });
+      return answer(
+        res,
+        path,
+        429,
+        { error: "rate_limited", message: "slow down" },
+        { "retry-after": options.retryAfter?.() ?? String(options.retryAfterSeconds ?? 1) },
+      );
     }
     if (state.mode === "unavailable") return answer(res, path, 503, { error: "unavailable", message: "down" });
     let payload: Record<string, unknown>;
@@ -91,7 +133,14 @@ export async function startStubAuthorizer(options: {
     const requestId = String(payload.requestId);
     if (path.endsWith("/authorization-requests")) {
       if (state.received.has(requestId)) return answer(res, path, 409, { error: "duplicate_request", message: "seen" });
-      const r: Received = { requestId, spId: String(payload.spId), callbackUrl: payload.callbackUrl as string | undefined, expiresAt: String(payload.expiresAt), signatureKeyIds: envelope.signatures.map((s) => s.keyId), payloadBytes: Buffer.from((envelope as unknown as { payload: string }).payload, "base64") };
+      const r: Received = {
+        requestId,
+        spId: String(payload.spId),
+        callbackUrl: payload.callbackUrl as string | undefined,
+        expiresAt: String(payload.expiresAt),
+        signatureKeyIds: envelope.signatures.map((s) => s.keyId),
+        payloadBytes: Buffer.from((envelope as unknown as { payload: string }).payload, "base64"),
+      };
       state.received.set(requestId, r);
       if (state.decideOnSubmit) {
         r.decision = state.decideOnSubmit(r);
@@ -111,11 +160,13 @@ export async function startStubAuthorizer(options: {
       return answer(res, path, 200, { requestId, status: "recorded" });
     }
     if (!r) return answer(res, path, 404, { error: "unknown_request", message: "unknown" });
-    if (path.endsWith("/poll")) return r.decision ? answer(res, path, 200, r.decision) : answer(res, path, 202, { requestId, status: "pending" });
+    if (path.endsWith("/poll"))
+      return r.decision ? answer(res, path, 200, r.decision) : answer(res, path, 202, { requestId, status: "pending" });
     if (path.endsWith("/cancel")) {
       state.cancels.push(requestId);
       await state.onCancel?.(requestId);
-      if (r.decision) return answer(res, path, 409, { error: "already_decided", message: "decided", decision: r.decision });
+      if (r.decision)
+        return answer(res, path, 409, { error: "already_decided", message: "decided", decision: r.decision });
       r.decision = undefined;
       return answer(res, path, 200, { requestId, status: "cancelled" });
     }
@@ -126,7 +177,11 @@ export async function startStubAuthorizer(options: {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && r.callbackUrl) {
       try {
-        const response = await undiciRequest(r.callbackUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(r.decision) });
+        const response = await undiciRequest(r.callbackUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(r.decision),
+        });
         await response.body.dump();
         if (response.statusCode < 500) return;
       } catch {
@@ -141,7 +196,9 @@ export async function startStubAuthorizer(options: {
   return {
     url: `http://127.0.0.1:${port}`,
     state,
-    setMode(mode: StubMode) { state.mode = mode; },
+    setMode(mode: StubMode) {
+      state.mode = mode;
+    },
     /** Records a decision (for polls) without calling back. */
     decide(requestId: string, decision: "approved" | "denied" | "expired", extra: Record<string, unknown> = {}) {
       const r = state.received.get(requestId);
@@ -150,7 +207,10 @@ export async function startStubAuthorizer(options: {
       return r.decision;
     },
     /** Records a decision signed over exactly these payload bytes (e.g. JSON no ordinary serializer writes). */
-    decideBytes(requestId: string, payloadText: (r: { requestId: string; spId: string; timestamp: string }) => string): SignedEnvelope {
+    decideBytes(
+      requestId: string,
+      payloadText: (r: { requestId: string; spId: string; timestamp: string }) => string,
+    ): SignedEnvelope {
       const r = state.received.get(requestId);
       if (!r) throw new Error(`stub never received ${requestId}`);
       const timestamp = new Date().toISOString().replace(/\.\d+Z$/, "Z");
@@ -162,10 +222,18 @@ export async function startStubAuthorizer(options: {
     async callBack(requestId: string, envelope?: object) {
       const r = state.received.get(requestId);
       if (!r?.callbackUrl) throw new Error(`no callback URL for ${requestId}`);
-      const response = await undiciRequest(r.callbackUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(envelope ?? r.decision) });
+      const response = await undiciRequest(r.callbackUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(envelope ?? r.decision),
+      });
       return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
     },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 function unverifiedRequestId(chunks: Buffer[]): string | undefined {

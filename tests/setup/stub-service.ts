@@ -6,8 +6,16 @@ import { Webhook } from "standardwebhooks";
  * The SP's own service: receives the gateway's Standard Webhooks deliveries, verifies them,
  * "executes" approvals once per webhook-id (its idempotency key) and answers the result.
  */
-export async function startStubService(secret: () => string, options: { failFirst?: number; answer?: "success" | "error" | "accepted"; delayMs?: number } = {}) {
-  const state = { deliveries: [] as { id: string; body: any }[], executions: new Map<string, number>(), refused: 0, failLeft: options.failFirst ?? 0 };
+export async function startStubService(
+  secret: () => string,
+  options: { failFirst?: number; answer?: "success" | "error" | "accepted"; delayMs?: number } = {},
+) {
+  const state = {
+    deliveries: [] as { id: string; body: any }[],
+    executions: new Map<string, number>(),
+    refused: 0,
+    failLeft: options.failFirst ?? 0,
+  };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -27,12 +35,26 @@ export async function startStubService(secret: () => string, options: { failFirs
     }
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     // `accepted`: a service that claims the execution itself (through data.execution.claimUrl) and reports later.
-    if (options.answer === "accepted") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ requestId: id, status: "accepted" }));
+    if (options.answer === "accepted")
+      return res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ requestId: id, status: "accepted" }));
     if (body.data.execute) state.executions.set(id, (state.executions.get(id) ?? 0) + 1);
-    const answer = options.answer === "error" ? { requestId: id, status: "error", error: "device no longer enrolled" } : { requestId: id, status: "success" };
+    const answer =
+      options.answer === "error"
+        ? { requestId: id, status: "error", error: "device no longer enrolled" }
+        : { requestId: id, status: "success" };
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/webhook`, state, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}/webhook`,
+    state,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }

@@ -24,8 +24,15 @@ async function loop(path: string, init: RequestInit): Promise<void> {
 const authorization = `Bearer ${FLOOD_API_KEY}`;
 const loops = [
   ...Array.from({ length: submitters }, () =>
-    loop("/api/v1/authorization-requests", { method: "POST", headers: { authorization, "content-type": "application/json" }, body: FLOOD_BODY })),
-  ...Array.from({ length: longPolls }, () => loop(`/api/v1/authorization-requests/${FLOOD_PENDING_ID}?wait=10`, { headers: { authorization } })),
+    loop("/api/v1/authorization-requests", {
+      method: "POST",
+      headers: { authorization, "content-type": "application/json" },
+      body: FLOOD_BODY,
+    }),
+  ),
+  ...Array.from({ length: longPolls }, () =>
+    loop(`/api/v1/authorization-requests/${FLOOD_PENDING_ID}?wait=10`, { headers: { authorization } }),
+  ),
 ];
 process.on("SIGTERM", () => {
   running = false;

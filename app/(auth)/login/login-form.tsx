@@ -11,10 +11,21 @@ export function LoginForm({ next }: { next: string }) {
   return (
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="next" value={next} />
-      <TextField key={state.email} label="Email" name="email" type="email" autoComplete="username" defaultValue={state.email} required autoFocus={!state.email} />
+      <TextField
+        key={state.email}
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username"
+        defaultValue={state.email}
+        required
+        autoFocus={!state.email}
+      />
       <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
       {state.error ? <ErrorNote>{state.error}</ErrorNote> : null}
-      <Button type="submit" className="w-full" disabled={pending}>{pending ? "Signing in…" : "Sign in"}</Button>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
     </form>
   );
 }

@@ -16,14 +16,22 @@ export interface SignupState {
 
 /** Creates the person, their tenant and their owner membership, then signs them in. */
 export async function signupAction(_previous: SignupState, form: FormData): Promise<SignupState> {
-  const values = { name: String(form.get("name") ?? ""), email: String(form.get("email") ?? ""), tenantName: String(form.get("tenantName") ?? "") };
+  const values = {
+    name: String(form.get("name") ?? ""),
+    email: String(form.get("email") ?? ""),
+    tenantName: String(form.get("tenantName") ?? ""),
+  };
   const password = String(form.get("password") ?? "");
   let created: { tenantId: string; email: string };
   try {
     created = await signUpWithNewTenant(getDb(), { ...values, password }, clientAddress(await headers()));
   } catch (error) {
     if (error instanceof AppError) return { values, error: error.message };
-    if (error instanceof ZodError) return { values, error: "Check the fields: a name, a valid e-mail, a password of at least 12 characters and a tenant name." };
+    if (error instanceof ZodError)
+      return {
+        values,
+        error: "Check the fields: a name, a valid e-mail, a password of at least 12 characters and a tenant name.",
+      };
     throw error;
   }
   await rememberActiveTenant(created.tenantId);

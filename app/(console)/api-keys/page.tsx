@@ -14,9 +14,14 @@ export default async function ApiKeysPage() {
   const { ctx } = await requireConsoleContext();
   return (
     <div className="space-y-6">
-      <PageHeader title="API keys" description="Your services authenticate to the gateway's API with these keys. Secrets are shown once and stored only as a hash." />
+      <PageHeader
+        title="API keys"
+        description="Your services authenticate to the gateway's API with these keys. Secrets are shown once and stored only as a hash."
+      />
       <Suspense fallback={<WidgetSkeleton title="API keys" />}>
-        <Prefetch entries={[{ queryKey: apiKeysQueryKey, load: async () => ({ data: await listApiKeys(getDb(), ctx) }) }]}>
+        <Prefetch
+          entries={[{ queryKey: apiKeysQueryKey, load: async () => ({ data: await listApiKeys(getDb(), ctx) }) }]}
+        >
           <ApiKeysPanel canManage={can(ctx, "keys:manage")} />
         </Prefetch>
       </Suspense>

@@ -15,10 +15,18 @@ export const metadata: Metadata = { title: "Audit log" };
 const filterKeys = ["kind", "actor", "range"] as const;
 const kinds = Object.entries(auditKinds).map(([value, kind]) => ({ value, label: kind.label }));
 
-export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditLogPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { ctx } = await requireConsoleContext();
   const raw = await searchParams;
-  const given = Object.fromEntries(filterKeys.flatMap((key) => (typeof raw[key] === "string" && raw[key].trim() !== "" ? [[key, raw[key].trim()]] : [])));
+  const given = Object.fromEntries(
+    filterKeys.flatMap((key) =>
+      typeof raw[key] === "string" && raw[key].trim() !== "" ? [[key, raw[key].trim()]] : [],
+    ),
+  );
   let filters: Record<string, string> = given;
   let valid = true;
   try {
@@ -28,11 +36,22 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   }
   return (
     <div className="space-y-6">
-      <PageHeader title="Audit log" description="Who changed the gateway's configuration, what they changed, and when. Removed members' changes stay here, under their name." />
+      <PageHeader
+        title="Audit log"
+        description="Who changed the gateway's configuration, what they changed, and when. Removed members' changes stay here, under their name."
+      />
       {valid ? null : <ErrorNote>Some filters in the address were not valid and were ignored.</ErrorNote>}
       <AuditLogFilters filters={filters} kinds={kinds} />
       <Suspense fallback={<WidgetSkeleton title="Configuration changes" rows={6} />}>
-        <Prefetch entries={[{ queryKey: auditLogQueryKey(filters), infinite: true, load: () => listAuditLog(getDb(), ctx, parseAuditLogQuery(filters)) }]}>
+        <Prefetch
+          entries={[
+            {
+              queryKey: auditLogQueryKey(filters),
+              infinite: true,
+              load: () => listAuditLog(getDb(), ctx, parseAuditLogQuery(filters)),
+            },
+          ]}
+        >
           <AuditLogTable filters={filters} />
         </Prefetch>
       </Suspense>

@@ -19,15 +19,26 @@ export default async function AuthorizersPage() {
   const canWrite = can(ctx, "config:write");
   return (
     <div className="space-y-6">
-      <PageHeader title="Authorizers" description="External StepAuth authorizers review your requests: people on Slack or e-mail, or a policy engine." />
+      <PageHeader
+        title="Authorizers"
+        description="External StepAuth authorizers review your requests: people on Slack or e-mail, or a policy engine."
+      />
       <Suspense fallback={<WidgetSkeleton title="Authorizers" />}>
-        <Prefetch entries={[{ queryKey: queryKeys.authorizers, load: async () => ({ data: await listConsoleAuthorizers(db, ctx) }) }]}>
+        <Prefetch
+          entries={[
+            { queryKey: queryKeys.authorizers, load: async () => ({ data: await listConsoleAuthorizers(db, ctx) }) },
+          ]}
+        >
           <AuthorizerList canWrite={canWrite} />
         </Prefetch>
       </Suspense>
       {canWrite ? (
         <Suspense fallback={<WidgetSkeleton title="Add an authorizer" rows={5} />}>
-          <Prefetch entries={[{ queryKey: queryKeys.signingKeys, load: async () => ({ data: await listSigningKeys(db, ctx) }) }]}>
+          <Prefetch
+            entries={[
+              { queryKey: queryKeys.signingKeys, load: async () => ({ data: await listSigningKeys(db, ctx) }) },
+            ]}
+          >
             <AddAuthorizerForm />
           </Prefetch>
         </Suspense>

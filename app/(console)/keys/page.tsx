@@ -17,12 +17,17 @@ export default async function KeysPage() {
   const db = getDb();
   return (
     <div className="space-y-6">
-      <PageHeader title="Signing keys" description="Your tenant signs every request with Ed25519. Authorizers verify with the public keys you give them." />
+      <PageHeader
+        title="Signing keys"
+        description="Your tenant signs every request with Ed25519. Authorizers verify with the public keys you give them."
+      />
       <Suspense fallback={<WidgetSkeleton title="Signing keys" rows={4} />}>
-        <Prefetch entries={[
-          { queryKey: queryKeys.signingKeys, load: async () => ({ data: await listSigningKeys(db, ctx) }) },
-          { queryKey: queryKeys.authorizers, load: async () => ({ data: await listConsoleAuthorizers(db, ctx) }) },
-        ]}>
+        <Prefetch
+          entries={[
+            { queryKey: queryKeys.signingKeys, load: async () => ({ data: await listSigningKeys(db, ctx) }) },
+            { queryKey: queryKeys.authorizers, load: async () => ({ data: await listConsoleAuthorizers(db, ctx) }) },
+          ]}
+        >
           <SigningKeysPanel canManage={can(ctx, "keys:manage")} />
         </Prefetch>
       </Suspense>

@@ -17,16 +17,28 @@ export default async function MembersPage() {
   const canManage = can(ctx, "members:manage");
   return (
     <div className="space-y-6">
-      <PageHeader title="Members" description="Viewers read everything, admins configure authorizers, routing and settings, owners also manage members and keys." />
+      <PageHeader
+        title="Members"
+        description="Viewers read everything, admins configure authorizers, routing and settings, owners also manage members and keys."
+      />
       {canManage ? (
         <Suspense fallback={<WidgetSkeleton title="Invitations" />}>
-          <Prefetch entries={[{ queryKey: invitationsQueryKey, load: async () => ({ data: await listPendingInvitations(getDb(), ctx) }) }]}>
+          <Prefetch
+            entries={[
+              {
+                queryKey: invitationsQueryKey,
+                load: async () => ({ data: await listPendingInvitations(getDb(), ctx) }),
+              },
+            ]}
+          >
             <InvitationsPanel />
           </Prefetch>
         </Suspense>
       ) : null}
       <Suspense fallback={<WidgetSkeleton title="Members" />}>
-        <Prefetch entries={[{ queryKey: membersQueryKey, load: async () => ({ data: await listMembers(getDb(), ctx) }) }]}>
+        <Prefetch
+          entries={[{ queryKey: membersQueryKey, load: async () => ({ data: await listMembers(getDb(), ctx) }) }]}
+        >
           <MembersPanel canManage={canManage} currentUserId={user.id} />
         </Prefetch>
       </Suspense>

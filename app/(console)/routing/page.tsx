@@ -19,13 +19,21 @@ export default async function RoutingPage() {
   const db = getDb();
   return (
     <div className="space-y-6">
-      <PageHeader title="Routing" description="Decide which authorizers review which requests. Test against the sample requests or recent real ones before saving." />
+      <PageHeader
+        title="Routing"
+        description="Decide which authorizers review which requests. Test against the sample requests or recent real ones before saving."
+      />
       <Suspense fallback={<WidgetSkeleton title="Routing script" rows={6} />}>
-        <Prefetch entries={[
-          { queryKey: queryKeys.settings, load: () => getTenantSettings(db, ctx) },
-          { queryKey: queryKeys.recentRequests, load: () => listRequests(db, ctx, { limit: 5 }) },
-          { queryKey: queryKeys.routingVersions, load: async () => ({ data: await listRoutingScriptVersions(db, ctx) }) },
-        ]}>
+        <Prefetch
+          entries={[
+            { queryKey: queryKeys.settings, load: () => getTenantSettings(db, ctx) },
+            { queryKey: queryKeys.recentRequests, load: () => listRequests(db, ctx, { limit: 5 }) },
+            {
+              queryKey: queryKeys.routingVersions,
+              load: async () => ({ data: await listRoutingScriptVersions(db, ctx) }),
+            },
+          ]}
+        >
           <RoutingWorkbench canWrite={can(ctx, "config:write")} fields={routingReferenceFields()} />
         </Prefetch>
       </Suspense>

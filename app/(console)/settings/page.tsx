@@ -25,19 +25,34 @@ export default async function SettingsPage() {
   const settings = [{ queryKey: queryKeys.settings, load: () => loadSettings(ctx) }];
   return (
     <div className="space-y-6">
-      <PageHeader title="Settings" description="How the gateway behaves when authorizers fail, how long requests live, and where decisions are delivered." />
+      <PageHeader
+        title="Settings"
+        description="How the gateway behaves when authorizers fail, how long requests live, and where decisions are delivered."
+      />
       <Suspense fallback={<WidgetSkeleton title="When authorizers are unreachable" />}>
-        <Prefetch entries={settings}><UnavailabilityPolicy canWrite={canWrite} /></Prefetch>
+        <Prefetch entries={settings}>
+          <UnavailabilityPolicy canWrite={canWrite} />
+        </Prefetch>
       </Suspense>
       <Suspense fallback={<WidgetSkeleton title="Retries and lifetimes" />}>
-        <Prefetch entries={settings}><DeliverySettings canWrite={canWrite} /></Prefetch>
+        <Prefetch entries={settings}>
+          <DeliverySettings canWrite={canWrite} />
+        </Prefetch>
       </Suspense>
       <div className="grid gap-6 lg:grid-cols-2">
         <Suspense fallback={<WidgetSkeleton title="Service webhook" />}>
-          <Prefetch entries={settings}><WebhookSettings canWrite={canWrite} /></Prefetch>
+          <Prefetch entries={settings}>
+            <WebhookSettings canWrite={canWrite} />
+          </Prefetch>
         </Suspense>
         <Suspense fallback={<WidgetSkeleton title="Recent deliveries" />}>
-          <Prefetch entries={[{ queryKey: queryKeys.deliveries, load: async () => ({ data: await listRecentDeliveries(db, ctx) }) }]}><RecentDeliveries /></Prefetch>
+          <Prefetch
+            entries={[
+              { queryKey: queryKeys.deliveries, load: async () => ({ data: await listRecentDeliveries(db, ctx) }) },
+            ]}
+          >
+            <RecentDeliveries />
+          </Prefetch>
         </Suspense>
       </div>
     </div>

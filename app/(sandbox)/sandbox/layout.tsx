@@ -16,18 +16,32 @@ export default async function SandboxLayout({ children }: { children: ReactNode 
       <header className="border-b border-slate-800 bg-slate-900 text-slate-50">
         <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <div className="flex min-w-0 items-center gap-3">
-            <div className="flex size-8 items-center justify-center rounded-lg bg-emerald-500 text-sm font-bold text-slate-900" aria-hidden>✓</div>
+            <div
+              className="flex size-8 items-center justify-center rounded-lg bg-emerald-500 text-sm font-bold text-slate-900"
+              aria-hidden
+            >
+              ✓
+            </div>
             <div>
               <p className="text-sm leading-tight font-semibold">Sandbox authorizer</p>
               <p className="text-xs text-slate-400">Reviewing for {current?.tenantName ?? "your organisation"}</p>
             </div>
           </div>
           <div className="flex items-center gap-3 text-sm">
-            <span className="hidden text-slate-300 sm:inline">{user.name} · {user.email}</span>
+            <span className="hidden text-slate-300 sm:inline">
+              {user.name} · {user.email}
+            </span>
             {current ? <Badge tone="blue">{current.role}</Badge> : null}
-            <Link href="/" className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-slate-50">Gateway console</Link>
+            <Link href="/" className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-slate-50">
+              Gateway console
+            </Link>
             <form action={signOutAction}>
-              <button type="submit" className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-slate-50">Sign out</button>
+              <button
+                type="submit"
+                className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-slate-50"
+              >
+                Sign out
+              </button>
             </form>
           </div>
         </div>

@@ -14,16 +14,22 @@ export default async function SandboxInboxPage() {
   const { ctx, user } = await requireConsoleContext();
   const queryClient = new QueryClient();
   // Prefetch with the same query the API route uses, serialised as the route would answer.
-  queryClient.setQueryData(inboxQueryKey("pending"), JSON.parse(JSON.stringify({ view: "pending", requests: await listSandboxInbox(getDb(), ctx, "pending") })));
+  queryClient.setQueryData(
+    inboxQueryKey("pending"),
+    JSON.parse(JSON.stringify({ view: "pending", requests: await listSandboxInbox(getDb(), ctx, "pending") })),
+  );
   return (
     <div className="space-y-6">
       <div>
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h1 className="text-2xl font-semibold tracking-tight">Reviewer inbox</h1>
-          <Link href="/sandbox/policy" className="text-sm font-medium text-brand-700 underline">Policy rules</Link>
+          <Link href="/sandbox/policy" className="text-sm font-medium text-brand-700 underline">
+            Policy rules
+          </Link>
         </div>
         <p className="mt-1 text-sm text-slate-500">
-          Requests that services sent to this authorizer and its policy left to people. Decisions are signed with the sandbox&apos;s key and delivered to the service.
+          Requests that services sent to this authorizer and its policy left to people. Decisions are signed with the
+          sandbox&apos;s key and delivered to the service.
         </p>
       </div>
       <HydrationBoundary state={dehydrate(queryClient)}>

@@ -14,7 +14,13 @@ export interface AuditLogRow {
   target: string | null;
   data: Record<string, unknown> | null;
   createdAt: string;
-  actor: { label: string; type: "user" | "api_key" | "system"; name: string | null; email: string | null; stillMember: boolean };
+  actor: {
+    label: string;
+    type: "user" | "api_key" | "system";
+    name: string | null;
+    email: string | null;
+    stillMember: boolean;
+  };
 }
 export interface AuditLogPage {
   data: AuditLogRow[];
@@ -22,18 +28,26 @@ export interface AuditLogPage {
 }
 
 const fetchAuditLog = (filters: Record<string, string>, cursor: string | null) =>
-  consoleFetch<AuditLogPage>(`/api/console/audit-events?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`);
+  consoleFetch<AuditLogPage>(
+    `/api/console/audit-events?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`,
+  );
 
-const show = (value: unknown) => (value === null || value === undefined ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value));
+const show = (value: unknown) =>
+  value === null || value === undefined ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value);
 
 function Actor({ actor }: { actor: AuditLogRow["actor"] }) {
-  if (actor.type === "system") return <span className="text-slate-600">System ({actor.label.replace(/^system:/, "")})</span>;
+  if (actor.type === "system")
+    return <span className="text-slate-600">System ({actor.label.replace(/^system:/, "")})</span>;
   return (
     <span className="block min-w-0">
       <span className="font-medium text-slate-900">{actor.name ?? "Unknown"}</span>
       {actor.type === "api_key" ? <span className="ml-1 text-xs text-slate-500">(API key)</span> : null}
       {actor.email ? <span className="block break-all text-xs text-slate-500">{actor.email}</span> : null}
-      {actor.type === "user" && !actor.stillMember ? <span className="mt-1 inline-block"><Badge tone="amber">no longer a member</Badge></span> : null}
+      {actor.type === "user" && !actor.stillMember ? (
+        <span className="mt-1 inline-block">
+          <Badge tone="amber">no longer a member</Badge>
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -51,7 +65,9 @@ function Changes({ row }: { row: AuditLogRow }) {
             {key === "routingScript" ? (
               <ScriptDiff before={previous[key] as string | null} after={data[key] as string | null} />
             ) : (
-              <span className="ml-2 break-all text-xs text-slate-600">{show(previous[key])} → {show(data[key])}</span>
+              <span className="ml-2 break-all text-xs text-slate-600">
+                {show(previous[key])} → {show(data[key])}
+              </span>
             )}
           </li>
         ))}
@@ -82,7 +98,10 @@ export function AuditLogTable({ filters }: { filters: Record<string, string> }) 
   });
   const rows = query.data.pages.flatMap((p) => p.data);
   return (
-    <Card title="Configuration changes" description="Newest first. Every change to authorizers, routing, settings, keys, API keys, members and the webhook.">
+    <Card
+      title="Configuration changes"
+      description="Newest first. Every change to authorizers, routing, settings, keys, API keys, members and the webhook."
+    >
       {rows.length === 0 ? (
         <EmptyState title="No changes match">Change or clear the filters.</EmptyState>
       ) : (
@@ -98,7 +117,9 @@ export function AuditLogTable({ filters }: { filters: Record<string, string> }) 
                   <code className="font-medium text-slate-900">{row.action}</code>
                   {row.target ? <span className="ml-2 break-all text-slate-600">{row.target}</span> : null}
                 </p>
-                <div className="mt-1"><Changes row={row} /></div>
+                <div className="mt-1">
+                  <Changes row={row} />
+                </div>
               </div>
             </li>
           ))}
@@ -106,7 +127,14 @@ export function AuditLogTable({ filters }: { filters: Record<string, string> }) 
       )}
       {query.hasNextPage ? (
         <div className="mt-4 flex justify-center">
-          <Button type="button" variant="secondary" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>{query.isFetchingNextPage ? "Loading…" : "Load older changes"}</Button>
+          <Button
+            type="button"
+            variant="secondary"
+            onClick={() => query.fetchNextPage()}
+            disabled={query.isFetchingNextPage}
+          >
+            {query.isFetchingNextPage ? "Loading…" : "Load older changes"}
+          </Button>
         </div>
       ) : null}
     </Card>

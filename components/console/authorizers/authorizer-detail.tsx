@@ -11,12 +11,25 @@ import { TestRequestPanel } from "./test-request-panel";
 import { RelativeTime } from "@/components/ui/time";
 
 /** Refused callbacks (unsigned, forged or malformed posts to the callback URL) in the last hour. */
-function CallbackHealth({ health }: { health: { refusedLastHour: number; lastCause: string | null; lastRefusedAt: string | null } }) {
-  if (health.refusedLastHour === 0) return <p className="mt-3 text-sm text-slate-500">No refused callbacks in the last hour.</p>;
+function CallbackHealth({
+  health,
+}: {
+  health: { refusedLastHour: number; lastCause: string | null; lastRefusedAt: string | null };
+}) {
+  if (health.refusedLastHour === 0)
+    return <p className="mt-3 text-sm text-slate-500">No refused callbacks in the last hour.</p>;
   return (
     <p className="mt-3 text-sm text-amber-700" role="status">
       {health.refusedLastHour} refused callback{health.refusedLastHour === 1 ? "" : "s"} in the last hour; last cause:{" "}
-      <code>{health.lastCause}</code>{health.lastRefusedAt ? <>, <RelativeTime value={health.lastRefusedAt} /></> : ""}.
+      <code>{health.lastCause}</code>
+      {health.lastRefusedAt ? (
+        <>
+          , <RelativeTime value={health.lastRefusedAt} />
+        </>
+      ) : (
+        ""
+      )}
+      .
     </p>
   );
 }
@@ -25,7 +38,12 @@ function CallbackHealth({ health }: { health: { refusedLastHour: number; lastCau
 export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: boolean }) {
   const { data: list } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
   const authorizer = list.data.find((a) => a.name === name);
-  if (!authorizer) return <Card title="Not found"><p className="text-sm text-slate-500">This authorizer no longer exists.</p></Card>;
+  if (!authorizer)
+    return (
+      <Card title="Not found">
+        <p className="text-sm text-slate-500">This authorizer no longer exists.</p>
+      </Card>
+    );
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-2">
@@ -38,10 +56,14 @@ export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: b
       </div>
       {authorizer.resultReportsUnsupportedAt ? (
         <p className="text-sm text-slate-600">
-          This authorizer answered a result report as not implemented, so execution results are no longer sent to it. Changing its endpoint asks again.
+          This authorizer answered a result report as not implemented, so execution results are no longer sent to it.
+          Changing its endpoint asks again.
         </p>
       ) : null}
-      <Card title="Health" description="From the gateway's calls to it and the callbacks it sent, over the last hour and day.">
+      <Card
+        title="Health"
+        description="From the gateway's calls to it and the callbacks it sent, over the last hour and day."
+      >
         <HealthDetails health={authorizer.health} />
       </Card>
       <Card title="Callback URL" description="Register this URL with the authorizer: it posts signed decisions here.">

@@ -11,13 +11,17 @@ import { DisableConsequences } from "./authorizer-list";
 import { useAuthorizerMutations } from "./use-authorizer-mutations";
 
 // The kill switch, said where it is pulled (see DisableConsequences in authorizer-list.tsx).
-const DISABLE_HINT = "Disabling refuses its decisions at once, also for requests in flight; its pending requests are cancelled at it, and one left with no other enabled authorizer ends denied (authorizer_disabled).";
+const DISABLE_HINT =
+  "Disabling refuses its decisions at once, also for requests in flight; its pending requests are cancelled at it, and one left with no other enabled authorizer ends denied (authorizer_disabled).";
 
 /** Endpoint, SP id, registered signing key and flags of one authorizer (read-only for viewers). */
 export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: AuthorizerRow; canWrite: boolean }) {
   const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
   const { update } = useAuthorizerMutations();
-  const options = [{ value: "", label: "Not recorded" }, ...keys.data.map((k) => ({ value: k.keyId, label: `${k.keyId} (${k.state})` }))];
+  const options = [
+    { value: "", label: "Not recorded" },
+    ...keys.data.map((k) => ({ value: k.keyId, label: `${k.keyId} (${k.state})` })),
+  ];
 
   const [disabling, setDisabling] = useState<Record<string, unknown> | null>(null);
 
@@ -25,7 +29,13 @@ export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: A
     event.preventDefault();
     const f = new FormData(event.currentTarget);
     const text = (k: string) => String(f.get(k) ?? "").trim();
-    const patch = { endpoint: text("endpoint"), spId: text("spId"), signingKeyId: text("signingKeyId") || null, pollOnly: f.get("pollOnly") === "on", ...(authorizer.isDefault ? {} : { enabled: f.get("enabled") === "on" }) };
+    const patch = {
+      endpoint: text("endpoint"),
+      spId: text("spId"),
+      signingKeyId: text("signingKeyId") || null,
+      pollOnly: f.get("pollOnly") === "on",
+      ...(authorizer.isDefault ? {} : { enabled: f.get("enabled") === "on" }),
+    };
     // Switching it off is traffic-affecting: say what happens before it does.
     if (authorizer.enabled && patch.enabled === false) return setDisabling(patch);
     update.mutate({ name: authorizer.name, patch });
@@ -37,13 +47,31 @@ export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: A
         <fieldset disabled={!canWrite} className="contents">
           <TextField label="Endpoint" name="endpoint" type="url" required defaultValue={authorizer.endpoint} />
           <TextField label="SP id" name="spId" required defaultValue={authorizer.spId} />
-          <SelectField label="Signing key it has registered" name="signingKeyId" defaultValue={authorizer.signingKeyId ?? ""} options={options} hint="Update this once the authorizer has your new public key." />
+          <SelectField
+            label="Signing key it has registered"
+            name="signingKeyId"
+            defaultValue={authorizer.signingKeyId ?? ""}
+            options={options}
+            hint="Update this once the authorizer has your new public key."
+          />
           <div className="space-y-3 pt-1">
             <CheckboxField label="Poll for decisions" name="pollOnly" defaultChecked={authorizer.pollOnly} />
-            <CheckboxField label="Enabled" name="enabled" defaultChecked={authorizer.enabled} disabled={authorizer.isDefault || !canWrite} hint={authorizer.isDefault ? "The default authorizer is always enabled." : DISABLE_HINT} />
+            <CheckboxField
+              label="Enabled"
+              name="enabled"
+              defaultChecked={authorizer.enabled}
+              disabled={authorizer.isDefault || !canWrite}
+              hint={authorizer.isDefault ? "The default authorizer is always enabled." : DISABLE_HINT}
+            />
           </div>
         </fieldset>
-        {canWrite ? <div className="md:col-span-2"><Button type="submit" disabled={update.isPending}>{update.isPending ? "Saving…" : "Save changes"}</Button></div> : null}
+        {canWrite ? (
+          <div className="md:col-span-2">
+            <Button type="submit" disabled={update.isPending}>
+              {update.isPending ? "Saving…" : "Save changes"}
+            </Button>
+          </div>
+        ) : null}
       </form>
       <div className="mt-3">
         {update.error ? <ErrorNote>{update.error.message}</ErrorNote> : null}
@@ -55,7 +83,10 @@ export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: A
         confirmLabel="Disable authorizer"
         confirmVariant="dangerSolid"
         onCancel={() => setDisabling(null)}
-        onConfirm={() => { if (disabling) update.mutate({ name: authorizer.name, patch: disabling }); setDisabling(null); }}
+        onConfirm={() => {
+          if (disabling) update.mutate({ name: authorizer.name, patch: disabling });
+          setDisabling(null);
+        }}
       >
         <DisableConsequences />
       </ConfirmDialog>

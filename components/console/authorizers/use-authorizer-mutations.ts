@@ -14,9 +14,20 @@ export function useAuthorizerMutations() {
     return queryClient.invalidateQueries({ queryKey: queryKeys.authorizers });
   };
   return {
-    create: useMutation({ mutationFn: (input: Record<string, unknown>) => consoleFetch("/api/console/authorizers", { method: "POST", json: input }), onSuccess: refresh }),
-    update: useMutation({ mutationFn: ({ name, patch }: { name: string; patch: Record<string, unknown> }) => consoleFetch(path(name), { method: "PATCH", json: patch }), onSuccess: refresh }),
+    create: useMutation({
+      mutationFn: (input: Record<string, unknown>) =>
+        consoleFetch("/api/console/authorizers", { method: "POST", json: input }),
+      onSuccess: refresh,
+    }),
+    update: useMutation({
+      mutationFn: ({ name, patch }: { name: string; patch: Record<string, unknown> }) =>
+        consoleFetch(path(name), { method: "PATCH", json: patch }),
+      onSuccess: refresh,
+    }),
     // The dialog is the confirmation: the name is sent as the server's confirmName (needed while requests wait on it).
-    remove: useMutation({ mutationFn: (name: string) => consoleFetch(path(name), { method: "DELETE", json: { confirmName: name } }), onSuccess: refresh }),
+    remove: useMutation({
+      mutationFn: (name: string) => consoleFetch(path(name), { method: "DELETE", json: { confirmName: name } }),
+      onSuccess: refresh,
+    }),
   };
 }

@@ -24,8 +24,17 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
     mutationFn: ({ path, json }: { path: string; json?: unknown }) => consoleFetch(path, { method: "POST", json }),
     // A key change also re-registers a connected sandbox (and what it is known to accept).
     onSuccess: (_, { path }) => {
-      setDone(path.endsWith("/activate") ? "Key activated: it is now the newest key that signs." : path.endsWith("/retire") ? "Key retired: it no longer signs." : "New key created: it signs alongside the current one until you activate it.");
-      return Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.signingKeys }), queryClient.invalidateQueries({ queryKey: queryKeys.authorizers })]);
+      setDone(
+        path.endsWith("/activate")
+          ? "Key activated: it is now the newest key that signs."
+          : path.endsWith("/retire")
+            ? "Key retired: it no longer signs."
+            : "New key created: it signs alongside the current one until you activate it.",
+      );
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.signingKeys }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.authorizers }),
+      ]);
     },
     onMutate: () => setDone(null),
   });
@@ -46,10 +55,18 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
       <Card
         title="Signing keys"
         description="Every key that is not retired signs each request. Private keys never leave the server, sealed at rest."
-        actions={canManage && !next && actives.length <= 1 ? <Button type="button" onClick={() => run("/api/console/signing-keys")} disabled={action.isPending}>Rotate</Button> : null}
+        actions={
+          canManage && !next && actives.length <= 1 ? (
+            <Button type="button" onClick={() => run("/api/console/signing-keys")} disabled={action.isPending}>
+              Rotate
+            </Button>
+          ) : null
+        }
       >
         {keys.data.length === 0 ? (
-          <EmptyState title="No signing key yet">{canManage ? "Create one with Rotate; it becomes active at once." : "An owner creates the first key."}</EmptyState>
+          <EmptyState title="No signing key yet">
+            {canManage ? "Create one with Rotate; it becomes active at once." : "An owner creates the first key."}
+          </EmptyState>
         ) : (
           <ul className="divide-y divide-slate-100" aria-label="Signing keys">
             {[...keys.data].reverse().map((k) => (
@@ -58,17 +75,65 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
                   <p className="flex flex-wrap items-center gap-2">
                     <span className="font-mono text-sm font-medium">{k.keyId}</span>
                     <Badge tone={stateTone[k.state]}>{k.state}</Badge>
-                    <span className="text-xs text-slate-500">Ed25519 · created <RelativeTime value={k.createdAt} />{k.activatedAt ? <> · activated <RelativeTime value={k.activatedAt} /></> : null}{k.retiredAt ? <> · retired <RelativeTime value={k.retiredAt} /></> : null}</span>
+                    <span className="text-xs text-slate-500">
+                      Ed25519 · created <RelativeTime value={k.createdAt} />
+                      {k.activatedAt ? (
+                        <>
+                          {" "}
+                          · activated <RelativeTime value={k.activatedAt} />
+                        </>
+                      ) : null}
+                      {k.retiredAt ? (
+                        <>
+                          {" "}
+                          · retired <RelativeTime value={k.retiredAt} />
+                        </>
+                      ) : null}
+                    </span>
                   </p>
                   {canManage ? (
                     <div className="flex gap-2">
-                      {k.state === "next" ? <Button type="button" size="sm" onClick={() => run(`/api/console/signing-keys/${k.keyId}/activate`)} disabled={action.isPending} aria-label={`Activate ${k.keyId}`}>Activate</Button> : null}
-                      {k.state === "active" && actives.length > 1 && k.keyId !== newest?.keyId ? <Button type="button" size="sm" variant="danger" onClick={() => setRetiring(k.keyId)} disabled={action.isPending} aria-label={`Retire ${k.keyId}`}>Retire</Button> : null}
-                      {k.state === "next" ? <Button type="button" size="sm" variant="ghost" onClick={() => run(`/api/console/signing-keys/${k.keyId}/retire`)} disabled={action.isPending} aria-label={`Abandon ${k.keyId}`}>Abandon</Button> : null}
+                      {k.state === "next" ? (
+                        <Button
+                          type="button"
+                          size="sm"
+                          onClick={() => run(`/api/console/signing-keys/${k.keyId}/activate`)}
+                          disabled={action.isPending}
+                          aria-label={`Activate ${k.keyId}`}
+                        >
+                          Activate
+                        </Button>
+                      ) : null}
+                      {k.state === "active" && actives.length > 1 && k.keyId !== newest?.keyId ? (
+                        <Button
+                          type="button"
+                          size="sm"
+                          variant="danger"
+                          onClick={() => setRetiring(k.keyId)}
+                          disabled={action.isPending}
+                          aria-label={`Retire ${k.keyId}`}
+                        >
+                          Retire
+                        </Button>
+                      ) : null}
+                      {k.state === "next" ? (
+                        <Button
+                          type="button"
+                          size="sm"
+                          variant="ghost"
+                          onClick={() => run(`/api/console/signing-keys/${k.keyId}/retire`)}
+                          disabled={action.isPending}
+                          aria-label={`Abandon ${k.keyId}`}
+                        >
+                          Abandon
+                        </Button>
+                      ) : null}
                     </div>
                   ) : null}
                 </div>
-                {k.state !== "retired" ? <CopyField label={`Copy public key ${k.keyId} (base64 SPKI)`} value={k.publicKey} /> : null}
+                {k.state !== "retired" ? (
+                  <CopyField label={`Copy public key ${k.keyId} (base64 SPKI)`} value={k.publicKey} />
+                ) : null}
               </li>
             ))}
           </ul>
@@ -80,7 +145,11 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
         dependents={dependents}
         onCancel={() => setRetiring(null)}
         onConfirm={(confirmKeyId) => {
-          if (retiring) action.mutate({ path: `/api/console/signing-keys/${retiring}/retire`, json: confirmKeyId ? { confirmKeyId } : undefined });
+          if (retiring)
+            action.mutate({
+              path: `/api/console/signing-keys/${retiring}/retire`,
+              json: confirmKeyId ? { confirmKeyId } : undefined,
+            });
           setRetiring(null);
         }}
       />

@@ -28,11 +28,17 @@ export const memberRoles = [
 export function InvitationsPanel() {
   const queryClient = useQueryClient();
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
-  const pending = useSuspenseQuery({ queryKey: invitationsQueryKey, queryFn: () => consoleFetch<{ data: InvitationRow[] }>("/api/console/invitations") });
+  const pending = useSuspenseQuery({
+    queryKey: invitationsQueryKey,
+    queryFn: () => consoleFetch<{ data: InvitationRow[] }>("/api/console/invitations"),
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: invitationsQueryKey });
   const invite = useMutation({
     mutationFn: (input: Record<string, string>) =>
-      consoleFetch<{ invitation: InvitationRow; inviteUrl: string }>("/api/console/members", { method: "POST", json: input }),
+      consoleFetch<{ invitation: InvitationRow; inviteUrl: string }>("/api/console/members", {
+        method: "POST",
+        json: input,
+      }),
     onSuccess: (created) => {
       setLink({ email: created.invitation.email, url: created.inviteUrl });
       return refresh();
@@ -51,13 +57,24 @@ export function InvitationsPanel() {
 
   return (
     <div className="space-y-6">
-      <Card title="Invite a member" description="They get a single-use link, valid 7 days: a new person sets their own password, someone with an account accepts while signed in.">
+      <Card
+        title="Invite a member"
+        description="They get a single-use link, valid 7 days: a new person sets their own password, someone with an account accepts while signed in."
+      >
         <form onSubmit={onInvite} className="grid gap-4 sm:grid-cols-2">
           <TextField label="Email" name="email" type="email" required />
           <SelectField label="Role" name="role" options={memberRoles} defaultValue="viewer" />
-          <div className="sm:col-span-2"><Button type="submit" disabled={invite.isPending}>Create invitation</Button></div>
+          <div className="sm:col-span-2">
+            <Button type="submit" disabled={invite.isPending}>
+              Create invitation
+            </Button>
+          </div>
         </form>
-        {invite.error ? <div className="mt-3"><ErrorNote>{invite.error.message}</ErrorNote></div> : null}
+        {invite.error ? (
+          <div className="mt-3">
+            <ErrorNote>{invite.error.message}</ErrorNote>
+          </div>
+        ) : null}
         {link ? (
           <div className="mt-4">
             <Notice tone="amber" title={`Send this link to ${link.email} now. It will not be shown again.`}>
@@ -73,10 +90,21 @@ export function InvitationsPanel() {
           {pending.data.data.map((invitation) => (
             <li key={invitation.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
               <div>
-                <p className="text-sm font-medium">{invitation.email} <Badge>{invitation.role}</Badge></p>
-                <p className="text-xs text-slate-500">Expires <RelativeTime value={invitation.expiresAt} /></p>
+                <p className="text-sm font-medium">
+                  {invitation.email} <Badge>{invitation.role}</Badge>
+                </p>
+                <p className="text-xs text-slate-500">
+                  Expires <RelativeTime value={invitation.expiresAt} />
+                </p>
               </div>
-              <Button type="button" variant="danger" onClick={() => revoke.mutate(invitation.id)} aria-label={`Revoke the invitation of ${invitation.email}`}>Revoke</Button>
+              <Button
+                type="button"
+                variant="danger"
+                onClick={() => revoke.mutate(invitation.id)}
+                aria-label={`Revoke the invitation of ${invitation.email}`}
+              >
+                Revoke
+              </Button>
             </li>
           ))}
         </ul>

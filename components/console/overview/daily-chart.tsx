@@ -8,7 +8,11 @@ const stackOrder = ["cancelled", "expired", "pending", "denied", "approved"] as 
 
 function lastSevenDays(): string[] {
   const today = new Date();
-  return Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 6 + i)).toISOString().slice(0, 10));
+  return Array.from({ length: 7 }, (_, i) =>
+    new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 6 + i))
+      .toISOString()
+      .slice(0, 10),
+  );
 }
 
 /** Stacked columns per UTC day; each column also has a text equivalent for screen readers. */
@@ -30,12 +34,29 @@ export function DailyChart() {
         <ol className="flex h-44 items-end gap-2 sm:gap-4">
           {days.map((day, i) => {
             const counts = byDay.get(day) ?? {};
-            const label = new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", timeZone: "UTC" });
+            const label = new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
+              weekday: "short",
+              day: "numeric",
+              timeZone: "UTC",
+            });
             return (
               <li key={day} className="flex h-full flex-1 flex-col items-center justify-end gap-1">
                 <span className="text-xs font-medium tabular-nums text-slate-600">{totals[i] || ""}</span>
-                <div className="flex w-full max-w-12 flex-col-reverse overflow-hidden rounded-t-md bg-slate-50" style={{ height: `${(totals[i]! / max) * 100}%` }} aria-label={`${label}: ${stackOrder.map((s) => `${counts[s] ?? 0} ${s}`).join(", ")}`} role="img">
-                  {stackOrder.map((s) => (counts[s] ? <div key={s} className={statusColors[s]} style={{ height: `${(counts[s] / totals[i]!) * 100}%` }} /> : null))}
+                <div
+                  className="flex w-full max-w-12 flex-col-reverse overflow-hidden rounded-t-md bg-slate-50"
+                  style={{ height: `${(totals[i]! / max) * 100}%` }}
+                  aria-label={`${label}: ${stackOrder.map((s) => `${counts[s] ?? 0} ${s}`).join(", ")}`}
+                  role="img"
+                >
+                  {stackOrder.map((s) =>
+                    counts[s] ? (
+                      <div
+                        key={s}
+                        className={statusColors[s]}
+                        style={{ height: `${(counts[s] / totals[i]!) * 100}%` }}
+                      />
+                    ) : null,
+                  )}
                 </div>
                 <span className="whitespace-nowrap text-xs text-slate-500">{label}</span>
               </li>

@@ -27,8 +27,14 @@ export function LatencyChart() {
       ) : (
         <div className="space-y-4">
           <div className="flex gap-4 text-xs text-slate-500">
-            <span className="flex items-center gap-1.5"><span className="h-2 w-4 rounded-sm bg-brand-600" aria-hidden />p50</span>
-            <span className="flex items-center gap-1.5"><span className="h-2 w-4 rounded-sm bg-brand-500/40" aria-hidden />p95</span>
+            <span className="flex items-center gap-1.5">
+              <span className="h-2 w-4 rounded-sm bg-brand-600" aria-hidden />
+              p50
+            </span>
+            <span className="flex items-center gap-1.5">
+              <span className="h-2 w-4 rounded-sm bg-brand-500/40" aria-hidden />
+              p95
+            </span>
             <span className="ml-auto">logarithmic scale</span>
           </div>
           <dl className="space-y-3">
@@ -36,24 +42,50 @@ export function LatencyChart() {
               <div key={row.authorizer}>
                 <dt className="flex justify-between text-sm">
                   <span className="font-medium text-slate-800">{row.authorizer}</span>
-                  <span className={row.decisions === 0 ? "font-medium text-amber-700" : "text-slate-500"}>{row.decisions === 0 ? "no decision in 7 days" : `${row.decisions} decision${row.decisions === 1 ? "" : "s"}`}</span>
+                  <span className={row.decisions === 0 ? "font-medium text-amber-700" : "text-slate-500"}>
+                    {row.decisions === 0
+                      ? "no decision in 7 days"
+                      : `${row.decisions} decision${row.decisions === 1 ? "" : "s"}`}
+                  </span>
                 </dt>
                 <dd className="mt-1 space-y-1">
-                  {row.p50Ms === null || row.p95Ms === null ? <p className="text-xs text-slate-500">Never decided: see its health on the Authorizers page.</p> : null}
-                  {row.p50Ms !== null && row.p95Ms !== null && ([["p50", row.p50Ms, "bg-brand-600"], ["p95", row.p95Ms, "bg-brand-500/40"]] as const).map(([label, value, color]) => (
-                    <div key={label} className="flex items-center gap-2">
-                      <div className="h-2.5 flex-1 rounded-full bg-slate-100">
-                        <div className={`h-2.5 rounded-full ${color}`} style={{ width: `${logScalePercent(value, max)}%` }} />
+                  {row.p50Ms === null || row.p95Ms === null ? (
+                    <p className="text-xs text-slate-500">Never decided: see its health on the Authorizers page.</p>
+                  ) : null}
+                  {row.p50Ms !== null &&
+                    row.p95Ms !== null &&
+                    (
+                      [
+                        ["p50", row.p50Ms, "bg-brand-600"],
+                        ["p95", row.p95Ms, "bg-brand-500/40"],
+                      ] as const
+                    ).map(([label, value, color]) => (
+                      <div key={label} className="flex items-center gap-2">
+                        <div className="h-2.5 flex-1 rounded-full bg-slate-100">
+                          <div
+                            className={`h-2.5 rounded-full ${color}`}
+                            style={{ width: `${logScalePercent(value, max)}%` }}
+                          />
+                        </div>
+                        <span className="w-24 text-right text-xs tabular-nums text-slate-600">
+                          {label} {formatDuration(value)}
+                        </span>
                       </div>
-                      <span className="w-24 text-right text-xs tabular-nums text-slate-600">{label} {formatDuration(value)}</span>
-                    </div>
-                  ))}
+                    ))}
                 </dd>
               </div>
             ))}
           </dl>
           <div aria-hidden className="relative mr-26 h-4 text-[11px] text-slate-500">
-            {ticks.map((t) => <span key={t} className="absolute -translate-x-1/2 tabular-nums first:translate-x-0" style={{ left: `${logScalePercent(t, max)}%` }}>{formatDuration(t)}</span>)}
+            {ticks.map((t) => (
+              <span
+                key={t}
+                className="absolute -translate-x-1/2 tabular-nums first:translate-x-0"
+                style={{ left: `${logScalePercent(t, max)}%` }}
+              >
+                {formatDuration(t)}
+              </span>
+            ))}
           </div>
         </div>
       )}

@@ -22,7 +22,17 @@ export function StatusSummary({ window }: { window: "24h" | "7d" }) {
       {total === 0 ? (
         window === "24h" ? (
           <EmptyState title="No authorization requests yet">
-            Requests your services send to <code className="rounded bg-slate-100 px-1">POST /api/v1/authorization-requests</code> appear here with their decisions. Start with an <Link className="font-medium text-brand-700 underline" href="/api-keys">API key</Link> and an <Link className="font-medium text-brand-700 underline" href="/authorizers">authorizer</Link>.
+            Requests your services send to{" "}
+            <code className="rounded bg-slate-100 px-1">POST /api/v1/authorization-requests</code> appear here with
+            their decisions. Start with an{" "}
+            <Link className="font-medium text-brand-700 underline" href="/api-keys">
+              API key
+            </Link>{" "}
+            and an{" "}
+            <Link className="font-medium text-brand-700 underline" href="/authorizers">
+              authorizer
+            </Link>
+            .
           </EmptyState>
         ) : (
           <EmptyState title="No requests in the last 7 days" />
@@ -30,20 +40,44 @@ export function StatusSummary({ window }: { window: "24h" | "7d" }) {
       ) : (
         <div className="space-y-4">
           <div className="flex items-end justify-between gap-4">
-            <p><span className="text-3xl font-semibold tabular-nums">{total}</span> <span className="text-sm text-slate-500">requests</span></p>
+            <p>
+              <span className="text-3xl font-semibold tabular-nums">{total}</span>{" "}
+              <span className="text-sm text-slate-500">requests</span>
+            </p>
             {decided >= MIN_DECISIONS_FOR_RATE ? (
-              <p className="text-right"><span className="text-2xl font-semibold tabular-nums text-emerald-700">{formatPercent(counts.approved, decided)}</span><br /><span className="text-xs text-slate-500">approval rate ({decided} decided)</span></p>
+              <p className="text-right">
+                <span className="text-2xl font-semibold tabular-nums text-emerald-700">
+                  {formatPercent(counts.approved, decided)}
+                </span>
+                <br />
+                <span className="text-xs text-slate-500">approval rate ({decided} decided)</span>
+              </p>
             ) : (
-              <p className="text-right text-xs text-slate-500" data-testid="approval-rate-withheld">{counts.approved} approved of {decided} decided<br />(a rate needs {MIN_DECISIONS_FOR_RATE}+ decisions)</p>
+              <p className="text-right text-xs text-slate-500" data-testid="approval-rate-withheld">
+                {counts.approved} approved of {decided} decided
+                <br />
+                (a rate needs {MIN_DECISIONS_FOR_RATE}+ decisions)
+              </p>
             )}
           </div>
-          <div className="flex h-3 overflow-hidden rounded-full bg-slate-100" role="img" aria-label={order.map((s) => `${counts[s]} ${s}`).join(", ")}>
-            {order.map((s) => (counts[s] > 0 ? <div key={s} className={statusColors[s]} style={{ width: `${(counts[s] / total) * 100}%` }} /> : null))}
+          <div
+            className="flex h-3 overflow-hidden rounded-full bg-slate-100"
+            role="img"
+            aria-label={order.map((s) => `${counts[s]} ${s}`).join(", ")}
+          >
+            {order.map((s) =>
+              counts[s] > 0 ? (
+                <div key={s} className={statusColors[s]} style={{ width: `${(counts[s] / total) * 100}%` }} />
+              ) : null,
+            )}
           </div>
           <ul className="grid grid-cols-2 gap-x-4 gap-y-1.5 text-sm sm:grid-cols-3">
             {order.map((s) => (
               <li key={s}>
-                <Link href={`/requests?status=${s}&range=${window}`} className="flex items-center gap-2 rounded hover:underline">
+                <Link
+                  href={`/requests?status=${s}&range=${window}`}
+                  className="flex items-center gap-2 rounded hover:underline"
+                >
                   <span className={`size-2.5 rounded-full ${statusColors[s]}`} aria-hidden />
                   <span className="capitalize text-slate-600">{s}</span>
                   <span className="ml-auto font-medium tabular-nums">{counts[s]}</span>

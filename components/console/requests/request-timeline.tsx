@@ -33,22 +33,54 @@ const eventLabels: Record<string, string> = {
   webhook_delivered: "Webhook delivered",
   webhook_failed: "Webhook delivery failed",
 };
-const badTypes = new Set(["submit_failed", "decision_refused", "webhook_failed", "expired", "execution_refused", "execution_window_closed", "result_report_failed"]);
+const badTypes = new Set([
+  "submit_failed",
+  "decision_refused",
+  "webhook_failed",
+  "expired",
+  "execution_refused",
+  "execution_window_closed",
+  "result_report_failed",
+]);
 
 type Event = RequestDetail["events"][number];
 
 // Field names of the event data as a reader would say them; others are spelled out from camelCase.
 const fieldLabels: Record<string, string> = {
-  call: "Call", attempt: "Attempt", outcome: "Outcome", status: "Status", errorCode: "Error code", latencyMs: "Latency",
-  willRetry: "Retried", delayMs: "Next attempt in", externalId: "External ID", actionType: "Action type", principalType: "Principal type",
-  expiresAt: "Expires", targets: "Targets", fallback: "Fallback", reason: "Reason", message: "Message", decision: "Decision",
-  keyId: "Signing key", source: "Source", reviewers: "Reviewers", channel: "Channel", answer: "Answer",
+  call: "Call",
+  attempt: "Attempt",
+  outcome: "Outcome",
+  status: "Status",
+  errorCode: "Error code",
+  latencyMs: "Latency",
+  willRetry: "Retried",
+  delayMs: "Next attempt in",
+  externalId: "External ID",
+  actionType: "Action type",
+  principalType: "Principal type",
+  expiresAt: "Expires",
+  targets: "Targets",
+  fallback: "Fallback",
+  reason: "Reason",
+  message: "Message",
+  decision: "Decision",
+  keyId: "Signing key",
+  source: "Source",
+  reviewers: "Reviewers",
+  channel: "Channel",
+  answer: "Answer",
 };
 const durationFields = new Set(["latencyMs", "delayMs"]);
 const timeFields = new Set(["expiresAt", "at", "nextAttemptAt"]);
 
 function labelOf(key: string): string {
-  return fieldLabels[key] ?? key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+  return (
+    fieldLabels[key] ??
+    key
+      .replace(/([a-z])([A-Z])/g, "$1 $2")
+      .replace(/_/g, " ")
+      .replace(/^./, (c) => c.toUpperCase())
+  );
 }
 
 function valueOf(key: string, value: unknown): React.ReactNode {
@@ -62,7 +94,9 @@ function valueOf(key: string, value: unknown): React.ReactNode {
 
 /** An event's data as labelled fields (nested objects and empty values left out). */
 function EventFields({ data }: { data: Record<string, unknown> }) {
-  const fields = Object.entries(data).filter(([, v]) => v !== null && v !== undefined && v !== "" && (typeof v !== "object" || Array.isArray(v)));
+  const fields = Object.entries(data).filter(
+    ([, v]) => v !== null && v !== undefined && v !== "" && (typeof v !== "object" || Array.isArray(v)),
+  );
   if (fields.length === 0) return null;
   return (
     <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs" data-testid="event-fields">
@@ -86,13 +120,16 @@ export function summarisePolls(events: Event[]): Row[] {
   const rows: Row[] = [];
   for (const [index, event] of events.entries()) {
     const last = rows.at(-1);
-    if (isPoll(event) && last?.kind === "polls" && last.events[0]!.authorizer === event.authorizer) last.events.push(event);
+    if (isPoll(event) && last?.kind === "polls" && last.events[0]!.authorizer === event.authorizer)
+      last.events.push(event);
     else if (isPoll(event)) rows.push({ kind: "polls", events: [event], decidedNext: false });
     else rows.push({ kind: "event", event });
     const row = rows.at(-1)!;
     if (row.kind === "polls") row.decidedNext = events[index + 1]?.type === "decision_accepted";
   }
-  return rows.map((row) => (row.kind === "polls" && row.events.length === 1 ? { kind: "event", event: row.events[0]! } : row));
+  return rows.map((row) =>
+    row.kind === "polls" && row.events.length === 1 ? { kind: "event", event: row.events[0]! } : row,
+  );
 }
 
 function pollResult(last: Event, decidedNext: boolean): string {
@@ -103,7 +140,12 @@ function pollResult(last: Event, decidedNext: boolean): string {
 }
 
 function Dot({ bad }: { bad: boolean }) {
-  return <span className={`absolute -left-[1.6rem] top-1 size-3 rounded-full ring-4 ring-white ${bad ? "bg-red-500" : "bg-brand-500"}`} aria-hidden />;
+  return (
+    <span
+      className={`absolute -left-[1.6rem] top-1 size-3 rounded-full ring-4 ring-white ${bad ? "bg-red-500" : "bg-brand-500"}`}
+      aria-hidden
+    />
+  );
 }
 
 /** Every event of the request, oldest first, as an ordered list; background polls summarised. */
@@ -119,10 +161,18 @@ export function RequestTimeline({ events }: { events: Event[] }) {
             <li key={first.id} className="relative" data-testid="poll-summary">
               <Dot bad={false} />
               <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
-                <span>Polled {row.events.length} times, last <time dateTime={last.at} title={formatDateTime(last.at)}>{formatClockTime(last.at)}</time>, {pollResult(last, row.decidedNext)}</span>
+                <span>
+                  Polled {row.events.length} times, last{" "}
+                  <time dateTime={last.at} title={formatDateTime(last.at)}>
+                    {formatClockTime(last.at)}
+                  </time>
+                  , {pollResult(last, row.decidedNext)}
+                </span>
                 {first.authorizer ? <Badge>{first.authorizer}</Badge> : null}
               </p>
-              <p className="text-xs text-slate-500">Background polls from <RelativeTime value={first.at} /> to <RelativeTime value={last.at} /></p>
+              <p className="text-xs text-slate-500">
+                Background polls from <RelativeTime value={first.at} /> to <RelativeTime value={last.at} />
+              </p>
             </li>
           );
         }
@@ -134,7 +184,9 @@ export function RequestTimeline({ events }: { events: Event[] }) {
               {eventLabels[e.type] ?? e.type}
               {e.authorizer ? <Badge>{e.authorizer}</Badge> : null}
             </p>
-            <p className="text-xs text-slate-500"><RelativeTime value={e.at} /></p>
+            <p className="text-xs text-slate-500">
+              <RelativeTime value={e.at} />
+            </p>
             <EventFields data={(e.data ?? {}) as Record<string, unknown>} />
           </li>
         );
@@ -151,18 +203,36 @@ export function AttemptsTable({ events }: { events: Event[] }) {
     <div className="-mx-5 overflow-x-auto">
       <table className="w-full text-left text-sm">
         <thead className="border-b border-slate-100 text-xs uppercase tracking-wide text-slate-500">
-          <tr>{["Authorizer", "Call", "Attempt", "Result", "Latency"].map((h) => <th key={h} scope="col" className="px-5 py-2 font-medium">{h}</th>)}</tr>
+          <tr>
+            {["Authorizer", "Call", "Attempt", "Result", "Latency"].map((h) => (
+              <th key={h} scope="col" className="px-5 py-2 font-medium">
+                {h}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {attempts.map((e) => {
-            const d = (e.data ?? {}) as { call?: string; attempt?: number; outcome?: string; status?: number; errorCode?: string; latencyMs?: number; willRetry?: boolean };
+            const d = (e.data ?? {}) as {
+              call?: string;
+              attempt?: number;
+              outcome?: string;
+              status?: number;
+              errorCode?: string;
+              latencyMs?: number;
+              willRetry?: boolean;
+            };
             const ok = d.status !== undefined && d.status < 300;
             return (
               <tr key={e.id}>
                 <td className="px-5 py-2">{e.authorizer ?? "—"}</td>
                 <td className="px-5 py-2 font-mono text-xs">{d.call}</td>
                 <td className="px-5 py-2 tabular-nums">{d.attempt}</td>
-                <td className="px-5 py-2"><Badge tone={ok ? "green" : "red"}>{d.status ? `HTTP ${d.status}` : d.outcome}</Badge>{d.errorCode ? <span className="ml-2 font-mono text-xs text-red-700">{d.errorCode}</span> : null}{d.willRetry ? <span className="ml-2 text-xs text-slate-500">retried</span> : null}</td>
+                <td className="px-5 py-2">
+                  <Badge tone={ok ? "green" : "red"}>{d.status ? `HTTP ${d.status}` : d.outcome}</Badge>
+                  {d.errorCode ? <span className="ml-2 font-mono text-xs text-red-700">{d.errorCode}</span> : null}
+                  {d.willRetry ? <span className="ml-2 text-xs text-slate-500">retried</span> : null}
+                </td>
                 <td className="px-5 py-2 tabular-nums">{formatDuration(d.latencyMs)}</td>
               </tr>
             );

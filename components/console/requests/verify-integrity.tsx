@@ -9,7 +9,8 @@ import { consoleFetch } from "../shell/api-client";
 /** "Verify integrity": re-checks the sealed audit trail (hash chains and signed checkpoints) and says what it found. */
 export function VerifyIntegrity({ range }: { range?: string }) {
   const verify = useMutation({
-    mutationFn: () => consoleFetch<VerifyReport>(`/api/console/audit/verify${range ? `?range=${encodeURIComponent(range)}` : ""}`),
+    mutationFn: () =>
+      consoleFetch<VerifyReport>(`/api/console/audit/verify${range ? `?range=${encodeURIComponent(range)}` : ""}`),
   });
   const report = verify.data;
   return (
@@ -17,7 +18,11 @@ export function VerifyIntegrity({ range }: { range?: string }) {
       <Button variant="secondary" onClick={() => verify.mutate()} disabled={verify.isPending}>
         {verify.isPending ? "Verifying…" : "Verify integrity"}
       </Button>
-      {verify.error ? <Notice tone="red" title="Verification could not run">{verify.error.message}</Notice> : null}
+      {verify.error ? (
+        <Notice tone="red" title="Verification could not run">
+          {verify.error.message}
+        </Notice>
+      ) : null}
       {report?.ok ? (
         <Notice tone="green" title="Audit trail intact">
           {report.entriesChecked} entries and {report.checkpointsChecked} signed checkpoints verified
@@ -26,7 +31,8 @@ export function VerifyIntegrity({ range }: { range?: string }) {
       ) : null}
       {report && !report.ok ? (
         <Notice tone="red" title="Audit trail tampered with">
-          First broken {report.firstFailure?.kind.replace("_", " ")} <code className="font-mono">{report.firstFailure?.id}</code>: {report.firstFailure?.why}.
+          First broken {report.firstFailure?.kind.replace("_", " ")}{" "}
+          <code className="font-mono">{report.firstFailure?.id}</code>: {report.firstFailure?.why}.
           {` ${report.entriesChecked} entries and ${report.checkpointsChecked} checkpoints verified before it.`}
         </Notice>
       ) : null}

@@ -15,10 +15,20 @@ export function useScriptCheck(script: string) {
   const empty = debounced.trim() === "";
   const check = useQuery({
     queryKey: ["routing-check", debounced],
-    queryFn: () => consoleFetch<{ valid: boolean; issues: RoutingScriptIssue[]; resultType?: string }>("/api/console/routing/validate", { method: "POST", json: { script: debounced } }),
+    queryFn: () =>
+      consoleFetch<{ valid: boolean; issues: RoutingScriptIssue[]; resultType?: string }>(
+        "/api/console/routing/validate",
+        { method: "POST", json: { script: debounced } },
+      ),
     enabled: !empty,
     staleTime: Infinity,
   });
   const settled = debounced === script && (empty || check.isSuccess);
-  return { issues: empty ? [] : (check.data?.issues ?? []), valid: empty || check.data?.valid === true, settled, checking: !settled, error: check.error };
+  return {
+    issues: empty ? [] : (check.data?.issues ?? []),
+    valid: empty || check.data?.valid === true,
+    settled,
+    checking: !settled,
+    error: check.error,
+  };
 }

@@ -23,11 +23,20 @@ const clockSnapshot = () => Math.floor(Date.now() / TICK_MS) * TICK_MS;
 export function SecretGraceCountdown({ endsAt }: { endsAt: string }) {
   const now = useSyncExternalStore(subscribeToClock, clockSnapshot, () => null);
   const left = now === null ? null : Date.parse(endsAt) - now;
-  if (left !== null && left <= 0) return <Notice tone="green" title="Grace period over">Deliveries are signed with the new secret only.</Notice>;
+  if (left !== null && left <= 0)
+    return (
+      <Notice tone="green" title="Grace period over">
+        Deliveries are signed with the new secret only.
+      </Notice>
+    );
   return (
-    <Notice tone="blue" title={left === null ? "Old secret still signs" : `Old secret still signs for ${remaining(left)}`}>
-      Each delivery carries two signatures (new and old secret) until <RelativeTime value={endsAt} /> ({formatDateTime(endsAt)}), so a receiver that has not
-      switched yet keeps verifying. Switch your service to the new secret before then.
+    <Notice
+      tone="blue"
+      title={left === null ? "Old secret still signs" : `Old secret still signs for ${remaining(left)}`}
+    >
+      Each delivery carries two signatures (new and old secret) until <RelativeTime value={endsAt} /> (
+      {formatDateTime(endsAt)}), so a receiver that has not switched yet keeps verifying. Switch your service to the new
+      secret before then.
     </Notice>
   );
 }

@@ -9,7 +9,8 @@ export function useSettings() {
   const queryClient = useQueryClient();
   const { data } = useSuspenseQuery({ queryKey: queryKeys.settings, queryFn: fetchers.settings });
   const save = useMutation({
-    mutationFn: (patch: Record<string, unknown>) => consoleFetch<SettingsData & { webhookSecret?: string }>("/api/console/settings", { method: "PUT", json: patch }),
+    mutationFn: (patch: Record<string, unknown>) =>
+      consoleFetch<SettingsData & { webhookSecret?: string }>("/api/console/settings", { method: "PUT", json: patch }),
     onSuccess: (updated) => {
       const { webhookSecret: _secret, ...settings } = updated;
       queryClient.setQueryData(queryKeys.settings, settings);

@@ -30,11 +30,17 @@ export function ConsoleNav() {
         onClick={() => setOpen(!open)}
         className="flex w-full items-center justify-between rounded-md px-3 py-2 text-sm font-medium text-slate-700 ring-1 ring-slate-200 sm:hidden"
       >
-        <span>Menu<span className="sr-only">: </span><span className="ml-2 font-normal text-slate-500">{current?.label}</span></span>
+        <span>
+          Menu<span className="sr-only">: </span>
+          <span className="ml-2 font-normal text-slate-500">{current?.label}</span>
+        </span>
         <span aria-hidden>{open ? "▴" : "▾"}</span>
       </button>
       {/* Focus outlines are drawn inside each link: the row scrolls sideways, which would clip an outer ring. */}
-      <div id="console-nav-links" className={`${open ? "mt-2 flex flex-col" : "hidden"} -mb-px gap-1 sm:mt-0 sm:flex sm:flex-row sm:overflow-x-auto sm:p-0.5`}>
+      <div
+        id="console-nav-links"
+        className={`${open ? "mt-2 flex flex-col" : "hidden"} -mb-px gap-1 sm:mt-0 sm:flex sm:flex-row sm:overflow-x-auto sm:p-0.5`}
+      >
         {links.map((link) => {
           const active = link === current;
           return (

@@ -10,7 +10,13 @@ import type { NeedsAttention } from "@/lib/console/needs-attention";
 import { consoleFetch } from "./api-client";
 
 /** What a server value looks like after the JSON round trip of an API route (dates become strings). */
-export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+export type Json<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
 
 export type AuthorizerRow = Json<ConsoleAuthorizer>;
 export type SigningKeyRow = Json<SigningKeyView>;
@@ -77,7 +83,9 @@ export const fetchers = {
   settings: () => consoleFetch<SettingsData>("/api/console/settings"),
   deliveries: () => consoleFetch<{ data: DeliveryRow[] }>("/api/console/settings/webhook-deliveries"),
   requests: (filters: Record<string, string>, cursor?: string | null) =>
-    consoleFetch<RequestPage>(`/api/console/requests?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`),
+    consoleFetch<RequestPage>(
+      `/api/console/requests?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`,
+    ),
   recentRequests: () => consoleFetch<RequestPage>("/api/console/requests?limit=5"),
   routingVersions: () => consoleFetch<{ data: RoutingVersionRow[] }>("/api/console/routing/versions"),
   request: (requestId: string) => consoleFetch<RequestDetail>(`/api/console/requests/${encodeURIComponent(requestId)}`),

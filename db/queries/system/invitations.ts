@@ -15,12 +15,20 @@ export interface PendingInvitation {
   expiresAt: Date;
 }
 
-const usable = (tokenHash: string) => and(eq(invitations.tokenHash, tokenHash), isNull(invitations.acceptedAt), gt(invitations.expiresAt, sql`now()`));
+const usable = (tokenHash: string) =>
+  and(eq(invitations.tokenHash, tokenHash), isNull(invitations.acceptedAt), gt(invitations.expiresAt, sql`now()`));
 
 /** The invitation a link's token opens, if it is still unused and unexpired. */
 export async function findPendingInvitation(db: Database, token: string): Promise<PendingInvitation | null> {
   const [row] = await db
-    .select({ id: invitations.id, tenantId: invitations.tenantId, tenantName: tenants.name, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt })
+    .select({
+      id: invitations.id,
+      tenantId: invitations.tenantId,
+      tenantName: tenants.name,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+    })
     .from(invitations)
     .innerJoin(tenants, eq(tenants.id, invitations.tenantId))
     .where(usable(invitationTokenHash(token)));
@@ -31,11 +39,20 @@ export async function findPendingInvitation(db: Database, token: string): Promis
  * Marks the token's invitation accepted by `userId`, in one conditional write: of two concurrent
  * acceptances exactly one gets the row. Null when the token is unknown, used or expired.
  */
-export async function claimInvitation(db: Database, token: string, userId: string | null): Promise<{ id: string; tenantId: string; email: string; role: MemberRole } | null> {
+export async function claimInvitation(
+  db: Database,
+  token: string,
+  userId: string | null,
+): Promise<{ id: string; tenantId: string; email: string; role: MemberRole } | null> {
   const [row] = await db
     .update(invitations)
     .set({ acceptedAt: sql`now()`, acceptedBy: userId })
     .where(usable(invitationTokenHash(token)))
-    .returning({ id: invitations.id, tenantId: invitations.tenantId, email: invitations.email, role: invitations.role });
+    .returning({
+      id: invitations.id,
+      tenantId: invitations.tenantId,
+      email: invitations.email,
+      role: invitations.role,
+    });
   return row ?? null;
 }

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { healthOf, refusedCallbackHealth } from "@/db/queries/audit";
-import { createAuthorizer, deleteAuthorizer, findAuthorizerByName, listAuthorizers, updateAuthorizer } from "@/db/queries/authorizers";
+import {
+  createAuthorizer,
+  deleteAuthorizer,
+  findAuthorizerByName,
+  listAuthorizers,
+  updateAuthorizer,
+} from "@/db/queries/authorizers";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody, readOptionalBody } from "../json-body";
@@ -31,7 +37,10 @@ export async function createAuthorizerRoute({ db, ctx, request }: TenantRequest<
 }
 
 export async function getAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
-  const [authorizer, health] = await Promise.all([findAuthorizerByName(db, ctx, authorizerNameParam(params.name)), refusedCallbackHealth(db, ctx)]);
+  const [authorizer, health] = await Promise.all([
+    findAuthorizerByName(db, ctx, authorizerNameParam(params.name)),
+    refusedCallbackHealth(db, ctx),
+  ]);
   if (!authorizer) throw notFound();
   return json({ ...authorizer, callbackHealth: healthOf(health, authorizer.id) });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkOutboundUrl } from "@/lib/gateway/outbound";
+import { checkOutboundUrl } from "@/lib/net/outbound";
 import { importPublicKey, isValidKeyId, spIdSchema } from "@/lib/stepauth";
 
 // Shared by /api/v1/authorizers and, later, the console's authorizer screens.
@@ -11,13 +11,19 @@ export const MAX_AUTHORIZER_PUBLIC_KEYS = 10;
 export const authorizerNameSchema = z
   .string()
   .refine((name) => !name.startsWith("$"), "names starting with $ are reserved for routing tokens ($approve, $deny)")
-  .refine((name) => AUTHORIZER_NAME_PATTERN.test(name), "name must be 1–64 characters: a letter or _ first, then letters, digits, _ . -");
+  .refine(
+    (name) => AUTHORIZER_NAME_PATTERN.test(name),
+    "name must be 1–64 characters: a letter or _ first, then letters, digits, _ . -",
+  );
 
 /** An outbound URL, with checkOutboundUrl's problem code as the issue message. */
-export const authorizerEndpointSchema = z.string().max(2048).superRefine((url, ctx) => {
-  const problem = checkOutboundUrl(url);
-  if (problem) ctx.addIssue({ code: "custom", message: `endpoint refused: ${problem}`, params: { problem } });
-});
+export const authorizerEndpointSchema = z
+  .string()
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const problem = checkOutboundUrl(url);
+    if (problem) ctx.addIssue({ code: "custom", message: `endpoint refused: ${problem}`, params: { problem } });
+  });
 
 function isImportablePublicKey(encoded: string): boolean {
   try {
@@ -31,7 +37,10 @@ function isImportablePublicKey(encoded: string): boolean {
 const authorizerPublicKeySchema = z.strictObject({
   keyId: z.string().refine(isValidKeyId, "keyId is not a valid key id"),
   algorithm: z.literal("ed25519"),
-  publicKey: z.string().max(512).refine(isImportablePublicKey, "publicKey must be a base64 SPKI DER Ed25519 public key"),
+  publicKey: z
+    .string()
+    .max(512)
+    .refine(isImportablePublicKey, "publicKey must be a base64 SPKI DER Ed25519 public key"),
 });
 
 export const authorizerPublicKeysSchema = z
@@ -41,7 +50,8 @@ export const authorizerPublicKeysSchema = z
   .superRefine((keys, ctx) => {
     const seen = new Set<string>();
     keys.forEach((key, index) => {
-      if (seen.has(key.keyId)) ctx.addIssue({ code: "custom", message: `duplicate keyId ${key.keyId}`, path: [index, "keyId"] });
+      if (seen.has(key.keyId))
+        ctx.addIssue({ code: "custom", message: `duplicate keyId ${key.keyId}`, path: [index, "keyId"] });
       seen.add(key.keyId);
     });
   });
@@ -67,7 +77,14 @@ export const createAuthorizerSchema = z.strictObject({
 export type CreateAuthorizerInput = z.infer<typeof createAuthorizerSchema>;
 
 export const updateAuthorizerSchema = z
-  .strictObject({ name: authorizerNameSchema, ...authorizerFields, confirmRemovedKeyIds: z.array(z.string().max(128)).max(20) })
+  .strictObject({
+    name: authorizerNameSchema,
+    ...authorizerFields,
+    confirmRemovedKeyIds: z.array(z.string().max(128)).max(20),
+  })
   .partial()
-  .refine(({ confirmRemovedKeyIds: _c, ...patch }) => Object.keys(patch).length > 0, "send at least one field to change");
+  .refine(
+    ({ confirmRemovedKeyIds: _c, ...patch }) => Object.keys(patch).length > 0,
+    "send at least one field to change",
+  );
 export type UpdateAuthorizerInput = z.infer<typeof updateAuthorizerSchema>;

@@ -31,7 +31,8 @@ function depthExceeds(value: unknown, limit: number): boolean {
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (depth > limit) return true;
-    if (typeof node === "object" && node !== null) for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    if (typeof node === "object" && node !== null)
+      for (const child of Object.values(node)) stack.push([child, depth + 1]);
   }
   return false;
 }
@@ -43,7 +44,8 @@ function invalidRequest(issues: z.core.$ZodIssue[]): AppError {
 
 /** The sample completed with placeholders, then checked with the same schema real requests pass. */
 function buildSampleRequest(sample: unknown): AuthorizationRequest {
-  if (depthExceeds(sample, MAX_REQUEST_DEPTH)) throw new AppError("validation_failed", "The sample request is nested too deeply");
+  if (depthExceeds(sample, MAX_REQUEST_DEPTH))
+    throw new AppError("validation_failed", "The sample request is nested too deeply");
   const parts = sampleRequestSchema.safeParse(sample);
   if (!parts.success) throw invalidRequest(parts.error.issues);
   const now = Date.now();
@@ -88,6 +90,10 @@ export async function testRoutingScriptRoute({ db, ctx, request }: TenantRequest
     ...describeOutcome(outcome),
     issues: body.script.trim() === "" ? [] : scriptIssues(body.script, config),
     config,
-    ...(fallbackName ? {} : { note: 'This tenant has no authorizers yet: the script ran against {"authorizers": ["default"], "default": "default"}' }),
+    ...(fallbackName
+      ? {}
+      : {
+          note: 'This tenant has no authorizers yet: the script ran against {"authorizers": ["default"], "default": "default"}',
+        }),
   });
 }

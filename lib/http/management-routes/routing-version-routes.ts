@@ -19,6 +19,11 @@ export async function restoreRoutingVersionRoute({ db, ctx, params }: TenantRequ
   const id = uuidParam(params.id, "version");
   const version = await getRoutingScriptVersion(db, ctx, id);
   if (!version) throw new AppError("not_found", "No such routing script version");
-  const { settings } = await updateTenantSettings(db, ctx, { routingScript: version.script }, { restoredFrom: version.id });
+  const { settings } = await updateTenantSettings(
+    db,
+    ctx,
+    { routingScript: version.script },
+    { restoredFrom: version.id },
+  );
   return json({ routingScript: settings.routingScript, restoredFrom: version.id });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkOutboundUrl, isPrivateHost, privateNetworkAllowed } from "@/lib/gateway/outbound";
+import { checkOutboundUrl, isPrivateHost, privateNetworkAllowed } from "@/lib/net/outbound";
 import { ROUTING_SCRIPT_LIMITS } from "@/lib/stepauth";
 
 // Shared by /api/v1/settings and, later, the console's settings screen.
@@ -25,21 +25,28 @@ export const publicBaseUrlSchema = z
           ? "must not contain credentials"
           : !privateNetworkAllowed() && isPrivateHost(url.hostname)
             ? "must not point at a private or special-purpose address"
-          : url.pathname !== "/" || url.search || url.hash || raw.includes("?") || raw.includes("#")
-            ? "must not have a path, query or fragment beyond /"
-            : null;
+            : url.pathname !== "/" || url.search || url.hash || raw.includes("?") || raw.includes("#")
+              ? "must not have a path, query or fragment beyond /"
+              : null;
     if (problem) ctx.addIssue({ code: "custom", message: `publicBaseUrl ${problem}` });
   })
   .transform((raw) => new URL(raw).origin);
 
-export const webhookUrlSchema = z.string().max(2048).superRefine((url, ctx) => {
-  const problem = checkOutboundUrl(url);
-  if (problem) ctx.addIssue({ code: "custom", message: `webhookUrl refused: ${problem}`, params: { problem } });
-});
+export const webhookUrlSchema = z
+  .string()
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const problem = checkOutboundUrl(url);
+    if (problem) ctx.addIssue({ code: "custom", message: `webhookUrl refused: ${problem}`, params: { problem } });
+  });
 
 /** PUT /settings: every field optional, unknown fields refused. `null` clears a field. */
 export const tenantSettingsPatchSchema = z.strictObject({
-  routingScript: z.string().max(ROUTING_SCRIPT_LIMITS.maxScriptBytes * 4).nullable().optional(),
+  routingScript: z
+    .string()
+    .max(ROUTING_SCRIPT_LIMITS.maxScriptBytes * 4)
+    .nullable()
+    .optional(),
   unavailabilityPolicy: z.enum(["fail_closed", "fail_open"]).optional(),
   retryPolicy: retryPolicySchema.partial().nullable().optional(),
   defaultExpiresIn: z.int().min(60).max(604_800).optional(),

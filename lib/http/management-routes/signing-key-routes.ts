@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { activateSigningKey, createSigningKey, listSigningKeys, retireSigningKey } from "@/db/queries/signing-keys";
-import { refreshSandboxKeys } from "@/lib/authorizer/connect";
+import { refreshSandboxKeys } from "@/lib/sandbox/connect";
 import { AppError } from "@/lib/errors/app-error";
 import { isValidKeyId } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";

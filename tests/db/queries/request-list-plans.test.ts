@@ -14,7 +14,12 @@ import { createScratchDatabase } from "../../setup/scratch-database";
 const ROWS = 12_000;
 const AUTHORIZERS = ["security", "finance", "oncall", "idle"];
 
-interface PlanNode { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: PlanNode[] }
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 function checkLists(label: string, open: () => Promise<{ handle: DatabaseHandle; close: () => Promise<void> }>) {
@@ -25,8 +30,17 @@ function checkLists(label: string, open: () => Promise<{ handle: DatabaseHandle;
     beforeAll(async () => {
       ({ handle, close } = await open());
       await runMigrations(handle);
-      tenant = await createGatewayTenant(handle.db, { appUrl: "http://127.0.0.1:9", authorizers: AUTHORIZERS.map((name) => ({ name, url: `http://127.0.0.1:9/${name}` })) });
-      await seedRequests(handle.db, { tenantId: tenant.tenantId, rows: ROWS, salt: "plans", authorizerIds: AUTHORIZERS.map((n) => tenant.authorizers[n]!.id), authorizerNames: AUTHORIZERS });
+      tenant = await createGatewayTenant(handle.db, {
+        appUrl: "http://127.0.0.1:9",
+        authorizers: AUTHORIZERS.map((name) => ({ name, url: `http://127.0.0.1:9/${name}` })),
+      });
+      await seedRequests(handle.db, {
+        tenantId: tenant.tenantId,
+        rows: ROWS,
+        salt: "plans",
+        authorizerIds: AUTHORIZERS.map((n) => tenant.authorizers[n]!.id),
+        authorizerNames: AUTHORIZERS,
+      });
       await handle.db.execute(sql.raw("analyze"));
     }, 120_000);
     afterAll(async () => close?.());
@@ -36,24 +50,40 @@ function checkLists(label: string, open: () => Promise<{ handle: DatabaseHandle;
     // million it is not: see `npm run bench:scale`). With `filterIndexOnly` the plan is made, and
     // rolled back, without the tenant-leading indexes and sequential scans: it checks that the filter
     // index serves every condition (enum, uuid[], trigrams) whatever the planner prefers here.
-    async function readsOf(f: Partial<RequestListFilters>, options: { filterIndexOnly?: boolean; authorizerId?: string } = {}): Promise<string[]> {
+    async function readsOf(
+      f: Partial<RequestListFilters>,
+      options: { filterIndexOnly?: boolean; authorizerId?: string } = {},
+    ): Promise<string[]> {
       let result: { rows: Record<string, unknown>[] } | undefined;
-      await handle.db.transaction(async (tx) => {
-        if (options.filterIndexOnly) {
-          for (const index of ["authorization_requests_idempotency_uq", "authorization_requests_tenant_created_idx"]) await tx.execute(sql.raw(`drop index ${index}`));
-          await tx.execute(sql.raw("set local enable_seqscan = off"));
-        }
-        result = (await tx.execute(sql`explain (format json) ${listRequestsQuery(tx, tenant.ctx, { limit: 25, ...f }, options.authorizerId).getSQL()}`)) as unknown as { rows: Record<string, unknown>[] };
-        tx.rollback();
-      }).catch((error) => { if (!(error instanceof TransactionRollbackError)) throw error; });
+      await handle.db
+        .transaction(async (tx) => {
+          if (options.filterIndexOnly) {
+            for (const index of ["authorization_requests_idempotency_uq", "authorization_requests_tenant_created_idx"])
+              await tx.execute(sql.raw(`drop index ${index}`));
+            await tx.execute(sql.raw("set local enable_seqscan = off"));
+          }
+          result = (await tx.execute(
+            sql`explain (format json) ${listRequestsQuery(tx, tenant.ctx, { limit: 25, ...f }, options.authorizerId).getSQL()}`,
+          )) as unknown as { rows: Record<string, unknown>[] };
+          tx.rollback();
+        })
+        .catch((error) => {
+          if (!(error instanceof TransactionRollbackError)) throw error;
+        });
       const plan = Object.values(result!.rows[0]!)[0];
       const [root] = (typeof plan === "string" ? JSON.parse(plan) : plan) as { Plan: PlanNode }[];
-      return nodesOf(root!.Plan).filter((n) => n["Relation Name"] === "authorization_requests" || n["Index Name"]?.startsWith("authorization_requests"))
+      return nodesOf(root!.Plan)
+        .filter(
+          (n) =>
+            n["Relation Name"] === "authorization_requests" || n["Index Name"]?.startsWith("authorization_requests"),
+        )
         .map((n) => `${n["Node Type"]} ${n["Index Name"] ?? ""}`.trim());
     }
 
     it("has pg_trgm, and text search finds a summary word and an external id", async () => {
-      const result = (await handle.db.execute(sql`select extname from pg_extension where extname = 'pg_trgm'`)) as unknown as { rows: unknown[] };
+      const result = (await handle.db.execute(
+        sql`select extname from pg_extension where extname = 'pg_trgm'`,
+      )) as unknown as { rows: unknown[] };
       expect(result.rows).toHaveLength(1);
       const word = await list({ q: "prod-db-7" });
       expect(word.data.length).toBeGreaterThan(0);
@@ -81,18 +111,27 @@ function checkLists(label: string, open: () => Promise<{ handle: DatabaseHandle;
       const f = { ...filters, authorizer: authorizerName } as Partial<RequestListFilters>;
       expect((await list(f)).data).toEqual([]);
       const authorizerId = authorizerName ? tenant.authorizers[authorizerName]!.id : undefined;
-      expect(await readsOf(f, { filterIndexOnly: true, authorizerId })).toEqual(["Bitmap Heap Scan", "Bitmap Index Scan authorization_requests_filters_gin_idx"]);
+      expect(await readsOf(f, { filterIndexOnly: true, authorizerId })).toEqual([
+        "Bitmap Heap Scan",
+        "Bitmap Index Scan authorization_requests_filters_gin_idx",
+      ]);
     });
 
     it("filters by authorizer by id, so a renamed authorizer keeps its requests", async () => {
       const before = await list({ authorizer: "oncall" });
       expect(before.data.length).toBe(25);
-      await handle.db.update(authorizers).set({ name: "oncall-renamed" }).where(eq(authorizers.id, tenant.authorizers.oncall!.id));
+      await handle.db
+        .update(authorizers)
+        .set({ name: "oncall-renamed" })
+        .where(eq(authorizers.id, tenant.authorizers.oncall!.id));
       try {
         expect((await list({ authorizer: "oncall-renamed" })).data).toEqual(before.data);
         expect((await list({ authorizer: "oncall" })).data).toEqual([]);
       } finally {
-        await handle.db.update(authorizers).set({ name: "oncall" }).where(eq(authorizers.id, tenant.authorizers.oncall!.id));
+        await handle.db
+          .update(authorizers)
+          .set({ name: "oncall" })
+          .where(eq(authorizers.id, tenant.authorizers.oncall!.id));
       }
     });
 
@@ -114,6 +153,12 @@ if (serverUrl) {
   checkLists("PostgreSQL", async () => {
     const scratch = await createScratchDatabase(serverUrl, `${new URL(serverUrl).pathname.slice(1)}_lists`);
     const handle = createDatabase(scratch.url);
-    return { handle, close: async () => { await handle.close(); await scratch.drop(); } };
+    return {
+      handle,
+      close: async () => {
+        await handle.close();
+        await scratch.drop();
+      },
+    };
   });
 }

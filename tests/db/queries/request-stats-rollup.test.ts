@@ -34,7 +34,10 @@ async function world(policy: "fail_closed" | "fail_open" = "fail_closed") {
   keys = await tenant.spKeys();
   const submit = async (type = "device.wipe") => {
     const body = wipeRequest();
-    const response = await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", { ...body, action: { ...body.action, type } });
+    const response = await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", {
+      ...body,
+      action: { ...body.action, type },
+    });
     expect(response.status, JSON.stringify(response.body)).toBeLessThan(300);
     return response.body.requestId as string;
   };
@@ -42,7 +45,10 @@ async function world(policy: "fail_closed" | "fail_open" = "fail_closed") {
 }
 
 async function expectRollupMatchesRequests(ctx: Parameters<typeof readRequestStats>[1]) {
-  const [rollup, counted] = [await readRequestStats(db(), ctx, "rollup"), await readRequestStats(db(), ctx, "requests")];
+  const [rollup, counted] = [
+    await readRequestStats(db(), ctx, "rollup"),
+    await readRequestStats(db(), ctx, "requests"),
+  ];
   expect(rollup).toEqual(counted);
   return rollup;
 }
@@ -59,23 +65,35 @@ describe("the overview's rollup (request_stats)", () => {
     await w.submit("auto.approve"); // decided by routing
     await w.submit("down"); // every authorizer down: fail closed
     await drainJobs(db());
-    expect(await expectRollupMatchesRequests(w.tenant.ctx)).toEqual(expect.arrayContaining([expect.objectContaining({ status: "pending", requests: 5 })]));
+    expect(await expectRollupMatchesRequests(w.tenant.ctx)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ status: "pending", requests: 5 })]),
+    );
 
     w.stubs.reviewing!.decide(decided, "approved");
     await w.stubs.reviewing!.callBack(decided);
     await w.stubs.reviewing!.callBack(decided); // a duplicate changes nothing
     w.stubs.reviewing!.decide(denied, "denied");
     await w.stubs.reviewing!.callBack(denied);
-    await db().execute(sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${expiring}`);
+    await db().execute(
+      sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${expiring}`,
+    );
     await db().execute(sql`update jobs set run_at = now() where request_id = ${expiring} and kind = 'expire'`);
     await drainJobs(db());
-    expect((await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${cancelled}/cancel`)).status).toBe(200);
+    expect(
+      (await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${cancelled}/cancel`)).status,
+    ).toBe(200);
     await drainJobs(db());
 
     const rows = await expectRollupMatchesRequests(w.tenant.ctx);
-    const total = (status: string) => rows.filter((r) => r.status === status).reduce((sum, r) => sum + Number(r.requests), 0);
-    expect({ pending: total("pending"), approved: total("approved"), denied: total("denied"), expired: total("expired"), cancelled: total("cancelled") })
-      .toEqual({ pending: 1, approved: 3, denied: 2, expired: 1, cancelled: 1 });
+    const total = (status: string) =>
+      rows.filter((r) => r.status === status).reduce((sum, r) => sum + Number(r.requests), 0);
+    expect({
+      pending: total("pending"),
+      approved: total("approved"),
+      denied: total("denied"),
+      expired: total("expired"),
+      cancelled: total("cancelled"),
+    }).toEqual({ pending: 1, approved: 3, denied: 2, expired: 1, cancelled: 1 });
     // Rebuilding from the requests (the migration's backfill, the bench's seed) gives the same rows.
     await rebuildRequestStats(db(), w.tenant.ctx);
     expect(await readRequestStats(db(), w.tenant.ctx, "rollup")).toEqual(rows);
@@ -85,7 +103,11 @@ describe("the overview's rollup (request_stats)", () => {
     expect(overview.last7d).toEqual(overview.last24h);
     expect(overview.daily.reduce((sum, d) => sum + d.count, 0)).toBe(8);
     // Every authorizer is listed; the one that never answered shows no decisions (and no latency).
-    expect(overview.latency.map((l) => [l.authorizer, l.decisions])).toEqual([["down", 0], ["instant", 1], ["reviewing", 2]]);
+    expect(overview.latency.map((l) => [l.authorizer, l.decisions])).toEqual([
+      ["down", 0],
+      ["instant", 1],
+      ["reviewing", 2],
+    ]);
     expect(overview.latency.find((l) => l.authorizer === "down")).toMatchObject({ p50Ms: null, p95Ms: null });
   });
 
@@ -98,7 +120,9 @@ describe("the overview's rollup (request_stats)", () => {
     const rows = await expectRollupMatchesRequests(open.tenant.ctx);
     expect(rows).toEqual([expect.objectContaining({ status: "approved", requests: 1, fail_open: 1 })]);
     expect((await getOverviewStats(db(), open.tenant.ctx)).failOpen.total).toBe(1);
-    expect(await expectRollupMatchesRequests(other.tenant.ctx)).toEqual([expect.objectContaining({ status: "pending", requests: 1 })]);
+    expect(await expectRollupMatchesRequests(other.tenant.ctx)).toEqual([
+      expect.objectContaining({ status: "pending", requests: 1 }),
+    ]);
   });
 
   it("counts a window exactly, not rounded to the hour: the first hour of the window is read from the requests", async () => {
@@ -106,8 +130,12 @@ describe("the overview's rollup (request_stats)", () => {
     const inside = await w.submit();
     const outside = await w.submit();
     // Move both back in time, 23 h 30 min and 24 h 30 min, and rebuild the rollup to match.
-    await db().execute(sql`update authorization_requests set created_at = now() - interval '23 hours 30 minutes' where request_id = ${inside}`);
-    await db().execute(sql`update authorization_requests set created_at = now() - interval '24 hours 30 minutes' where request_id = ${outside}`);
+    await db().execute(
+      sql`update authorization_requests set created_at = now() - interval '23 hours 30 minutes' where request_id = ${inside}`,
+    );
+    await db().execute(
+      sql`update authorization_requests set created_at = now() - interval '24 hours 30 minutes' where request_id = ${outside}`,
+    );
     await rebuildRequestStats(db(), w.tenant.ctx);
     const overview = await getOverviewStats(db(), w.tenant.ctx);
     expect(overview.last24h.pending).toBe(1);

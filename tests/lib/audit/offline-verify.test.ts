@@ -20,7 +20,11 @@ afterEach(async () => {
 // The CLI as an auditor runs it: its own process, the file and the public key, no database.
 async function runCli(file: string, publicKey: string) {
   try {
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "lib/audit-chain/verify-cli.ts", "--file", file, "--public-key", publicKey], { env: { PATH: process.env.PATH ?? "", NODE_ENV: "test" } });
+    const { stdout } = await promisify(execFile)(
+      "npx",
+      ["tsx", "lib/audit-chain/verify-cli.ts", "--file", file, "--public-key", publicKey],
+      { env: { PATH: process.env.PATH ?? "", NODE_ENV: "test" } },
+    );
     return { code: 0, report: JSON.parse(stdout) };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -52,22 +56,39 @@ describe("npm run audit:verify: the offline verifier", () => {
     await writeFile(tampered, lines.join("\n"));
     expect(Buffer.byteLength(lines.join("\n"))).toBe(Buffer.byteLength(text));
     const bad = await runCli(tampered, key!.publicKey);
-    expect(bad).toMatchObject({ code: 1, report: { ok: false, firstFailure: { id: entryId, kind: "request_event", why: expect.stringContaining("edited") } } });
+    expect(bad).toMatchObject({
+      code: 1,
+      report: {
+        ok: false,
+        firstFailure: { id: entryId, kind: "request_event", why: expect.stringContaining("edited") },
+      },
+    });
 
     // A request record edited in the file (or exported from an edited row) disagrees with its sealed timeline.
     const rows = text.split("\n");
-    const row = rows.findIndex((l) => l.startsWith('{"t":"request"') && l.includes(`"requestId":"${world.requestIds[1]}"`));
+    const row = rows.findIndex(
+      (l) => l.startsWith('{"t":"request"') && l.includes(`"requestId":"${world.requestIds[1]}"`),
+    );
     rows[row] = rows[row]!.replace('"status":"approved"', '"status":"denied"');
     const edited = join(dir, "edited-row.jsonl");
     await writeFile(edited, rows.join("\n"));
     const rowReport = await runCli(edited, key!.publicKey);
-    expect(rowReport).toMatchObject({ code: 1, report: { ok: false, firstFailure: { id: world.requestIds[1], kind: "request", why: expect.stringContaining("sealed timeline") } } });
+    expect(rowReport).toMatchObject({
+      code: 1,
+      report: {
+        ok: false,
+        firstFailure: { id: world.requestIds[1], kind: "request", why: expect.stringContaining("sealed timeline") },
+      },
+    });
 
     // Another tenant's key does not verify the checkpoint.
     const other = await auditWorld(db(), appUrl(), 0);
     cleanups.push(other.close);
     const [otherKey] = await listSigningKeys(db(), other.tenant.ctx);
-    expect(await runCli(file, otherKey!.publicKey)).toMatchObject({ code: 1, report: { firstFailure: { id: "checkpoint:1", why: expect.stringContaining("signature") } } });
+    expect(await runCli(file, otherKey!.publicKey)).toMatchObject({
+      code: 1,
+      report: { firstFailure: { id: "checkpoint:1", why: expect.stringContaining("signature") } },
+    });
     expect((await runCli(file, "")).code).toBe(2);
   }, 150_000); // five runs of the CLI, each its own Node process
 });

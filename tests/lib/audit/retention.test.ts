@@ -4,7 +4,7 @@ import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as settingsRoute from "@/app/api/v1/settings/route";
 import { claimDueJobs } from "@/db/queries/jobs";
 import { enqueueDuePurgeJobs, purgeJobKey } from "@/db/queries/system/retention-jobs";
-import { runJob } from "@/lib/gateway/job-runner";
+import { runJob } from "@/lib/jobs/job-runner";
 import { auditWorld, sealTenant } from "../../setup/audit-world";
 import { setupTestDatabase } from "../../setup/database";
 import { api, setupAppServer } from "../../setup/gateway";
@@ -18,7 +18,12 @@ afterEach(async () => {
 
 async function purge(tenantId: string) {
   await enqueueDuePurgeJobs(db());
-  const [job] = await claimDueJobs(db(), 1, { seconds: 30, deliverSeconds: 30 }, { requestId: purgeJobKey(tenantId), kinds: ["purge"] });
+  const [job] = await claimDueJobs(
+    db(),
+    1,
+    { seconds: 30, deliverSeconds: 30 },
+    { requestId: purgeJobKey(tenantId), kinds: ["purge"] },
+  );
   if (job) await runJob(db(), job);
 }
 
@@ -28,9 +33,17 @@ describe("retention", () => {
     cleanups.push(w.close);
     await sealTenant(db(), w.tenant.tenantId);
     const verify = async () => (await api(appUrl(), w.tenant.apiKey, "GET", "/api/v1/audit/verify")).body;
-    const count = async () => Number(((await db().execute(sql`select count(*) as n from authorization_requests where tenant_id = ${w.tenant.tenantId}`)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
+    const count = async () =>
+      Number(
+        (
+          (await db().execute(
+            sql`select count(*) as n from authorization_requests where tenant_id = ${w.tenant.tenantId}`,
+          )) as unknown as { rows: { n: string }[] }
+        ).rows[0]!.n,
+      );
     // Two requests are from three days ago, decided then, their execution windows closed then.
-    await db().execute(sql`update authorization_requests set created_at = now() - interval '3 days', decided_at = now() - interval '3 days',
+    await db()
+      .execute(sql`update authorization_requests set created_at = now() - interval '3 days', decided_at = now() - interval '3 days',
       execution_closes_at = now() - interval '3 days' where request_id in (${w.requestIds[0]}, ${w.requestIds[1]})`);
 
     await purge(w.tenant.tenantId);
@@ -45,18 +58,39 @@ describe("retention", () => {
 
     // Until the purge record is sealed nothing vouches for the purge: verify says so.
     const before = await verify();
-    expect(before).toMatchObject({ ok: false, unsealedEntries: 2, firstFailure: { id: "checkpoint:1", why: expect.stringContaining("not sealed yet") } });
+    expect(before).toMatchObject({
+      ok: false,
+      unsealedEntries: 2,
+      firstFailure: { id: "checkpoint:1", why: expect.stringContaining("not sealed yet") },
+    });
     expect(before.purgedEntries).toBeGreaterThan(4);
     await sealTenant(db(), w.tenant.tenantId);
     const after = await verify();
-    expect(after).toMatchObject({ ok: true, unsealedEntries: 0, checkpointsChecked: 2, purgedEntries: before.purgedEntries });
-    const [record] = ((await db().execute(sql`select data from audit_events where tenant_id = ${w.tenant.tenantId} and action = 'audit.purged'`)) as unknown as { rows: { data: any }[] }).rows;
-    expect(record!.data).toMatchObject({ retentionDays: 2, requests: 2, entries: before.purgedEntries, checkpoints: { "1": before.purgedEntries } });
+    expect(after).toMatchObject({
+      ok: true,
+      unsealedEntries: 0,
+      checkpointsChecked: 2,
+      purgedEntries: before.purgedEntries,
+    });
+    const [record] = (
+      (await db().execute(
+        sql`select data from audit_events where tenant_id = ${w.tenant.tenantId} and action = 'audit.purged'`,
+      )) as unknown as { rows: { data: any }[] }
+    ).rows;
+    expect(record!.data).toMatchObject({
+      retentionDays: 2,
+      requests: 2,
+      entries: before.purgedEntries,
+      checkpoints: { "1": before.purgedEntries },
+    });
 
     // A deletion dressed up as a purge (tombstones added for a request that was not due) is named.
     await db().execute(sql`insert into audit_purged_entries (entry_id, tenant_id, checkpoint_seq, hash)
       select id, tenant_id, checkpoint_seq, hash from request_events where request_id = ${w.requestIds[2]}`);
     await db().execute(sql`delete from authorization_requests where request_id = ${w.requestIds[2]}`);
-    expect(await verify()).toMatchObject({ ok: false, firstFailure: { id: "checkpoint:1", why: expect.stringContaining("purge records account for") } });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstFailure: { id: "checkpoint:1", why: expect.stringContaining("purge records account for") },
+    });
   });
 });

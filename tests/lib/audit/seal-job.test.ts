@@ -16,24 +16,41 @@ afterEach(async () => {
 });
 
 const counts = async (tenantId: string) =>
-  ((await db().execute(sql`select (select count(*) from request_events where tenant_id = ${tenantId} and checkpoint_seq is null)::int as unsealed,
-    (select count(*) from audit_checkpoints where tenant_id = ${tenantId})::int as checkpoints`)) as unknown as { rows: { unsealed: number; checkpoints: number }[] }).rows[0]!;
+  (
+    (await db()
+      .execute(sql`select (select count(*) from request_events where tenant_id = ${tenantId} and checkpoint_seq is null)::int as unsealed,
+    (select count(*) from audit_checkpoints where tenant_id = ${tenantId})::int as checkpoints`)) as unknown as {
+      rows: { unsealed: number; checkpoints: number }[];
+    }
+  ).rows[0]!;
 
 describe("the seal job", () => {
   it("writes nothing once its lease was taken over, and seals in batches while it holds it", async () => {
     const w = await auditWorld(db(), appUrl(), 2);
     cleanups.push(w.close);
     await enqueueDueSealJobs(db());
-    const [job] = await claimDueJobs(db(), 1, { seconds: 30, deliverSeconds: 30 }, { requestId: sealJobKey(w.tenant.tenantId), kinds: ["seal"] });
+    const [job] = await claimDueJobs(
+      db(),
+      1,
+      { seconds: 30, deliverSeconds: 30 },
+      { requestId: sealJobKey(w.tenant.tenantId), kinds: ["seal"] },
+    );
     expect(job).toBeDefined();
     const stale = leaseOf(job!);
     // Another worker claims the job (its lease ran out): a new lease token fences the first run out.
     await db().execute(sql`update jobs set lease_token = gen_random_uuid() where id = ${job!.id}`);
     const before = await counts(w.tenant.tenantId);
-    expect(await sealAuditBatch(db(), workerContext(w.tenant.tenantId), stale, 5)).toMatchObject({ sealed: 0, skipped: "lost_lease" });
+    expect(await sealAuditBatch(db(), workerContext(w.tenant.tenantId), stale, 5)).toMatchObject({
+      sealed: 0,
+      skipped: "lost_lease",
+    });
     expect(await counts(w.tenant.tenantId)).toEqual(before);
 
-    const [current] = ((await db().execute(sql`select id, lease_token from jobs where id = ${job!.id}`)) as unknown as { rows: { id: number; lease_token: string }[] }).rows;
+    const [current] = (
+      (await db().execute(sql`select id, lease_token from jobs where id = ${job!.id}`)) as unknown as {
+        rows: { id: number; lease_token: string }[];
+      }
+    ).rows;
     const lease = { jobId: Number(current!.id), token: current!.lease_token };
     const first = await sealAuditBatch(db(), workerContext(w.tenant.tenantId), lease, 5);
     expect(first).toMatchObject({ sealed: 5, seq: 1, more: true });

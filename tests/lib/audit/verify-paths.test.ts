@@ -19,9 +19,16 @@ async function tenantWith(mode: StubMode, policy: "fail_closed" | "fail_open" = 
   let keys: TrustedKey[] = [];
   const stub = await startStubAuthorizer({ mode, trustedSpKeys: () => keys });
   cleanups.push(stub.close);
-  const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }], unavailabilityPolicy: policy, maxAttempts: 1 });
+  const tenant = await createGatewayTenant(db(), {
+    appUrl: appUrl(),
+    authorizers: [{ name: "default", url: stub.url }],
+    unavailabilityPolicy: policy,
+    maxAttempts: 1,
+  });
   keys = await tenant.spKeys();
-  const submit = async () => (await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest())).body.requestId as string;
+  const submit = async () =>
+    (await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest())).body
+      .requestId as string;
   const verify = async () => {
     await drainJobs(db());
     await sealTenant(db(), tenant.tenantId);
@@ -43,7 +50,9 @@ describe("verify accepts every legitimate way to a final state", () => {
     await w.stub.callBack(approved);
     w.stub.decide(denied, "denied");
     await w.stub.callBack(denied);
-    expect((await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${cancelled}/cancel`)).status).toBe(200);
+    expect(
+      (await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${cancelled}/cancel`)).status,
+    ).toBe(200);
     await recordAuditEvent(db(), w.tenant.ctx, { action: "authorizer.updated", target: "default" });
     expect(await w.verify()).toMatchObject({ ok: true, unsealedEntries: 0 });
   });

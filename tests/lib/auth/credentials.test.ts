@@ -14,14 +14,26 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 describe("authorizeCredentials", () => {
   it("signs in with the right password, case-insensitively on the e-mail", async () => {
     const tenant = await createTestTenant(db());
-    const outcome = await authorizeCredentials(db(), { email: tenant.owner.email.toUpperCase(), password: tenant.owner.password }, unique("ip"));
+    const outcome = await authorizeCredentials(
+      db(),
+      { email: tenant.owner.email.toUpperCase(), password: tenant.owner.password },
+      unique("ip"),
+    );
     expect(outcome).toEqual({ ok: true, user: expect.objectContaining({ id: tenant.owner.id }) });
   });
 
   it("answers a wrong password and an unknown e-mail the same way, both paying for a full scrypt", async () => {
     const tenant = await createTestTenant(db());
-    const [wrong, wrongMs] = await timed(() => authorizeCredentials(db(), { email: tenant.owner.email, password: "nope-nope-nope" }, unique("ip")));
-    const [unknown, unknownMs] = await timed(() => authorizeCredentials(db(), { email: `${unique("ghost")}@example.test`, password: "nope-nope-nope" }, unique("ip")));
+    const [wrong, wrongMs] = await timed(() =>
+      authorizeCredentials(db(), { email: tenant.owner.email, password: "nope-nope-nope" }, unique("ip")),
+    );
+    const [unknown, unknownMs] = await timed(() =>
+      authorizeCredentials(
+        db(),
+        { email: `${unique("ghost")}@example.test`, password: "nope-nope-nope" },
+        unique("ip"),
+      ),
+    );
     expect(wrong).toEqual({ ok: false, reason: "invalid_credentials" });
     expect(unknown).toEqual(wrong);
     // The unknown e-mail still runs scrypt (tens of milliseconds), not a quick early return.
@@ -32,9 +44,15 @@ describe("authorizeCredentials", () => {
     const tenant = await createTestTenant(db());
     const ip = unique("ip");
     for (let i = 0; i < loginThrottle.accountAddress.freeFailures + 5; i += 1) {
-      expect((await authorizeCredentials(db(), { email: tenant.owner.email, password: `wrong-${i}` }, ip)).ok).toBe(false);
+      expect((await authorizeCredentials(db(), { email: tenant.owner.email, password: `wrong-${i}` }, ip)).ok).toBe(
+        false,
+      );
     }
-    const limited = await authorizeCredentials(db(), { email: tenant.owner.email, password: tenant.owner.password }, ip);
+    const limited = await authorizeCredentials(
+      db(),
+      { email: tenant.owner.email, password: tenant.owner.password },
+      ip,
+    );
     expect(limited).toMatchObject({ ok: false, reason: "rate_limited" });
     expect(limited.ok === false && limited.retryAfterSeconds).toBeGreaterThan(0);
   });

@@ -19,14 +19,21 @@ afterEach(() => {
 /** Invites `email` into a new tenant through the real console route; returns the link's token. */
 async function invite(email: string, role = "admin") {
   const tenant = await createTestTenant(db());
-  const response = await callRoute(members.POST, { method: "POST", headers: await sessionHeaders(tenant.owner.id), json: { email, role } });
+  const response = await callRoute(members.POST, {
+    method: "POST",
+    headers: await sessionHeaders(tenant.owner.id),
+    json: { email, role },
+  });
   expect(response.status).toBe(201);
   const token = new URL(response.body.inviteUrl).pathname.split("/").pop()!;
   return { tenant, token, invitationId: response.body.invitation.id as string };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return (error as AppError).code;
 }
@@ -38,13 +45,23 @@ describe("accepting an invitation", () => {
     const [stored] = await db().select().from(invitations).where(eq(invitations.email, email));
     expect(stored!.tokenHash).not.toContain(token); // only the hash is kept
 
-    const accepted = await acceptInvitation(db(), token, { kind: "new_account", name: "New Person", password: "my-own-password-1" });
+    const accepted = await acceptInvitation(db(), token, {
+      kind: "new_account",
+      name: "New Person",
+      password: "my-own-password-1",
+    });
     expect(accepted.tenantId).toBe(tenant.tenantId);
     expect(await findMembershipRole(db(), tenant.tenantId, accepted.userId)).toBe("admin");
     expect((await authorizeCredentials(db(), { email, password: "my-own-password-1" }, "198.51.100.1")).ok).toBe(true);
 
-    expect(await codeOf(acceptInvitation(db(), token, { kind: "new_account", name: "Again", password: "another-password-2" }))).toBe("invalid_invitation");
-    expect(await codeOf(acceptInvitation(db(), token, { kind: "signed_in", userId: accepted.userId }))).toBe("invalid_invitation");
+    expect(
+      await codeOf(
+        acceptInvitation(db(), token, { kind: "new_account", name: "Again", password: "another-password-2" }),
+      ),
+    ).toBe("invalid_invitation");
+    expect(await codeOf(acceptInvitation(db(), token, { kind: "signed_in", userId: accepted.userId }))).toBe(
+      "invalid_invitation",
+    );
   });
 
   it("lets exactly one of two concurrent acceptances win", async () => {
@@ -60,8 +77,13 @@ describe("accepting an invitation", () => {
   it("refuses an expired invitation and changes nothing", async () => {
     const email = `${unique("late")}@example.test`;
     const { tenant, token, invitationId } = await invite(email);
-    await db().update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, invitationId));
-    expect(await codeOf(acceptInvitation(db(), token, { kind: "new_account", name: "Late", password: "late-password-123" }))).toBe("invalid_invitation");
+    await db()
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, invitationId));
+    expect(
+      await codeOf(acceptInvitation(db(), token, { kind: "new_account", name: "Late", password: "late-password-123" })),
+    ).toBe("invalid_invitation");
     expect(await findUserByEmail(db(), email)).toBeNull();
     expect(await db().select().from(memberships).where(eq(memberships.tenantId, tenant.tenantId))).toHaveLength(1);
   });
@@ -70,10 +92,20 @@ describe("accepting an invitation", () => {
     const email = `${unique("gone")}@example.test`;
     const { tenant, token, invitationId } = await invite(email);
     const revoke = await import("@/app/api/console/invitations/[id]/route");
-    const revoked = await callRoute(revoke.DELETE, { method: "DELETE", headers: await sessionHeaders(tenant.owner.id), params: { id: invitationId } });
+    const revoked = await callRoute(revoke.DELETE, {
+      method: "DELETE",
+      headers: await sessionHeaders(tenant.owner.id),
+      params: { id: invitationId },
+    });
     expect(revoked.status).toBe(204);
-    expect(await codeOf(acceptInvitation(db(), token, { kind: "new_account", name: "X", password: "some-password-123" }))).toBe("invalid_invitation");
-    expect(await codeOf(acceptInvitation(db(), "not-a-token", { kind: "new_account", name: "X", password: "some-password-123" }))).toBe("invalid_invitation");
+    expect(
+      await codeOf(acceptInvitation(db(), token, { kind: "new_account", name: "X", password: "some-password-123" })),
+    ).toBe("invalid_invitation");
+    expect(
+      await codeOf(
+        acceptInvitation(db(), "not-a-token", { kind: "new_account", name: "X", password: "some-password-123" }),
+      ),
+    ).toBe("invalid_invitation");
   });
 
   it("makes an existing account accept while signed in as itself; another account or a new password is refused", async () => {
@@ -81,9 +113,18 @@ describe("accepting an invitation", () => {
     const { tenant, token } = await invite(home.owner.email, "viewer");
     const stranger = await createTestTenant(db());
 
-    expect(await codeOf(acceptInvitation(db(), token, { kind: "new_account", name: "Takeover", password: "attacker-password-1" }))).toBe("account_exists");
-    expect((await authorizeCredentials(db(), { email: home.owner.email, password: "attacker-password-1" }, "198.51.100.2")).ok).toBe(false);
-    expect(await codeOf(acceptInvitation(db(), token, { kind: "signed_in", userId: stranger.owner.id }))).toBe("wrong_account");
+    expect(
+      await codeOf(
+        acceptInvitation(db(), token, { kind: "new_account", name: "Takeover", password: "attacker-password-1" }),
+      ),
+    ).toBe("account_exists");
+    expect(
+      (await authorizeCredentials(db(), { email: home.owner.email, password: "attacker-password-1" }, "198.51.100.2"))
+        .ok,
+    ).toBe(false);
+    expect(await codeOf(acceptInvitation(db(), token, { kind: "signed_in", userId: stranger.owner.id }))).toBe(
+      "wrong_account",
+    );
     expect(await findMembershipRole(db(), tenant.tenantId, stranger.owner.id)).toBeNull();
 
     const accepted = await acceptInvitation(db(), token, { kind: "signed_in", userId: home.owner.id });
@@ -97,7 +138,11 @@ describe("self-service sign-up", () => {
   it("creates a person, a tenant with its signing key, and makes them its owner", async () => {
     process.env.SIGNUP_MODE = "open";
     const email = `${unique("founder")}@startup.example`;
-    const created = await signUpWithNewTenant(db(), { name: "Fay Founder", email, password: "founder-password-1", tenantName: "Startup Inc" }, "192.0.2.10");
+    const created = await signUpWithNewTenant(
+      db(),
+      { name: "Fay Founder", email, password: "founder-password-1", tenantName: "Startup Inc" },
+      "192.0.2.10",
+    );
     expect(await findMembershipRole(db(), created.tenantId, created.userId)).toBe("owner");
     expect(await db().select().from(signingKeys).where(eq(signingKeys.tenantId, created.tenantId))).toHaveLength(1);
     expect((await authorizeCredentials(db(), { email, password: "founder-password-1" }, "192.0.2.10")).ok).toBe(true);
@@ -106,16 +151,35 @@ describe("self-service sign-up", () => {
   it("refuses an e-mail that has an account, without touching it", async () => {
     process.env.SIGNUP_MODE = "open";
     const existing = await createTestTenant(db());
-    const attempt = signUpWithNewTenant(db(), { name: "Mallory", email: existing.owner.email, password: "mallory-password-1", tenantName: "Evil" }, "192.0.2.11");
+    const attempt = signUpWithNewTenant(
+      db(),
+      { name: "Mallory", email: existing.owner.email, password: "mallory-password-1", tenantName: "Evil" },
+      "192.0.2.11",
+    );
     expect(await codeOf(attempt)).toBe("account_exists");
-    expect((await authorizeCredentials(db(), { email: existing.owner.email, password: existing.owner.password }, "192.0.2.11")).ok).toBe(true);
-    expect((await authorizeCredentials(db(), { email: existing.owner.email, password: "mallory-password-1" }, "192.0.2.11")).ok).toBe(false);
+    expect(
+      (
+        await authorizeCredentials(
+          db(),
+          { email: existing.owner.email, password: existing.owner.password },
+          "192.0.2.11",
+        )
+      ).ok,
+    ).toBe(true);
+    expect(
+      (await authorizeCredentials(db(), { email: existing.owner.email, password: "mallory-password-1" }, "192.0.2.11"))
+        .ok,
+    ).toBe(false);
   });
 
   it("is refused when SIGNUP_MODE=invite", async () => {
     process.env.SIGNUP_MODE = "invite";
     const email = `${unique("closed")}@startup.example`;
-    const attempt = signUpWithNewTenant(db(), { name: "Nope", email, password: "closed-password-1", tenantName: "Closed" }, "192.0.2.12");
+    const attempt = signUpWithNewTenant(
+      db(),
+      { name: "Nope", email, password: "closed-password-1", tenantName: "Closed" },
+      "192.0.2.12",
+    );
     expect(await codeOf(attempt)).toBe("signup_closed");
     expect(await findUserByEmail(db(), email)).toBeNull();
   });

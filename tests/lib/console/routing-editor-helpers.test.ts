@@ -18,11 +18,23 @@ describe("routing editor helpers", () => {
   it("lists the fields of request and config from the schemas, entries as keyed maps", () => {
     const fields = routingReferenceFields();
     const paths = fields.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining([
-      "request.requestId", "request.spId", "request.expiresAt", "request.callbackUrl", "request.principal.type",
-      "request.principal.attributes.<key>", "request.principal.operator", "request.action.type", "request.action.category",
-      "request.action.summary", "request.action.details.<key>", "config.authorizers", "config.default",
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "request.requestId",
+        "request.spId",
+        "request.expiresAt",
+        "request.callbackUrl",
+        "request.principal.type",
+        "request.principal.attributes.<key>",
+        "request.principal.operator",
+        "request.action.type",
+        "request.action.category",
+        "request.action.summary",
+        "request.action.details.<key>",
+        "config.authorizers",
+        "config.default",
+      ]),
+    );
     expect(fields.find((f) => f.path === "request.principal.type")?.type).toBe('"human" | "service" | "agent"');
     expect(fields.find((f) => f.path === "request.action.category")?.required).toBe(false);
     expect(fields.find((f) => f.path === "config.authorizers")).toMatchObject({ type: "list(string)", required: true });

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { request as undiciRequest } from "undici";
-import { runDueJobs } from "@/lib/gateway/job-runner";
+import { runDueJobs } from "@/lib/jobs/job-runner";
 import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -20,7 +20,11 @@ async function pendingRequest() {
   let secret = "";
   const service = await startStubService(() => secret);
   cleanups.push(stub.close, service.close);
-  const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }], webhookUrl: service.url });
+  const tenant = await createGatewayTenant(db(), {
+    appUrl: appUrl(),
+    authorizers: [{ name: "default", url: stub.url }],
+    webhookUrl: service.url,
+  });
   secret = tenant.webhookSecret;
   keys = await tenant.spKeys();
   const submitted = await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
@@ -39,7 +43,11 @@ describe("an approval executes at most once", () => {
     const url = `${appUrl()}/api/stepauth/callback/${tenant.authorizers.default!.id}`;
     const answers = await Promise.all(
       Array.from({ length: 50 }, async () => {
-        const response = await undiciRequest(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(envelope) });
+        const response = await undiciRequest(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(envelope),
+        });
         return { status: response.statusCode, body: (await response.body.json()) as any };
       }),
     );
@@ -59,10 +67,18 @@ describe("an approval executes at most once", () => {
     await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'poll'`);
     const url = `${appUrl()}/api/stepauth/callback/${tenant.authorizers.default!.id}`;
     await Promise.all([
-      ...Array.from({ length: 10 }, () => undiciRequest(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(envelope) }).then((r) => r.body.dump())),
+      ...Array.from({ length: 10 }, () =>
+        undiciRequest(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(envelope),
+        }).then((r) => r.body.dump()),
+      ),
       runDueJobs(db(), 8),
       runDueJobs(db(), 8),
-      ...Array.from({ length: 10 }, () => api(appUrl(), tenant.apiKey, "POST", `/api/v1/authorization-requests/${id}/execution`)),
+      ...Array.from({ length: 10 }, () =>
+        api(appUrl(), tenant.apiKey, "POST", `/api/v1/authorization-requests/${id}/execution`),
+      ),
     ]);
     expect(service.state.executions.get(id)).toBe(1);
     expect(await countExecutions(id)).toBe(1);

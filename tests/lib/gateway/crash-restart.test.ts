@@ -25,7 +25,13 @@ async function freePort(): Promise<number> {
 async function startInstance(port: number): Promise<ChildProcess> {
   // node itself (not npx), so that SIGKILL reaches the process that holds the connections.
   const child = spawn(process.execPath, ["--import", "tsx", "tests/setup/gateway-child.ts"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), GATEWAY_JOB_LEASE_SECONDS: "2", GATEWAY_WORKER: "true" },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      GATEWAY_JOB_LEASE_SECONDS: "2",
+      GATEWAY_WORKER: "true",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
@@ -44,10 +50,19 @@ describe.skipIf(!databaseUrl)("crash and restart (PostgreSQL)", () => {
     const port = await freePort();
     const appUrl = `http://127.0.0.1:${port}`;
     let keys: any[] = [];
-    const stub = await startStubAuthorizer({ mode: "approve", delayMs: 300, deliverDecisions: true, trustedSpKeys: () => keys });
+    const stub = await startStubAuthorizer({
+      mode: "approve",
+      delayMs: 300,
+      deliverDecisions: true,
+      trustedSpKeys: () => keys,
+    });
     let secret = "";
     const service = await startStubService(() => secret);
-    const tenant = await createGatewayTenant(db(), { appUrl, authorizers: [{ name: "default", url: stub.url }], webhookUrl: service.url });
+    const tenant = await createGatewayTenant(db(), {
+      appUrl,
+      authorizers: [{ name: "default", url: stub.url }],
+      webhookUrl: service.url,
+    });
     secret = tenant.webhookSecret;
     keys = await tenant.spKeys();
 
@@ -56,7 +71,11 @@ describe.skipIf(!databaseUrl)("crash and restart (PostgreSQL)", () => {
         Array.from({ length: 20 }, (_, i) =>
           fetch(`${appUrl}/api/v1/authorization-requests`, {
             method: "POST",
-            headers: { authorization: `Bearer ${tenant.apiKey}`, "content-type": "application/json", "idempotency-key": `crash-${i}` },
+            headers: {
+              authorization: `Bearer ${tenant.apiKey}`,
+              "content-type": "application/json",
+              "idempotency-key": `crash-${i}`,
+            },
             body: JSON.stringify(wipeRequest({ externalId: `crash-${i}` })),
           }),
         ),
@@ -68,7 +87,8 @@ describe.skipIf(!databaseUrl)("crash and restart (PostgreSQL)", () => {
     first.kill("SIGKILL");
     await inFlight;
     // The kill really landed mid-flight: requests were recorded and were still pending, their jobs leased to the dead process.
-    const atCrash = await db().execute(sql`select count(*)::int as n, count(*) filter (where status = 'pending')::int as pending
+    const atCrash = await db()
+      .execute(sql`select count(*)::int as n, count(*) filter (where status = 'pending')::int as pending
       from authorization_requests where tenant_id = ${tenant.tenantId}`);
     const crash = (atCrash as unknown as { rows: { n: number; pending: number }[] }).rows[0]!;
     expect(crash.n).toBeGreaterThanOrEqual(5);

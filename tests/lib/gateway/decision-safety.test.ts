@@ -26,19 +26,27 @@ async function world(options: { names?: string[]; script?: string; pollOnly?: bo
   const service = await startStubService(() => secret);
   cleanups.push(service.close);
   const tenant = await createGatewayTenant(db(), {
-    appUrl: appUrl(), authorizers: names.map((name) => ({ name, url: stubs[name]!.url, pollOnly: options.pollOnly })), webhookUrl: service.url, routingScript: options.script,
+    appUrl: appUrl(),
+    authorizers: names.map((name) => ({ name, url: stubs[name]!.url, pollOnly: options.pollOnly })),
+    webhookUrl: service.url,
+    routingScript: options.script,
   });
   secret = tenant.webhookSecret;
   cachedKeys = await tenant.spKeys();
   const call = (method: string, path: string, body?: unknown) => api(appUrl(), tenant.apiKey, method, path, body);
   const submit = () => call("POST", "/api/v1/authorization-requests", wipeRequest());
   const get = (id: string) => call("GET", `/api/v1/authorization-requests/${id}`);
-  const events = async (id: string) => (await get(id)).body.events as { type: string; data: Record<string, unknown> | null }[];
+  const events = async (id: string) =>
+    (await get(id)).body.events as { type: string; data: Record<string, unknown> | null }[];
   return { tenant, stubs, service, call, submit, get, events };
 }
 
 async function postCallback(authorizerId: string, body: unknown) {
-  const response = await fetch(`${appUrl()}/api/stepauth/callback/${authorizerId}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${appUrl()}/api/stepauth/callback/${authorizerId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -62,7 +70,11 @@ describe("strict signed JSON: two parsers never read two decisions", () => {
     expect(entries.length).toBeGreaterThanOrEqual(3);
     for (const [name, envelope] of entries) {
       const answer = await postCallback(w.tenant.authorizers.default!.id, envelope);
-      expect({ name, status: answer.status, error: answer.body.error }).toEqual({ name, status: 400, error: "malformed_request" });
+      expect({ name, status: answer.status, error: answer.body.error }).toEqual({
+        name,
+        status: 400,
+        error: "malformed_request",
+      });
     }
   });
 
@@ -115,7 +127,9 @@ describe("decision after expiry", () => {
   it("answers 409 request_expired, not already_decided, once the request has expired", async () => {
     const w = await world();
     const id = (await w.submit()).body.requestId as string;
-    await db().execute(sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`);
+    await db().execute(
+      sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`,
+    );
     await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'expire'`);
     await drainJobs(db());
     expect((await w.get(id)).body.status).toBe("expired");
@@ -155,7 +169,12 @@ describe("cancel first, then tell", () => {
     expect(w.service.state.executions.size).toBe(0);
     // The authorizer's 409 with its decision is kept in the timeline and changes nothing.
     const refused = (await w.events(id)).filter((e) => e.type === "decision_refused");
-    expect(refused.map((e) => [e.data?.source, e.data?.code])).toEqual(expect.arrayContaining([["callback", "cancelled"], ["cancel", "cancelled"]]));
+    expect(refused.map((e) => [e.data?.source, e.data?.code])).toEqual(
+      expect.arrayContaining([
+        ["callback", "cancelled"],
+        ["cancel", "cancelled"],
+      ]),
+    );
     expect((await w.get(id)).body.status).toBe("cancelled");
   });
 });
@@ -194,7 +213,10 @@ describe("kill switch: disabling an authorizer", () => {
     w.stubs.default!.decide(id, "approved");
     await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'poll'`);
     await drainJobs(db());
-    expect((await w.get(id)).body).toMatchObject({ status: "approved", decision: { authorizer: "default", source: "poll" } });
+    expect((await w.get(id)).body).toMatchObject({
+      status: "approved",
+      decision: { authorizer: "default", source: "poll" },
+    });
     expect(w.service.state.executions.get(id)).toBe(1);
   });
 });

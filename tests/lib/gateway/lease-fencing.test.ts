@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimDueJobs } from "@/db/queries/jobs";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
-import { runJob } from "@/lib/gateway/job-runner";
+import { runJob } from "@/lib/jobs/job-runner";
 import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -44,19 +44,34 @@ async function heldWorld(maxAttempts: number, takeOver: boolean) {
   let secret = "";
   const service = await startStubService(() => secret);
   cleanups.push(stub.close, service.close);
-  const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }], webhookUrl: service.url, unavailabilityPolicy: "fail_open", maxAttempts });
+  const tenant = await createGatewayTenant(db(), {
+    appUrl: appUrl(),
+    authorizers: [{ name: "default", url: stub.url }],
+    webhookUrl: service.url,
+    unavailabilityPolicy: "fail_open",
+    maxAttempts,
+  });
   // The held attempt must not time out on a slow machine: the test decides when it ends.
-  await db().execute(sql`update tenant_settings set retry_policy = jsonb_set(retry_policy, '{attemptTimeoutMs}', '10000') where tenant_id = ${tenant.tenantId}`);
+  await db().execute(
+    sql`update tenant_settings set retry_policy = jsonb_set(retry_policy, '{attemptTimeoutMs}', '10000') where tenant_id = ${tenant.tenantId}`,
+  );
   secret = tenant.webhookSecret;
   keys = await tenant.spKeys();
 
   const answer = api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
   const id = await firstCall;
   // The first run's lease runs out while its call is in flight; a second worker takes the job over.
-  await db().execute(sql`update jobs set locked_until = now() - interval '1 second' where request_id = ${id} and kind = 'submit'`);
+  await db().execute(
+    sql`update jobs set locked_until = now() - interval '1 second' where request_id = ${id} and kind = 'submit'`,
+  );
   if (takeOver) {
     // The second worker's claim, as runDueJobs makes it (only this request's: PostgreSQL is shared by the test files).
-    const claimed = await claimDueJobs(db(), 8, { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS }, { requestId: id });
+    const claimed = await claimDueJobs(
+      db(),
+      8,
+      { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS },
+      { requestId: id },
+    );
     expect(claimed.map((j) => j.kind)).toEqual(["submit"]);
     await runJob(db(), claimed[0]!);
   }
@@ -67,7 +82,9 @@ async function heldWorld(maxAttempts: number, takeOver: boolean) {
 }
 
 function expectNoSettlementWithoutAuthorizer(view: { events: { type: string }[] }) {
-  expect(view.events.filter((e) => ["fail_open_executed", "decided_without_authorizer", "submit_failed"].includes(e.type))).toEqual([]);
+  expect(
+    view.events.filter((e) => ["fail_open_executed", "decided_without_authorizer", "submit_failed"].includes(e.type)),
+  ).toEqual([]);
 }
 
 describe("a submit run whose lease was taken over", () => {
@@ -76,7 +93,11 @@ describe("a submit run whose lease was taken over", () => {
     expect(w.submitted.body).toMatchObject({ status: "pending", failOpen: false });
     // The first run's held call, then the second worker's: the first run never sent again.
     expect(w.stub.state.calls.map((c) => c.status)).toEqual([202, 503]);
-    expect(w.view).toMatchObject({ status: "pending", failOpen: false, authorizers: [{ state: "pending", lastError: null }] });
+    expect(w.view).toMatchObject({
+      status: "pending",
+      failOpen: false,
+      authorizers: [{ state: "pending", lastError: null }],
+    });
     expectNoSettlementWithoutAuthorizer(w.view);
     expect(w.service.state.executions.size).toBe(0);
 
@@ -91,11 +112,18 @@ describe("a submit run whose lease was taken over", () => {
   it("writes nothing when its last attempt fails after the takeover: no overwritten pending, no fail-open", async () => {
     const w = await heldWorld(1, true);
     expect(w.stub.state.calls.map((c) => c.status)).toEqual([202, 503]);
-    expect(w.view).toMatchObject({ status: "pending", failOpen: false, authorizers: [{ state: "pending", lastError: null }] });
+    expect(w.view).toMatchObject({
+      status: "pending",
+      failOpen: false,
+      authorizers: [{ state: "pending", lastError: null }],
+    });
     expectNoSettlementWithoutAuthorizer(w.view);
     expect(w.service.state.executions.size).toBe(0);
     // Neither the stale run's completion nor its reschedule touched the second worker's jobs.
-    expect(await rows(sql`select kind from jobs where request_id = ${w.id} order by kind`)).toEqual([{ kind: "poll" }, { kind: "expire" }]);
+    expect(await rows(sql`select kind from jobs where request_id = ${w.id} order by kind`)).toEqual([
+      { kind: "poll" },
+      { kind: "expire" },
+    ]);
   });
 
   it("keeps a lease that ran out but was not taken over, renewing it between attempts", async () => {

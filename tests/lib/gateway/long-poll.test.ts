@@ -16,12 +16,16 @@ async function pendingRequest() {
   let keys: any[] = [];
   const stub = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => keys });
   cleanups.push(stub.close);
-  const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }] });
+  const tenant = await createGatewayTenant(db(), {
+    appUrl: appUrl(),
+    authorizers: [{ name: "default", url: stub.url }],
+  });
   keys = await tenant.spKeys();
   const submitted = await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
   expect(submitted.status).toBe(202);
   const id = submitted.body.requestId as string;
-  const wait = (seconds: number) => api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}?wait=${seconds}`);
+  const wait = (seconds: number) =>
+    api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}?wait=${seconds}`);
   return { tenant, stub, id, wait };
 }
 

@@ -40,7 +40,11 @@ async function gatewayTenant(routingScript?: string): Promise<GatewayTenant> {
   let keys: Awaited<ReturnType<GatewayTenant["spKeys"]>> = [];
   const stub = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => keys });
   cleanups.push(stub.close);
-  const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }], routingScript });
+  const tenant = await createGatewayTenant(db(), {
+    appUrl: appUrl(),
+    authorizers: [{ name: "default", url: stub.url }],
+    routingScript,
+  });
   keys = await tenant.spKeys();
   return tenant;
 }
@@ -55,7 +59,13 @@ async function measureTenantB(tenant: GatewayTenant): Promise<{ latencies: numbe
   for (let i = 0; i < B_WARMUP + B_SAMPLES; i += 1) {
     const started = performance.now();
     inFlight.push(
-      api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest({ externalId: `b-${i}` })).then((answer) => {
+      api(
+        appUrl(),
+        tenant.apiKey,
+        "POST",
+        "/api/v1/authorization-requests",
+        wipeRequest({ externalId: `b-${i}` }),
+      ).then((answer) => {
         if (i < B_WARMUP) return;
         latencies.push(performance.now() - started);
         statuses.push(answer.status);
@@ -68,11 +78,20 @@ async function measureTenantB(tenant: GatewayTenant): Promise<{ latencies: numbe
 }
 
 /** Tenant A at full concurrency, from its own process (tests/setup/tenant-flood-child.ts). */
-async function attack(tenant: GatewayTenant, pendingId: string): Promise<{ stop: () => Promise<Record<string, number>> }> {
+async function attack(
+  tenant: GatewayTenant,
+  pendingId: string,
+): Promise<{ stop: () => Promise<Record<string, number>> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "tests/setup/tenant-flood-child.ts"], {
     env: {
-      ...process.env, FLOOD_URL: appUrl(), FLOOD_API_KEY: tenant.apiKey, FLOOD_PENDING_ID: pendingId, FLOOD_BODY: JSON.stringify(costlyRequest()),
-      FLOOD_SUBMITTERS: String(ATTACK_SUBMITTERS), FLOOD_LONG_POLLS: String(ATTACK_LONG_POLLS), FLOOD_RETRY_PAUSE_MS: String(RETRY_PAUSE_MS),
+      ...process.env,
+      FLOOD_URL: appUrl(),
+      FLOOD_API_KEY: tenant.apiKey,
+      FLOOD_PENDING_ID: pendingId,
+      FLOOD_BODY: JSON.stringify(costlyRequest()),
+      FLOOD_SUBMITTERS: String(ATTACK_SUBMITTERS),
+      FLOOD_LONG_POLLS: String(ATTACK_LONG_POLLS),
+      FLOOD_RETRY_PAUSE_MS: String(RETRY_PAUSE_MS),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -106,7 +125,8 @@ describe.runIf(process.env.NOISY_NEIGHBOUR_TEST === "1")("one tenant's work cann
     for (let round = 0; round < ROUNDS; round += 1) {
       // "Idle" means idle: the attacker's accepted work from the last round has finished.
       const draining = Date.now();
-      while (Object.values(tenantLoadOf(attacker.tenantId)).some((n) => n > 0) && Date.now() - draining < 60_000) await new Promise((r) => setTimeout(r, 100));
+      while (Object.values(tenantLoadOf(attacker.tenantId)).some((n) => n > 0) && Date.now() - draining < 60_000)
+        await new Promise((r) => setTimeout(r, 100));
       drainMs.push(Date.now() - draining);
       const quiet = await measureTenantB(victim);
       idle.latencies.push(...quiet.latencies);
@@ -116,14 +136,19 @@ describe.runIf(process.env.NOISY_NEIGHBOUR_TEST === "1")("one tenant's work cann
       const attacked = await measureTenantB(victim);
       underAttack.latencies.push(...attacked.latencies);
       underAttack.statuses.push(...attacked.statuses);
-      for (const [status, count] of Object.entries(await attackRun.stop())) attackerAnswers[status] = (attackerAnswers[status] ?? 0) + count;
+      for (const [status, count] of Object.entries(await attackRun.stop()))
+        attackerAnswers[status] = (attackerAnswers[status] ?? 0) + count;
     }
     expect(idle.statuses.filter((s) => s !== 202)).toEqual([]);
 
     const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const figures = {
-      idleP50: Math.round(p50(idle.latencies)), idleP99: Math.round(p99(idle.latencies)),
-      attackP50: Math.round(p50(underAttack.latencies)), attackP99: Math.round(p99(underAttack.latencies)), attackerAnswers, drainMs,
+      idleP50: Math.round(p50(idle.latencies)),
+      idleP99: Math.round(p99(idle.latencies)),
+      attackP50: Math.round(p50(underAttack.latencies)),
+      attackP99: Math.round(p99(underAttack.latencies)),
+      attackerAnswers,
+      drainMs,
     };
     console.log("noisy neighbour:", JSON.stringify(figures));
     // B is never refused for A's load, and A did attack (its submits reached the gateway).

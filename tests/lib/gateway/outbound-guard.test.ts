@@ -3,7 +3,7 @@ import { networkInterfaces } from "node:os";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as settingsRoute from "@/app/api/v1/settings/route";
-import { checkOutboundUrl, outboundAgent } from "@/lib/gateway/outbound";
+import { checkOutboundUrl, outboundAgent } from "@/lib/net/outbound";
 import { forbiddenAddressReason } from "@/lib/net/special-addresses";
 import { createTestTenant, setupTestDatabase } from "../../setup/database";
 import { bearer, callRoute } from "../../setup/http";
@@ -31,11 +31,33 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const ownAddresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => !a.internal && !a.address.includes("%")).map((a) => a.address);
+const ownAddresses = Object.values(networkInterfaces())
+  .flatMap((list) => list ?? [])
+  .filter((a) => !a.internal && !a.address.includes("%"))
+  .map((a) => a.address);
 const literalTargets = [
-  "127.0.0.1", "[::127.0.0.1]", "[::ffff:0:7f00:1]", "[::ffff:127.0.0.1]", "[64:ff9b::a9fe:a9fe]", "[64:ff9b::7f00:1]",
-  "[2002:7f00:1::]", "[fec0::1]", "[fe80::1]", "[fd00::1]", "[::1]", "[2001::1]", "[64:ff9b:1::1]", "[100::1]",
-  "192.0.0.1", "198.18.0.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "255.255.255.255", "[5f00::1]", "[3fff::1]",
+  "127.0.0.1",
+  "[::127.0.0.1]",
+  "[::ffff:0:7f00:1]",
+  "[::ffff:127.0.0.1]",
+  "[64:ff9b::a9fe:a9fe]",
+  "[64:ff9b::7f00:1]",
+  "[2002:7f00:1::]",
+  "[fec0::1]",
+  "[fe80::1]",
+  "[fd00::1]",
+  "[::1]",
+  "[2001::1]",
+  "[64:ff9b:1::1]",
+  "[100::1]",
+  "192.0.0.1",
+  "198.18.0.1",
+  "169.254.169.254",
+  "100.64.0.1",
+  "0.0.0.0",
+  "255.255.255.255",
+  "[5f00::1]",
+  "[3fff::1]",
   ...ownAddresses.map((a) => (a.includes(":") ? `[${a}]` : a)),
 ];
 
@@ -65,7 +87,13 @@ describe("the outbound SSRF guard", () => {
   });
 
   it("judges embedded IPv4 by the address it carries and lets public addresses through", () => {
-    for (const address of ["93.184.215.14", "2606:4700:4700::1111", "64:ff9b::5db8:d70e", "2002:5db8:d70e::1", "::ffff:93.184.215.14"]) {
+    for (const address of [
+      "93.184.215.14",
+      "2606:4700:4700::1111",
+      "64:ff9b::5db8:d70e",
+      "2002:5db8:d70e::1",
+      "::ffff:93.184.215.14",
+    ]) {
       expect({ address, reason: forbiddenAddressReason(address) }).toEqual({ address, reason: null });
     }
     expect(forbiddenAddressReason("64:ff9b::a9fe:a9fe")).toMatch(/NAT64 169\.254\.169\.254/);
@@ -74,13 +102,31 @@ describe("the outbound SSRF guard", () => {
   });
 
   it("refuses those literals when an endpoint, webhook or publicBaseUrl is saved", async () => {
-    for (const host of literalTargets) expect({ host, problem: checkOutboundUrl(`https://${host}/x`) }).toEqual({ host, problem: "private_address" });
+    for (const host of literalTargets)
+      expect({ host, problem: checkOutboundUrl(`https://${host}/x`) }).toEqual({ host, problem: "private_address" });
     const t = await createTestTenant(db());
-    for (const publicBaseUrl of ["https://169.254.169.254", "https://[::ffff:a9fe:a9fe]", "https://localhost", "https://10.1.2.3"]) {
-      const answer = await callRoute(settingsRoute.PUT, { method: "PUT", headers: bearer(t.apiKey), json: { publicBaseUrl } });
-      expect({ publicBaseUrl, status: answer.status, error: answer.body.error }).toEqual({ publicBaseUrl, status: 400, error: "validation_failed" });
+    for (const publicBaseUrl of [
+      "https://169.254.169.254",
+      "https://[::ffff:a9fe:a9fe]",
+      "https://localhost",
+      "https://10.1.2.3",
+    ]) {
+      const answer = await callRoute(settingsRoute.PUT, {
+        method: "PUT",
+        headers: bearer(t.apiKey),
+        json: { publicBaseUrl },
+      });
+      expect({ publicBaseUrl, status: answer.status, error: answer.body.error }).toEqual({
+        publicBaseUrl,
+        status: 400,
+        error: "validation_failed",
+      });
     }
-    const ok = await callRoute(settingsRoute.PUT, { method: "PUT", headers: bearer(t.apiKey), json: { publicBaseUrl: "https://gateway.example.com" } });
+    const ok = await callRoute(settingsRoute.PUT, {
+      method: "PUT",
+      headers: bearer(t.apiKey),
+      json: { publicBaseUrl: "https://gateway.example.com" },
+    });
     expect(ok.status).toBe(200);
   });
 });

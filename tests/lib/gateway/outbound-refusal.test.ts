@@ -1,7 +1,7 @@
 import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
-import { isBlockedAddress } from "@/lib/gateway/outbound";
+import { isBlockedAddress } from "@/lib/net/outbound";
 import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -20,15 +20,30 @@ const appUrl = setupAppServer();
 // A name that passes the URL check but resolves to a private address: the machine's own name
 // (in /etc/hosts on Linux and in containers). Where it does not resolve so, there is nothing to refuse.
 const host = hostname();
-const resolvesPrivate = await lookup(host, { all: true }).then((all) => all.length > 0 && all.every((a) => isBlockedAddress(a.address)), () => false);
+const resolvesPrivate = await lookup(host, { all: true }).then(
+  (all) => all.length > 0 && all.every((a) => isBlockedAddress(a.address)),
+  () => false,
+);
 
 describe("an endpoint the SSRF guard refuses", () => {
-  it.skipIf(!resolvesPrivate)("is a refusal, not an outage: the target fails and the request is denied, never approved by fail-open", async () => {
-    const stub = await startStubAuthorizer({ mode: "approve" });
-    const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: `https://${host}:${new URL(stub.url).port}`, pollOnly: true }], unavailabilityPolicy: "fail_open" });
-    const submitted = await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
-    expect(submitted.body).toMatchObject({ status: "denied", statusReason: "authorizer_rejected", failOpen: false, authorizers: [{ state: "failed", lastError: "rejected:destination_refused" }] });
-    expect(stub.state.calls).toHaveLength(0);
-    await stub.close();
-  });
+  it.skipIf(!resolvesPrivate)(
+    "is a refusal, not an outage: the target fails and the request is denied, never approved by fail-open",
+    async () => {
+      const stub = await startStubAuthorizer({ mode: "approve" });
+      const tenant = await createGatewayTenant(db(), {
+        appUrl: appUrl(),
+        authorizers: [{ name: "default", url: `https://${host}:${new URL(stub.url).port}`, pollOnly: true }],
+        unavailabilityPolicy: "fail_open",
+      });
+      const submitted = await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
+      expect(submitted.body).toMatchObject({
+        status: "denied",
+        statusReason: "authorizer_rejected",
+        failOpen: false,
+        authorizers: [{ state: "failed", lastError: "rejected:destination_refused" }],
+      });
+      expect(stub.state.calls).toHaveLength(0);
+      await stub.close();
+    },
+  );
 });

@@ -12,13 +12,26 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-async function world(options: { modes?: Record<string, StubMode>; script?: string; policy?: "fail_closed" | "fail_open"; names?: string[]; pollOnly?: boolean; serviceAnswer?: "success" | "error"; webhook?: boolean } = {}) {
+async function world(
+  options: {
+    modes?: Record<string, StubMode>;
+    script?: string;
+    policy?: "fail_closed" | "fail_open";
+    names?: string[];
+    pollOnly?: boolean;
+    serviceAnswer?: "success" | "error";
+    webhook?: boolean;
+  } = {},
+) {
   const names = options.names ?? ["default"];
   let spKeys: () => Promise<any[]> = async () => [];
   let cachedKeys: any[] = [];
   const stubs: Record<string, StubAuthorizer> = {};
   for (const name of names) {
-    stubs[name] = await startStubAuthorizer({ mode: options.modes?.[name] ?? "pending", trustedSpKeys: () => cachedKeys });
+    stubs[name] = await startStubAuthorizer({
+      mode: options.modes?.[name] ?? "pending",
+      trustedSpKeys: () => cachedKeys,
+    });
     cleanups.push(stubs[name].close);
   }
   let secret = "";
@@ -34,9 +47,20 @@ async function world(options: { modes?: Record<string, StubMode>; script?: strin
   secret = tenant.webhookSecret;
   spKeys = tenant.spKeys;
   cachedKeys = await spKeys();
-  const submit = (body: unknown = wipeRequest(), headers?: Record<string, string>) => api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", body, headers);
-  const get = (id: string, query = "") => api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}${query}`);
-  return { tenant, stubs, service, submit, get, refreshKeys: async () => { cachedKeys = await spKeys(); } };
+  const submit = (body: unknown = wipeRequest(), headers?: Record<string, string>) =>
+    api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", body, headers);
+  const get = (id: string, query = "") =>
+    api(appUrl(), tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}${query}`);
+  return {
+    tenant,
+    stubs,
+    service,
+    submit,
+    get,
+    refreshKeys: async () => {
+      cachedKeys = await spKeys();
+    },
+  };
 }
 
 describe("submit → decision → execution", () => {
@@ -46,7 +70,9 @@ describe("submit → decision → execution", () => {
     expect(submitted.status).toBe(202);
     expect(submitted.body.status).toBe("pending");
     const id = submitted.body.requestId as string;
-    expect(w.stubs.default!.state.received.get(id)?.callbackUrl).toBe(`${appUrl()}/api/stepauth/callback/${w.tenant.authorizers.default!.id}`);
+    expect(w.stubs.default!.state.received.get(id)?.callbackUrl).toBe(
+      `${appUrl()}/api/stepauth/callback/${w.tenant.authorizers.default!.id}`,
+    );
 
     w.stubs.default!.decide(id, "approved");
     const answer = await w.stubs.default!.callBack(id);
@@ -58,11 +84,36 @@ describe("submit → decision → execution", () => {
     expect(w.service.state.deliveries).toHaveLength(1);
     expect(w.service.state.deliveries[0]!.body.data.action.type).toBe("device.wipe");
     const view = await w.get(id);
-    expect(view.body).toMatchObject({ status: "approved", decision: { decision: "approved", authorizer: "default", keyId: "auth-key-2024", source: "callback", signed: true }, execution: { state: "succeeded", channel: "webhook" } });
+    expect(view.body).toMatchObject({
+      status: "approved",
+      decision: {
+        decision: "approved",
+        authorizer: "default",
+        keyId: "auth-key-2024",
+        source: "callback",
+        signed: true,
+      },
+      execution: { state: "succeeded", channel: "webhook" },
+    });
     const types = view.body.events.map((e: { type: string }) => e.type);
-    expect(types).toEqual(expect.arrayContaining(["received", "routing_evaluated", "authorizer_attempt", "submitted", "decision_accepted", "webhook_delivered", "execution_reported", "decision_duplicate"]));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "received",
+        "routing_evaluated",
+        "authorizer_attempt",
+        "submitted",
+        "decision_accepted",
+        "webhook_delivered",
+        "execution_reported",
+        "decision_duplicate",
+      ]),
+    );
     // A service that answers the webhook without claiming first claims with its answer (implicitly).
-    expect(view.body.events.find((e: { type: string }) => e.type === "execution_reported").data).toMatchObject({ channel: "webhook", implicitClaim: true, status: "success" });
+    expect(view.body.events.find((e: { type: string }) => e.type === "execution_reported").data).toMatchObject({
+      channel: "webhook",
+      implicitClaim: true,
+      status: "success",
+    });
     expect(JSON.stringify(view.body)).not.toContain(w.tenant.webhookSecret);
   });
 
@@ -70,7 +121,11 @@ describe("submit → decision → execution", () => {
     const w = await world({ serviceAnswer: "error" });
     const id = (await w.submit()).body.requestId;
     w.stubs.default!.decide(id, "approved");
-    expect((await w.stubs.default!.callBack(id)).body).toEqual({ requestId: id, status: "error", error: "device no longer enrolled" });
+    expect((await w.stubs.default!.callBack(id)).body).toEqual({
+      requestId: id,
+      status: "error",
+      error: "device no longer enrolled",
+    });
     expect((await w.get(id)).body.execution).toMatchObject({ state: "failed", error: "device no longer enrolled" });
   });
 
@@ -78,28 +133,54 @@ describe("submit → decision → execution", () => {
     const w = await world({ modes: { default: "approve" } });
     const submitted = await w.submit();
     expect(submitted.status).toBe(200);
-    expect(submitted.body).toMatchObject({ status: "approved", decision: { source: "submit" }, execution: { state: "succeeded" } });
+    expect(submitted.body).toMatchObject({
+      status: "approved",
+      decision: { source: "submit" },
+      execution: { state: "succeeded" },
+    });
     expect(w.service.state.executions.get(submitted.body.requestId)).toBe(1);
   });
 
   it("answers a submit with the view a read returns, composed from what it wrote (claim mode)", async () => {
-    const w = await world({ webhook: false, names: ["instant", "slow"], modes: { instant: "approve", slow: "pending" }, script: 'request.action.type == "device.wipe" ? ["instant"] : ["slow"]' });
+    const w = await world({
+      webhook: false,
+      names: ["instant", "slow"],
+      modes: { instant: "approve", slow: "pending" },
+      script: 'request.action.type == "device.wipe" ? ["instant"] : ["slow"]',
+    });
     const withoutEvents = ({ events: _events, ...view }: Record<string, unknown>) => view;
     const approved = await w.submit();
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: "approved", authorizers: [{ name: "instant", state: "decided" }], execution: { state: "awaiting_claim" }, delivery: null });
+    expect(approved.body).toMatchObject({
+      status: "approved",
+      authorizers: [{ name: "instant", state: "decided" }],
+      execution: { state: "awaiting_claim" },
+      delivery: null,
+    });
     expect(withoutEvents(approved.body)).toEqual(withoutEvents((await w.get(approved.body.requestId)).body));
     const pending = await w.submit(wipeRequest({ action: { ...wipeRequest().action, type: "device.lock" } }));
     expect(pending.status).toBe(202);
-    expect(pending.body).toMatchObject({ status: "pending", authorizers: [{ name: "slow", state: "pending" }], decision: null });
+    expect(pending.body).toMatchObject({
+      status: "pending",
+      authorizers: [{ name: "slow", state: "pending" }],
+      decision: null,
+    });
     expect(withoutEvents(pending.body)).toEqual(withoutEvents((await w.get(pending.body.requestId)).body));
   });
 
   it("lists a request's authorizers in routing order, in the submit answer and in a read", async () => {
-    const w = await world({ webhook: false, names: ["zeta", "alpha"], modes: { zeta: "pending", alpha: "pending" }, script: '["zeta", "alpha"]' });
+    const w = await world({
+      webhook: false,
+      names: ["zeta", "alpha"],
+      modes: { zeta: "pending", alpha: "pending" },
+      script: '["zeta", "alpha"]',
+    });
     const submitted = await w.submit();
     expect(submitted.body.authorizers.map((a: { name: string }) => a.name)).toEqual(["zeta", "alpha"]);
-    expect((await w.get(submitted.body.requestId)).body.authorizers.map((a: { name: string }) => a.name)).toEqual(["zeta", "alpha"]);
+    expect((await w.get(submitted.body.requestId)).body.authorizers.map((a: { name: string }) => a.name)).toEqual([
+      "zeta",
+      "alpha",
+    ]);
   });
 
   it("denies, tells the service not to execute, and executes nothing", async () => {
@@ -108,7 +189,11 @@ describe("submit → decision → execution", () => {
     w.stubs.default!.decide(id, "denied");
     expect((await w.stubs.default!.callBack(id)).body).toEqual({ requestId: id, status: "success" });
     const view = await w.get(id);
-    expect(view.body).toMatchObject({ status: "denied", execution: { state: "not_applicable" }, delivery: { status: "delivered", execute: false } });
+    expect(view.body).toMatchObject({
+      status: "denied",
+      execution: { state: "not_applicable" },
+      delivery: { status: "delivered", execute: false },
+    });
     expect(w.service.state.executions.size).toBe(0);
     expect(w.service.state.deliveries[0]!.body.data).toMatchObject({ status: "denied", execute: false });
   });
@@ -116,7 +201,9 @@ describe("submit → decision → execution", () => {
   it("expires a request nobody decided: expired, not denied, and the service is told", async () => {
     const w = await world();
     const id = (await w.submit()).body.requestId;
-    await db().execute(sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`);
+    await db().execute(
+      sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`,
+    );
     await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'expire'`);
     await drainJobs(db());
     const view = await w.get(id);
@@ -133,7 +220,9 @@ describe("submit → decision → execution", () => {
   it("refuses a decision that arrives after expiresAt even while the request is still pending", async () => {
     const w = await world();
     const id = (await w.submit()).body.requestId;
-    await db().execute(sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`);
+    await db().execute(
+      sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`,
+    );
     w.stubs.default!.decide(id, "approved");
     const late = await w.stubs.default!.callBack(id);
     expect(late.status).toBe(409);
@@ -155,7 +244,9 @@ describe("cancellation", () => {
     expect(late.status).toBe(409);
     expect(late.body.error).toBe("request_cancelled");
     expect(w.service.state.executions.size).toBe(0);
-    expect((await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${id}/cancel`)).status).toBe(200);
+    expect((await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${id}/cancel`)).status).toBe(
+      200,
+    );
   });
 
   // PROTOCOL.md "Decision freshness and authority": cancel wins over a racing decision. (This test
@@ -170,14 +261,19 @@ describe("cancellation", () => {
     expect(cancelled.body).toMatchObject({ status: "cancelled" });
     expect(w.stubs.default!.state.cancels).toEqual([id]);
     const events = (await w.get(id)).body.events as { type: string; data: Record<string, unknown> | null }[];
-    expect(events.filter((e) => e.type === "decision_refused").map((e) => e.data)).toEqual([expect.objectContaining({ source: "cancel", code: "cancelled", decision: "approved" })]);
+    expect(events.filter((e) => e.type === "decision_refused").map((e) => e.data)).toEqual([
+      expect.objectContaining({ source: "cancel", code: "cancelled", decision: "approved" }),
+    ]);
     expect(w.service.state.executions.size).toBe(0);
   });
 });
 
 describe("routing", () => {
   it("routes to the named authorizer only", async () => {
-    const w = await world({ names: ["default", "security"], script: 'request.action.category.startsWith("infra.") ? ["security"] : ["default"]' });
+    const w = await world({
+      names: ["default", "security"],
+      script: 'request.action.category.startsWith("infra.") ? ["security"] : ["default"]',
+    });
     const submitted = await w.submit();
     expect(submitted.body.routing).toEqual({ targets: ["security"], fallbackReason: null, error: null });
     expect(w.stubs.security!.state.received.size).toBe(1);
@@ -188,16 +284,25 @@ describe("routing", () => {
     const approve = await world({ script: '["$approve"]' });
     const approved = await approve.submit();
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: "approved", decision: { source: "routing", signed: false }, execution: { state: "succeeded" } });
+    expect(approved.body).toMatchObject({
+      status: "approved",
+      decision: { source: "routing", signed: false },
+      execution: { state: "succeeded" },
+    });
     expect(approve.stubs.default!.state.calls).toHaveLength(0);
-    const deny = await world({ script: 'request.action.details.device.serial == "C02ZX1ABCDEF" ? ["$deny"] : ["default"]' });
+    const deny = await world({
+      script: 'request.action.details.device.serial == "C02ZX1ABCDEF" ? ["$deny"] : ["default"]',
+    });
     const denied = await deny.submit();
     expect(denied.body).toMatchObject({ status: "denied", statusReason: "routing_deny" });
     expect(deny.service.state.executions.size).toBe(0);
   });
 
   it("falls back to the default authorizer on a broken script and records why", async () => {
-    const w = await world({ names: ["default", "finance"], script: 'request.action.details.amount > 100 ? ["finance"] : ["nobody"]' });
+    const w = await world({
+      names: ["default", "finance"],
+      script: 'request.action.details.amount > 100 ? ["finance"] : ["nobody"]',
+    });
     const submitted = await w.submit();
     expect(submitted.status).toBe(202);
     expect(submitted.body.routing.targets).toEqual(["default"]);

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { runJob } from "@/lib/gateway/job-runner";
+import { runJob } from "@/lib/jobs/job-runner";
 import { recordAuthorizationRequest } from "@/lib/gateway/submit";
 import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
@@ -21,9 +21,15 @@ async function pendingWorld() {
   let keys: any[] = [];
   const stub = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => keys });
   cleanups.push(stub.close);
-  const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "reviewing", url: stub.url }] });
+  const tenant = await createGatewayTenant(db(), {
+    appUrl: appUrl(),
+    authorizers: [{ name: "reviewing", url: stub.url }],
+  });
   keys = await tenant.spKeys();
-  const jobsOf = (requestId: string) => rows<{ kind: string; lease_token: string }>(sql`select kind, lease_token::text from jobs where request_id = ${requestId} order by kind::text`);
+  const jobsOf = (requestId: string) =>
+    rows<{ kind: string; lease_token: string }>(
+      sql`select kind, lease_token::text from jobs where request_id = ${requestId} order by kind::text`,
+    );
   return { stub, tenant, jobsOf };
 }
 
@@ -33,22 +39,33 @@ describe("a submit the authorizer answers pending", () => {
     const submitted = await api(appUrl(), w.tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
     expect(submitted.status).toBe(202);
     expect((await w.jobsOf(submitted.body.requestId)).map((j) => j.kind)).toEqual(["expire", "poll"]);
-    const [target] = await rows<{ state: string }>(sql`select state from request_targets where request_id = ${submitted.body.requestId}`);
+    const [target] = await rows<{ state: string }>(
+      sql`select state from request_targets where request_id = ${submitted.body.requestId}`,
+    );
     expect(target?.state).toBe("pending");
   });
 
   it("records pending from a run whose lease was taken over, but leaves the new holder's submit job alone", async () => {
     const w = await pendingWorld();
-    const { request, jobsToRun, hint } = await recordAuthorizationRequest(db(), w.tenant.ctx, wipeRequest() as never, null);
+    const { request, jobsToRun, hint } = await recordAuthorizationRequest(
+      db(),
+      w.tenant.ctx,
+      wipeRequest() as never,
+      null,
+    );
     const [stale] = jobsToRun;
     // Another worker claims the job: a new lease token fences the first run out.
-    const [taken] = await rows<{ lease_token: string }>(sql`update jobs set lease_token = gen_random_uuid() where id = ${stale!.id} returning lease_token::text`);
+    const [taken] = await rows<{ lease_token: string }>(
+      sql`update jobs set lease_token = gen_random_uuid() where id = ${stale!.id} returning lease_token::text`,
+    );
     await runJob(db(), stale!, hint);
     expect(w.stub.state.received.has(request.requestId)).toBe(true);
     const jobs = await w.jobsOf(request.requestId);
     expect(jobs.map((j) => j.kind)).toEqual(["expire", "poll", "submit"]);
     expect(jobs.find((j) => j.kind === "submit")?.lease_token).toBe(taken!.lease_token);
-    const [target] = await rows<{ state: string }>(sql`select state from request_targets where request_id = ${request.requestId}`);
+    const [target] = await rows<{ state: string }>(
+      sql`select state from request_targets where request_id = ${request.requestId}`,
+    );
     expect(target?.state).toBe("pending");
   });
 });

@@ -23,7 +23,11 @@ describe("API error answers", () => {
     const auth = bearer(tenant.apiKey);
     const cases = [
       [{ body: "{not json", headers: { ...auth, "content-type": "application/json" } }, 400, "invalid_json"],
-      [{ body: "name=x", headers: { ...auth, "content-type": "application/x-www-form-urlencoded" } }, 415, "unsupported_media_type"],
+      [
+        { body: "name=x", headers: { ...auth, "content-type": "application/x-www-form-urlencoded" } },
+        415,
+        "unsupported_media_type",
+      ],
       [{ json: { name: "", scopes: ["root"] }, headers: auth }, 400, "validation_failed"],
       [{ json: { name: "x".repeat(70_000), scopes: ["admin"] }, headers: auth }, 413, "payload_too_large"],
     ] as const;

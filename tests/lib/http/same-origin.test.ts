@@ -6,7 +6,8 @@ import { callRoute, sessionHeaders } from "../../setup/http";
 // Issue 12, item 10: a console mutation must come from the app's own origin, scheme included, and
 // X-Forwarded-Host / -Proto count only behind TRUSTED_PROXY_HOPS proxies.
 const db = setupTestDatabase();
-const create = (headers: Record<string, string>) => callRoute(apiKeys.POST, { method: "POST", headers, json: { name: "k", scopes: ["requests:read"] } });
+const create = (headers: Record<string, string>) =>
+  callRoute(apiKeys.POST, { method: "POST", headers, json: { name: "k", scopes: ["requests:read"] } });
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -15,8 +16,14 @@ describe("the console's same-origin check", () => {
     const t = await createTestTenant(db());
     const session = await sessionHeaders(t.owner.id);
     expect((await create(session)).status).toBe(201);
-    expect(await create({ ...session, origin: "https://gateway.test" })).toMatchObject({ status: 403, body: { error: "forbidden" } });
-    expect(await create({ ...session, origin: "http://gateway.test:8080" })).toMatchObject({ status: 403, body: { error: "forbidden" } });
+    expect(await create({ ...session, origin: "https://gateway.test" })).toMatchObject({
+      status: 403,
+      body: { error: "forbidden" },
+    });
+    expect(await create({ ...session, origin: "http://gateway.test:8080" })).toMatchObject({
+      status: 403,
+      body: { error: "forbidden" },
+    });
   });
 
   it("ignores X-Forwarded-Host without trusted proxy hops", async () => {
@@ -30,9 +37,19 @@ describe("the console's same-origin check", () => {
     vi.stubEnv("TRUSTED_PROXY_HOPS", "1");
     const t = await createTestTenant(db());
     const session = await sessionHeaders(t.owner.id);
-    const proxied = { ...session, origin: "https://console.example", "x-forwarded-host": "console.example", "x-forwarded-proto": "https" };
+    const proxied = {
+      ...session,
+      origin: "https://console.example",
+      "x-forwarded-host": "console.example",
+      "x-forwarded-proto": "https",
+    };
     expect((await create(proxied)).status).toBe(201);
-    const spoofed = { ...session, origin: "https://evil.example", "x-forwarded-host": "evil.example, console.example", "x-forwarded-proto": "https" };
+    const spoofed = {
+      ...session,
+      origin: "https://evil.example",
+      "x-forwarded-host": "evil.example, console.example",
+      "x-forwarded-proto": "https",
+    };
     expect(await create(spoofed)).toMatchObject({ status: 403, body: { error: "forbidden" } });
   });
 });

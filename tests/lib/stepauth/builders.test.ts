@@ -7,8 +7,18 @@ import { vectors } from "../../fixtures/vectors";
 describe("builders", () => {
   it("build the vector's details exactly", () => {
     const details = entries(
-      group("device", "Device", entry("name", "Name", "Jane’s MacBook Pro 16\""), entry("serial", "Serial", "C02ZX1ABCDEF")),
-      group("target_user", "Target user", entry("email", "Email", "jane.doe@acme.com"), entry("department", "Department", "Engineering")),
+      group(
+        "device",
+        "Device",
+        entry("name", "Name", 'Jane’s MacBook Pro 16"'),
+        entry("serial", "Serial", "C02ZX1ABCDEF"),
+      ),
+      group(
+        "target_user",
+        "Target user",
+        entry("email", "Email", "jane.doe@acme.com"),
+        entry("department", "Department", "Engineering"),
+      ),
       entry("reason", "Reason", "Employee offboarding"),
       entry("reversible", "Reversible", "No"),
     );
@@ -17,8 +27,12 @@ describe("builders", () => {
 
   it("reject bad and duplicate keys where they are written", () => {
     expect(() => entry("bad-key", "Bad", "x")).toThrowError(expect.objectContaining({ code: "malformed_request" }));
-    expect(() => entries(entry("a", "A", "1"), entry("a", "A", "2"))).toThrowError(expect.objectContaining({ code: "malformed_request" }));
-    expect(() => group("g", "G", entry("a", "A", "1"), entry("a", "A", "2"))).toThrowError(expect.objectContaining({ code: "malformed_request" }));
+    expect(() => entries(entry("a", "A", "1"), entry("a", "A", "2"))).toThrowError(
+      expect.objectContaining({ code: "malformed_request" }),
+    );
+    expect(() => group("g", "G", entry("a", "A", "1"), entry("a", "A", "2"))).toThrowError(
+      expect.objectContaining({ code: "malformed_request" }),
+    );
   });
 
   it("buildAuthorizationRequest fills id and times from the injected clock and validates", () => {
@@ -32,9 +46,15 @@ describe("builders", () => {
       },
       { now: () => new Date("2026-02-18T14:30:00Z"), generateId: () => "req_a1b2c3d4e5f6a7b8c9d0" },
     );
-    expect(request).toMatchObject({ requestId: "req_a1b2c3d4e5f6a7b8c9d0", timestamp: "2026-02-18T14:30:00Z", expiresAt: "2026-02-18T15:00:00Z" });
+    expect(request).toMatchObject({
+      requestId: "req_a1b2c3d4e5f6a7b8c9d0",
+      timestamp: "2026-02-18T14:30:00Z",
+      expiresAt: "2026-02-18T15:00:00Z",
+    });
     expect(REQUEST_ID_PATTERN.test(buildAuthorizationRequest({ ...minimal(), expiresIn: 60 }).requestId)).toBe(true);
-    expect(() => buildAuthorizationRequest({ ...minimal(), expiresIn: 0 })).toThrowError(expect.objectContaining({ code: "malformed_request" }));
+    expect(() => buildAuthorizationRequest({ ...minimal(), expiresIn: 0 })).toThrowError(
+      expect.objectContaining({ code: "malformed_request" }),
+    );
     expect(() => buildAuthorizationRequest({ ...minimal(), callbackUrl: "http://evil.example/cb" })).toThrowError(
       expect.objectContaining({ code: "invalid_callback_url" }),
     );

@@ -16,10 +16,12 @@ const received: Array<{ url: string; body: string }> = [];
 let server: Server;
 let endpoint = "";
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Step => (_req, res) => {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Step =>
+  (_req, res) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  };
 const pending = json(202, { requestId, status: "pending" });
 const drop: Step = (req) => req.socket.destroy();
 const slow: Step = (_req, res) => setTimeout(() => json(202, { requestId, status: "pending" })(_req, res, ""), 400);
@@ -72,7 +74,9 @@ describe("submit", () => {
     expect(received[0]?.url).toBe("/v1/authorization-requests");
     // The body is the byte-exact vector envelope.
     expect(JSON.parse(received[0]!.body)).toEqual(vectors.authorizationRequest.envelope);
-    expect(attempts).toEqual([expect.objectContaining({ call: "submit", attempt: 1, outcome: "response", status: 202, willRetry: false })]);
+    expect(attempts).toEqual([
+      expect.objectContaining({ call: "submit", attempt: 1, outcome: "response", status: 202, willRetry: false }),
+    ]);
   });
 
   it("returns a verified decision when decided at once", async () => {
@@ -91,13 +95,21 @@ describe("submit", () => {
     const { instance, attempts, sleeps } = client();
     await expect(instance.submit(request)).resolves.toMatchObject({ status: "pending" });
     expect(sleeps).toEqual([125, 250]);
-    expect(attempts.map((a) => [a.attempt, a.status, a.willRetry])).toEqual([[1, 503, true], [2, 503, true], [3, 202, false]]);
+    expect(attempts.map((a) => [a.attempt, a.status, a.willRetry])).toEqual([
+      [1, 503, true],
+      [2, 503, true],
+      [3, 202, false],
+    ]);
     expect(attempts[0]?.errorCode).toBe("unavailable");
   });
 
   it("waits for Retry-After on 429, in seconds or as an HTTP date", async () => {
     const date = new Date(Date.parse("2026-02-18T14:35:00Z") + 3000).toUTCString();
-    script = [json(429, { error: "rate_limited", message: "x" }, { "retry-after": "2" }), json(429, {}, { "retry-after": date }), pending];
+    script = [
+      json(429, { error: "rate_limited", message: "x" }, { "retry-after": "2" }),
+      json(429, {}, { "retry-after": date }),
+      pending,
+    ];
     const { instance, sleeps } = client();
     await expect(instance.submit(request)).resolves.toMatchObject({ status: "pending" });
     expect(sleeps).toEqual([2000, 3000]);
@@ -112,7 +124,10 @@ describe("submit", () => {
   it("with maxRetryAfterMs 0 leaves every 429 wait to the caller, naming the Retry-After it asked for", async () => {
     script = [json(503, {}), json(429, { error: "rate_limited", message: "x" }, { "retry-after": "120" })];
     const { instance, sleeps } = client({ retry: { attemptTimeoutMs: 150, maxRetryAfterMs: 0 } });
-    await expect(instance.submit(request)).rejects.toMatchObject({ code: "rate_limited", details: { retryAfterMs: 120_000, attempts: 2 } });
+    await expect(instance.submit(request)).rejects.toMatchObject({
+      code: "rate_limited",
+      details: { retryAfterMs: 120_000, attempts: 2 },
+    });
     expect(sleeps).toEqual([125]);
   });
 
@@ -177,17 +192,24 @@ describe("submit", () => {
   it("fails with authorizer_unavailable after 5 attempts", async () => {
     script = [drop, json(500, {}), slow, json(502, {}), json(503, {})];
     const { instance, attempts, sleeps } = client();
-    await expect(instance.submit(request)).rejects.toMatchObject({ code: "authorizer_unavailable", details: expect.objectContaining({ attempts: 5 }) });
+    await expect(instance.submit(request)).rejects.toMatchObject({
+      code: "authorizer_unavailable",
+      details: expect.objectContaining({ attempts: 5 }),
+    });
     expect(attempts).toHaveLength(5);
     expect(attempts.at(-1)?.willRetry).toBe(false);
     expect(sleeps).toEqual([125, 250, 500, 1000]);
   });
 
   it("validates the request before touching the network", async () => {
-    await expect(client().instance.submit({ ...request, action: { ...request.action, summary: "" } })).rejects.toMatchObject({
+    await expect(
+      client().instance.submit({ ...request, action: { ...request.action, summary: "" } }),
+    ).rejects.toMatchObject({
       code: "malformed_request",
     });
-    await expect(client({ spId: "sp_other" }).instance.submit(request)).rejects.toMatchObject({ code: "malformed_request" });
+    await expect(client({ spId: "sp_other" }).instance.submit(request)).rejects.toMatchObject({
+      code: "malformed_request",
+    });
     expect(received).toHaveLength(0);
   });
 });
@@ -198,8 +220,15 @@ describe("poll and cancel", () => {
     const { instance } = client();
     await expect(instance.poll(requestId)).resolves.toEqual({ status: "pending", requestId });
     expect(received[0]?.url).toBe("/v1/authorization-requests/poll");
-    expect(verifyEnvelope(received[0]!.body, spKeys).payload).toEqual({ requestId, spId: "sp_acme_mdm", timestamp: "2026-02-18T14:35:00.000Z" });
-    await expect(instance.poll(requestId)).resolves.toMatchObject({ status: "decided", decision: { decision: "approved" } });
+    expect(verifyEnvelope(received[0]!.body, spKeys).payload).toEqual({
+      requestId,
+      spId: "sp_acme_mdm",
+      timestamp: "2026-02-18T14:35:00.000Z",
+    });
+    await expect(instance.poll(requestId)).resolves.toMatchObject({
+      status: "decided",
+      decision: { decision: "approved" },
+    });
   });
 
   it("maps 404 to unknown_request without retrying", async () => {
@@ -210,15 +239,23 @@ describe("poll and cancel", () => {
 
   it("rejects a decision for another request", async () => {
     script = [json(200, vectors.decision.envelope)];
-    await expect(client().instance.poll("req_zzzzzzzzzzzzzzzzzzzz")).rejects.toMatchObject({ code: "invalid_response" });
+    await expect(client().instance.poll("req_zzzzzzzzzzzzzzzzzzzz")).rejects.toMatchObject({
+      code: "invalid_response",
+    });
   });
 
   it("cancels, or returns the verified decision on 409", async () => {
-    script = [json(200, { requestId, status: "cancelled" }), json(409, { error: "already_decided", message: "x", decision: vectors.decision.envelope })];
+    script = [
+      json(200, { requestId, status: "cancelled" }),
+      json(409, { error: "already_decided", message: "x", decision: vectors.decision.envelope }),
+    ];
     const { instance } = client();
     await expect(instance.cancel(requestId)).resolves.toEqual({ status: "cancelled", requestId });
     expect(received[0]?.url).toBe("/v1/authorization-requests/cancel");
-    await expect(instance.cancel(requestId)).resolves.toMatchObject({ status: "already_decided", keyId: "auth-key-2024" });
+    await expect(instance.cancel(requestId)).resolves.toMatchObject({
+      status: "already_decided",
+      keyId: "auth-key-2024",
+    });
   });
 
   it("refuses an invalid requestId before signing", async () => {

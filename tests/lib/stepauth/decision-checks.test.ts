@@ -3,14 +3,21 @@ import { checkDecision, type StoredRequestFacts } from "../../../lib/stepauth/de
 import { vectors } from "../../fixtures/vectors";
 const decision = vectors.decision.payload;
 const stored: StoredRequestFacts = {
-  requestId: decision.requestId, spId: decision.spId, requestTimestamp: "2026-02-18T14:35:00Z", expiresAt: "2026-02-18T15:00:00Z", status: "pending", authorizerEnabled: true,
+  requestId: decision.requestId,
+  spId: decision.spId,
+  requestTimestamp: "2026-02-18T14:35:00Z",
+  expiresAt: "2026-02-18T15:00:00Z",
+  status: "pending",
+  authorizerEnabled: true,
 };
 const now = new Date("2026-02-18T14:41:08Z");
 
 describe("checkDecision", () => {
   it("accepts the vector decision for its pending request", () => {
     expect(checkDecision(stored, decision, now)).toEqual({ accept: true });
-    expect(checkDecision({ ...stored, expiresAt: new Date("2026-02-18T15:00:00Z") }, decision, now.getTime())).toEqual({ accept: true });
+    expect(checkDecision({ ...stored, expiresAt: new Date("2026-02-18T15:00:00Z") }, decision, now.getTime())).toEqual({
+      accept: true,
+    });
   });
 
   it.each([
@@ -37,11 +44,19 @@ describe("checkDecision", () => {
   });
 
   it("refuses a disabled authorizer's decision and a stale one before looking at the request's state", () => {
-    expect(checkDecision({ ...stored, status: "cancelled", authorizerEnabled: false }, decision, now)).toEqual({ accept: false, code: "authorizer_disabled" });
-    expect(checkDecision({ ...stored, status: "decided" }, { ...decision, timestamp: "2001-01-01T00:00:00Z" }, now)).toEqual({ accept: false, code: "stale_timestamp" });
+    expect(checkDecision({ ...stored, status: "cancelled", authorizerEnabled: false }, decision, now)).toEqual({
+      accept: false,
+      code: "authorizer_disabled",
+    });
+    expect(
+      checkDecision({ ...stored, status: "decided" }, { ...decision, timestamp: "2001-01-01T00:00:00Z" }, now),
+    ).toEqual({ accept: false, code: "stale_timestamp" });
   });
 
   it("checks a replayed decision for another SP before state (cross-SP replay)", () => {
-    expect(checkDecision({ ...stored, status: "decided" }, { ...decision, spId: "sp_evil" }, now)).toEqual({ accept: false, code: "sp_mismatch" });
+    expect(checkDecision({ ...stored, status: "decided" }, { ...decision, spId: "sp_evil" }, now)).toEqual({
+      accept: false,
+      code: "sp_mismatch",
+    });
   });
 });

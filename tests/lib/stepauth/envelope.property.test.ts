@@ -8,7 +8,9 @@ import { generateKeyPair } from "../../../lib/stepauth/keys";
 const pair = generateKeyPair();
 const signers = [{ keyId: "prop-key", privateKey: pair.privateKey }];
 const trusted = [{ keyId: "prop-key", publicKey: pair.publicKey }];
-const jsonObjectBytes = fc.dictionary(fc.string(), fc.jsonValue()).map((value) => new TextEncoder().encode(JSON.stringify(value)));
+const jsonObjectBytes = fc
+  .dictionary(fc.string(), fc.jsonValue())
+  .map((value) => new TextEncoder().encode(JSON.stringify(value)));
 
 function flipByte(text: string, index: number, xor: number): Buffer {
   const bytes = Buffer.from(text, "base64");
@@ -53,16 +55,34 @@ describe("envelope properties", () => {
         const entry = envelope.signatures[0]!;
         const signature = flipByte(entry.signature, index, xor).toString("base64");
         const tampered = { ...envelope, signatures: [{ ...entry, signature }] };
-        expect(() => verifyEnvelope(tampered, trusted)).toThrowError(expect.objectContaining({ code: "invalid_signature" }));
+        expect(() => verifyEnvelope(tampered, trusted)).toThrowError(
+          expect.objectContaining({ code: "invalid_signature" }),
+        );
       }),
       { numRuns: 200 },
     );
   });
 
   it("the parser and verifier throw nothing but coded StepAuthErrors on arbitrary input", () => {
-    const signatureEntry = fc.record({ algorithm: fc.oneof(fc.constant("ed25519"), fc.string()), keyId: fc.oneof(fc.constant("prop-key"), fc.string()), signature: fc.oneof(fc.base64String(), fc.string()) });
-    const envelopeLike = fc.record({ payload: fc.oneof(fc.base64String(), fc.string(), fc.anything()), signatures: fc.oneof(fc.array(signatureEntry), fc.anything()) }, { requiredKeys: [] });
-    const input = fc.oneof(fc.anything(), fc.string(), fc.uint8Array(), envelopeLike, envelopeLike.map((value) => JSON.stringify(value)));
+    const signatureEntry = fc.record({
+      algorithm: fc.oneof(fc.constant("ed25519"), fc.string()),
+      keyId: fc.oneof(fc.constant("prop-key"), fc.string()),
+      signature: fc.oneof(fc.base64String(), fc.string()),
+    });
+    const envelopeLike = fc.record(
+      {
+        payload: fc.oneof(fc.base64String(), fc.string(), fc.anything()),
+        signatures: fc.oneof(fc.array(signatureEntry), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
+    const input = fc.oneof(
+      fc.anything(),
+      fc.string(),
+      fc.uint8Array(),
+      envelopeLike,
+      envelopeLike.map((value) => JSON.stringify(value)),
+    );
     fc.assert(
       fc.property(input, (value) => {
         for (const run of [() => parseEnvelope(value), () => verifyEnvelope(value, trusted)]) {

@@ -12,21 +12,25 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe("vectors: byte-exact signing", () => {
   it("reproduces the authorization request envelope from payloadJson", () => {
-    const envelope = signEnvelope(utf8(vectors.authorizationRequest.payloadJson), [{ keyId: sp.keyId, privateKey: sp.privateKey }]);
+    const envelope = signEnvelope(utf8(vectors.authorizationRequest.payloadJson), [
+      { keyId: sp.keyId, privateKey: sp.privateKey },
+    ]);
     expect(envelope).toEqual(vectors.authorizationRequest.envelope);
   });
 
   it("reproduces the request envelope from the payload object (JSON.stringify is the canonical form)", () => {
-    expect(signJsonPayload(vectors.authorizationRequest.payload, [{ keyId: sp.keyId, privateKey: sp.privateKey }])).toEqual(
-      vectors.authorizationRequest.envelope,
-    );
+    expect(
+      signJsonPayload(vectors.authorizationRequest.payload, [{ keyId: sp.keyId, privateKey: sp.privateKey }]),
+    ).toEqual(vectors.authorizationRequest.envelope);
   });
 
   it("reproduces the decision and cancel envelopes", () => {
-    expect(signJsonPayload(vectors.decision.payload, [{ keyId: authorizer.keyId, privateKey: authorizer.privateKey }])).toEqual(
-      vectors.decision.envelope,
+    expect(
+      signJsonPayload(vectors.decision.payload, [{ keyId: authorizer.keyId, privateKey: authorizer.privateKey }]),
+    ).toEqual(vectors.decision.envelope);
+    expect(signJsonPayload(vectors.cancel.payload, [{ keyId: sp.keyId, privateKey: sp.privateKey }])).toEqual(
+      vectors.cancel.envelope,
     );
-    expect(signJsonPayload(vectors.cancel.payload, [{ keyId: sp.keyId, privateKey: sp.privateKey }])).toEqual(vectors.cancel.envelope);
   });
 });
 
@@ -52,9 +56,9 @@ describe("vectors: verification", () => {
   });
 
   it("rejects a decision checked against the SP's key (wrong party)", () => {
-    expect(codeOf(() => verifyEnvelope(vectors.decision.envelope, [{ keyId: authorizer.keyId, publicKey: sp.publicKey }]))).toBe(
-      "invalid_signature",
-    );
+    expect(
+      codeOf(() => verifyEnvelope(vectors.decision.envelope, [{ keyId: authorizer.keyId, publicKey: sp.publicKey }])),
+    ).toBe("invalid_signature");
   });
 });
 
@@ -73,7 +77,9 @@ describe("key rotation", () => {
   it("refuses duplicate signer keyIds and bad keyIds before signing", () => {
     const signer = { keyId: sp.keyId, privateKey: sp.privateKey };
     expect(codeOf(() => signEnvelope(utf8("{}"), [signer, signer]))).toBe("invalid_key_id");
-    expect(codeOf(() => signEnvelope(utf8("{}"), [{ keyId: "bad key", privateKey: sp.privateKey }]))).toBe("invalid_key_id");
+    expect(codeOf(() => signEnvelope(utf8("{}"), [{ keyId: "bad key", privateKey: sp.privateKey }]))).toBe(
+      "invalid_key_id",
+    );
     expect(codeOf(() => signEnvelope(utf8("{}"), []))).toBe("malformed_request");
     expect(codeOf(() => signEnvelope(utf8("[1]"), [signer]))).toBe("malformed_request");
     expect(codeOf(() => signEnvelope(utf8("{}"), [{ keyId: "k", privateKey: sp.publicKey }]))).toBe("invalid_key");
@@ -99,7 +105,9 @@ describe("envelope structure and encoding", () => {
       expect(codeOf(() => verifyEnvelope({ ...signed, payload }, spTrusted))).toBe("malformed_request");
     }
     // "e31=" decodes to "{}" like "e30=" but with non-zero pad bits.
-    expect(codeOf(() => verifyEnvelope({ payload: "e31=", signatures: signed.signatures }, spTrusted))).toBe("malformed_request");
+    expect(codeOf(() => verifyEnvelope({ payload: "e31=", signatures: signed.signatures }, spTrusted))).toBe(
+      "malformed_request",
+    );
   });
 
   it("rejects a payload that is not a JSON object", () => {
@@ -113,26 +121,44 @@ describe("envelope structure and encoding", () => {
 
   it("treats a malformed signature on a trusted key as invalid_signature", () => {
     const short = { ...good, signatures: [{ ...good.signatures[0], signature: "AAAA" }] };
-    const nonCanonical = { ...good, signatures: [{ ...good.signatures[0], signature: good.signatures[0].signature.replace("==", "") }] };
+    const nonCanonical = {
+      ...good,
+      signatures: [{ ...good.signatures[0], signature: good.signatures[0].signature.replace("==", "") }],
+    };
     expect(codeOf(() => verifyEnvelope(short, authTrusted))).toBe("invalid_signature");
     expect(codeOf(() => verifyEnvelope(nonCanonical, authTrusted))).toBe("invalid_signature");
   });
 
   it("rejects wrong shapes as malformed_request", () => {
-    const cases: unknown[] = [null, 42, "not json", "[]", {}, { payload: good.payload }, { payload: good.payload, signatures: [] },
-      { payload: 1, signatures: good.signatures }, { payload: good.payload, signatures: [{ algorithm: "ed25519", keyId: 1, signature: "x" }] },
-      { payload: good.payload, signatures: Array(17).fill(good.signatures[0]) }];
+    const cases: unknown[] = [
+      null,
+      42,
+      "not json",
+      "[]",
+      {},
+      { payload: good.payload },
+      { payload: good.payload, signatures: [] },
+      { payload: 1, signatures: good.signatures },
+      { payload: good.payload, signatures: [{ algorithm: "ed25519", keyId: 1, signature: "x" }] },
+      { payload: good.payload, signatures: Array(17).fill(good.signatures[0]) },
+    ];
     for (const input of cases) expect(codeOf(() => parseEnvelope(input))).toBe("malformed_request");
   });
 
   it("enforces the 64 KiB limit on text and on parsed envelopes, and when signing", () => {
     const big = "x".repeat(MAX_ENVELOPE_BYTES);
-    expect(codeOf(() => parseEnvelope(JSON.stringify({ payload: big, signatures: good.signatures })))).toBe("malformed_request");
+    expect(codeOf(() => parseEnvelope(JSON.stringify({ payload: big, signatures: good.signatures })))).toBe(
+      "malformed_request",
+    );
     expect(codeOf(() => parseEnvelope({ payload: big, signatures: good.signatures }))).toBe("malformed_request");
     const payload = utf8(`{"a":"${"y".repeat(50_000)}"}`);
-    expect(codeOf(() => signEnvelope(payload, [{ keyId: sp.keyId, privateKey: sp.privateKey }]))).toBe("malformed_request");
+    expect(codeOf(() => signEnvelope(payload, [{ keyId: sp.keyId, privateKey: sp.privateKey }]))).toBe(
+      "malformed_request",
+    );
     const fits = utf8(`{"a":"${"y".repeat(40_000)}"}`);
-    expect(verifyEnvelope(signEnvelope(fits, [{ keyId: sp.keyId, privateKey: sp.privateKey }]), spTrusted).keyId).toBe(sp.keyId);
+    expect(verifyEnvelope(signEnvelope(fits, [{ keyId: sp.keyId, privateKey: sp.privateKey }]), spTrusted).keyId).toBe(
+      sp.keyId,
+    );
   });
 
   it("ignores unknown top-level fields and accepts bytes input", () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isStepAuthError, isWireErrorCode, STEPAUTH_ERROR_CODES, StepAuthError, WIRE_ERROR_CODES } from "../../../lib/stepauth/errors";
+import {
+  isStepAuthError,
+  isWireErrorCode,
+  STEPAUTH_ERROR_CODES,
+  StepAuthError,
+  WIRE_ERROR_CODES,
+} from "../../../lib/stepauth/errors";
 
 describe("error codes", () => {
   it("match the HTTP statuses of PROTOCOL.md's error table", () => {

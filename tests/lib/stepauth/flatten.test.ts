@@ -20,7 +20,9 @@ describe("flattening", () => {
   });
 
   it("stores a __proto__ key as data, never as the prototype", () => {
-    const flat = flattenEntries([{ key: "__proto__", label: "P", value: [{ key: "polluted", label: "X", value: "yes" }] }]);
+    const flat = flattenEntries([
+      { key: "__proto__", label: "P", value: [{ key: "polluted", label: "X", value: "yes" }] },
+    ]);
     expect(Object.getPrototypeOf(flat)).toBe(Object.prototype);
     expect(Object.hasOwn(flat, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -16,7 +16,10 @@ describe("nesting limits", () => {
     expect(parseAuthorizationRequest(vectors.authorizationRequest.payload).requestId).toBe("req_a1b2c3d4e5f6a7b8c9d0");
     let details: unknown = "x";
     for (let i = 0; i < MAX_JSON_DEPTH; i += 1) details = [{ key: "k", label: "K", value: details }];
-    const request = { ...vectors.authorizationRequest.payload, action: { ...vectors.authorizationRequest.payload.action, details } };
+    const request = {
+      ...vectors.authorizationRequest.payload,
+      action: { ...vectors.authorizationRequest.payload.action, details },
+    };
     try {
       parseAuthorizationRequest(request);
       expect.unreachable();

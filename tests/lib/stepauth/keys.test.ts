@@ -41,7 +41,14 @@ describe("keys", () => {
 
   it("rejects anything but canonical Ed25519 DER with invalid_key, without echoing it", () => {
     const x25519Spki = "MCowBQYDK2VuAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
-    const cases = ["", "not base64", vectors.keys.sp.publicKey.replace("=", ""), vectors.keys.sp.privateKey, x25519Spki, "AAAA"];
+    const cases = [
+      "",
+      "not base64",
+      vectors.keys.sp.publicKey.replace("=", ""),
+      vectors.keys.sp.privateKey,
+      x25519Spki,
+      "AAAA",
+    ];
     for (const input of cases) expect(codeOf(() => importPublicKey(input))).toBe("invalid_key");
     expect(codeOf(() => importPrivateKey(vectors.keys.sp.publicKey))).toBe("invalid_key");
     try {
@@ -59,8 +66,12 @@ describe("keys", () => {
   it("exports a public key as an OKP/Ed25519 JWK with kid", async () => {
     const jwk = await exportPublicKeyJwk(vectors.keys.authorizer.publicKey, "auth-key-2024");
     expect(jwk).toMatchObject({ kty: "OKP", crv: "Ed25519", kid: "auth-key-2024", alg: "EdDSA", use: "sig" });
-    expect(Buffer.from(jwk.x as string, "base64url")).toEqual(Buffer.from(vectors.keys.authorizer.publicKey, "base64").subarray(12));
+    expect(Buffer.from(jwk.x as string, "base64url")).toEqual(
+      Buffer.from(vectors.keys.authorizer.publicKey, "base64").subarray(12),
+    );
     expect(jwk).not.toHaveProperty("d");
-    await expect(exportPublicKeyJwk(vectors.keys.authorizer.publicKey, "bad id")).rejects.toMatchObject({ code: "invalid_key_id" });
+    await expect(exportPublicKeyJwk(vectors.keys.authorizer.publicKey, "bad id")).rejects.toMatchObject({
+      code: "invalid_key_id",
+    });
   });
 });

@@ -8,11 +8,13 @@ import type { HttpRequest } from "../../../lib/stepauth/transport";
 import { vectors } from "../../fixtures/vectors";
 import { codeOf as stepAuthCode } from "./stepauth-code";
 
-const build = () => buildAuthorizationRequest({
-  spId: "sp_routing", expiresIn: 600,
-  principal: { type: "human", attributes: entries(entry("email", "Email", "it-admin@acme.com")) },
-  action: { type: "device.wipe", summary: "If approved, the laptop is wiped." },
-});
+const build = () =>
+  buildAuthorizationRequest({
+    spId: "sp_routing",
+    expiresIn: 600,
+    principal: { type: "human", attributes: entries(entry("email", "Email", "it-admin@acme.com")) },
+    action: { type: "device.wipe", summary: "If approved, the laptop is wiped." },
+  });
 const loopback = { allowLoopbackHttp: true };
 const callbackUrl = "https://sp.acme.com/stepauth/cb";
 const spKeys = [{ keyId: vectors.keys.sp.keyId, publicKey: vectors.keys.sp.publicKey }];
@@ -21,7 +23,9 @@ const spKeys = [{ keyId: vectors.keys.sp.keyId, publicKey: vectors.keys.sp.publi
 function recordingClient(policy = {}) {
   const sent: HttpRequest[] = [];
   const client = new AuthorizerClient({
-    endpoint: "https://authorizer.example", spId: "sp_acme_mdm", callbackPolicy: policy,
+    endpoint: "https://authorizer.example",
+    spId: "sp_acme_mdm",
+    callbackPolicy: policy,
     signers: [{ keyId: vectors.keys.sp.keyId, privateKey: vectors.keys.sp.privateKey }],
     authorizerKeys: [{ keyId: vectors.keys.authorizer.keyId, publicKey: vectors.keys.authorizer.publicKey }],
     transport: async (request) => {
@@ -41,14 +45,22 @@ describe("authorizationRequestPayload: a request validated once, serialised per 
     expect(payload.json).toBe(JSON.stringify(expected));
     expect(payload).toMatchObject({ requestId: request.requestId, spId: "sp_acme_mdm" });
     expect(Object.isFrozen(payload)).toBe(true);
-    expect(JSON.parse(authorizationRequestPayload(request, { spId: "sp_poll_only" }).json)).not.toHaveProperty("callbackUrl");
+    expect(JSON.parse(authorizationRequestPayload(request, { spId: "sp_poll_only" }).json)).not.toHaveProperty(
+      "callbackUrl",
+    );
   });
 
   it("still checks what differs per authorizer: its spId and the callback URL under the policy", () => {
     const request = build();
     expect(stepAuthCode(() => authorizationRequestPayload(request, { spId: "" }))).toBe("malformed_request");
-    expect(stepAuthCode(() => authorizationRequestPayload(request, { spId: "sp_x", callbackUrl: "http://127.0.0.1:3000/cb" }))).toBe("invalid_callback_url");
-    expect(authorizationRequestPayload(request, { spId: "sp_x", callbackUrl: "http://127.0.0.1:3000/cb" }, loopback).spId).toBe("sp_x");
+    expect(
+      stepAuthCode(() =>
+        authorizationRequestPayload(request, { spId: "sp_x", callbackUrl: "http://127.0.0.1:3000/cb" }),
+      ),
+    ).toBe("invalid_callback_url");
+    expect(
+      authorizationRequestPayload(request, { spId: "sp_x", callbackUrl: "http://127.0.0.1:3000/cb" }, loopback).spId,
+    ).toBe("sp_x");
   });
 
   it("validates in full a request changed since it was built, or one the builder never saw", () => {
@@ -70,10 +82,19 @@ describe("authorizationRequestPayload: a request validated once, serialised per 
   it("is not trusted when it is a look-alike, or made under a looser callback policy than the client's", async () => {
     const request = build();
     const { client, sent } = recordingClient();
-    const forged = { requestId: request.requestId, spId: "sp_acme_mdm", json: JSON.stringify({ ...request, spId: "sp_acme_mdm", principal: { type: "robot" } }), loopbackHttpAllowed: false };
+    const forged = {
+      requestId: request.requestId,
+      spId: "sp_acme_mdm",
+      json: JSON.stringify({ ...request, spId: "sp_acme_mdm", principal: { type: "robot" } }),
+      loopbackHttpAllowed: false,
+    };
     expect(isAuthorizationRequestPayload(forged)).toBe(false);
     await expect(client.submit(forged as never)).rejects.toMatchObject({ code: "malformed_request" });
-    const loose = authorizationRequestPayload(request, { spId: "sp_acme_mdm", callbackUrl: "http://127.0.0.1:3000/cb" }, loopback);
+    const loose = authorizationRequestPayload(
+      request,
+      { spId: "sp_acme_mdm", callbackUrl: "http://127.0.0.1:3000/cb" },
+      loopback,
+    );
     await expect(client.submit(loose)).rejects.toMatchObject({ code: "invalid_callback_url" });
     expect(sent).toHaveLength(0);
     await expect(recordingClient(loopback).client.submit(loose)).resolves.toMatchObject({ status: "pending" });

@@ -27,6 +27,7 @@ describe("retry policy", () => {
     expect(parseRetryAfter(" 0 ", now)).toBe(0);
     expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now)).toBe(2000);
     expect(parseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now)).toBe(0);
-    for (const bad of [undefined, "", "-1", "1.5", "soon", "2015-10-21"]) expect(parseRetryAfter(bad, now)).toBeUndefined();
+    for (const bad of [undefined, "", "-1", "1.5", "soon", "2015-10-21"])
+      expect(parseRetryAfter(bad, now)).toBeUndefined();
   });
 });

@@ -35,17 +35,29 @@ describe("routing semantics", () => {
 
   it("sends to every active authorizer when there is no script", () => {
     for (const script of [undefined, null, "", "  \n"]) {
-      expect(route(script)).toEqual({ kind: "authorizers", targets: config.authorizers, fallback: false, source: "no_script" });
+      expect(route(script)).toEqual({
+        kind: "authorizers",
+        targets: config.authorizers,
+        fallback: false,
+        source: "no_script",
+      });
     }
   });
 
   it("decides immediately on $approve / $deny", () => {
     expect(route('["$approve"]')).toMatchObject({ kind: "immediate", decision: "approved", targets: ["$approve"] });
-    expect(route('request.principal.type == "agent" ? ["$deny"] : ["default"]')).toMatchObject({ kind: "immediate", decision: "denied" });
+    expect(route('request.principal.type == "agent" ? ["$deny"] : ["default"]')).toMatchObject({
+      kind: "immediate",
+      decision: "denied",
+    });
   });
 
   it("falls back on mixed or unknown tokens", () => {
-    expect(route('["$approve", "default"]')).toMatchObject({ kind: "fallback", reason: "mixed_tokens", targets: ["default"] });
+    expect(route('["$approve", "default"]')).toMatchObject({
+      kind: "fallback",
+      reason: "mixed_tokens",
+      targets: ["default"],
+    });
     expect(route('["$approve", "$deny"]')).toMatchObject({ reason: "mixed_tokens" });
     expect(route('["$maybe"]')).toMatchObject({ reason: "unknown_token" });
   });
@@ -59,8 +71,10 @@ describe("routing semantics", () => {
   });
 
   it("reads config and de-duplicates names", () => {
-    expect(route('[config.default, config.default]')).toMatchObject({ kind: "authorizers", targets: ["default"] });
-    expect(route('config.authorizers.filter(a, a != "default")')).toMatchObject({ targets: ["security-team", "finance"] });
+    expect(route("[config.default, config.default]")).toMatchObject({ kind: "authorizers", targets: ["default"] });
+    expect(route('config.authorizers.filter(a, a != "default")')).toMatchObject({
+      targets: ["security-team", "finance"],
+    });
   });
 
   it("never throws, even on hostile input", () => {
@@ -68,7 +82,9 @@ describe("routing semantics", () => {
     expect(route("x".repeat(10_000))).toMatchObject({ reason: "invalid_script" });
     expect(route("[" + "[".repeat(100) + "]".repeat(100) + "]")).toMatchObject({ kind: "fallback" });
     const broken = { action: null } as never;
-    expect(evaluateRoutingScript('request.action.type == "x" ? ["default"] : ["finance"]', broken, config)).toMatchObject({
+    expect(
+      evaluateRoutingScript('request.action.type == "x" ? ["default"] : ["finance"]', broken, config),
+    ).toMatchObject({
       kind: "fallback",
       reason: "runtime_error",
     });
@@ -97,17 +113,29 @@ describe("hostile scripts cannot stall the gateway", () => {
 
   it("matches runs in linear time: a pathological pattern on a long input completes at once", () => {
     const started = performance.now();
-    expect(evaluateRoutingScript(redos, request, config, { budgetMs: 1500 })).toMatchObject({ kind: "authorizers", targets: ["default"] });
+    expect(evaluateRoutingScript(redos, request, config, { budgetMs: 1500 })).toMatchObject({
+      kind: "authorizers",
+      targets: ["default"],
+    });
     const long = '"' + "a".repeat(4000) + 'b".matches("^(a+)+$") ? ["finance"] : ["default"]';
-    expect(evaluateRoutingScript(long, request, config, { budgetMs: 1500 })).toMatchObject({ kind: "authorizers", targets: ["default"] });
+    expect(evaluateRoutingScript(long, request, config, { budgetMs: 1500 })).toMatchObject({
+      kind: "authorizers",
+      targets: ["default"],
+    });
     expect(performance.now() - started).toBeLessThan(500);
   });
 
   it("matches keeps CEL's semantics: a partial RE2 match, and an error for what RE2 refuses", () => {
-    expect(evaluateRoutingScript('"hello".matches("el+") ? ["finance"] : ["default"]', request, config)).toMatchObject({ targets: ["finance"] });
-    expect(evaluateRoutingScript('"hello".matches("^el") ? ["finance"] : ["default"]', request, config)).toMatchObject({ targets: ["default"] });
+    expect(evaluateRoutingScript('"hello".matches("el+") ? ["finance"] : ["default"]', request, config)).toMatchObject({
+      targets: ["finance"],
+    });
+    expect(evaluateRoutingScript('"hello".matches("^el") ? ["finance"] : ["default"]', request, config)).toMatchObject({
+      targets: ["default"],
+    });
     // Backreferences are not RE2: the script errors and falls back.
-    expect(evaluateRoutingScript('"aa".matches("(a)\\\\1") ? ["finance"] : ["default"]', request, config)).toMatchObject({
+    expect(
+      evaluateRoutingScript('"aa".matches("(a)\\\\1") ? ["finance"] : ["default"]', request, config),
+    ).toMatchObject({
       kind: "fallback",
       reason: "runtime_error",
     });
@@ -140,11 +168,15 @@ describe("hostile scripts cannot stall the gateway", () => {
     expect(performance.now() - started).toBeLessThan(1000);
     let tooDeep = "[1, 2]";
     for (let i = 0; i < 30; i++) tooDeep = `cel.bind(l${i}, ${tooDeep}, l${i} + l${i})`;
-    expect(evaluateRoutingScript(`size(${tooDeep}) > 0 ? ["finance"] : ["default"]`, request, config)).toMatchObject({ reason: "invalid_script" });
+    expect(evaluateRoutingScript(`size(${tooDeep}) > 0 ? ["finance"] : ["default"]`, request, config)).toMatchObject({
+      reason: "invalid_script",
+    });
   });
 
   it("evaluates again normally after a timeout", () => {
     evaluateRoutingScript(pairs, request, config, { budgetMs: 20 });
-    expect(evaluateRoutingScript('["a"].exists(x, x == "a") ? ["finance"] : ["default"]', request, config)).toMatchObject({ targets: ["finance"] });
+    expect(
+      evaluateRoutingScript('["a"].exists(x, x == "a") ? ["finance"] : ["default"]', request, config),
+    ).toMatchObject({ targets: ["finance"] });
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { StepAuthError } from "../../../lib/stepauth/errors";
-import { authorizationRequestSchema, isAllowedCallbackUrl, parseAuthorizationRequest } from "../../../lib/stepauth/request-schema";
+import {
+  authorizationRequestSchema,
+  isAllowedCallbackUrl,
+  parseAuthorizationRequest,
+} from "../../../lib/stepauth/request-schema";
 import { entryListSchema, principalSchema } from "../../../lib/stepauth/schemas";
 import {
   callbackResultSchema,
@@ -25,7 +29,8 @@ function codeOf(input: unknown, policy = {}): string | undefined {
 
 function chain(length: number, topType = "agent") {
   let principal: Record<string, unknown> = { type: "human", attributes: [] };
-  for (let i = 1; i < length; i++) principal = { type: i === length - 1 ? topType : "service", attributes: [], operator: principal };
+  for (let i = 1; i < length; i++)
+    principal = { type: i === length - 1 ? topType : "service", attributes: [], operator: principal };
   return principal;
 }
 
@@ -53,8 +58,12 @@ describe("authorization request rules", () => {
     for (const key of ["1abc", "a-b", "a.b", "", "k".repeat(65), "ünï"]) {
       expect(entryListSchema.safeParse([{ key, label: "L", value: "v" }]).success).toBe(false);
     }
-    for (const key of ["_a", "A1_b", "k".repeat(64)]) expect(entryListSchema.safeParse([{ key, label: "L", value: "v" }]).success).toBe(true);
-    const dup = [{ key: "a", label: "A", value: "1" }, { key: "a", label: "A2", value: "2" }];
+    for (const key of ["_a", "A1_b", "k".repeat(64)])
+      expect(entryListSchema.safeParse([{ key, label: "L", value: "v" }]).success).toBe(true);
+    const dup = [
+      { key: "a", label: "A", value: "1" },
+      { key: "a", label: "A2", value: "2" },
+    ];
     expect(entryListSchema.safeParse(dup).success).toBe(false);
     const nestedDup = [{ key: "g", label: "G", value: dup }];
     const request = base();
@@ -86,7 +95,12 @@ describe("authorization request rules", () => {
   });
 
   it("enforces the requestId format", () => {
-    for (const requestId of ["req_short", "abc_a1b2c3d4e5f6a7b8c9d0", "req_a1b2c3d4e5f6a7b8c9d0!", "req_" + "a".repeat(125)]) {
+    for (const requestId of [
+      "req_short",
+      "abc_a1b2c3d4e5f6a7b8c9d0",
+      "req_a1b2c3d4e5f6a7b8c9d0!",
+      "req_" + "a".repeat(125),
+    ]) {
       expect(codeOf({ ...base(), requestId })).toBe("malformed_request");
     }
     expect(codeOf({ ...base(), requestId: "req_" + "a".repeat(16) })).toBeUndefined();
@@ -96,7 +110,9 @@ describe("authorization request rules", () => {
     expect(codeOf({ ...base(), callbackUrl: "http://mdm.acme.com/cb" })).toBe("invalid_callback_url");
     expect(codeOf({ ...base(), callbackUrl: "http://127.0.0.1:3000/cb" })).toBe("invalid_callback_url");
     expect(codeOf({ ...base(), callbackUrl: "http://127.0.0.1:3000/cb" }, { allowLoopbackHttp: true })).toBeUndefined();
-    expect(codeOf({ ...base(), callbackUrl: "http://10.0.0.5/cb" }, { allowLoopbackHttp: true })).toBe("invalid_callback_url");
+    expect(codeOf({ ...base(), callbackUrl: "http://10.0.0.5/cb" }, { allowLoopbackHttp: true })).toBe(
+      "invalid_callback_url",
+    );
     expect(codeOf({ ...base(), callbackUrl: "https://user:pw@mdm.acme.com/cb" })).toBe("invalid_callback_url");
     expect(isAllowedCallbackUrl("http://[::1]:8080/cb", { allowLoopbackHttp: true })).toBe(true);
     expect(isAllowedCallbackUrl("not a url")).toBe(false);
@@ -123,7 +139,9 @@ describe("message schemas", () => {
   it("accept the submit, poll, callback and error bodies of the wire profile", () => {
     const requestId = vectors.decision.payload.requestId;
     expect(submitResponseSchema.parse({ requestId, status: "pending" }).status).toBe("pending");
-    expect(submitResponseSchema.parse({ requestId, status: "decided", decision: vectors.decision.envelope }).status).toBe("decided");
+    expect(
+      submitResponseSchema.parse({ requestId, status: "decided", decision: vectors.decision.envelope }).status,
+    ).toBe("decided");
     expect(submitResponseSchema.safeParse({ requestId, status: "decided" }).success).toBe(false);
     expect(pollResponseSchema.safeParse(vectors.decision.envelope).success).toBe(true);
     expect(callbackResultSchema.safeParse({ requestId, status: "error", error: "Device gone" }).success).toBe(true);

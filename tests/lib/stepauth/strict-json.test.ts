@@ -61,12 +61,20 @@ describe("parseStrictJsonObject", () => {
   });
 
   it("refuses invalid UTF-8 and an encoded surrogate", () => {
-    expect(codeOf(() => parseStrictJsonObject(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])))).toBe("malformed_request");
-    expect(codeOf(() => parseStrictJsonObject(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d])))).toBe("malformed_request");
+    expect(
+      codeOf(() => parseStrictJsonObject(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]))),
+    ).toBe("malformed_request");
+    expect(
+      codeOf(() =>
+        parseStrictJsonObject(Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d])),
+      ),
+    ).toBe("malformed_request");
   });
 
   it("is what verifyEnvelope uses: a validly signed duplicate is malformed_request, not a decision", () => {
-    const bytes = utf8('{"requestId":"req_a1b2c3d4e5f6a7b8c9d0","spId":"sp_acme_mdm","decision":"denied","decision":"approved","timestamp":"2026-02-18T14:41:07Z"}');
+    const bytes = utf8(
+      '{"requestId":"req_a1b2c3d4e5f6a7b8c9d0","spId":"sp_acme_mdm","decision":"denied","decision":"approved","timestamp":"2026-02-18T14:41:07Z"}',
+    );
     const envelope = signEnvelope(bytes, [{ keyId: authorizer.keyId, privateKey: authorizer.privateKey }]);
     expect(codeOf(() => verifyEnvelope(envelope, authTrusted))).toBe("malformed_request");
   });

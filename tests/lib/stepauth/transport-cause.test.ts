@@ -4,7 +4,15 @@ import { createUndiciTransport, describeTransportCause } from "@/lib/stepauth";
 /** The error a real transport throws for `url`. */
 async function failureOf(url: string): Promise<unknown> {
   const send = createUndiciTransport();
-  return send({ url, body: "{}", headers: { "content-type": "application/json" }, signal: AbortSignal.timeout(5_000) }).then(() => null, (error: unknown) => error);
+  return send({
+    url,
+    body: "{}",
+    headers: { "content-type": "application/json" },
+    signal: AbortSignal.timeout(5_000),
+  }).then(
+    () => null,
+    (error: unknown) => error,
+  );
 }
 
 describe("describeTransportCause", () => {
@@ -15,7 +23,9 @@ describe("describeTransportCause", () => {
 
   it("labels TLS failures and keeps unknown codes and plain messages", () => {
     const tls = Object.assign(new Error("self-signed certificate"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
-    expect(describeTransportCause(new TypeError("fetch failed", { cause: tls }))).toBe("TLS (DEPTH_ZERO_SELF_SIGNED_CERT): self-signed certificate");
+    expect(describeTransportCause(new TypeError("fetch failed", { cause: tls }))).toBe(
+      "TLS (DEPTH_ZERO_SELF_SIGNED_CERT): self-signed certificate",
+    );
     const odd = Object.assign(new Error("strange"), { code: "EWHATEVER" });
     expect(describeTransportCause(new Error("outer", { cause: odd }))).toBe("EWHATEVER: strange");
     expect(describeTransportCause(new Error("just a message"))).toBe("just a message");

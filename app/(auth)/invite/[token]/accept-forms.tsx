@@ -12,10 +12,29 @@ export function NewAccountForm({ token, email }: { token: string; email: string 
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="token" value={token} />
       <TextField label="Email" name="email" type="email" autoComplete="username" value={email} readOnly />
-      <TextField key={state.name} label="Your name" name="name" autoComplete="name" defaultValue={state.name} required maxLength={200} autoFocus />
-      <TextField label="Password" name="password" type="password" autoComplete="new-password" minLength={12} required hint="At least 12 characters; only you know it." />
+      <TextField
+        key={state.name}
+        label="Your name"
+        name="name"
+        autoComplete="name"
+        defaultValue={state.name}
+        required
+        maxLength={200}
+        autoFocus
+      />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        minLength={12}
+        required
+        hint="At least 12 characters; only you know it."
+      />
       {state.error ? <ErrorNote>{state.error}</ErrorNote> : null}
-      <Button type="submit" className="w-full" disabled={pending}>{pending ? "Joining…" : "Create account and join"}</Button>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Joining…" : "Create account and join"}
+      </Button>
     </form>
   );
 }
@@ -26,7 +45,9 @@ export function AcceptSignedInForm({ token, tenantName }: { token: string; tenan
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="token" value={token} />
       {state.error ? <ErrorNote>{state.error}</ErrorNote> : null}
-      <Button type="submit" className="w-full" disabled={pending}>{pending ? "Joining…" : `Join ${tenantName}`}</Button>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Joining…" : `Join ${tenantName}`}
+      </Button>
     </form>
   );
 }

@@ -22,12 +22,25 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   const invitation = await findPendingInvitation(db, token);
   if (!invitation) {
     return (
-      <AuthCard title="This invitation cannot be used" footer={<Link href="/login" className="font-medium text-brand-700 hover:underline">Go to sign-in</Link>}>
-        <p className="text-sm text-slate-600">The link is invalid, already used, revoked or expired. Ask the person who invited you for a new one.</p>
+      <AuthCard
+        title="This invitation cannot be used"
+        footer={
+          <Link href="/login" className="font-medium text-brand-700 hover:underline">
+            Go to sign-in
+          </Link>
+        }
+      >
+        <p className="text-sm text-slate-600">
+          The link is invalid, already used, revoked or expired. Ask the person who invited you for a new one.
+        </p>
       </AuthCard>
     );
   }
-  const subtitle = <>You are invited to <strong>{invitation.tenantName}</strong> as {invitation.role}.</>;
+  const subtitle = (
+    <>
+      You are invited to <strong>{invitation.tenantName}</strong> as {invitation.role}.
+    </>
+  );
   const [account, session] = await Promise.all([findUserByEmail(db, invitation.email), auth()]);
   if (!account) {
     return (
@@ -47,15 +60,22 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   return (
     <AuthCard title="Sign in to accept" subtitle={subtitle}>
       <p className="mb-4 text-sm text-slate-600">
-        This invitation is for {invitation.email}. {session?.user ? "You are signed in as another account: sign out, then sign in as that one." : "Sign in as that account to accept it."}
+        This invitation is for {invitation.email}.{" "}
+        {session?.user
+          ? "You are signed in as another account: sign out, then sign in as that one."
+          : "Sign in as that account to accept it."}
       </p>
       {session?.user ? (
         <form action={signOutToAcceptAction}>
           <input type="hidden" name="token" value={token} />
-          <Button type="submit" variant="secondary" className="w-full">Sign out</Button>
+          <Button type="submit" variant="secondary" className="w-full">
+            Sign out
+          </Button>
         </form>
       ) : (
-        <LinkButton variant="primary" href={`/login?next=${encodeURIComponent(`/invite/${token}`)}`} className="w-full">Sign in</LinkButton>
+        <LinkButton variant="primary" href={`/login?next=${encodeURIComponent(`/invite/${token}`)}`} className="w-full">
+          Sign in
+        </LinkButton>
       )}
     </AuthCard>
   );

@@ -25,9 +25,19 @@ export default async function AuthorizerPage({ params }: { params: Promise<{ nam
   };
   return (
     <div className="space-y-4">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500"><Link href="/authorizers" className="hover:text-slate-900 hover:underline">Authorizers</Link> <span aria-hidden>/</span> {name}</nav>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/authorizers" className="hover:text-slate-900 hover:underline">
+          Authorizers
+        </Link>{" "}
+        <span aria-hidden>/</span> {name}
+      </nav>
       <Suspense fallback={<WidgetSkeleton title={name} rows={6} />}>
-        <Prefetch entries={[{ queryKey: queryKeys.authorizers, load }, { queryKey: queryKeys.signingKeys, load: async () => ({ data: await listSigningKeys(db, ctx) }) }]}>
+        <Prefetch
+          entries={[
+            { queryKey: queryKeys.authorizers, load },
+            { queryKey: queryKeys.signingKeys, load: async () => ({ data: await listSigningKeys(db, ctx) }) },
+          ]}
+        >
           <AuthorizerDetail name={name} canWrite={can(ctx, "config:write")} />
         </Prefetch>
       </Suspense>

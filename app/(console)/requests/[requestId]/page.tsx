@@ -26,7 +26,12 @@ export default async function RequestPage({ params }: { params: Promise<{ reques
   const load = async () => view;
   return (
     <div className="space-y-4">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500"><Link href="/requests" className="hover:text-slate-900 hover:underline">Requests</Link> <span aria-hidden>/</span> <span className="font-mono text-xs">{requestId}</span></nav>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/requests" className="hover:text-slate-900 hover:underline">
+          Requests
+        </Link>{" "}
+        <span aria-hidden>/</span> <span className="font-mono text-xs">{requestId}</span>
+      </nav>
       <h1 className="sr-only">Authorization request {requestId}</h1>
       <Suspense fallback={<WidgetSkeleton title="Request" rows={8} />}>
         <Prefetch entries={[{ queryKey: queryKeys.request(requestId), load }]}>

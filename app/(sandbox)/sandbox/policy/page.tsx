@@ -4,7 +4,7 @@ import Link from "next/link";
 import { PolicyEditor, policyQueryKey } from "@/components/sandbox/policy-editor";
 import { getDb } from "@/db/client";
 import { listSandboxRegistrations } from "@/db/queries/sandbox-registrations";
-import { DEFAULT_POLICY_RULES } from "@/lib/authorizer/policy";
+import { DEFAULT_POLICY_RULES } from "@/lib/sandbox/policy";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { can } from "@/lib/auth/tenant-context";
 
@@ -14,13 +14,24 @@ export default async function SandboxPolicyPage() {
   const { ctx } = await requireConsoleContext();
   const registrations = await listSandboxRegistrations(getDb(), ctx);
   const queryClient = new QueryClient();
-  queryClient.setQueryData(policyQueryKey, { data: registrations.map((r) => ({ spId: r.spId, name: r.name, rules: r.policyRules })), defaults: DEFAULT_POLICY_RULES });
+  queryClient.setQueryData(policyQueryKey, {
+    data: registrations.map((r) => ({ spId: r.spId, name: r.name, rules: r.policyRules })),
+    defaults: DEFAULT_POLICY_RULES,
+  });
   return (
     <div className="space-y-6">
       <div>
-        <p className="text-sm"><Link href="/sandbox" className="text-brand-700 underline">Reviewer inbox</Link> / Policy</p>
+        <p className="text-sm">
+          <Link href="/sandbox" className="text-brand-700 underline">
+            Reviewer inbox
+          </Link>{" "}
+          / Policy
+        </p>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight">Sandbox policy</h1>
-        <p className="mt-1 text-sm text-slate-500">Ordered CEL rules over the same flattened request routing scripts see. A rule that errors never matches; a review rule may require several distinct reviewers, and any denial denies.</p>
+        <p className="mt-1 text-sm text-slate-500">
+          Ordered CEL rules over the same flattened request routing scripts see. A rule that errors never matches; a
+          review rule may require several distinct reviewers, and any denial denies.
+        </p>
       </div>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <PolicyEditor canEdit={can(ctx, "config:write")} />

@@ -15,7 +15,8 @@ const honestFloor = withApiKey("requests:write", async ({ db, ctx, request }) =>
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: async (request, context) => {
-    if (process.env.BENCH_FLOOR_ROUTE !== "true") throw new AppError("not_found", "No API route at /api/bench/honest-floor");
+    if (process.env.BENCH_FLOOR_ROUTE !== "true")
+      throw new AppError("not_found", "No API route at /api/bench/honest-floor");
     return honestFloor(request, context);
   },
 });

@@ -1,5 +1,5 @@
-import { runSandboxDeliveries } from "@/lib/authorizer/deliveries";
-import { runDueJobs } from "@/lib/gateway/job-runner";
+import { runSandboxDeliveries } from "@/lib/sandbox/deliveries";
+import { runDueJobs } from "@/lib/jobs/job-runner";
 import { apiRoute, json, withCronSecret, type RouteHandler } from "@/lib/http/api-route";
 
 // For serverless hosts without a long-lived worker: a scheduler calls this every minute or more

@@ -25,14 +25,18 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: withApiKey("requests:write", async ({ db, ctx, request }) => {
     const rawKey = request.headers.get("idempotency-key");
     const key = rawKey === null ? null : idempotencyKeySchema.safeParse(rawKey);
-    if (key && !key.success) throw new AppError("validation_failed", "Idempotency-Key must be 1–200 printable ASCII characters");
+    if (key && !key.success)
+      throw new AppError("validation_failed", "Idempotency-Key must be 1–200 printable ASCII characters");
     const input = await readJsonBody(request, submitRequestSchema);
     const { view, replayed } = await submitAuthorizationRequest(db, ctx, input, key?.data ?? null);
     return json(view, view.status === "pending" ? 202 : 200, replayed ? { "idempotent-replayed": "true" } : undefined);
   }),
   GET: withApiKey("requests:read", async ({ db, ctx, request }) => {
     const parsed = listQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!parsed.success) throw new AppError("validation_failed", "Invalid filters", { details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
+    if (!parsed.success)
+      throw new AppError("validation_failed", "Invalid filters", {
+        details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      });
     const { from, to, cursor, ...filters } = parsed.data;
     const decoded = cursor ? decodeCursor(cursor) : undefined;
     if (decoded === null) throw new AppError("validation_failed", "Invalid cursor");

@@ -18,9 +18,12 @@ async function world(mode: StubMode) {
   cleanups.push(stub.close);
   const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "bench", url: stub.url }] });
   keys = await tenant.spKeys();
-  const floor = (body: unknown = wipeRequest(), apiKey = tenant.apiKey) => api(appUrl(), apiKey, "POST", "/api/bench/honest-floor", body);
+  const floor = (body: unknown = wipeRequest(), apiKey = tenant.apiKey) =>
+    api(appUrl(), apiKey, "POST", "/api/bench/honest-floor", body);
   const row = async (requestId: string) => {
-    const result = await db().execute(sql`select status, tenant_id, decision_envelope is not null as has_envelope from authorization_requests where request_id = ${requestId}`);
+    const result = await db().execute(
+      sql`select status, tenant_id, decision_envelope is not null as has_envelope from authorization_requests where request_id = ${requestId}`,
+    );
     return (result as unknown as { rows: { status: string; tenant_id: string; has_envelope: boolean }[] }).rows[0];
   };
   return { stub, tenant, floor, row };
@@ -40,8 +43,12 @@ describe("the honest floor route of `npm run bench`", () => {
   });
 
   describe("with BENCH_FLOOR_ROUTE=true", () => {
-    beforeAll(() => { process.env.BENCH_FLOOR_ROUTE = "true"; });
-    afterAll(() => { delete process.env.BENCH_FLOOR_ROUTE; });
+    beforeAll(() => {
+      process.env.BENCH_FLOOR_ROUTE = "true";
+    });
+    afterAll(() => {
+      delete process.env.BENCH_FLOOR_ROUTE;
+    });
 
     it("records the request, sends it signed to the authorizer once and records its pending answer", async () => {
       const w = await world("pending");
@@ -51,14 +58,22 @@ describe("the honest floor route of `npm run bench`", () => {
       const received = w.stub.state.received.get(answer.body.requestId);
       expect(received?.spId).toBe(w.tenant.authorizers.bench!.spId);
       expect(w.stub.state.calls).toHaveLength(1);
-      expect(await w.row(answer.body.requestId)).toEqual({ status: "pending", tenant_id: w.tenant.tenantId, has_envelope: false });
+      expect(await w.row(answer.body.requestId)).toEqual({
+        status: "pending",
+        tenant_id: w.tenant.tenantId,
+        has_envelope: false,
+      });
     });
 
     it("records a decision the authorizer answers at once, with its envelope", async () => {
       const w = await world("approve");
       const answer = await w.floor();
       expect(answer.status).toBe(200);
-      expect(await w.row(answer.body.requestId)).toEqual({ status: "approved", tenant_id: w.tenant.tenantId, has_envelope: true });
+      expect(await w.row(answer.body.requestId)).toEqual({
+        status: "approved",
+        tenant_id: w.tenant.tenantId,
+        has_envelope: true,
+      });
     });
 
     it("an approval the floor recorded (unverified) can never be claimed or executed", async () => {

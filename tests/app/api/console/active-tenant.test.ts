@@ -13,7 +13,11 @@ describe("the console's tenant switcher", () => {
     const home = await createTestTenant(db());
     const other = await createTestTenant(db());
     await db().insert(memberships).values({ tenantId: other.tenantId, userId: home.owner.id, role: "viewer" });
-    const switched = await callRoute(activeTenant.POST, { method: "POST", headers: await sessionHeaders(home.owner.id), json: { tenantId: other.tenantId } });
+    const switched = await callRoute(activeTenant.POST, {
+      method: "POST",
+      headers: await sessionHeaders(home.owner.id),
+      json: { tenantId: other.tenantId },
+    });
     expect(switched.status).toBe(200);
     expect(switched.body).toEqual({ tenantId: other.tenantId, role: "viewer" });
     const cookie = switched.headers.get("set-cookie")!;
@@ -27,13 +31,21 @@ describe("the console's tenant switcher", () => {
     const mine = await createTestTenant(db());
     const theirs = await createTestTenant(db());
     const headers = await sessionHeaders(mine.owner.id);
-    const refused = await callRoute(activeTenant.POST, { method: "POST", headers, json: { tenantId: theirs.tenantId } });
+    const refused = await callRoute(activeTenant.POST, {
+      method: "POST",
+      headers,
+      json: { tenantId: theirs.tenantId },
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe("forbidden");
     expect(refused.headers.get("set-cookie")).toBeNull();
     const malformed = await callRoute(activeTenant.POST, { method: "POST", headers, json: { tenantId: "acme" } });
     expect(malformed.status).toBe(400);
-    const anonymous = await callRoute(activeTenant.POST, { method: "POST", headers: { origin, host: new URL(origin).host }, json: { tenantId: mine.tenantId } });
+    const anonymous = await callRoute(activeTenant.POST, {
+      method: "POST",
+      headers: { origin, host: new URL(origin).host },
+      json: { tenantId: mine.tenantId },
+    });
     expect(anonymous.status).toBe(401);
   });
 });

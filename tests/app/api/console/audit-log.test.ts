@@ -21,18 +21,26 @@ async function tenantWithMember() {
   return { ...t, person, personSession: await sessionHeaders(person.id) };
 }
 
-const list = (headers: Record<string, string>, query = "") => callRoute(auditEvents.GET, { headers, path: `/api/console/audit-events${query}` });
+const list = (headers: Record<string, string>, query = "") =>
+  callRoute(auditEvents.GET, { headers, path: `/api/console/audit-events${query}` });
 
 async function exportText(headers: Record<string, string>, query: string) {
-  const response = await auditExport.GET(new Request(`http://gateway.test/api/console/audit-events/export${query}`, { headers }), { params: Promise.resolve({}) });
+  const response = await auditExport.GET(
+    new Request(`http://gateway.test/api/console/audit-events/export${query}`, { headers }),
+    { params: Promise.resolve({}) },
+  );
   return { status: response.status, type: response.headers.get("content-type"), text: await response.text() };
 }
 
 describe("the configuration audit log (console)", () => {
   it("names who changed the routing script, with the script before and after", async () => {
     const t = await tenantWithMember();
-    expect((await callRoute(authorizers.POST, { method: "POST", headers: t.owner, json: authorizerBody("security") })).status).toBe(201);
-    const put = (routingScript: string) => callRoute(settings.PUT, { method: "PUT", headers: t.personSession, json: { routingScript } });
+    expect(
+      (await callRoute(authorizers.POST, { method: "POST", headers: t.owner, json: authorizerBody("security") }))
+        .status,
+    ).toBe(201);
+    const put = (routingScript: string) =>
+      callRoute(settings.PUT, { method: "PUT", headers: t.personSession, json: { routingScript } });
     expect((await put('["security"]')).status).toBe(200);
     expect((await put('request.action.category == "infra.destroy" ? ["security"] : ["security"]')).status).toBe(200);
 
@@ -49,8 +57,20 @@ describe("the configuration audit log (console)", () => {
 
   it("keeps a removed member's past changes, named, and says they are no longer a member", async () => {
     const t = await tenantWithMember();
-    expect((await callRoute(settings.PUT, { method: "PUT", headers: t.personSession, json: { unavailabilityPolicy: "fail_open" } })).status).toBe(200);
-    const removed = await callRoute(member.DELETE, { method: "DELETE", headers: t.owner, params: { userId: t.person.id } });
+    expect(
+      (
+        await callRoute(settings.PUT, {
+          method: "PUT",
+          headers: t.personSession,
+          json: { unavailabilityPolicy: "fail_open" },
+        })
+      ).status,
+    ).toBe(200);
+    const removed = await callRoute(member.DELETE, {
+      method: "DELETE",
+      headers: t.owner,
+      params: { userId: t.person.id },
+    });
     expect(removed.status).toBeLessThan(300);
 
     const theirs = await list(t.owner, `?actor=${encodeURIComponent(t.person.email)}`);
@@ -67,7 +87,10 @@ describe("the configuration audit log (console)", () => {
   it("filters by kind and time, pages with nextCursor, and refuses bad filters with 400", async () => {
     const t = await tenantWithMember();
     for (const name of ["one", "two", "three"]) {
-      expect((await callRoute(apiKeys.POST, { method: "POST", headers: t.owner, json: { name, scopes: ["requests:read"] } })).status).toBe(201);
+      expect(
+        (await callRoute(apiKeys.POST, { method: "POST", headers: t.owner, json: { name, scopes: ["requests:read"] } }))
+          .status,
+      ).toBe(201);
     }
     const first = await list(t.viewer, "?kind=api_key&limit=2");
     expect(first.body.data.map((e: { data: { name: string } }) => e.data.name)).toEqual(["three", "two"]);
@@ -76,7 +99,9 @@ describe("the configuration audit log (console)", () => {
     expect(second.body.data.map((e: { data: { name: string } }) => e.data.name)).toEqual(["one", "test key"]);
     expect(second.body.nextCursor).toBeNull();
     expect((await list(t.viewer, "?kind=authorizer")).body.data).toEqual([]);
-    expect((await list(t.viewer, `?kind=api_key&from=${new Date(Date.now() + 60_000).toISOString()}`)).body.data).toEqual([]);
+    expect(
+      (await list(t.viewer, `?kind=api_key&from=${new Date(Date.now() + 60_000).toISOString()}`)).body.data,
+    ).toEqual([]);
     expect((await list(t.viewer, "?kind=api_key&range=24h")).body.data).toHaveLength(4);
     for (const bad of ["?kind=everything", "?cursor=bm90LWEtY3Vyc29y", "?from=yesterday", "?actor=%00"]) {
       const answer = await list(t.viewer, bad);
@@ -87,7 +112,7 @@ describe("the configuration audit log (console)", () => {
 
   it("exports CSV with formula cells defused, and JSON Lines, of every matching event", async () => {
     const t = await tenantWithMember();
-    await db().update(users).set({ name: "=HYPERLINK(\"https://evil.example\")" }).where(eq(users.id, t.person.id));
+    await db().update(users).set({ name: '=HYPERLINK("https://evil.example")' }).where(eq(users.id, t.person.id));
     await callRoute(settings.PUT, { method: "PUT", headers: t.personSession, json: { defaultExpiresIn: 600 } });
     await callRoute(settings.PUT, { method: "PUT", headers: t.personSession, json: { defaultExpiresIn: 900 } });
 
@@ -101,7 +126,10 @@ describe("the configuration audit log (console)", () => {
     expect(lines[1]).not.toMatch(/,"=/);
 
     const jsonl = await exportText(t.viewer, "?format=jsonl&kind=settings");
-    const rows = jsonl.text.trim().split("\n").map((line) => JSON.parse(line));
+    const rows = jsonl.text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(rows.map((r) => r.data.defaultExpiresIn)).toEqual([900, 600]);
     expect(rows[0].data.previous.defaultExpiresIn).toBe(600);
 
@@ -112,7 +140,11 @@ describe("the configuration audit log (console)", () => {
   it("shows a tenant only its own events, and nothing without a session", async () => {
     const t = await tenantWithMember();
     const other = await createConsoleTenant(db());
-    await callRoute(apiKeys.POST, { method: "POST", headers: t.owner, json: { name: "mine", scopes: ["requests:read"] } });
+    await callRoute(apiKeys.POST, {
+      method: "POST",
+      headers: t.owner,
+      json: { name: "mine", scopes: ["requests:read"] },
+    });
     const theirs = await list(other.owner, "?kind=api_key");
     expect(theirs.body.data.some((e: { data: { name: string } }) => e.data.name === "mine")).toBe(false);
     expect((await list({}, "")).status).toBe(401);

@@ -20,6 +20,8 @@ export async function createConsoleTenant(db: Database) {
     viewer: await sessionHeaders(viewer.id),
     /** The tenant's unretired public keys, as an authorizer registers them. */
     spKeys: async (): Promise<TrustedKey[]> =>
-      (await listSigningKeys(db, ctx)).filter((k) => k.state !== "retired").map((k) => ({ keyId: k.keyId, algorithm: "ed25519", publicKey: importPublicKey(k.publicKey) })),
+      (await listSigningKeys(db, ctx))
+        .filter((k) => k.state !== "retired")
+        .map((k) => ({ keyId: k.keyId, algorithm: "ed25519", publicKey: importPublicKey(k.publicKey) })),
   };
 }

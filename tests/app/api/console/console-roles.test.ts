@@ -19,7 +19,16 @@ describe("console roles, checked by the server", () => {
 
     const attempts = [
       callRoute(apiKeys.POST, { method: "POST", headers, json: { name: "x", scopes: ["admin"] } }),
-      callRoute(members.POST, { method: "POST", headers, json: { email: `${unique("m")}@example.test`, name: "M", role: "owner", initialPassword: "long-enough-password" } }),
+      callRoute(members.POST, {
+        method: "POST",
+        headers,
+        json: {
+          email: `${unique("m")}@example.test`,
+          name: "M",
+          role: "owner",
+          initialPassword: "long-enough-password",
+        },
+      }),
       callRoute(memberItem.PATCH, { method: "PATCH", headers, params: { userId: viewer.id }, json: { role: "owner" } }),
       callRoute(memberItem.DELETE, { method: "DELETE", headers, params: { userId: tenant.owner.id } }),
     ];
@@ -36,17 +45,32 @@ describe("console roles, checked by the server", () => {
     const tenant = await createTestTenant(db());
     const admin = await createTestUser(db(), tenant.tenantId, "admin");
     const adminHeaders = await sessionHeaders(admin.id);
-    const promote = await callRoute(memberItem.PATCH, { method: "PATCH", headers: adminHeaders, params: { userId: admin.id }, json: { role: "owner" } });
+    const promote = await callRoute(memberItem.PATCH, {
+      method: "PATCH",
+      headers: adminHeaders,
+      params: { userId: admin.id },
+      json: { role: "owner" },
+    });
     expect(promote.status).toBe(403);
 
     const ownerHeaders = await sessionHeaders(tenant.owner.id);
     const added = await callRoute(members.POST, {
       method: "POST",
       headers: ownerHeaders,
-      json: { email: `${unique("new")}@example.test`, name: "New Person", role: "viewer", initialPassword: "long-enough-password" },
+      json: {
+        email: `${unique("new")}@example.test`,
+        name: "New Person",
+        role: "viewer",
+        initialPassword: "long-enough-password",
+      },
     });
     expect(added.status).toBe(201);
-    const demoteLastOwner = await callRoute(memberItem.PATCH, { method: "PATCH", headers: ownerHeaders, params: { userId: tenant.owner.id }, json: { role: "viewer", confirmEmail: tenant.owner.email } });
+    const demoteLastOwner = await callRoute(memberItem.PATCH, {
+      method: "PATCH",
+      headers: ownerHeaders,
+      params: { userId: tenant.owner.id },
+      json: { role: "viewer", confirmEmail: tenant.owner.email },
+    });
     expect(demoteLastOwner.status).toBe(409);
     expect(demoteLastOwner.body.error).toBe("conflict");
   });
@@ -58,7 +82,11 @@ describe("console roles, checked by the server", () => {
     const list = await callRoute(members.GET, { headers });
     expect(list.status).toBe(200);
     expect(list.body.data.map((m: { userId: string }) => m.userId)).toEqual([mine.owner.id]);
-    const removeTheirOwner = await callRoute(memberItem.DELETE, { method: "DELETE", headers, params: { userId: theirs.owner.id } });
+    const removeTheirOwner = await callRoute(memberItem.DELETE, {
+      method: "DELETE",
+      headers,
+      params: { userId: theirs.owner.id },
+    });
     expect(removeTheirOwner.status).toBe(404);
   });
 

@@ -13,7 +13,10 @@ const db = setupTestDatabase();
 /** An account that tenant A controls: its owner chose the password (as the old "initial password" let it). */
 async function accountControlledBy(tenantId: string, password: string, name = "Vic Tim") {
   const email = `${unique("victim")}@newco.example`;
-  const [user] = await db().insert(users).values({ email, name, passwordHash: await hashPassword(password) }).returning();
+  const [user] = await db()
+    .insert(users)
+    .values({ email, name, passwordHash: await hashPassword(password) })
+    .returning();
   await db().insert(memberships).values({ tenantId, userId: user!.id, role: "viewer" });
   return { id: user!.id, email, name };
 }
@@ -48,12 +51,22 @@ describe("adding a member across tenants (issue 12: account takeover)", () => {
     expect(added.status).toBe(201);
     expect(emailsOf(await callRoute(members.GET, { headers: bOwner }))).not.toContain(victim.email);
     // B's password was never set; A's still signs in to the account A controls, and nothing more.
-    expect((await authorizeCredentials(db(), { email: victim.email, password: "chosen-by-tenant-b-5678" }, "203.0.113.8")).ok).toBe(false);
-    expect((await authorizeCredentials(db(), { email: victim.email, password: "chosen-by-tenant-a-1234" }, "203.0.113.8")).ok).toBe(true);
+    expect(
+      (await authorizeCredentials(db(), { email: victim.email, password: "chosen-by-tenant-b-5678" }, "203.0.113.8"))
+        .ok,
+    ).toBe(false);
+    expect(
+      (await authorizeCredentials(db(), { email: victim.email, password: "chosen-by-tenant-a-1234" }, "203.0.113.8"))
+        .ok,
+    ).toBe(true);
 
     // A, signed in as that account, selects B with the tenant cookie and mints an all-scope key.
     const asVictimInB = await sessionHeaders(victim.id, `${activeTenantCookie}=${b.tenantId}`);
-    const minted = await callRoute(apiKeys.POST, { method: "POST", headers: asVictimInB, json: { name: "stolen", scopes: ["requests:write", "requests:read", "admin"] } });
+    const minted = await callRoute(apiKeys.POST, {
+      method: "POST",
+      headers: asVictimInB,
+      json: { name: "stolen", scopes: ["requests:write", "requests:read", "admin"] },
+    });
     expect(minted.status).toBe(403); // the cookie is ignored: in A the account is a viewer
     const bKeys = await callRoute(apiKeys.GET, { headers: bOwner });
     expect(bKeys.body.data.map((k: { name: string }) => k.name)).not.toContain("stolen");
@@ -64,7 +77,12 @@ describe("adding a member across tenants (issue 12: account takeover)", () => {
     const b = await createTestTenant(db());
     const known = await accountControlledBy(a.tenantId, "whatever-password-1", "Victoria Hidden-Name");
     const bOwner = await sessionHeaders(b.owner.id);
-    const post = (email: string) => callRoute(members.POST, { method: "POST", headers: bOwner, json: { email, name: "Typed By B", role: "admin", initialPassword: "chosen-by-tenant-b-5678" } });
+    const post = (email: string) =>
+      callRoute(members.POST, {
+        method: "POST",
+        headers: bOwner,
+        json: { email, name: "Typed By B", role: "admin", initialPassword: "chosen-by-tenant-b-5678" },
+      });
     const existing = await post(known.email);
     const fresh = await post(`${unique("nobody")}@newco.example`);
     expect(existing.status).toBe(201);

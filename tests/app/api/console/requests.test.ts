@@ -18,9 +18,15 @@ const db = setupTestDatabase();
 async function tenantWithRequests() {
   const t = await createConsoleTenant(db());
   const script = 'request.action.category.startsWith("financial.") ? ["$deny"] : ["$approve"]';
-  expect((await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: script } })).status).toBe(200);
+  expect(
+    (await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: script } })).status,
+  ).toBe(200);
   for (const [i, sample] of sampleRequests.entries()) {
-    const submitted = await callRoute(v1Requests.POST, { method: "POST", headers: bearer(t.apiKey), json: { principal: sample.principal, action: sample.action, externalId: `ext-${sample.id}-${i}` } });
+    const submitted = await callRoute(v1Requests.POST, {
+      method: "POST",
+      headers: bearer(t.apiKey),
+      json: { principal: sample.principal, action: sample.action, externalId: `ext-${sample.id}-${i}` },
+    });
     expect(submitted.status).toBe(200);
   }
   return t;
@@ -34,26 +40,48 @@ async function download(path: string, headers: Record<string, string>) {
 describe("console audit-trail routes", () => {
   it("filters, pages by keyset and opens a request with its timeline, for a viewer", async () => {
     const t = await tenantWithRequests();
-    const denied = await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?status=denied&range=24h" });
+    const denied = await callRoute(collection.GET, {
+      headers: t.viewer,
+      path: "/api/console/requests?status=denied&range=24h",
+    });
     expect(denied.body.data.map((r: any) => r.actionType).sort()).toEqual(["payment.refund", "payment.wire"]);
-    const search = await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?q=MacBook&principalType=agent&category=infra.destroy" });
+    const search = await callRoute(collection.GET, {
+      headers: t.viewer,
+      path: "/api/console/requests?q=MacBook&principalType=agent&category=infra.destroy",
+    });
     expect(search.body.data).toHaveLength(1);
 
     const first = await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?limit=3" });
     expect(first.body.data).toHaveLength(3);
-    const second = await callRoute(collection.GET, { headers: t.viewer, path: `/api/console/requests?limit=3&cursor=${first.body.nextCursor}` });
+    const second = await callRoute(collection.GET, {
+      headers: t.viewer,
+      path: `/api/console/requests?limit=3&cursor=${first.body.nextCursor}`,
+    });
     expect(second.body).toMatchObject({ nextCursor: null });
     expect(second.body.data).toHaveLength(1);
 
-    const detail = await callRoute(item.GET, { headers: t.viewer, params: { requestId: search.body.data[0].requestId } });
-    expect(detail.body).toMatchObject({ status: "approved", principal: { type: "agent", operator: { type: "human" } }, routing: { targets: ["$approve"] } });
-    expect(detail.body.events.map((e: any) => e.type)).toEqual(expect.arrayContaining(["received", "routing_evaluated", "decided_without_authorizer"]));
+    const detail = await callRoute(item.GET, {
+      headers: t.viewer,
+      params: { requestId: search.body.data[0].requestId },
+    });
+    expect(detail.body).toMatchObject({
+      status: "approved",
+      principal: { type: "agent", operator: { type: "human" } },
+      routing: { targets: ["$approve"] },
+    });
+    expect(detail.body.events.map((e: any) => e.type)).toEqual(
+      expect.arrayContaining(["received", "routing_evaluated", "decided_without_authorizer"]),
+    );
   });
 
   it("refuses bad filters with a stable code", async () => {
     const t = await createConsoleTenant(db());
-    expect((await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?status=maybe" })).body.error).toBe("validation_failed");
-    expect((await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?cursor=garbage" })).body.error).toBe("validation_failed");
+    expect(
+      (await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?status=maybe" })).body.error,
+    ).toBe("validation_failed");
+    expect(
+      (await callRoute(collection.GET, { headers: t.viewer, path: "/api/console/requests?cursor=garbage" })).body.error,
+    ).toBe("validation_failed");
     expect((await download("/api/console/requests/export?format=xml", t.viewer)).status).toBe(400);
   });
 
@@ -65,7 +93,10 @@ describe("console audit-trail routes", () => {
     expect(lines[0]).toBe(exportColumns.join(","));
     expect(lines).toHaveLength(3);
     const jsonl = await download("/api/console/requests/export?format=jsonl&status=denied", t.viewer);
-    const rows = jsonl.text.trim().split("\n").map((l) => JSON.parse(l));
+    const rows = jsonl.text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(rows.filter((r) => r.t === "request").map((r) => r.status)).toEqual(["denied", "denied"]);
   });
 
@@ -77,10 +108,19 @@ describe("console audit-trail routes", () => {
     expect(probe.status).toBe(404);
     expect(probe.body.error).toBe("unknown_request");
     expect((await callRoute(collection.GET, { headers: mine.owner })).body.data).toEqual([]);
-    const exported = (await download("/api/console/requests/export?format=jsonl", mine.owner)).text.trim().split("\n").map((l) => JSON.parse(l));
+    const exported = (await download("/api/console/requests/export?format=jsonl", mine.owner)).text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(exported.filter((l) => l.t === "request")).toEqual([]);
     expect(exported.filter((l) => l.t === "entry" && l.tenantId !== mine.tenantId)).toEqual([]);
-    expect((await callRoute(stats.GET, { headers: mine.owner })).body.last7d).toEqual({ pending: 0, approved: 0, denied: 0, expired: 0, cancelled: 0 });
+    expect((await callRoute(stats.GET, { headers: mine.owner })).body.last7d).toEqual({
+      pending: 0,
+      approved: 0,
+      denied: 0,
+      expired: 0,
+      cancelled: 0,
+    });
   });
 
   it("summarises the last 24 hours and 7 days for the overview", async () => {

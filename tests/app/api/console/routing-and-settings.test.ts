@@ -28,13 +28,25 @@ describe("console routing routes", () => {
   it("positions syntax errors at their line and column, and accepts the fixed script", async () => {
     const t = await createConsoleTenant(db());
     await callRoute(authorizers.POST, { method: "POST", headers: t.owner, json: authorizerBody("security") });
-    const broken = await callRoute(validate.POST, { method: "POST", headers: t.viewer, json: { script: 'request.action.category == "infra.destroy"\n  ? ["security"]\n  : ["security"' } });
+    const broken = await callRoute(validate.POST, {
+      method: "POST",
+      headers: t.viewer,
+      json: { script: 'request.action.category == "infra.destroy"\n  ? ["security"]\n  : ["security"' },
+    });
     expect(broken.status).toBe(200);
     expect(broken.body.valid).toBe(false);
     expect(broken.body.issues[0]).toMatchObject({ code: "syntax_error", line: 3 });
-    const unknown = await callRoute(validate.POST, { method: "POST", headers: t.viewer, json: { script: '["security", "nobody"]' } });
+    const unknown = await callRoute(validate.POST, {
+      method: "POST",
+      headers: t.viewer,
+      json: { script: '["security", "nobody"]' },
+    });
     expect(unknown.body.issues[0]).toMatchObject({ code: "unknown_authorizer", line: 1, column: 14 });
-    const fixed = await callRoute(validate.POST, { method: "POST", headers: t.viewer, json: { script: '["security"]' } });
+    const fixed = await callRoute(validate.POST, {
+      method: "POST",
+      headers: t.viewer,
+      json: { script: '["security"]' },
+    });
     expect(fixed.body).toMatchObject({ valid: true, issues: [] });
   });
 
@@ -43,21 +55,47 @@ describe("console routing routes", () => {
     await callRoute(authorizers.POST, { method: "POST", headers: t.owner, json: authorizerBody("default-review") });
     await callRoute(authorizers.POST, { method: "POST", headers: t.owner, json: authorizerBody("security") });
     const request = { principal: wipe.principal, action: wipe.action };
-    const routed = await callRoute(test.POST, { method: "POST", headers: t.viewer, json: { script: 'request.action.details.device.serial == "C02ZX1ABCDEF" ? ["security"] : ["default-review"]', request } });
+    const routed = await callRoute(test.POST, {
+      method: "POST",
+      headers: t.viewer,
+      json: {
+        script: 'request.action.details.device.serial == "C02ZX1ABCDEF" ? ["security"] : ["default-review"]',
+        request,
+      },
+    });
     expect(routed.body).toMatchObject({ targets: ["security"], fallback: false, issues: [] });
-    const fallback = await callRoute(test.POST, { method: "POST", headers: t.viewer, json: { script: "request.action.details.missing == 1 ? ['security'] : ['default-review']", request } });
-    expect(fallback.body).toMatchObject({ targets: ["default-review"], fallback: true, fallbackReason: expect.any(String) });
+    const fallback = await callRoute(test.POST, {
+      method: "POST",
+      headers: t.viewer,
+      json: { script: "request.action.details.missing == 1 ? ['security'] : ['default-review']", request },
+    });
+    expect(fallback.body).toMatchObject({
+      targets: ["default-review"],
+      fallback: true,
+      fallbackReason: expect.any(String),
+    });
   });
 
   it("saves only valid scripts, only for admins", async () => {
     const t = await createConsoleTenant(db());
     await callRoute(authorizers.POST, { method: "POST", headers: t.owner, json: authorizerBody("security") });
-    expect((await callRoute(settings.PUT, { method: "PUT", headers: t.viewer, json: { routingScript: '["security"]' } })).body.error).toBe("forbidden");
-    const invalid = await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: '["security"' } });
+    expect(
+      (await callRoute(settings.PUT, { method: "PUT", headers: t.viewer, json: { routingScript: '["security"]' } }))
+        .body.error,
+    ).toBe("forbidden");
+    const invalid = await callRoute(settings.PUT, {
+      method: "PUT",
+      headers: t.admin,
+      json: { routingScript: '["security"' },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error).toBe("invalid_routing_script");
     expect(invalid.body.details[0]).toMatchObject({ code: "syntax_error", line: 1 });
-    const saved = await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: '["security"]' } });
+    const saved = await callRoute(settings.PUT, {
+      method: "PUT",
+      headers: t.admin,
+      json: { routingScript: '["security"]' },
+    });
     expect(saved.body.routingScript).toBe('["security"]');
     expect((await callRoute(settings.GET, { headers: t.viewer })).body.routingScript).toBe('["security"]');
   });
@@ -66,9 +104,20 @@ describe("console routing routes", () => {
 describe("console settings routes", () => {
   it("records who switched to fail-open, and refuses viewers", async () => {
     const t = await createConsoleTenant(db());
-    expect((await callRoute(settings.PUT, { method: "PUT", headers: t.viewer, json: { unavailabilityPolicy: "fail_open" } })).body.error).toBe("forbidden");
-    const open = await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { unavailabilityPolicy: "fail_open", defaultExpiresIn: 900, retryPolicy: { maxAttempts: 2 } } });
-    expect(open.body).toMatchObject({ unavailabilityPolicy: "fail_open", defaultExpiresIn: 900, retryPolicy: { maxAttempts: 2 } });
+    expect(
+      (await callRoute(settings.PUT, { method: "PUT", headers: t.viewer, json: { unavailabilityPolicy: "fail_open" } }))
+        .body.error,
+    ).toBe("forbidden");
+    const open = await callRoute(settings.PUT, {
+      method: "PUT",
+      headers: t.admin,
+      json: { unavailabilityPolicy: "fail_open", defaultExpiresIn: 900, retryPolicy: { maxAttempts: 2 } },
+    });
+    expect(open.body).toMatchObject({
+      unavailabilityPolicy: "fail_open",
+      defaultExpiresIn: 900,
+      retryPolicy: { maxAttempts: 2 },
+    });
     expect(open.body.failOpenSetBy).toEqual(expect.any(String));
     const theirs = await createConsoleTenant(db());
     expect((await callRoute(settings.GET, { headers: theirs.owner })).body.unavailabilityPolicy).toBe("fail_closed");
@@ -84,7 +133,10 @@ describe("console settings routes", () => {
 
     const sent = await callRoute(webhookTest.POST, { method: "POST", headers: t.admin });
     expect(sent.body).toMatchObject({ ok: true, statusCode: 200 });
-    expect(service.state.deliveries.at(-1)).toMatchObject({ id: sent.body.messageId, body: { type: "stepauth.test", data: { execute: false } } });
+    expect(service.state.deliveries.at(-1)).toMatchObject({
+      id: sent.body.messageId,
+      body: { type: "stepauth.test", data: { execute: false } },
+    });
 
     secret = "whsec_" + Buffer.alloc(24, 1).toString("base64");
     const wrongSecret = await callRoute(webhookTest.POST, { method: "POST", headers: t.admin });
@@ -105,7 +157,9 @@ describe("console settings routes", () => {
     const graceEndsAt = Date.parse(rotated.body.webhookSecretGraceEndsAt);
     expect(graceEndsAt).toBeGreaterThanOrEqual(before + 24 * 3600 * 1000 - 1000);
     expect(graceEndsAt).toBeLessThanOrEqual(Date.now() + 24 * 3600 * 1000 + 1000);
-    expect((await callRoute(settings.GET, { headers: t.viewer })).body.webhookSecretGraceEndsAt).toBe(rotated.body.webhookSecretGraceEndsAt);
+    expect((await callRoute(settings.GET, { headers: t.viewer })).body.webhookSecretGraceEndsAt).toBe(
+      rotated.body.webhookSecretGraceEndsAt,
+    );
 
     // A receiver that has not switched yet still verifies the very next event, and so does one that has.
     secret = oldSecret;
@@ -114,7 +168,10 @@ describe("console settings routes", () => {
     expect(await sendTest()).toMatchObject({ ok: true, statusCode: 200 });
 
     // The grace period ends (moved into the past here): only the new secret signs.
-    await db().update(tenantSettings).set({ webhookPreviousSecretExpiresAt: new Date(Date.now() - 1000) }).where(eq(tenantSettings.tenantId, t.tenantId));
+    await db()
+      .update(tenantSettings)
+      .set({ webhookPreviousSecretExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(tenantSettings.tenantId, t.tenantId));
     secret = oldSecret;
     expect(await sendTest()).toMatchObject({ ok: false, statusCode: 401 });
     secret = newSecret;

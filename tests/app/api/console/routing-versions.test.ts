@@ -28,7 +28,11 @@ describe("GET /api/console/routing/versions and POST …/{id}/restore", () => {
     const listed = await callRoute(versions.GET, { headers: t.viewer });
     expect(listed.status).toBe(200);
     expect(listed.body.data.map((v: { script: string }) => v.script)).toEqual(['["finance"]', '["security"]']);
-    expect(listed.body.data[0].savedBy).toMatchObject({ kind: "user", name: "Test admin", email: expect.stringContaining("@") });
+    expect(listed.body.data[0].savedBy).toMatchObject({
+      kind: "user",
+      name: "Test admin",
+      email: expect.stringContaining("@"),
+    });
     expect(listed.body.data[1].savedBy).toMatchObject({ kind: "user", name: "Test owner" });
     expect(Date.parse(listed.body.data[0].savedAt)).toBeGreaterThan(0);
   });
@@ -47,13 +51,21 @@ describe("GET /api/console/routing/versions and POST …/{id}/restore", () => {
     const t = await tenantWithTwoVersions();
     const other = await createConsoleTenant(db());
     const [latest] = (await callRoute(versions.GET, { headers: t.admin })).body.data;
-    expect(await callRoute(restore.POST, { method: "POST", headers: t.viewer, params: { id: latest.id } })).toMatchObject({ status: 403, body: { error: "forbidden" } });
-    expect(await callRoute(restore.POST, { method: "POST", headers: other.owner, params: { id: latest.id } })).toMatchObject({ status: 404, body: { error: "not_found" } });
+    expect(
+      await callRoute(restore.POST, { method: "POST", headers: t.viewer, params: { id: latest.id } }),
+    ).toMatchObject({ status: 403, body: { error: "forbidden" } });
+    expect(
+      await callRoute(restore.POST, { method: "POST", headers: other.owner, params: { id: latest.id } }),
+    ).toMatchObject({ status: 404, body: { error: "not_found" } });
     expect((await callRoute(versions.GET, { headers: other.owner })).body.data).toEqual([]);
-    expect(await callRoute(restore.POST, { method: "POST", headers: t.admin, params: { id: "not-a-uuid" } })).toMatchObject({ status: 404 });
+    expect(
+      await callRoute(restore.POST, { method: "POST", headers: t.admin, params: { id: "not-a-uuid" } }),
+    ).toMatchObject({ status: 404 });
 
     await callRoute(settings.PUT, { method: "PUT", headers: t.admin, json: { routingScript: '["security"]' } });
-    expect((await callRoute(authorizer.DELETE, { method: "DELETE", headers: t.owner, params: { name: "finance" } })).status).toBe(204);
+    expect(
+      (await callRoute(authorizer.DELETE, { method: "DELETE", headers: t.owner, params: { name: "finance" } })).status,
+    ).toBe(204);
     const stale = await callRoute(restore.POST, { method: "POST", headers: t.admin, params: { id: latest.id } });
     expect(stale).toMatchObject({ status: 400, body: { error: "invalid_routing_script" } });
     expect((await callRoute(settings.GET, { headers: t.viewer })).body.routingScript).toBe('["security"]');

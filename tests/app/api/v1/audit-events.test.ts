@@ -29,10 +29,18 @@ describe("refused callbacks cannot flood the audit trail", () => {
     const t = await createTestTenant(db());
     const authorizer = await createAuthorizerThroughApi(t.apiKey, "default");
     const forger = generateKeyPair();
-    const post = (json: unknown) => callRoute(callback.POST, { method: "POST", path: `/api/stepauth/callback/${authorizer.id}`, json, params: { authorizerId: authorizer.id } });
+    const post = (json: unknown) =>
+      callRoute(callback.POST, {
+        method: "POST",
+        path: `/api/stepauth/callback/${authorizer.id}`,
+        json,
+        params: { authorizerId: authorizer.id },
+      });
     expect((await post({ payload: "junk" })).body.error).toBe("malformed_request");
     for (let i = 0; i < 149; i++) {
-      const forged = signJsonPayload({ requestId: `req_${"x".repeat(16)}${i}`, decision: "approved" }, [{ keyId: "default-key-1", privateKey: forger.privateKey }]);
+      const forged = signJsonPayload({ requestId: `req_${"x".repeat(16)}${i}`, decision: "approved" }, [
+        { keyId: "default-key-1", privateKey: forger.privateKey },
+      ]);
       const answer = await post(forged);
       expect(answer.status).toBe(401);
       expect(answer.body.error).toBe("invalid_signature");
@@ -43,11 +51,18 @@ describe("refused callbacks cannot flood the audit trail", () => {
     expect(rows.length).toBeLessThanOrEqual(2);
     expect(rows.reduce((sum, e) => sum + e.data.count, 0)).toBe(150);
     const oldest = rows.at(-1);
-    expect(oldest).toMatchObject({ target: "default", data: { authorizerId: authorizer.id, firstCause: "malformed_request" } });
+    expect(oldest).toMatchObject({
+      target: "default",
+      data: { authorizerId: authorizer.id, firstCause: "malformed_request" },
+    });
     expect(rows[0].data.lastCause).toBe("invalid_signature");
 
     const view = await callRoute(authorizerItem.GET, { headers: bearer(t.apiKey), params: { name: "default" } });
-    expect(view.body.callbackHealth).toMatchObject({ refusedLastHour: 150, lastCause: "invalid_signature", lastRefusedAt: expect.any(String) });
+    expect(view.body.callbackHealth).toMatchObject({
+      refusedLastHour: 150,
+      lastCause: "invalid_signature",
+      lastRefusedAt: expect.any(String),
+    });
   });
 
   it("another tenant's authorizer health and audit trail are untouched", async () => {
@@ -85,7 +100,10 @@ describe("GET /api/v1/audit-events pages with a cursor", () => {
       (at) => `?cursor=${Buffer.from(`${at}|00000000-0000-4000-8000-000000000000`).toString("base64url")}`,
     );
     for (const query of ["?cursor=not-a-cursor", "?limit=0", "?limit=1000", ...forged]) {
-      const answer = await callRoute(auditEvents.GET, { path: `/api/v1/audit-events${query}`, headers: bearer(t.apiKey) });
+      const answer = await callRoute(auditEvents.GET, {
+        path: `/api/v1/audit-events${query}`,
+        headers: bearer(t.apiKey),
+      });
       expect(answer.status).toBe(400);
       expect(answer.body.error).toBe("validation_failed");
     }

@@ -13,8 +13,17 @@ export function authorizerBody(name: string, overrides: Record<string, unknown> 
   };
 }
 
-export async function createAuthorizerThroughApi(apiKey: string, name: string, overrides: Record<string, unknown> = {}) {
-  const response = await callRoute(authorizerCollection.POST, { method: "POST", headers: bearer(apiKey), json: authorizerBody(name, overrides) });
-  if (response.status !== 201) throw new Error(`creating ${name} answered ${response.status}: ${JSON.stringify(response.body)}`);
+export async function createAuthorizerThroughApi(
+  apiKey: string,
+  name: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const response = await callRoute(authorizerCollection.POST, {
+    method: "POST",
+    headers: bearer(apiKey),
+    json: authorizerBody(name, overrides),
+  });
+  if (response.status !== 201)
+    throw new Error(`creating ${name} answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body;
 }

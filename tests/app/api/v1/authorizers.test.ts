@@ -10,20 +10,33 @@ import { authorizerBody, createAuthorizerThroughApi } from "./authorizer-fixture
 
 const db = setupTestDatabase();
 
-const create = (apiKey: string, json: unknown) => callRoute(authorizerCollection.POST, { method: "POST", headers: bearer(apiKey), json });
-const list = async (apiKey: string) => (await callRoute(authorizerCollection.GET, { headers: bearer(apiKey) })).body.data as any[];
-const get = (apiKey: string, name: string) => callRoute(authorizerItem.GET, { headers: bearer(apiKey), params: { name } });
+const create = (apiKey: string, json: unknown) =>
+  callRoute(authorizerCollection.POST, { method: "POST", headers: bearer(apiKey), json });
+const list = async (apiKey: string) =>
+  (await callRoute(authorizerCollection.GET, { headers: bearer(apiKey) })).body.data as any[];
+const get = (apiKey: string, name: string) =>
+  callRoute(authorizerItem.GET, { headers: bearer(apiKey), params: { name } });
 const patch = (apiKey: string, name: string, json: unknown) =>
   callRoute(authorizerItem.PATCH, { method: "PATCH", headers: bearer(apiKey), params: { name }, json });
-const remove = (apiKey: string, name: string) => callRoute(authorizerItem.DELETE, { method: "DELETE", headers: bearer(apiKey), params: { name } });
+const remove = (apiKey: string, name: string) =>
+  callRoute(authorizerItem.DELETE, { method: "DELETE", headers: bearer(apiKey), params: { name } });
 const defaults = async (apiKey: string) => (await list(apiKey)).filter((a) => a.isDefault).map((a) => a.name);
 
 describe("/api/v1/authorizers", () => {
   it("creates, reads, lists and updates an authorizer; the first one becomes the default", async () => {
     const t = await createTestTenant(db());
-    const created = await create(t.apiKey, authorizerBody("default", { isDefault: false, signingKeyId: "sp-key-2024-acme" }));
+    const created = await create(
+      t.apiKey,
+      authorizerBody("default", { isDefault: false, signingKeyId: "sp-key-2024-acme" }),
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: "default", isDefault: true, enabled: true, pollOnly: false, signingKeyId: "sp-key-2024-acme" });
+    expect(created.body).toMatchObject({
+      name: "default",
+      isDefault: true,
+      enabled: true,
+      pollOnly: false,
+      signingKeyId: "sp-key-2024-acme",
+    });
     expect(created.body.callbackPath).toBe(`/api/stepauth/callback/${created.body.id}`);
     expect(created.body).not.toHaveProperty("tenantId");
 
@@ -38,7 +51,12 @@ describe("/api/v1/authorizers", () => {
       publicKeys: [{ keyId: "auth-key-2025", algorithm: "ed25519", publicKey: newKey }],
     });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ endpoint: "https://new-home.example.com/stepauth", pollOnly: true, isDefault: true, spId: created.body.spId });
+    expect(updated.body).toMatchObject({
+      endpoint: "https://new-home.example.com/stepauth",
+      pollOnly: true,
+      isDefault: true,
+      spId: created.body.spId,
+    });
     expect(updated.body.publicKeys).toEqual([{ keyId: "auth-key-2025", algorithm: "ed25519", publicKey: newKey }]);
     expect((await list(t.apiKey)).map((a) => a.name)).toEqual(["default"]);
 
@@ -132,7 +150,9 @@ describe("/api/v1/authorizers", () => {
         const response = await create(t.apiKey, authorizerBody("a", { endpoint }));
         expect(response.status, endpoint).toBe(400);
         expect(response.body.error, endpoint).toBe("validation_failed");
-        expect(response.body.details, endpoint).toEqual([{ path: "endpoint", message: `endpoint refused: ${problem}` }]);
+        expect(response.body.details, endpoint).toEqual([
+          { path: "endpoint", message: `endpoint refused: ${problem}` },
+        ]);
       }
       await createAuthorizerThroughApi(t.apiKey, "a");
       expect((await patch(t.apiKey, "a", { endpoint: "https://10.0.0.5/" })).body.error).toBe("validation_failed");
@@ -194,7 +214,11 @@ describe("/api/v1/authorizers", () => {
   it("refuses keys without the admin scope with 403 insufficient_scope", async () => {
     const t = await createTestTenant(db());
     const original = await createAuthorizerThroughApi(t.apiKey, "default");
-    const limitedKey = await callRoute(apiKeyCollection.POST, { method: "POST", headers: bearer(t.apiKey), json: { name: "submitter", scopes: ["requests:write"] } });
+    const limitedKey = await callRoute(apiKeyCollection.POST, {
+      method: "POST",
+      headers: bearer(t.apiKey),
+      json: { name: "submitter", scopes: ["requests:write"] },
+    });
     const limited = limitedKey.body.secret as string;
     for (const response of [
       await callRoute(authorizerCollection.GET, { headers: bearer(limited) }),

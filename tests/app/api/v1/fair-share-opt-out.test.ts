@@ -19,7 +19,10 @@ beforeAll(() => {
   process.env.TENANT_MAX_QUEUED = "1";
 });
 afterAll(() => {
-  for (const [name, value] of [["TENANT_MAX_IN_FLIGHT", saved.inFlight], ["TENANT_MAX_QUEUED", saved.queued]] as const) {
+  for (const [name, value] of [
+    ["TENANT_MAX_IN_FLIGHT", saved.inFlight],
+    ["TENANT_MAX_QUEUED", saved.queued],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -30,9 +33,13 @@ describe("fair share: who opts out", () => {
     let keys: any[] = [];
     const stub = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => keys });
     cleanups.push(stub.close);
-    const tenant = await createGatewayTenant(db(), { appUrl: appUrl(), authorizers: [{ name: "default", url: stub.url }] });
+    const tenant = await createGatewayTenant(db(), {
+      appUrl: appUrl(),
+      authorizers: [{ name: "default", url: stub.url }],
+    });
     keys = await tenant.spKeys();
-    const id = (await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest())).body.requestId as string;
+    const id = (await api(appUrl(), tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest())).body
+      .requestId as string;
 
     // The tenant's one slot is taken and its one queue place too: any request that takes a share is refused.
     const running = await admitTenantRequest(tenant.tenantId);

@@ -12,24 +12,46 @@ const dryRun = (apiKey: string, script: string, request: unknown) =>
   callRoute(routingTest.POST, { method: "POST", headers: bearer(apiKey), json: { script, request } });
 
 const human = (attributes: { key: string; label: string; value: string }[] = []) => ({ type: "human", attributes });
-const action = (category: string) => ({ type: "device.wipe", category, summary: "If approved, the laptop will be wiped." });
+const action = (category: string) => ({
+  type: "device.wipe",
+  category,
+  summary: "If approved, the laptop will be wiped.",
+});
 const agent = { type: "agent", attributes: [{ key: "name", label: "Agent", value: "ops-bot" }], operator: human() };
 
 // The guide's four examples (overview §4), each with a request that takes either branch.
 const samples = [
   {
     script: 'request.action.category.startsWith("infra.")\n  ? ["security-team"]\n  : ["default"]',
-    cases: [[{ principal: human(), action: action("infra.destroy") }, ["security-team"]], [{ principal: human(), action: action("data.export") }, ["default"]]],
+    cases: [
+      [{ principal: human(), action: action("infra.destroy") }, ["security-team"]],
+      [{ principal: human(), action: action("data.export") }, ["default"]],
+    ],
   },
   {
     script: 'request.principal.type == "agent"\n  ? ["primary", "backup"]\n  : ["primary"]',
-    cases: [[{ principal: agent, action: action("data.export") }, ["primary", "backup"]], [{ principal: human(), action: action("data.export") }, ["primary"]]],
+    cases: [
+      [{ principal: agent, action: action("data.export") }, ["primary", "backup"]],
+      [{ principal: human(), action: action("data.export") }, ["primary"]],
+    ],
   },
   {
     script: 'request.principal.attributes.department == "Finance"\n  ? ["finance-authorizer"]\n  : ["default"]',
     cases: [
-      [{ principal: human([{ key: "department", label: "Department", value: "Finance" }]), action: action("financial.transfer") }, ["finance-authorizer"]],
-      [{ principal: human([{ key: "department", label: "Department", value: "Engineering" }]), action: action("financial.transfer") }, ["default"]],
+      [
+        {
+          principal: human([{ key: "department", label: "Department", value: "Finance" }]),
+          action: action("financial.transfer"),
+        },
+        ["finance-authorizer"],
+      ],
+      [
+        {
+          principal: human([{ key: "department", label: "Department", value: "Engineering" }]),
+          action: action("financial.transfer"),
+        },
+        ["default"],
+      ],
     ],
   },
 ] as const;
@@ -38,7 +60,8 @@ describe("POST /api/v1/routing/test", () => {
   let t: TestTenant;
   beforeAll(async () => {
     t = await createTestTenant(db());
-    for (const name of ["default", "security-team", "primary", "backup", "finance-authorizer"]) await createAuthorizerThroughApi(t.apiKey, name);
+    for (const name of ["default", "security-team", "primary", "backup", "finance-authorizer"])
+      await createAuthorizerThroughApi(t.apiKey, name);
   });
 
   it("routes the guide's examples with the tenant's authorizers as config", async () => {
@@ -47,7 +70,10 @@ describe("POST /api/v1/routing/test", () => {
         const response = await dryRun(t.apiKey, script, request);
         expect(response.status).toBe(200);
         expect(response.body).toMatchObject({ targets, fallback: false, issues: [] });
-        expect(response.body.config).toEqual({ authorizers: ["default", "security-team", "primary", "backup", "finance-authorizer"], default: "default" });
+        expect(response.body.config).toEqual({
+          authorizers: ["default", "security-team", "primary", "backup", "finance-authorizer"],
+          default: "default",
+        });
         expect(response.body).not.toHaveProperty("note");
       }
     }
@@ -66,7 +92,12 @@ describe("POST /api/v1/routing/test", () => {
     const request = { principal: human(), action: action("data.read") };
     const broken = await dryRun(t.apiKey, '["default"', request);
     expect(broken.status).toBe(200);
-    expect(broken.body).toMatchObject({ targets: ["default"], fallback: true, fallbackReason: "syntax_error", message: expect.any(String) });
+    expect(broken.body).toMatchObject({
+      targets: ["default"],
+      fallback: true,
+      fallbackReason: "syntax_error",
+      message: expect.any(String),
+    });
     expect(broken.body.issues[0]).toMatchObject({ code: "syntax_error", line: 1, column: expect.any(Number) });
 
     const unknown = await dryRun(t.apiKey, '["nobody"]', request);
@@ -107,23 +138,37 @@ describe("POST /api/v1/routing/test", () => {
     const other = await createTestTenant(db());
     await createAuthorizerThroughApi(other.apiKey, "main");
     await createAuthorizerThroughApi(other.apiKey, "paused");
-    await callRoute(authorizerItem.PATCH, { method: "PATCH", headers: bearer(other.apiKey), params: { name: "paused" }, json: { enabled: false } });
+    await callRoute(authorizerItem.PATCH, {
+      method: "PATCH",
+      headers: bearer(other.apiKey),
+      params: { name: "paused" },
+      json: { enabled: false },
+    });
     const response = await dryRun(other.apiKey, '["paused"]', { principal: human(), action: action("data.read") });
-    expect(response.body).toMatchObject({ config: { authorizers: ["main"], default: "main" }, targets: ["main"], fallbackReason: "unknown_authorizer" });
+    expect(response.body).toMatchObject({
+      config: { authorizers: ["main"], default: "main" },
+      targets: ["main"],
+      fallbackReason: "unknown_authorizer",
+    });
   });
 
   it("uses a placeholder config, and says so, when the tenant has no authorizers", async () => {
     const empty = await createTestTenant(db());
     const response = await dryRun(empty.apiKey, '["default"]', { principal: human(), action: action("data.read") });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ targets: ["default"], fallback: false, config: { authorizers: ["default"], default: "default" } });
+    expect(response.body).toMatchObject({
+      targets: ["default"],
+      fallback: false,
+      config: { authorizers: ["default"], default: "default" },
+    });
     expect(response.body.note).toMatch(/no authorizers/);
     const noScript = await dryRun(empty.apiKey, "", { principal: human(), action: action("data.read") });
     expect(noScript.body).toMatchObject({ targets: ["default"], fallback: false, source: "no_script", issues: [] });
   });
 
   it("refuses invalid sample requests with 400", async () => {
-    const chain = (depth: number): object => (depth === 0 ? human() : { type: "agent", attributes: [], operator: chain(depth - 1) });
+    const chain = (depth: number): object =>
+      depth === 0 ? human() : { type: "agent", attributes: [], operator: chain(depth - 1) };
     let deep: unknown = { key: "x", label: "x", value: "leaf" };
     for (let i = 0; i < 200; i++) deep = { key: "x", label: "x", value: [deep] };
     for (const request of [
@@ -138,13 +183,24 @@ describe("POST /api/v1/routing/test", () => {
       expect(response.status).toBe(400);
       expect(response.body.error).toBe("validation_failed");
     }
-    const missing = await callRoute(routingTest.POST, { method: "POST", headers: bearer(t.apiKey), json: { script: '["default"]' } });
+    const missing = await callRoute(routingTest.POST, {
+      method: "POST",
+      headers: bearer(t.apiKey),
+      json: { script: '["default"]' },
+    });
     expect(missing.status).toBe(400);
   });
 
   it("refuses keys without the admin scope with 403 insufficient_scope", async () => {
-    const limitedKey = await callRoute(apiKeyCollection.POST, { method: "POST", headers: bearer(t.apiKey), json: { name: "submitter", scopes: ["requests:write"] } });
-    const response = await dryRun(limitedKey.body.secret, '["default"]', { principal: human(), action: action("data.read") });
+    const limitedKey = await callRoute(apiKeyCollection.POST, {
+      method: "POST",
+      headers: bearer(t.apiKey),
+      json: { name: "submitter", scopes: ["requests:write"] },
+    });
+    const response = await dryRun(limitedKey.body.secret, '["default"]', {
+      principal: human(),
+      action: action("data.read"),
+    });
     expect(response.status).toBe(403);
     expect(response.body.error).toBe("insufficient_scope");
   });

@@ -19,10 +19,19 @@ async function record(response: Promise<{ status: number; body: any }>) {
 }
 
 const create = (apiKey: string, json?: unknown) =>
-  record(callRoute(signingKeyCollection.POST, { method: "POST", headers: bearer(apiKey), ...(json === undefined ? {} : { json }) }));
-const list = async (apiKey: string) => (await record(callRoute(signingKeyCollection.GET, { headers: bearer(apiKey) }))).body.data as any[];
-const activate = (apiKey: string, keyId: string) => record(callRoute(activateRoute.POST, { method: "POST", headers: bearer(apiKey), params: { keyId } }));
-const retire = (apiKey: string, keyId: string) => record(callRoute(retireRoute.POST, { method: "POST", headers: bearer(apiKey), params: { keyId } }));
+  record(
+    callRoute(signingKeyCollection.POST, {
+      method: "POST",
+      headers: bearer(apiKey),
+      ...(json === undefined ? {} : { json }),
+    }),
+  );
+const list = async (apiKey: string) =>
+  (await record(callRoute(signingKeyCollection.GET, { headers: bearer(apiKey) }))).body.data as any[];
+const activate = (apiKey: string, keyId: string) =>
+  record(callRoute(activateRoute.POST, { method: "POST", headers: bearer(apiKey), params: { keyId } }));
+const retire = (apiKey: string, keyId: string) =>
+  record(callRoute(retireRoute.POST, { method: "POST", headers: bearer(apiKey), params: { keyId } }));
 const retireWith = (apiKey: string, keyId: string, json: unknown) =>
   record(callRoute(retireRoute.POST, { method: "POST", headers: bearer(apiKey), params: { keyId }, json }));
 const states = async (apiKey: string) => Object.fromEntries((await list(apiKey)).map((k) => [k.keyId, k.state]));
@@ -68,7 +77,12 @@ describe("/api/v1/signing-keys", () => {
     await createAuthorizerThroughApi(t.apiKey, "primary");
     await createAuthorizerThroughApi(t.apiKey, "backup");
     await createAuthorizerThroughApi(t.apiKey, "retired-idp");
-    await callRoute(authorizerItem.PATCH, { method: "PATCH", headers: bearer(t.apiKey), params: { name: "retired-idp" }, json: { enabled: false } });
+    await callRoute(authorizerItem.PATCH, {
+      method: "PATCH",
+      headers: bearer(t.apiKey),
+      params: { name: "retired-idp" },
+      json: { enabled: false },
+    });
     await create(t.apiKey, { keyId: "sp-key-new" });
     // Abandoning the next key is never guarded: the active key signed all along.
     await activate(t.apiKey, "sp-key-new");
@@ -79,7 +93,10 @@ describe("/api/v1/signing-keys", () => {
     expect(refused.body.details).toEqual({
       keyId: old,
       remainingKeyIds: ["sp-key-new"],
-      authorizers: [{ name: "backup", provenKeyIds: [] }, { name: "primary", provenKeyIds: [] }],
+      authorizers: [
+        { name: "backup", provenKeyIds: [] },
+        { name: "primary", provenKeyIds: [] },
+      ],
     });
     const wrongConfirmation = await retireWith(t.apiKey, old, { confirmKeyId: "sp-key-new" });
     expect(wrongConfirmation.status).toBe(400);
@@ -96,7 +113,11 @@ describe("/api/v1/signing-keys", () => {
   it("answers 404 for unknown key ids and refuses invalid bodies", async () => {
     const t = await createTestTenant(db());
     await create(t.apiKey);
-    for (const response of [await activate(t.apiKey, "no-such-key"), await retire(t.apiKey, "no-such-key"), await retire(t.apiKey, "bad key id")]) {
+    for (const response of [
+      await activate(t.apiKey, "no-such-key"),
+      await retire(t.apiKey, "no-such-key"),
+      await retire(t.apiKey, "bad key id"),
+    ]) {
       expect(response.status).toBe(404);
       expect(response.body.error).toBe("not_found");
     }
@@ -115,7 +136,11 @@ describe("/api/v1/signing-keys", () => {
     const bActive = (await create(b.apiKey, { keyId: "b-active" })).body;
     await create(b.apiKey, { keyId: "b-next" });
     const before = await list(b.apiKey);
-    for (const response of [await activate(a.apiKey, "b-next"), await retire(a.apiKey, "b-next"), await retire(a.apiKey, bActive.keyId)]) {
+    for (const response of [
+      await activate(a.apiKey, "b-next"),
+      await retire(a.apiKey, "b-next"),
+      await retire(a.apiKey, bActive.keyId),
+    ]) {
       expect(response.status).toBe(404);
       expect(response.body.error).toBe("not_found");
     }
@@ -129,7 +154,11 @@ describe("/api/v1/signing-keys", () => {
   it("refuses keys without the admin scope with 403 insufficient_scope", async () => {
     const t = await createTestTenant(db());
     await create(t.apiKey, { keyId: "kept" });
-    const limitedKey = await callRoute(apiKeyCollection.POST, { method: "POST", headers: bearer(t.apiKey), json: { name: "submitter", scopes: ["requests:write"] } });
+    const limitedKey = await callRoute(apiKeyCollection.POST, {
+      method: "POST",
+      headers: bearer(t.apiKey),
+      json: { name: "submitter", scopes: ["requests:write"] },
+    });
     const limited = limitedKey.body.secret as string;
     for (const response of [
       await record(callRoute(signingKeyCollection.GET, { headers: bearer(limited) })),

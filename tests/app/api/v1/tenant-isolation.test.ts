@@ -18,7 +18,11 @@ describe("tenant isolation through /api/v1", () => {
     expect(read.status).toBe(404);
     expect(read.body.error).toBe("not_found");
 
-    const revoke = await callRoute(apiKeyItem.DELETE, { method: "DELETE", headers: bearer(a.apiKey), params: { id: bKeyId } });
+    const revoke = await callRoute(apiKeyItem.DELETE, {
+      method: "DELETE",
+      headers: bearer(a.apiKey),
+      params: { id: bKeyId },
+    });
     expect(revoke.status).toBe(404);
     expect(revoke.body.error).toBe("not_found");
 
@@ -58,10 +62,19 @@ describe("API key authentication", () => {
     const list = await callRoute(apiKeyCollection.GET, { headers: bearer(a.apiKey) });
     // The key is in use (it just listed the keys): revoking it needs its name typed again.
     const key = list.body.data[0];
-    const unconfirmed = await callRoute(apiKeyItem.DELETE, { method: "DELETE", headers: bearer(a.apiKey), params: { id: key.id } });
+    const unconfirmed = await callRoute(apiKeyItem.DELETE, {
+      method: "DELETE",
+      headers: bearer(a.apiKey),
+      params: { id: key.id },
+    });
     expect(unconfirmed.status).toBe(409);
     expect(unconfirmed.body.error).toBe("confirmation_required");
-    const revoked = await callRoute(apiKeyItem.DELETE, { method: "DELETE", headers: bearer(a.apiKey), params: { id: key.id }, json: { confirmName: key.name } });
+    const revoked = await callRoute(apiKeyItem.DELETE, {
+      method: "DELETE",
+      headers: bearer(a.apiKey),
+      params: { id: key.id },
+      json: { confirmName: key.name },
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).not.toBeNull();
     const after = await callRoute(apiKeyCollection.GET, { headers: bearer(a.apiKey) });
@@ -86,7 +99,11 @@ describe("API key authentication", () => {
 
   it("enforces scopes: a requests-only key cannot manage API keys", async () => {
     const a = await createTestTenant(db(), ["requests:write", "requests:read"]);
-    const response = await callRoute(apiKeyCollection.POST, { method: "POST", headers: bearer(a.apiKey), json: { name: "x", scopes: ["admin"] } });
+    const response = await callRoute(apiKeyCollection.POST, {
+      method: "POST",
+      headers: bearer(a.apiKey),
+      json: { name: "x", scopes: ["admin"] },
+    });
     expect(response.status).toBe(403);
     expect(response.body.error).toBe("insufficient_scope");
   });

@@ -24,7 +24,8 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     if (!user) throw new AppError("unauthenticated", "Sign in first");
     // The same limits as sign-in: a stolen session must not become a way to guess the password.
     const attempt = await beginLoginAttempt(db, user.email, clientAddress(request.headers));
-    if (attempt.retryAfterSeconds > 0) throw new AppError("rate_limited", "Too many wrong passwords", { retryAfter: attempt.retryAfterSeconds });
+    if (attempt.retryAfterSeconds > 0)
+      throw new AppError("rate_limited", "Too many wrong passwords", { retryAfter: attempt.retryAfterSeconds });
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
       throw new AppError("invalid_credentials", "The current password is wrong");
     }

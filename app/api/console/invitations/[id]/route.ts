@@ -7,7 +7,8 @@ type Params = { id: string };
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   DELETE: withConsoleSession<Params>("members:manage", async ({ db, ctx, params }) => {
-    if (!(await revokeInvitation(db, ctx, uuidParam(params.id, "invitation")))) throw new AppError("not_found", "No such pending invitation");
+    if (!(await revokeInvitation(db, ctx, uuidParam(params.id, "invitation"))))
+      throw new AppError("not_found", "No such pending invitation");
     return new Response(null, { status: 204 });
   }),
 });

@@ -1,4 +1,4 @@
-import { connectSandboxAuthorizer } from "@/lib/authorizer";
+import { connectSandboxAuthorizer } from "@/lib/sandbox";
 import { apiRoute, json, withConsoleSession } from "@/lib/http/api-route";
 
 // One click in the console: register this tenant with the sandbox and add it as an authorizer.
@@ -8,8 +8,19 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     return json(
       {
         created,
-        authorizer: { id: authorizer.id, name: authorizer.name, endpoint: authorizer.endpoint, spId: authorizer.spId, isDefault: authorizer.isDefault },
-        registration: { spId: registration.spId, callbackUrlPattern: registration.callbackUrlPattern, keyIds: registration.publicKeys.map((k) => k.keyId), rules: registration.policyRules },
+        authorizer: {
+          id: authorizer.id,
+          name: authorizer.name,
+          endpoint: authorizer.endpoint,
+          spId: authorizer.spId,
+          isDefault: authorizer.isDefault,
+        },
+        registration: {
+          spId: registration.spId,
+          callbackUrlPattern: registration.callbackUrlPattern,
+          keyIds: registration.publicKeys.map((k) => k.keyId),
+          rules: registration.policyRules,
+        },
       },
       created ? 201 : 200,
     );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listSandboxRegistrations, updateSandboxPolicy } from "@/db/queries/sandbox-registrations";
-import { DEFAULT_POLICY_RULES, policyRulesSchema } from "@/lib/authorizer/policy";
+import { DEFAULT_POLICY_RULES, policyRulesSchema } from "@/lib/sandbox/policy";
 import { AppError } from "@/lib/errors/app-error";
 import { apiRoute, json, withConsoleSession } from "@/lib/http/api-route";
 import { readJsonBody } from "@/lib/http/json-body";
@@ -12,7 +12,10 @@ const updatePolicySchema = z.object({ spId: z.string().min(1).max(128), rules: p
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession("config:read", async ({ db, ctx }) => {
     const registrations = await listSandboxRegistrations(db, ctx);
-    return json({ data: registrations.map((r) => ({ spId: r.spId, name: r.name, rules: r.policyRules })), defaults: DEFAULT_POLICY_RULES });
+    return json({
+      data: registrations.map((r) => ({ spId: r.spId, name: r.name, rules: r.policyRules })),
+      defaults: DEFAULT_POLICY_RULES,
+    });
   }),
   PUT: withConsoleSession("config:write", async ({ db, ctx, request }) => {
     const { spId, rules } = await readJsonBody(request, updatePolicySchema);

@@ -1,4 +1,4 @@
-import { receiveSandboxSubmission, withSandboxSpEnvelope } from "@/lib/authorizer";
+import { receiveSandboxSubmission, withSandboxSpEnvelope } from "@/lib/sandbox";
 import { apiRoute, json } from "@/lib/http/api-route";
 
 // The sandbox authorizer's submit (PROTOCOL.md): authenticated by the SP's envelope signature.

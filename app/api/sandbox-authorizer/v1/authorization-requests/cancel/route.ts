@@ -1,4 +1,4 @@
-import { cancelSandboxRequest, withSandboxSpEnvelope } from "@/lib/authorizer";
+import { cancelSandboxRequest, withSandboxSpEnvelope } from "@/lib/sandbox";
 import { apiRoute, json } from "@/lib/http/api-route";
 
 // The sandbox authorizer's cancel (PROTOCOL.md): 200 cancelled, or 409 with the decision that won.

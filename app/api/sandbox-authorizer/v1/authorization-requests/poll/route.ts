@@ -1,4 +1,4 @@
-import { pollSandboxRequest, withSandboxSpEnvelope } from "@/lib/authorizer";
+import { pollSandboxRequest, withSandboxSpEnvelope } from "@/lib/sandbox";
 import { apiRoute, json } from "@/lib/http/api-route";
 
 // The sandbox authorizer's poll (PROTOCOL.md): the signed decision, or 202 while pending.

@@ -1,4 +1,4 @@
-import { recordSandboxResultReport, withSandboxSpEnvelope } from "@/lib/authorizer";
+import { recordSandboxResultReport, withSandboxSpEnvelope } from "@/lib/sandbox";
 import { apiRoute, json } from "@/lib/http/api-route";
 
 // The sandbox authorizer's result report (PROTOCOL.md): 200 recorded, 404 unknown_request.

@@ -6,7 +6,8 @@ import { REQUEST_ID_PATTERN } from "@/lib/stepauth";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: withApiKey<{ requestId: string }>("requests:write", async ({ db, ctx, params }) => {
-    if (!REQUEST_ID_PATTERN.test(params.requestId)) throw new AppError("unknown_request", "No such authorization request");
+    if (!REQUEST_ID_PATTERN.test(params.requestId))
+      throw new AppError("unknown_request", "No such authorization request");
     const outcome = await cancelAuthorizationRequest(db, ctx, params.requestId);
     const view = await getRequestView(db, ctx, params.requestId, { events: false });
     if (outcome.cancelled) return json(view);

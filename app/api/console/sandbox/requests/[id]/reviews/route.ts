@@ -1,5 +1,5 @@
 import { getSandboxInboxItem } from "@/db/queries/sandbox-requests";
-import { reviewInputSchema, reviewSandboxRequest } from "@/lib/authorizer";
+import { reviewInputSchema, reviewSandboxRequest } from "@/lib/sandbox";
 import { apiRoute, json, withConsoleSession } from "@/lib/http/api-route";
 import { readJsonBody, uuidParam } from "@/lib/http/json-body";
 
@@ -9,6 +9,10 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
     const id = uuidParam(params.id, "request");
     const input = await readJsonBody(request, reviewInputSchema);
     const outcome = await reviewSandboxRequest(db, ctx, id, input);
-    return json({ decided: outcome.decided, approvals: outcome.approvals, request: await getSandboxInboxItem(db, ctx, id) });
+    return json({
+      decided: outcome.decided,
+      approvals: outcome.approvals,
+      request: await getSandboxInboxItem(db, ctx, id),
+    });
   }),
 });

@@ -6,7 +6,13 @@
  */
 import type { Database } from "@/db/client";
 import type { SandboxRegistration } from "@/db/schema";
-import { createAuthorizer, findAuthorizerByName, setProvenKeys, updateAuthorizer, type AuthorizerView } from "@/db/queries/authorizers";
+import {
+  createAuthorizer,
+  findAuthorizerByName,
+  setProvenKeys,
+  updateAuthorizer,
+  type AuthorizerView,
+} from "@/db/queries/authorizers";
 import { listSandboxRegistrations, upsertSandboxRegistration } from "@/db/queries/sandbox-registrations";
 import { listSigningKeys } from "@/db/queries/signing-keys";
 import { getTenantSettings } from "@/db/queries/tenant-settings";
@@ -22,7 +28,8 @@ export const SANDBOX_AUTHORIZER_NAME = "sandbox";
 
 /** Where this app serves the sandbox: `${GATEWAY_PUBLIC_URL | AUTH_URL | http://localhost:$PORT}/api/sandbox-authorizer`. */
 export function sandboxEndpoint(): string {
-  const origin = process.env.GATEWAY_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
+  const origin =
+    process.env.GATEWAY_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
   return `${origin.replace(/\/+$/, "")}/api/sandbox-authorizer`;
 }
 
@@ -50,19 +57,39 @@ export interface SandboxConnection {
  * authorizer.endpoint; // "http://localhost:3000/api/sandbox-authorizer"
  * ```
  */
-export async function connectSandboxAuthorizer(db: Database, ctx: TenantContext, options: { makeDefault?: boolean } = {}): Promise<SandboxConnection> {
+export async function connectSandboxAuthorizer(
+  db: Database,
+  ctx: TenantContext,
+  options: { makeDefault?: boolean } = {},
+): Promise<SandboxConnection> {
   const spKeys = (await listSigningKeys(db, ctx)).filter((k) => k.state !== "retired");
   // Oldest first: during a rotation the newest active key is the one the tenant is moving to.
   const active = spKeys.filter((k) => k.state === "active").at(-1);
   if (!active) throw new AppError("no_signing_key", "Create a signing key before connecting the sandbox");
   const key = await ensureSandboxSigningKey(db);
   const spId = sandboxSpIdFor(ctx);
-  const fields = { endpoint: sandboxEndpoint(), spId, signingKeyId: active.keyId, publicKeys: [{ keyId: key.keyId, algorithm: "ed25519" as const, publicKey: key.publicKey }] };
+  const fields = {
+    endpoint: sandboxEndpoint(),
+    spId,
+    signingKeyId: active.keyId,
+    publicKeys: [{ keyId: key.keyId, algorithm: "ed25519" as const, publicKey: key.publicKey }],
+  };
   const existing = await findAuthorizerByName(db, ctx, SANDBOX_AUTHORIZER_NAME);
-  if (existing && existing.spId !== spId) throw new AppError("conflict", `An authorizer named ${SANDBOX_AUTHORIZER_NAME} already exists and is not the sandbox`);
+  if (existing && existing.spId !== spId)
+    throw new AppError(
+      "conflict",
+      `An authorizer named ${SANDBOX_AUTHORIZER_NAME} already exists and is not the sandbox`,
+    );
   const authorizer = existing
-    ? ((await updateAuthorizer(db, ctx, SANDBOX_AUTHORIZER_NAME, { ...fields, ...(options.makeDefault ? { isDefault: true } : {}) })) ?? existing)
-    : await createAuthorizer(db, ctx, { ...fields, name: SANDBOX_AUTHORIZER_NAME, isDefault: options.makeDefault ?? false });
+    ? ((await updateAuthorizer(db, ctx, SANDBOX_AUTHORIZER_NAME, {
+        ...fields,
+        ...(options.makeDefault ? { isDefault: true } : {}),
+      })) ?? existing)
+    : await createAuthorizer(db, ctx, {
+        ...fields,
+        name: SANDBOX_AUTHORIZER_NAME,
+        isDefault: options.makeDefault ?? false,
+      });
   const already = (await listSandboxRegistrations(db, ctx)).find((r) => r.spId === spId);
   const registration = await upsertSandboxRegistration(db, ctx, {
     spId,

@@ -21,12 +21,20 @@ import type { AuthenticatedSpCall } from "./inbound";
  */
 export async function recordSandboxResultReport(db: Database, call: AuthenticatedSpCall) {
   const parsed = resultReportPayloadSchema.safeParse(call.payload);
-  if (!parsed.success) throw new AppError("malformed_request", "expected {requestId, spId, status: success|error, error?, executedAt?, timestamp}");
+  if (!parsed.success)
+    throw new AppError(
+      "malformed_request",
+      "expected {requestId, spId, status: success|error, error?, executedAt?, timestamp}",
+    );
   const report = parsed.data;
   if (report.spId !== call.registration.spId) throw new AppError("malformed_request", "spId is not the signing SP");
   const row = await findSandboxRequestForSp(db, call.registration.spId, report.requestId);
   if (!row) throw new AppError("unknown_request", `No request ${report.requestId} from ${call.registration.spId}`);
-  if (row.status !== "approved") throw new AppError("not_approved", `${report.requestId} was ${row.status}: only approvals execute`);
-  await recordSandboxExecutionResult(db, row.id, { status: report.status, error: report.status === "error" ? (report.error ?? "the SP reported an error") : null });
+  if (row.status !== "approved")
+    throw new AppError("not_approved", `${report.requestId} was ${row.status}: only approvals execute`);
+  await recordSandboxExecutionResult(db, row.id, {
+    status: report.status,
+    error: report.status === "error" ? (report.error ?? "the SP reported an error") : null,
+  });
   return { requestId: report.requestId, status: "recorded" as const };
 }

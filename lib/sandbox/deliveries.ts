@@ -8,7 +8,7 @@ import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { request as undiciRequest } from "undici";
 import type { Database } from "@/db/client";
 import { sandboxDeliveries, sandboxRequests, type SandboxDelivery } from "@/db/schema";
-import { checkOutboundUrl, outboundAgent } from "@/lib/gateway/outbound";
+import { checkOutboundUrl, outboundAgent } from "@/lib/net/outbound";
 import { callbackResultSchema } from "@/lib/stepauth";
 import { expireOverdueSandboxRequests } from "./expiry";
 
@@ -21,7 +21,11 @@ const LEASE_SECONDS = 60;
 const MAX_ANSWER_BYTES = 16 * 1024;
 
 type AttemptResult =
-  | { kind: "delivered"; statusCode: number; execution: { status: "success" | "error" | "accepted"; error: string | null } | null }
+  | {
+      kind: "delivered";
+      statusCode: number;
+      execution: { status: "success" | "error" | "accepted"; error: string | null } | null;
+    }
   | { kind: "retry" | "final"; statusCode: number | null; error: string };
 
 /** Options for {@link runSandboxDeliveries}. */
@@ -36,18 +40,23 @@ async function claimDue(db: Database, options: SandboxDeliveryOptions): Promise<
   const due = db
     .select({ id: sandboxDeliveries.sandboxRequestId })
     .from(sandboxDeliveries)
-    .where(and(
-      eq(sandboxDeliveries.status, "pending"),
-      lte(sandboxDeliveries.nextAttemptAt, sql`now()`),
-      or(isNull(sandboxDeliveries.lockedUntil), lt(sandboxDeliveries.lockedUntil, sql`now()`)),
-      options.sandboxRequestId ? eq(sandboxDeliveries.sandboxRequestId, options.sandboxRequestId) : undefined,
-    ))
+    .where(
+      and(
+        eq(sandboxDeliveries.status, "pending"),
+        lte(sandboxDeliveries.nextAttemptAt, sql`now()`),
+        or(isNull(sandboxDeliveries.lockedUntil), lt(sandboxDeliveries.lockedUntil, sql`now()`)),
+        options.sandboxRequestId ? eq(sandboxDeliveries.sandboxRequestId, options.sandboxRequestId) : undefined,
+      ),
+    )
     .orderBy(asc(sandboxDeliveries.nextAttemptAt))
     .limit(options.limit ?? 16)
     .for("update", { skipLocked: true });
   return db
     .update(sandboxDeliveries)
-    .set({ lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})`, attempts: sql`${sandboxDeliveries.attempts} + 1` })
+    .set({
+      lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
+      attempts: sql`${sandboxDeliveries.attempts} + 1`,
+    })
     .where(inArray(sandboxDeliveries.sandboxRequestId, due))
     .returning();
 }
@@ -60,13 +69,16 @@ function interpretAnswer(statusCode: number, text: string): AttemptResult {
     } catch {
       parsed = null;
     }
-    const execution = parsed?.success ? { status: parsed.data.status, error: parsed.data.status === "error" ? parsed.data.error : null } : null;
+    const execution = parsed?.success
+      ? { status: parsed.data.status, error: parsed.data.status === "error" ? parsed.data.error : null }
+      : null;
     return { kind: "delivered", statusCode, execution };
   }
   let code = `HTTP ${statusCode}`;
   try {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown };
-    if (typeof body.error === "string") code = `${body.error}${typeof body.message === "string" ? `: ${body.message}` : ""}`;
+    if (typeof body.error === "string")
+      code = `${body.error}${typeof body.message === "string" ? `: ${body.message}` : ""}`;
   } catch {
     // not JSON: keep the status line
   }
@@ -74,7 +86,10 @@ function interpretAnswer(statusCode: number, text: string): AttemptResult {
 }
 
 async function attemptDelivery(db: Database, delivery: SandboxDelivery): Promise<AttemptResult> {
-  const [row] = await db.select({ envelope: sandboxRequests.decisionEnvelope }).from(sandboxRequests).where(eq(sandboxRequests.id, delivery.sandboxRequestId));
+  const [row] = await db
+    .select({ envelope: sandboxRequests.decisionEnvelope })
+    .from(sandboxRequests)
+    .where(eq(sandboxRequests.id, delivery.sandboxRequestId));
   if (!row?.envelope) return { kind: "final", statusCode: null, error: "the request has no decision to deliver" };
   const problem = checkOutboundUrl(delivery.callbackUrl);
   if (problem) return { kind: "final", statusCode: null, error: `callback URL refused: ${problem}` };
@@ -103,18 +118,39 @@ async function recordAttempt(db: Database, delivery: SandboxDelivery, result: At
   const id = delivery.sandboxRequestId;
   await db.transaction(async (tx) => {
     if (result.kind === "delivered") {
-      await tx.update(sandboxDeliveries).set({ status: "delivered", lockedUntil: null, lastStatusCode: result.statusCode, lastError: null, deliveredAt: sql`now()` }).where(eq(sandboxDeliveries.sandboxRequestId, id));
+      await tx
+        .update(sandboxDeliveries)
+        .set({
+          status: "delivered",
+          lockedUntil: null,
+          lastStatusCode: result.statusCode,
+          lastError: null,
+          deliveredAt: sql`now()`,
+        })
+        .where(eq(sandboxDeliveries.sandboxRequestId, id));
       // `accepted`: the result follows as a result report (which may even have come first: keep it).
       if (result.execution?.status === "accepted") {
-        await tx.update(sandboxRequests).set({ executionStatus: "accepted", executionError: null })
+        await tx
+          .update(sandboxRequests)
+          .set({ executionStatus: "accepted", executionError: null })
           .where(and(eq(sandboxRequests.id, id), isNull(sandboxRequests.executionReportedAt)));
         return;
       }
       await tx
         .update(sandboxRequests)
-        .set(result.execution
-          ? { executionStatus: result.execution.status, executionError: result.execution.error, executionReportedAt: sql`now()` }
-          : { executionStatus: null, executionError: "the SP acknowledged the decision without an execution result", executionReportedAt: sql`now()` })
+        .set(
+          result.execution
+            ? {
+                executionStatus: result.execution.status,
+                executionError: result.execution.error,
+                executionReportedAt: sql`now()`,
+              }
+            : {
+                executionStatus: null,
+                executionError: "the SP acknowledged the decision without an execution result",
+                executionReportedAt: sql`now()`,
+              },
+        )
         .where(eq(sandboxRequests.id, id));
       return;
     }
@@ -122,8 +158,13 @@ async function recordAttempt(db: Database, delivery: SandboxDelivery, result: At
     await tx
       .update(sandboxDeliveries)
       .set({
-        status: giveUp ? "failed" : "pending", lockedUntil: null, lastStatusCode: result.statusCode, lastError: result.error,
-        nextAttemptAt: giveUp ? delivery.nextAttemptAt : sql`now() + make_interval(secs => ${backoffMs(delivery.attempts) / 1000})`,
+        status: giveUp ? "failed" : "pending",
+        lockedUntil: null,
+        lastStatusCode: result.statusCode,
+        lastError: result.error,
+        nextAttemptAt: giveUp
+          ? delivery.nextAttemptAt
+          : sql`now() + make_interval(secs => ${backoffMs(delivery.attempts) / 1000})`,
       })
       .where(eq(sandboxDeliveries.sandboxRequestId, id));
   });

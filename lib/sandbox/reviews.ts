@@ -58,42 +58,93 @@ export interface ReviewOutcome {
  * await reviewSandboxRequest(db, ctx, id, { verdict: "approve", reason: "Verified with HR" });
  * ```
  */
-export async function reviewSandboxRequest(db: Database, ctx: TenantContext, id: string, input: ReviewInput, now = new Date()): Promise<ReviewOutcome> {
+export async function reviewSandboxRequest(
+  db: Database,
+  ctx: TenantContext,
+  id: string,
+  input: ReviewInput,
+  now = new Date(),
+): Promise<ReviewOutcome> {
   if (ctx.actor.type !== "user") throw new AppError("forbidden", "Only people review requests");
   const user = await findUserById(db, ctx.actor.userId);
   if (!user) throw new AppError("unauthenticated", "Sign in first");
   const key = await ensureSandboxSigningKey(db);
   const outcome = await db.transaction(async (tx) => {
-    const [row] = await tx.select().from(sandboxRequests).where(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, id))).for("update");
+    const [row] = await tx
+      .select()
+      .from(sandboxRequests)
+      .where(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, id)))
+      .for("update");
     if (!row) throw new AppError("not_found", "No such request in your sandbox inbox");
     if (row.status !== "pending") throw notPending[row.status];
     if (row.expiresAt.getTime() <= now.getTime()) throw notPending.expired;
     if (input.verdict === "approve" && principalChainIncludesEmail(row.principal, user.email)) {
-      throw new AppError("separation_of_duties", "You are in this request's principal chain, so another reviewer must approve it; you may still deny it");
+      throw new AppError(
+        "separation_of_duties",
+        "You are in this request's principal chain, so another reviewer must approve it; you may still deny it",
+      );
     }
-    const reviews = await tx.select().from(sandboxReviews).where(forTenant(ctx, sandboxReviews.tenantId, eq(sandboxReviews.sandboxRequestId, row.id)));
-    if (reviews.some((r) => r.userId === user.id)) throw new AppError("conflict", "You already reviewed this request; another reviewer must approve it");
+    const reviews = await tx
+      .select()
+      .from(sandboxReviews)
+      .where(forTenant(ctx, sandboxReviews.tenantId, eq(sandboxReviews.sandboxRequestId, row.id)));
+    if (reviews.some((r) => r.userId === user.id))
+      throw new AppError("conflict", "You already reviewed this request; another reviewer must approve it");
     await tx.insert(sandboxReviews).values({
-      sandboxRequestId: row.id, tenantId: tenantIdOf(ctx), userId: user.id, reviewerName: user.name, reviewerEmail: user.email, verdict: input.verdict, reason: input.reason,
+      sandboxRequestId: row.id,
+      tenantId: tenantIdOf(ctx),
+      userId: user.id,
+      reviewerName: user.name,
+      reviewerEmail: user.email,
+      verdict: input.verdict,
+      reason: input.reason,
     });
-    const approvers = [...reviews.filter((r) => r.verdict === "approve"), ...(input.verdict === "approve" ? [{ reviewerName: user.name, reviewerEmail: user.email }] : [])];
+    const approvers = [
+      ...reviews.filter((r) => r.verdict === "approve"),
+      ...(input.verdict === "approve" ? [{ reviewerName: user.name, reviewerEmail: user.email }] : []),
+    ];
     let decided: SandboxRequest | null = null;
     if (input.verdict === "deny") {
-      decided = await decideSandboxRequest(tx, key, row, "denied", { reason: input.reason, reviewers: [reviewerPrincipal(user.name, user.email)] }, now);
+      decided = await decideSandboxRequest(
+        tx,
+        key,
+        row,
+        "denied",
+        { reason: input.reason, reviewers: [reviewerPrincipal(user.name, user.email)] },
+        now,
+      );
     } else if (approvers.length >= row.requiredApprovals) {
       const reasons = [...reviews.filter((r) => r.verdict === "approve").map((r) => r.reason), input.reason];
-      decided = await decideSandboxRequest(tx, key, row, "approved", { reason: reasons.join(" · "), reviewers: approvers.map((a) => reviewerPrincipal(a.reviewerName, a.reviewerEmail)) }, now);
+      decided = await decideSandboxRequest(
+        tx,
+        key,
+        row,
+        "approved",
+        {
+          reason: reasons.join(" · "),
+          reviewers: approvers.map((a) => reviewerPrincipal(a.reviewerName, a.reviewerEmail)),
+        },
+        now,
+      );
     }
     await recordAuditEvent(tx, ctx, {
       action: "sandbox.request_reviewed",
       target: row.requestId,
-      data: { verdict: input.verdict, decided: decided?.status ?? null, approvals: approvers.length, required: row.requiredApprovals },
+      data: {
+        verdict: input.verdict,
+        decided: decided?.status ?? null,
+        approvals: approvers.length,
+        required: row.requiredApprovals,
+      },
     });
     return { request: decided ?? row, decided: decided !== null, approvals: approvers.length };
   });
   if (outcome.decided) {
     await runSandboxDeliveries(db, { sandboxRequestId: outcome.request.id });
-    const [fresh] = await db.select().from(sandboxRequests).where(and(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, outcome.request.id))));
+    const [fresh] = await db
+      .select()
+      .from(sandboxRequests)
+      .where(and(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, outcome.request.id))));
     if (fresh) outcome.request = fresh;
   }
   return outcome;

@@ -10,7 +10,7 @@ import { tenantSettings } from "@/db/schema";
 import { createSigningKey } from "@/db/queries/signing-keys";
 import { sealWebhookSecret } from "@/db/queries/tenant-settings";
 import { issueTenantContext } from "@/lib/auth/tenant-context";
-import { connectSandboxAuthorizer } from "@/lib/authorizer";
+import { connectSandboxAuthorizer } from "@/lib/sandbox";
 import { createTestTenant, createTestUser } from "../../setup/database";
 import { api, setupAppServer } from "../../setup/gateway";
 import { callRoute, sessionHeaders } from "../../setup/http";
@@ -31,7 +31,11 @@ export function setupGatewayWithSandbox(): () => string {
 }
 
 /** A tenant connected to the sandbox (its default authorizer) with a verifying service webhook. */
-export async function sandboxTenant(db: Database, appUrl: string, options: { serviceAnswer?: "success" | "accepted" } = {}) {
+export async function sandboxTenant(
+  db: Database,
+  appUrl: string,
+  options: { serviceAnswer?: "success" | "accepted" } = {},
+) {
   const tenant = await createTestTenant(db);
   const ctx = issueTenantContext(tenant.tenantId, { type: "user", userId: tenant.owner.id, role: "owner" });
   await createSigningKey(db, ctx);
@@ -40,14 +44,23 @@ export async function sandboxTenant(db: Database, appUrl: string, options: { ser
   secret = `whsec_${randomBytes(24).toString("base64")}`;
   const sealed = sealWebhookSecret(ctx, secret);
   await db.insert(tenantSettings).values({
-    tenantId: tenant.tenantId, publicBaseUrl: appUrl, retryPolicy: { maxAttempts: 3, baseDelayMs: 20, factor: 2, attemptTimeoutMs: 5000 },
-    webhookUrl: service.url, webhookSecretCiphertext: sealed.ciphertext, webhookSecretKeyVersion: sealed.keyVersion,
+    tenantId: tenant.tenantId,
+    publicBaseUrl: appUrl,
+    retryPolicy: { maxAttempts: 3, baseDelayMs: 20, factor: 2, attemptTimeoutMs: 5000 },
+    webhookUrl: service.url,
+    webhookSecretCiphertext: sealed.ciphertext,
+    webhookSecretKeyVersion: sealed.keyVersion,
   });
   const connection = await connectSandboxAuthorizer(db, ctx, { makeDefault: true });
   const admin = await createTestUser(db, tenant.tenantId, "admin");
   const viewer = await createTestUser(db, tenant.tenantId, "viewer");
   return {
-    tenant, ctx, service, connection, admin, viewer,
+    tenant,
+    ctx,
+    service,
+    connection,
+    admin,
+    viewer,
     submit: (body: unknown) => api(appUrl, tenant.apiKey, "POST", "/api/v1/authorization-requests", body),
     get: (id: string) => api(appUrl, tenant.apiKey, "GET", `/api/v1/authorization-requests/${id}`),
   };
@@ -55,7 +68,16 @@ export async function sandboxTenant(db: Database, appUrl: string, options: { ser
 
 /** Calls the inbox's console routes as a signed-in user. */
 export const asReviewer = (userId: string) => ({
-  inbox: async (view: "pending" | "decided" = "pending") => callRoute(inboxRoute.GET, { path: `/api/console/sandbox/requests?view=${view}`, headers: await sessionHeaders(userId) }),
+  inbox: async (view: "pending" | "decided" = "pending") =>
+    callRoute(inboxRoute.GET, {
+      path: `/api/console/sandbox/requests?view=${view}`,
+      headers: await sessionHeaders(userId),
+    }),
   review: async (id: string, verdict: "approve" | "deny", reason = "Checked with the requester") =>
-    callRoute(reviewRoute.POST, { method: "POST", headers: await sessionHeaders(userId), json: { verdict, reason }, params: { id } }),
+    callRoute(reviewRoute.POST, {
+      method: "POST",
+      headers: await sessionHeaders(userId),
+      json: { verdict, reason },
+      params: { id },
+    }),
 });

@@ -33,8 +33,10 @@ export const policyRuleSchema = z
   })
   .superRefine((rule, ctx) => {
     const compiled = compileRoutingScript(rule.when);
-    if (!compiled.ok) ctx.addIssue({ code: "custom", path: ["when"], message: `${compiled.reason}: ${compiled.message}` });
-    if (rule.quorum !== undefined && rule.outcome !== "review") ctx.addIssue({ code: "custom", path: ["quorum"], message: "only review rules take a quorum" });
+    if (!compiled.ok)
+      ctx.addIssue({ code: "custom", path: ["when"], message: `${compiled.reason}: ${compiled.message}` });
+    if (rule.quorum !== undefined && rule.outcome !== "review")
+      ctx.addIssue({ code: "custom", path: ["quorum"], message: "only review rules take a quorum" });
   });
 
 /** Ordered rules, at most 50. */
@@ -42,8 +44,7 @@ export const policyRulesSchema = z.array(policyRuleSchema).max(50);
 
 /** What the policy decided for one request. */
 export type PolicyVerdict =
-  | { outcome: "approve" | "deny"; rule: string }
-  | { outcome: "review"; rule: string | null; quorum: number };
+  { outcome: "approve" | "deny"; rule: string } | { outcome: "review"; rule: string | null; quorum: number };
 
 const budgetContext = vm.createContext({ run: (): unknown => undefined });
 const budgetScript = new vm.Script("run()");
@@ -59,7 +60,8 @@ function ruleMatches(rule: SandboxPolicyRule, request: FlattenedRequest): boolea
 }
 
 function verdictOf(rule: SandboxPolicyRule): PolicyVerdict {
-  if (rule.outcome === "review") return { outcome: "review", rule: rule.name, quorum: Math.min(Math.max(rule.quorum ?? 1, 1), MAX_QUORUM) };
+  if (rule.outcome === "review")
+    return { outcome: "review", rule: rule.name, quorum: Math.min(Math.max(rule.quorum ?? 1, 1), MAX_QUORUM) };
   return { outcome: rule.outcome, rule: rule.name };
 }
 
@@ -94,7 +96,8 @@ export function evaluateSandboxPolicy(
   });
   let reached = 0;
   const evaluateAll = (): PolicyVerdict | null => {
-    for (; reached < rules.length; reached++) if (ruleMatches(rules[reached]!, request)) return verdictOf(rules[reached]!);
+    for (; reached < rules.length; reached++)
+      if (ruleMatches(rules[reached]!, request)) return verdictOf(rules[reached]!);
     return null;
   };
   let verdict: PolicyVerdict | null;
@@ -102,7 +105,9 @@ export function evaluateSandboxPolicy(
   else {
     budgetContext.run = evaluateAll;
     try {
-      verdict = budgetScript.runInContext(budgetContext, { timeout: options?.budgetMs ?? POLICY_BUDGET_MS }) as PolicyVerdict | null;
+      verdict = budgetScript.runInContext(budgetContext, {
+        timeout: options?.budgetMs ?? POLICY_BUDGET_MS,
+      }) as PolicyVerdict | null;
     } catch {
       // Out of time at rule `reached`: it and the rules after it are unknown, so a human decides.
       discardCompiledScript(rules[reached]?.when ?? "");

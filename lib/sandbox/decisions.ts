@@ -31,8 +31,19 @@ export function wireTimestamp(date: Date): string {
  * const envelope = signSandboxDecision(key, row, "approved", new Date(), { reason: "Looks right" });
  * ```
  */
-export function signSandboxDecision(key: SandboxKey, row: Pick<SandboxRequest, "requestId" | "spId">, outcome: SandboxOutcome, at: Date, facts: DecisionFacts = {}): SignedEnvelope {
-  const payload: Record<string, unknown> = { requestId: row.requestId, spId: row.spId, decision: outcome, timestamp: wireTimestamp(at) };
+export function signSandboxDecision(
+  key: SandboxKey,
+  row: Pick<SandboxRequest, "requestId" | "spId">,
+  outcome: SandboxOutcome,
+  at: Date,
+  facts: DecisionFacts = {},
+): SignedEnvelope {
+  const payload: Record<string, unknown> = {
+    requestId: row.requestId,
+    spId: row.spId,
+    decision: outcome,
+    timestamp: wireTimestamp(at),
+  };
   if (facts.reason) payload.reason = facts.reason.slice(0, 4000);
   if (facts.reviewers && facts.reviewers.length > 0) payload.reviewers = facts.reviewers;
   return signJsonPayload(payload, [key.signer]);
@@ -40,12 +51,24 @@ export function signSandboxDecision(key: SandboxKey, row: Pick<SandboxRequest, "
 
 /** A human reviewer as the decision names them. */
 export function reviewerPrincipal(name: string, email: string): Pick<Principal, "type" | "attributes"> {
-  return { type: "human", attributes: [{ key: "name", label: "Name", value: name }, { key: "email", label: "Email", value: email }] };
+  return {
+    type: "human",
+    attributes: [
+      { key: "name", label: "Name", value: name },
+      { key: "email", label: "Email", value: email },
+    ],
+  };
 }
 
 /** The policy engine as the decision names it. */
 export function policyPrincipal(rule: string): Pick<Principal, "type" | "attributes"> {
-  return { type: "service", attributes: [{ key: "name", label: "Name", value: "Sandbox policy" }, { key: "rule", label: "Rule", value: rule }] };
+  return {
+    type: "service",
+    attributes: [
+      { key: "name", label: "Name", value: "Sandbox policy" },
+      { key: "rule", label: "Rule", value: rule },
+    ],
+  };
 }
 
 /**
@@ -58,7 +81,14 @@ export function policyPrincipal(rule: string): Pick<Principal, "type" | "attribu
  * await db.transaction((tx) => decideSandboxRequest(tx, key, row, "denied", { reason }));
  * ```
  */
-export async function decideSandboxRequest(tx: Database, key: SandboxKey, row: SandboxRequest, outcome: SandboxOutcome, facts: DecisionFacts = {}, at = new Date()): Promise<SandboxRequest | null> {
+export async function decideSandboxRequest(
+  tx: Database,
+  key: SandboxKey,
+  row: SandboxRequest,
+  outcome: SandboxOutcome,
+  facts: DecisionFacts = {},
+  at = new Date(),
+): Promise<SandboxRequest | null> {
   const envelope = signSandboxDecision(key, row, outcome, at, facts);
   const [decided] = await tx
     .update(sandboxRequests)
@@ -67,7 +97,10 @@ export async function decideSandboxRequest(tx: Database, key: SandboxKey, row: S
     .returning();
   if (!decided) return null;
   if (decided.callbackUrl) {
-    await tx.insert(sandboxDeliveries).values({ sandboxRequestId: decided.id, tenantId: decided.tenantId, callbackUrl: decided.callbackUrl }).onConflictDoNothing();
+    await tx
+      .insert(sandboxDeliveries)
+      .values({ sandboxRequestId: decided.id, tenantId: decided.tenantId, callbackUrl: decided.callbackUrl })
+      .onConflictDoNothing();
   }
   return decided;
 }

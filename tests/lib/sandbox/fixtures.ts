@@ -17,7 +17,13 @@ export const vectorAuthorizerKey = vectors.keys.authorizer as { keyId: string; p
 /** Registers an SP with the sandbox for a fresh tenant; the spId is freed first (tests share a database). */
 export async function registerSp(
   db: Database,
-  options: { spId: string; keys?: { keyId: string; publicKey: string }[]; callbackUrlPattern?: string | null; rules?: SandboxPolicyRule[]; rate?: [number, number] },
+  options: {
+    spId: string;
+    keys?: { keyId: string; publicKey: string }[];
+    callbackUrlPattern?: string | null;
+    rules?: SandboxPolicyRule[];
+    rate?: [number, number];
+  },
 ) {
   await db.delete(sandboxRegistrations).where(eq(sandboxRegistrations.spId, options.spId));
   const tenant = await createTestTenant(db);
@@ -25,21 +31,40 @@ export async function registerSp(
   const registration = await upsertSandboxRegistration(db, ctx, {
     spId: options.spId,
     name: options.spId,
-    publicKeys: (options.keys ?? [spKey]).map((k) => ({ keyId: k.keyId, algorithm: "ed25519" as const, publicKey: k.publicKey })),
-    callbackUrlPattern: options.callbackUrlPattern === undefined ? "https://mdm.acme.com/stepauth/cb" : options.callbackUrlPattern,
+    publicKeys: (options.keys ?? [spKey]).map((k) => ({
+      keyId: k.keyId,
+      algorithm: "ed25519" as const,
+      publicKey: k.publicKey,
+    })),
+    callbackUrlPattern:
+      options.callbackUrlPattern === undefined ? "https://mdm.acme.com/stepauth/cb" : options.callbackUrlPattern,
     policyRules: options.rules,
   });
-  if (options.rate) await db.update(sandboxRegistrations).set({ rateLimitPerSecond: options.rate[0], rateLimitBurst: options.rate[1] }).where(eq(sandboxRegistrations.id, registration.id));
+  if (options.rate)
+    await db
+      .update(sandboxRegistrations)
+      .set({ rateLimitPerSecond: options.rate[0], rateLimitBurst: options.rate[1] })
+      .where(eq(sandboxRegistrations.id, registration.id));
   return { tenant, ctx, registration };
 }
 
 /** The vectors' request, changed, with a fresh requestId unless given; signed by `key`. */
-export function signedRequest(changes: Record<string, unknown> = {}, key: { keyId: string; privateKey: string } = spKey) {
-  const payload = { ...vectors.authorizationRequest.payload, requestId: `req_${generateKeyPair().publicKey.slice(-22).replace(/[^A-Za-z0-9]/g, "x")}`, ...changes };
+export function signedRequest(
+  changes: Record<string, unknown> = {},
+  key: { keyId: string; privateKey: string } = spKey,
+) {
+  const payload = {
+    ...vectors.authorizationRequest.payload,
+    requestId: `req_${generateKeyPair()
+      .publicKey.slice(-22)
+      .replace(/[^A-Za-z0-9]/g, "x")}`,
+    ...changes,
+  };
   return { payload, envelope: signJsonPayload(payload, [key]) };
 }
 
-export const signReference = (requestId: string, spId: string, timestamp: string, key = spKey) => signJsonPayload({ requestId, spId, timestamp }, [key]);
+export const signReference = (requestId: string, spId: string, timestamp: string, key = spKey) =>
+  signJsonPayload({ requestId, spId, timestamp }, [key]);
 
 export const reencode = (payload: object) => encodeBase64(new TextEncoder().encode(JSON.stringify(payload)));
 

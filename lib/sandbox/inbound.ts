@@ -9,7 +9,16 @@ import type { SandboxRegistration } from "@/db/schema";
 import { findSandboxRegistrationBySpId } from "@/db/queries/sandbox-registrations";
 import { AppError } from "@/lib/errors/app-error";
 import { takeToken } from "@/lib/http/rate-limit";
-import { decodeStrictBase64, isStepAuthError, parseEnvelope, parseStrictJsonObject, spIdSchema, verifyEnvelope, type SignedEnvelope, type StepAuthError } from "@/lib/stepauth";
+import {
+  decodeStrictBase64,
+  isStepAuthError,
+  parseEnvelope,
+  parseStrictJsonObject,
+  spIdSchema,
+  verifyEnvelope,
+  type SignedEnvelope,
+  type StepAuthError,
+} from "@/lib/stepauth";
 
 /** A verified SP call: its registration, the envelope as received and the verified payload. */
 export interface AuthenticatedSpCall {
@@ -29,8 +38,19 @@ export interface AuthenticatedSpCall {
 export function toWireError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (!isStepAuthError(error)) throw error;
-  const known = ["invalid_signature", "unknown_sp", "malformed_request", "invalid_callback_url", "operator_depth_exceeded", "unknown_request", "duplicate_request", "rate_limited"] as const;
-  const code = (known as readonly string[]).includes(error.code) ? (error.code as (typeof known)[number]) : "malformed_request";
+  const known = [
+    "invalid_signature",
+    "unknown_sp",
+    "malformed_request",
+    "invalid_callback_url",
+    "operator_depth_exceeded",
+    "unknown_request",
+    "duplicate_request",
+    "rate_limited",
+  ] as const;
+  const code = (known as readonly string[]).includes(error.code)
+    ? (error.code as (typeof known)[number])
+    : "malformed_request";
   return new AppError(code, (error as StepAuthError).message, { details: error.details });
 }
 
@@ -45,7 +65,8 @@ function unverifiedSpId(envelope: SignedEnvelope): string {
     throw toWireError(error);
   }
   // Checked before the lookup: an spId with a NUL or control character would fail the query, not the caller.
-  if (typeof spId !== "string" || !spIdSchema.safeParse(spId).success) throw new AppError("malformed_request", "payload.spId is missing or not valid");
+  if (typeof spId !== "string" || !spIdSchema.safeParse(spId).success)
+    throw new AppError("malformed_request", "payload.spId is missing or not valid");
   return spId;
 }
 

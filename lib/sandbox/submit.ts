@@ -7,8 +7,15 @@ import type { Database } from "@/db/client";
 import { sandboxRequests, type SandboxRequest } from "@/db/schema";
 import { AppError } from "@/lib/errors/app-error";
 import { spendCelTime } from "@/lib/fairness/cel-time-budget";
-import { privateNetworkAllowed } from "@/lib/gateway/outbound";
-import { compileRoutingScript, flattenAuthorizationRequest, parseAuthorizationRequest, type AuthorizationRequest, type FlattenedRequest, type SignedEnvelope } from "@/lib/stepauth";
+import { privateNetworkAllowed } from "@/lib/net/outbound";
+import {
+  compileRoutingScript,
+  flattenAuthorizationRequest,
+  parseAuthorizationRequest,
+  type AuthorizationRequest,
+  type FlattenedRequest,
+  type SignedEnvelope,
+} from "@/lib/stepauth";
 import { matchesCallbackPattern } from "./callback-pattern";
 import { policyPrincipal, signSandboxDecision } from "./decisions";
 import type { AuthenticatedSpCall } from "./inbound";
@@ -31,16 +38,27 @@ function validateRequest(call: AuthenticatedSpCall, now: Date): AuthorizationReq
   } catch (error) {
     throw toWireError(error);
   }
-  if (request.callbackUrl !== undefined && !matchesCallbackPattern(call.registration.callbackUrlPattern, request.callbackUrl)) {
-    throw new AppError("invalid_callback_url", "callbackUrl does not match the callback URL pattern registered for this SP");
+  if (
+    request.callbackUrl !== undefined &&
+    !matchesCallbackPattern(call.registration.callbackUrlPattern, request.callbackUrl)
+  ) {
+    throw new AppError(
+      "invalid_callback_url",
+      "callbackUrl does not match the callback URL pattern registered for this SP",
+    );
   }
-  if (Date.parse(request.expiresAt) <= now.getTime()) throw new AppError("malformed_request", "expiresAt has already passed");
-  if (Date.parse(request.timestamp) > now.getTime() + MAX_CLOCK_SKEW_MS) throw new AppError("malformed_request", "timestamp is in the future");
+  if (Date.parse(request.expiresAt) <= now.getTime())
+    throw new AppError("malformed_request", "expiresAt has already passed");
+  if (Date.parse(request.timestamp) > now.getTime() + MAX_CLOCK_SKEW_MS)
+    throw new AppError("malformed_request", "timestamp is in the future");
   return request;
 }
 
 /** Costly rules spend the registering tenant's CEL allowance (lib/fairness): they wait for it, or 429. */
-async function evaluatePolicyWithinAllowance(registration: AuthenticatedSpCall["registration"], request: FlattenedRequest): Promise<PolicyVerdict> {
+async function evaluatePolicyWithinAllowance(
+  registration: AuthenticatedSpCall["registration"],
+  request: FlattenedRequest,
+): Promise<PolicyVerdict> {
   const costly = registration.policyRules.some((rule) => {
     const compiled = compileRoutingScript(rule.when);
     return compiled.ok && compiled.needsTimeBudget;
@@ -69,7 +87,11 @@ function decisionReason(verdict: PolicyVerdict): string {
  * return json(answer.body, answer.httpStatus);
  * ```
  */
-export async function receiveSandboxSubmission(db: Database, call: AuthenticatedSpCall, now = new Date()): Promise<SubmitAnswer> {
+export async function receiveSandboxSubmission(
+  db: Database,
+  call: AuthenticatedSpCall,
+  now = new Date(),
+): Promise<SubmitAnswer> {
   const request = validateRequest(call, now);
   const verdict = await evaluatePolicyWithinAllowance(call.registration, flattenAuthorizationRequest(request));
   const immediate = verdict.outcome === "review" ? null : verdict;
@@ -77,21 +99,38 @@ export async function receiveSandboxSubmission(db: Database, call: Authenticated
   const outcome = immediate?.outcome === "approve" ? "approved" : "denied";
   const decision =
     immediate && key
-      ? signSandboxDecision(key, { requestId: request.requestId, spId: request.spId }, outcome, now, { reason: decisionReason(immediate), reviewers: [policyPrincipal(immediate.rule)] })
+      ? signSandboxDecision(key, { requestId: request.requestId, spId: request.spId }, outcome, now, {
+          reason: decisionReason(immediate),
+          reviewers: [policyPrincipal(immediate.rule)],
+        })
       : null;
   const [stored]: SandboxRequest[] = await db
     .insert(sandboxRequests)
     .values({
-      tenantId: call.registration.tenantId, registrationId: call.registration.id, spId: request.spId, requestId: request.requestId,
-      payload: call.envelope.payload, envelope: call.envelope, summary: request.action.summary, actionType: request.action.type,
-      actionCategory: request.action.category ?? null, principal: request.principal, action: request.action,
-      callbackUrl: request.callbackUrl ?? null, expiresAt: new Date(request.expiresAt), receivedAt: now,
-      policyRule: verdict.rule, requiredApprovals: verdict.outcome === "review" ? verdict.quorum : 0,
-      ...(immediate ? { status: outcome, decidedAt: now, decisionReason: decisionReason(immediate), decisionEnvelope: decision } : {}),
+      tenantId: call.registration.tenantId,
+      registrationId: call.registration.id,
+      spId: request.spId,
+      requestId: request.requestId,
+      payload: call.envelope.payload,
+      envelope: call.envelope,
+      summary: request.action.summary,
+      actionType: request.action.type,
+      actionCategory: request.action.category ?? null,
+      principal: request.principal,
+      action: request.action,
+      callbackUrl: request.callbackUrl ?? null,
+      expiresAt: new Date(request.expiresAt),
+      receivedAt: now,
+      policyRule: verdict.rule,
+      requiredApprovals: verdict.outcome === "review" ? verdict.quorum : 0,
+      ...(immediate
+        ? { status: outcome, decidedAt: now, decisionReason: decisionReason(immediate), decisionEnvelope: decision }
+        : {}),
     })
     .onConflictDoNothing({ target: [sandboxRequests.spId, sandboxRequests.requestId] })
     .returning();
-  if (!stored) throw new AppError("duplicate_request", `${request.requestId} was already received from ${request.spId}`);
+  if (!stored)
+    throw new AppError("duplicate_request", `${request.requestId} was already received from ${request.spId}`);
   if (decision) return { httpStatus: 200, body: { requestId: request.requestId, status: "decided", decision } };
   return { httpStatus: 202, body: { requestId: request.requestId, status: "pending" } };
 }

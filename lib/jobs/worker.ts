@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { runSandboxDeliveries } from "@/lib/authorizer/deliveries";
+import { runSandboxDeliveries } from "@/lib/sandbox/deliveries";
 import { enqueueDueSealJobs } from "@/db/queries/system/audit-seal-jobs";
 import { enqueueDuePurgeJobs } from "@/db/queries/system/retention-jobs";
 import { runDueJobs } from "./job-runner";
@@ -41,7 +41,11 @@ export function startWorker(options: WorkerOptions = {}): { stop: () => Promise<
       } catch (error) {
         console.error("worker: claiming jobs failed", error instanceof Error ? error.message : error);
       }
-      if (ran === 0 && running) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, idleDelayMs).unref(); });
+      if (ran === 0 && running)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, idleDelayMs).unref();
+        });
     }
   })();
   globalForWorker.stepauthWorker = {

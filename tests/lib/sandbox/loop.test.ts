@@ -29,11 +29,26 @@ describe("the StepAuth loop through the sandbox authorizer over real HTTP", () =
     expect(submitted).toMatchObject({ status: 202, body: { status: "pending" } });
     const requestId = submitted.body.requestId as string;
     const item = await inboxItemFor(w.tenant.owner.id, requestId);
-    expect(item).toMatchObject({ status: "pending", requiredApprovals: 1, policyRule: "Agents need a human", actionType: "device.wipe" });
+    expect(item).toMatchObject({
+      status: "pending",
+      requiredApprovals: 1,
+      policyRule: "Agents need a human",
+      actionType: "device.wipe",
+    });
     expect(item.summary).toContain("C02ZX1ABCDEF");
 
-    const reviewed = await asReviewer(w.tenant.owner.id).review(item.id, "approve", "Offboarding ticket HR-2231 verified");
-    expect(reviewed).toMatchObject({ status: 200, body: { decided: true, request: { status: "approved", executionStatus: "success", delivery: { status: "delivered", attempts: 1 } } } });
+    const reviewed = await asReviewer(w.tenant.owner.id).review(
+      item.id,
+      "approve",
+      "Offboarding ticket HR-2231 verified",
+    );
+    expect(reviewed).toMatchObject({
+      status: 200,
+      body: {
+        decided: true,
+        request: { status: "approved", executionStatus: "success", delivery: { status: "delivered", attempts: 1 } },
+      },
+    });
     expect(w.service.state.executions.get(requestId)).toBe(1);
     const gateway = await w.get(requestId);
     expect(gateway.body.status).toBe("approved");
@@ -44,14 +59,22 @@ describe("the StepAuth loop through the sandbox authorizer over real HTTP", () =
     const w = await world({ serviceAnswer: "accepted" });
     const requestId = (await w.submit(demoAction("wipe").body)).body.requestId as string;
     const item = await inboxItemFor(w.tenant.owner.id, requestId);
-    const reviewed = await asReviewer(w.tenant.owner.id).review(item.id, "approve", "Offboarding ticket HR-2231 verified");
+    const reviewed = await asReviewer(w.tenant.owner.id).review(
+      item.id,
+      "approve",
+      "Offboarding ticket HR-2231 verified",
+    );
     expect(reviewed.body.request).toMatchObject({ status: "approved", executionStatus: "accepted" });
     const execution = `/api/v1/authorization-requests/${requestId}/execution`;
     expect((await api(appUrl(), w.tenant.apiKey, "POST", execution)).status).toBe(200);
-    expect((await api(appUrl(), w.tenant.apiKey, "POST", execution, { status: "error", error: "device offline" })).status).toBe(200);
+    expect(
+      (await api(appUrl(), w.tenant.apiKey, "POST", execution, { status: "error", error: "device offline" })).status,
+    ).toBe(200);
     await db().execute(sql`update jobs set run_at = now() where request_id = ${requestId} and kind = 'report'`);
     await drainJobs(db());
-    const decided = ((await asReviewer(w.tenant.owner.id).inbox("decided")).body.requests as any[]).find((r) => r.requestId === requestId);
+    const decided = ((await asReviewer(w.tenant.owner.id).inbox("decided")).body.requests as any[]).find(
+      (r) => r.requestId === requestId,
+    );
     expect(decided).toMatchObject({ executionStatus: "error", executionError: "device offline" });
     expect(decided.executionReportedAt).toBeTruthy();
     const timeline = (await w.get(requestId)).body.events.map((e: any) => e.type);
@@ -75,10 +98,21 @@ describe("the StepAuth loop through the sandbox authorizer over real HTTP", () =
     const requestId = (await w.submit(demoAction("wire").body)).body.requestId as string;
     const item = await inboxItemFor(w.tenant.owner.id, requestId);
     expect(item.requiredApprovals).toBe(2);
-    expect((await asReviewer(w.tenant.owner.id).review(item.id, "approve")).body).toMatchObject({ decided: false, approvals: 1, request: { status: "pending" } });
+    expect((await asReviewer(w.tenant.owner.id).review(item.id, "approve")).body).toMatchObject({
+      decided: false,
+      approvals: 1,
+      request: { status: "pending" },
+    });
     expect((await w.get(requestId)).body.status).toBe("pending");
-    expect(await asReviewer(w.tenant.owner.id).review(item.id, "approve")).toMatchObject({ status: 409, body: { error: "conflict" } });
-    expect((await asReviewer(w.admin.id).review(item.id, "approve")).body).toMatchObject({ decided: true, approvals: 2, request: { status: "approved", executionStatus: "success" } });
+    expect(await asReviewer(w.tenant.owner.id).review(item.id, "approve")).toMatchObject({
+      status: 409,
+      body: { error: "conflict" },
+    });
+    expect((await asReviewer(w.admin.id).review(item.id, "approve")).body).toMatchObject({
+      decided: true,
+      approvals: 2,
+      request: { status: "approved", executionStatus: "success" },
+    });
     expect((await w.get(requestId)).body.status).toBe("approved");
     expect(w.service.state.executions.get(requestId)).toBe(1);
   });
@@ -88,11 +122,18 @@ describe("the StepAuth loop through the sandbox authorizer over real HTTP", () =
     const first = (await w.submit(demoAction("wire").body)).body.requestId as string;
     const firstItem = await inboxItemFor(w.tenant.owner.id, first);
     await asReviewer(w.tenant.owner.id).review(firstItem.id, "approve");
-    expect((await asReviewer(w.admin.id).review(firstItem.id, "deny", "Invoice not in the ERP")).body.request.status).toBe("denied");
+    expect(
+      (await asReviewer(w.admin.id).review(firstItem.id, "deny", "Invoice not in the ERP")).body.request.status,
+    ).toBe("denied");
     const second = (await w.submit(demoAction("wire").body)).body.requestId as string;
     const secondItem = await inboxItemFor(w.tenant.owner.id, second);
-    expect((await asReviewer(w.admin.id).review(secondItem.id, "deny", "Unknown beneficiary")).body.request.status).toBe("denied");
-    expect(await asReviewer(w.tenant.owner.id).review(secondItem.id, "approve")).toMatchObject({ status: 409, body: { error: "already_decided" } });
+    expect(
+      (await asReviewer(w.admin.id).review(secondItem.id, "deny", "Unknown beneficiary")).body.request.status,
+    ).toBe("denied");
+    expect(await asReviewer(w.tenant.owner.id).review(secondItem.id, "approve")).toMatchObject({
+      status: 409,
+      body: { error: "already_decided" },
+    });
     expect((await w.get(first)).body.status).toBe("denied");
     expect((await w.get(second)).body.status).toBe("denied");
     expect(w.service.state.executions.size).toBe(0);
@@ -104,9 +145,15 @@ describe("the StepAuth loop through the sandbox authorizer over real HTTP", () =
     const requestId = (await w.submit(demoAction("wipe").body)).body.requestId as string;
     const item = await inboxItemFor(w.tenant.owner.id, requestId);
     expect(await inboxItemFor(other.tenant.owner.id, requestId)).toBeUndefined();
-    expect(await asReviewer(other.tenant.owner.id).review(item.id, "approve")).toMatchObject({ status: 404, body: { error: "not_found" } });
+    expect(await asReviewer(other.tenant.owner.id).review(item.id, "approve")).toMatchObject({
+      status: 404,
+      body: { error: "not_found" },
+    });
     expect(await inboxItemFor(w.viewer.id, requestId)).toBeDefined();
-    expect(await asReviewer(w.viewer.id).review(item.id, "approve")).toMatchObject({ status: 403, body: { error: "forbidden" } });
+    expect(await asReviewer(w.viewer.id).review(item.id, "approve")).toMatchObject({
+      status: 403,
+      body: { error: "forbidden" },
+    });
     expect((await w.get(requestId)).body.status).toBe("pending");
   });
 });

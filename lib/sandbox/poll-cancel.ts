@@ -35,7 +35,11 @@ async function referencedRequest(db: Database, call: AuthenticatedSpCall, now: D
  * const answer = await pollSandboxRequest(db, call);
  * ```
  */
-export async function pollSandboxRequest(db: Database, call: AuthenticatedSpCall, now = new Date()): Promise<SandboxAnswer> {
+export async function pollSandboxRequest(
+  db: Database,
+  call: AuthenticatedSpCall,
+  now = new Date(),
+): Promise<SandboxAnswer> {
   const row = await referencedRequest(db, call, now);
   if (row.status === "pending") return { httpStatus: 202, body: { requestId: row.requestId, status: "pending" } };
   if (row.status === "cancelled") return { httpStatus: 200, body: { requestId: row.requestId, status: "cancelled" } };
@@ -51,7 +55,11 @@ export async function pollSandboxRequest(db: Database, call: AuthenticatedSpCall
  * const answer = await cancelSandboxRequest(db, call);
  * ```
  */
-export async function cancelSandboxRequest(db: Database, call: AuthenticatedSpCall, now = new Date()): Promise<SandboxAnswer> {
+export async function cancelSandboxRequest(
+  db: Database,
+  call: AuthenticatedSpCall,
+  now = new Date(),
+): Promise<SandboxAnswer> {
   let row = await referencedRequest(db, call, now);
   if (row.status === "pending") {
     const [cancelled] = await db
@@ -63,5 +71,12 @@ export async function cancelSandboxRequest(db: Database, call: AuthenticatedSpCa
     row = cancelled ?? (await db.select().from(sandboxRequests).where(eq(sandboxRequests.id, row.id)))[0] ?? row;
   }
   if (row.status === "cancelled") return { httpStatus: 200, body: { requestId: row.requestId, status: "cancelled" } };
-  return { httpStatus: 409, body: { error: "already_decided", message: `${row.requestId} was already ${row.status}`, decision: row.decisionEnvelope } };
+  return {
+    httpStatus: 409,
+    body: {
+      error: "already_decided",
+      message: `${row.requestId} was already ${row.status}`,
+      decision: row.decisionEnvelope,
+    },
+  };
 }

@@ -3,13 +3,19 @@ import type { Job, JobKind } from "@/db/schema";
 import { claimDueJobs, completeJob, leaseOf, rescheduleJob } from "@/db/queries/jobs";
 import { workerContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type JobResult, type SubmitHint } from "./authorizer-jobs";
-import { runSealJob } from "./audit-seal-job";
-import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "./finalize";
-import { runReportJob } from "./result-report";
-import { runPurgeJob } from "./retention-job";
-import { deliverWebhook } from "./webhook-delivery";
-
+import {
+  runCancelJob,
+  runExpireJob,
+  runPollJob,
+  runSubmitJob,
+  type JobResult,
+  type SubmitHint,
+} from "@/lib/gateway/authorizer-jobs";
+import { runSealJob } from "@/lib/gateway/audit-seal-job";
+import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
+import { runReportJob } from "@/lib/gateway/result-report";
+import { runPurgeJob } from "@/lib/gateway/retention-job";
+import { deliverWebhook } from "@/lib/gateway/webhook-delivery";
 
 async function runDeliverJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
   const { done } = await deliverWebhook(db, ctx, job.requestId, job.attempts, job);
@@ -37,11 +43,16 @@ export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise
   const ctx = workerContext(job.tenantId);
   let result: JobResult;
   try {
-    result = job.kind === "submit" && hint ? await runSubmitJob(db, ctx, job, hint) : await handlers[job.kind](db, ctx, job);
+    result =
+      job.kind === "submit" && hint ? await runSubmitJob(db, ctx, job, hint) : await handlers[job.kind](db, ctx, job);
   } catch (error) {
     console.error(`job ${job.id} (${job.kind}) failed`, error instanceof Error ? error.message : error);
     if (hint) hint.written.unknown = true;
-    result = { done: false, retryInMs: Math.min(300_000, 1_000 * 2 ** job.attempts), error: error instanceof Error ? error.message : String(error) };
+    result = {
+      done: false,
+      retryInMs: Math.min(300_000, 1_000 * 2 ** job.attempts),
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
   if (!result.done) await rescheduleJob(db, leaseOf(job), result.retryInMs, result.error);
   else if (!result.jobClosed) await completeJob(db, leaseOf(job));

@@ -34,21 +34,43 @@ const cache = new Map<string, SandboxKey>();
  * ```
  */
 export async function ensureSandboxSigningKey(db: Database): Promise<SandboxKey> {
-  let [row] = await db.select().from(sandboxSigningKeys).where(isNull(sandboxSigningKeys.retiredAt)).orderBy(asc(sandboxSigningKeys.createdAt)).limit(1);
+  let [row] = await db
+    .select()
+    .from(sandboxSigningKeys)
+    .where(isNull(sandboxSigningKeys.retiredAt))
+    .orderBy(asc(sandboxSigningKeys.createdAt))
+    .limit(1);
   if (!row) {
     const pair = generateKeyPair();
     const sealed = sealSecret(pair.privateKey, sealContext(SANDBOX_FIRST_KEY_ID));
     await db
       .insert(sandboxSigningKeys)
-      .values({ keyId: SANDBOX_FIRST_KEY_ID, publicKey: pair.publicKey, privateKeyCiphertext: sealed.ciphertext, privateKeyKeyVersion: sealed.keyVersion })
+      .values({
+        keyId: SANDBOX_FIRST_KEY_ID,
+        publicKey: pair.publicKey,
+        privateKeyCiphertext: sealed.ciphertext,
+        privateKeyKeyVersion: sealed.keyVersion,
+      })
       .onConflictDoNothing();
-    [row] = await db.select().from(sandboxSigningKeys).where(isNull(sandboxSigningKeys.retiredAt)).orderBy(asc(sandboxSigningKeys.createdAt)).limit(1);
+    [row] = await db
+      .select()
+      .from(sandboxSigningKeys)
+      .where(isNull(sandboxSigningKeys.retiredAt))
+      .orderBy(asc(sandboxSigningKeys.createdAt))
+      .limit(1);
     if (!row) throw new Error("the sandbox signing key could not be created");
   }
   const cached = cache.get(row.keyId);
   if (cached && cached.publicKey === row.publicKey) return cached;
-  const privateKey = openSecret({ keyVersion: row.privateKeyKeyVersion, ciphertext: row.privateKeyCiphertext }, sealContext(row.keyId));
-  const key: SandboxKey = { keyId: row.keyId, publicKey: row.publicKey, signer: { keyId: row.keyId, privateKey: importPrivateKey(privateKey) } };
+  const privateKey = openSecret(
+    { keyVersion: row.privateKeyKeyVersion, ciphertext: row.privateKeyCiphertext },
+    sealContext(row.keyId),
+  );
+  const key: SandboxKey = {
+    keyId: row.keyId,
+    publicKey: row.publicKey,
+    signer: { keyId: row.keyId, privateKey: importPrivateKey(privateKey) },
+  };
   cache.set(row.keyId, key);
   return key;
 }

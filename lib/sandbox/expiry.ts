@@ -23,7 +23,9 @@ const EXPIRED_REASON = "No decision was made before the request expired";
 export async function expireIfOverdue(db: Database, row: SandboxRequest, now = new Date()): Promise<SandboxRequest> {
   if (row.status !== "pending" || row.expiresAt.getTime() > now.getTime()) return row;
   const key = await ensureSandboxSigningKey(db);
-  const expired = await db.transaction((tx) => decideSandboxRequest(tx, key, row, "expired", { reason: EXPIRED_REASON }, now));
+  const expired = await db.transaction((tx) =>
+    decideSandboxRequest(tx, key, row, "expired", { reason: EXPIRED_REASON }, now),
+  );
   if (expired) return expired;
   const [current] = await db.select().from(sandboxRequests).where(eq(sandboxRequests.id, row.id));
   return current ?? row;

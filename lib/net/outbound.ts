@@ -41,7 +41,10 @@ export function checkOutboundUrl(raw: string, allowPrivate = privateNetworkAllow
  * names and forbidden IP literals. Other names are judged when they resolve, at connect time.
  */
 export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, "");
+  const host = hostname
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase()
+    .replace(/\.$/, "");
   return host === "localhost" || host.endsWith(".localhost") || isBlockedAddress(host);
 }
 
@@ -63,9 +66,12 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
       const reason = forbiddenAddressReason(address);
       if (reason) return callback(new OutboundAddressRefused(hostname, address, reason), "", 0);
     }
-    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+    if ((options as { all?: boolean }).all)
+      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
     const first = list[0];
-    return first ? callback(null, first.address, first.family) : callback(new Error(`no address for ${hostname}`), "", 0);
+    return first
+      ? callback(null, first.address, first.family)
+      : callback(new Error(`no address for ${hostname}`), "", 0);
   });
 };
 
@@ -106,5 +112,9 @@ export function outboundAgent(): Agent {
 
 /** An agent with the guard on (`allowPrivate` false) or off (development and tests on loopback). */
 export function createOutboundAgent(allowPrivate: boolean): Agent {
-  return new Agent({ keepAliveTimeout: 10_000, connections: 64, ...(allowPrivate ? {} : { connect: guardedConnector() }) });
+  return new Agent({
+    keepAliveTimeout: 10_000,
+    connections: 64,
+    ...(allowPrivate ? {} : { connect: guardedConnector() }),
+  });
 }

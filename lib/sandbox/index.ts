@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { connectSandboxAuthorizer, runSandboxDeliveries } from "@/lib/authorizer";
+ * import { connectSandboxAuthorizer, runSandboxDeliveries } from "@/lib/sandbox";
  * ```
  */
 export { ensureSandboxSigningKey, SANDBOX_FIRST_KEY_ID } from "./keys";
@@ -26,4 +26,10 @@ export { decideSandboxRequest, signSandboxDecision, reviewerPrincipal, policyPri
 export { expireIfOverdue, expireOverdueSandboxRequests } from "./expiry";
 export { runSandboxDeliveries, SANDBOX_DELIVERY_MAX_ATTEMPTS } from "./deliveries";
 export { reviewSandboxRequest, reviewInputSchema } from "./reviews";
-export { connectSandboxAuthorizer, refreshSandboxKeys, sandboxEndpoint, sandboxSpIdFor, SANDBOX_AUTHORIZER_NAME } from "./connect";
+export {
+  connectSandboxAuthorizer,
+  refreshSandboxKeys,
+  sandboxEndpoint,
+  sandboxSpIdFor,
+  SANDBOX_AUTHORIZER_NAME,
+} from "./connect";
