@@ -42,3 +42,16 @@ export const executionResultSchema = z
   .object({ status: z.enum(["success", "error"]), error: z.string().min(1).max(2000).optional() })
   .strict();
 export type ExecutionResult = z.infer<typeof executionResultSchema>;
+
+/** A claim of an approved execution; `payloadSha256`, when sent, must be the approved payload's hash. */
+export const executionClaimSchema = z
+  .object({
+    payloadSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "payloadSha256 must be 64 lowercase hex digits")
+      .optional(),
+  })
+  .strict();
+
+/** `POST /api/v1/authorization-requests/{requestId}/execution`: a claim, or the result of a claimed execution. */
+export const executionRequestSchema = z.union([executionClaimSchema, executionResultSchema]);

@@ -88,3 +88,6 @@ export const updateAuthorizerSchema = z
     "send at least one field to change",
   );
 export type UpdateAuthorizerInput = z.infer<typeof updateAuthorizerSchema>;
+
+/** DELETE /authorizers/{name}: deleting one that pending requests wait on needs its name typed again. */
+export const deleteAuthorizerSchema = z.strictObject({ confirmName: z.string().max(100).optional() });

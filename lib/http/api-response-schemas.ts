@@ -1,0 +1,150 @@
+import { z } from "zod";
+import { deliveryStatus, executionStatus, requestStatus, targetState } from "@/db/schema";
+import { errorStatus, type AppErrorCode } from "@/lib/errors/app-error";
+import { actionSchema, PRINCIPAL_TYPES, principalSchema, reviewerSchema } from "@/lib/stepauth";
+
+// What each /api/v1 endpoint answers, as it reaches the client (JSON: instants are ISO 8601 strings).
+// The one description of the responses: the OpenAPI document is generated from these, and the
+// integration test checks real answers against that document. Objects are strict, so a field the code
+// adds without describing it here fails the test.
+
+/** Every instant the API returns: `Date.prototype.toISOString()`, always UTC. */
+export const instantSchema = z.iso.datetime();
+const nullableInstant = instantSchema.nullable();
+
+/** The body of every error answer; `details` depends on the code (validation issues, conflicts, …). */
+export const errorBodySchema = z.strictObject({
+  error: z.enum(Object.keys(errorStatus) as [AppErrorCode, ...AppErrorCode[]]),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+
+const requestSummaryFields = {
+  requestId: z.string(),
+  externalId: z.string().nullable(),
+  status: z.enum(requestStatus.enumValues),
+  statusReason: z.string().nullable().describe("Why a final status was reached without a signed decision"),
+  failOpen: z.boolean(),
+  principalType: z.enum(PRINCIPAL_TYPES),
+  actionType: z.string(),
+  actionCategory: z.string().nullable(),
+  summary: z.string(),
+  createdAt: instantSchema,
+  expiresAt: instantSchema,
+  decidedAt: nullableInstant,
+};
+
+/** A request as lists show it. */
+export const requestSummarySchema = z.strictObject(requestSummaryFields);
+
+export const requestPageSchema = z.strictObject({
+  data: z.array(requestSummarySchema),
+  nextCursor: z.string().nullable().describe("Pass as ?cursor= for the next page; null on the last"),
+});
+
+const claimedExecutionSchema = z.strictObject({
+  state: z.enum(executionStatus.enumValues),
+  channel: z
+    .enum(["api", "webhook", "window_closed"])
+    .describe(
+      "api: claimed through the claim API; webhook: a webhook answer with no claim before it; window_closed: no claim within the window",
+    ),
+  error: z.string().nullable(),
+  claimedAt: instantSchema,
+  finishedAt: nullableInstant,
+  resultReportedAt: nullableInstant,
+  resultReportedVia: z.enum(["callback", "result_report", "unsupported"]).nullable(),
+  windowClosesAt: nullableInstant,
+});
+
+const unclaimedExecutionSchema = z.strictObject({
+  state: z.enum(["awaiting_claim", "not_applicable"]),
+  windowClosesAt: nullableInstant.describe("For an approval: claims are refused from this moment"),
+});
+
+/** A request with its routing, decision, execution, webhook delivery and timeline. */
+export const requestViewSchema = z.strictObject({
+  ...requestSummaryFields,
+  principal: principalSchema,
+  action: actionSchema,
+  routing: z.strictObject({
+    targets: z.array(z.string()),
+    fallbackReason: z.string().nullable(),
+    error: z.string().nullable(),
+  }),
+  authorizers: z.array(
+    z.strictObject({
+      name: z.string(),
+      spId: z.string(),
+      state: z.enum(targetState.enumValues),
+      lastError: z.string().nullable(),
+    }),
+  ),
+  decision: z
+    .strictObject({
+      decision: z.enum(requestStatus.enumValues).nullable().describe("null for a cancellation"),
+      source: z.string().nullable(),
+      authorizer: z.string().nullable(),
+      keyId: z.string().nullable(),
+      reason: z.string().nullable(),
+      reviewers: z.array(reviewerSchema).nullable(),
+      signed: z.boolean(),
+      decidedAt: instantSchema,
+    })
+    .nullable(),
+  execution: z.union([claimedExecutionSchema, unclaimedExecutionSchema]),
+  delivery: z
+    .strictObject({
+      status: z.enum(deliveryStatus.enumValues),
+      execute: z.boolean(),
+      attempts: z.int(),
+      lastStatusCode: z.int().nullable(),
+      lastError: z.string().nullable(),
+      deliveredAt: nullableInstant,
+    })
+    .nullable(),
+  events: z.array(
+    z.strictObject({
+      id: z.int(),
+      type: z.string(),
+      authorizer: z.string().nullable(),
+      data: z.record(z.string(), z.unknown()).nullable(),
+      at: instantSchema,
+    }),
+  ),
+});
+
+/** 409 from cancel: a decision already won; the request as it stands. */
+export const cancelConflictSchema = z.strictObject({
+  error: z.literal("already_decided"),
+  message: z.string(),
+  request: requestViewSchema,
+});
+
+/** 200 from a claim: what the service needs to run the approved action, once. */
+export const executionClaimAnswerSchema = z.strictObject({
+  requestId: z.string(),
+  claimed: z.literal(true),
+  payloadSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  windowClosesAt: instantSchema,
+  failOpen: z.boolean(),
+  principal: principalSchema,
+  action: actionSchema,
+});
+
+/** 200 from a result report. */
+export const executionReportAnswerSchema = z.strictObject({
+  requestId: z.string(),
+  status: z.enum(["succeeded", "failed"]),
+  error: z.string().nullable(),
+});
+
+/** 200 from POST …/execution: a claim's answer or a report's. */
+export const executionAnswerSchema = z.union([executionClaimAnswerSchema, executionReportAnswerSchema]);
+
+/** The authorizer callback's answer: the execution result when known within the wait, else accepted. */
+export const callbackAnswerSchema = z.strictObject({
+  requestId: z.string(),
+  status: z.enum(["success", "error", "accepted"]),
+  error: z.string().optional(),
+});
