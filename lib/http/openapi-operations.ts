@@ -1,29 +1,15 @@
 import { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { executionRequestSchema, idempotencyKeySchema, submitRequestSchema } from "@/lib/client/api-schemas";
-import { actionSchema, isValidKeyId, principalSchema, REQUEST_ID_PATTERN } from "@/lib/stepauth";
+import { actionSchema, principalSchema, REQUEST_ID_PATTERN } from "@/lib/stepauth";
 import * as res from "./api-response-schemas";
-import {
-  auditEventsQuerySchema,
-  auditVerifyQuerySchema,
-  requestListQuerySchema,
-  requestWaitQuerySchema,
-} from "./api-query-schemas";
+import { requestListQuerySchema, requestWaitQuerySchema } from "./api-query-schemas";
 import type { HttpMethod } from "./api-route";
-import * as mgmt from "./management-response-schemas";
-import { createApiKeySchema, revokeApiKeySchema } from "./management-routes/api-key-schemas";
-import {
-  AUTHORIZER_NAME_PATTERN,
-  createAuthorizerSchema,
-  deleteAuthorizerSchema,
-  updateAuthorizerSchema,
-} from "./management-routes/authorizer-schemas";
-import { routingTestSchema, sampleRequestSchema } from "./management-routes/routing-test-schemas";
-import { tenantSettingsPatchSchema } from "./management-routes/settings-schemas";
-import { createSigningKeySchema, retireSigningKeySchema } from "./management-routes/signing-key-schemas";
+import { managementOperations } from "./openapi-management-operations";
 
 // Every /api/v1 operation (and the authorizer callback) as data: the OpenAPI document is generated
-// from this table and the zod schemas it names, the same ones the routes validate with.
+// from this table and the zod schemas it names, the same ones the routes validate with. The request
+// lifecycle is here; configuration (authorizers, keys, settings, audit) in openapi-management-operations.ts.
 
 export interface DocumentedResponse {
   description: string;
@@ -48,16 +34,10 @@ export interface DocumentedOperation {
 export type DocumentedPaths = Record<string, Partial<Record<HttpMethod, DocumentedOperation>>>;
 
 const requestIdPath = z.object({ requestId: z.string().regex(REQUEST_ID_PATTERN) });
-const authorizerNamePath = z.object({ name: z.string().regex(AUTHORIZER_NAME_PATTERN) });
-const keyIdPath = z.object({
-  keyId: z.string().refine(isValidKeyId).describe("A key id: 1–128 letters, digits, . _ : -"),
-});
 const uuidPath = (name: string) => z.object({ [name]: z.uuid() });
 
 /** What the documented submit body is: the wire body with principal and action as the protocol core checks them. */
 export const documentedSubmitSchema = submitRequestSchema.extend({ principal: principalSchema, action: actionSchema });
-/** The routing test's sample, described as it is checked (after the first read). */
-export const documentedRoutingTestSchema = routingTestSchema.extend({ request: sampleRequestSchema });
 
 /** The authorizer callback's body: read as any JSON, then checked as a StepAuth signed envelope. */
 export const signedEnvelopeBodySchema = z
@@ -139,176 +119,7 @@ export const apiOperations: DocumentedPaths = {
       errors: [404, 409, 410],
     },
   },
-  "/api/v1/authorizers": {
-    GET: {
-      summary: "List authorizers, with their callback health",
-      auth: { apiKey: "config:read" },
-      responses: { 200: { description: "Authorizers", schema: mgmt.authorizerListSchema } },
-      errors: [],
-    },
-    POST: {
-      summary: "Add an authorizer",
-      auth: { apiKey: "config:write" },
-      body: requiredBody(createAuthorizerSchema),
-      responses: { 201: { description: "Created", schema: mgmt.authorizerSchema } },
-      errors: [409],
-    },
-  },
-  "/api/v1/authorizers/{name}": {
-    GET: {
-      summary: "An authorizer",
-      auth: { apiKey: "config:read" },
-      path: authorizerNamePath,
-      responses: { 200: { description: "The authorizer", schema: mgmt.authorizerSchema } },
-      errors: [404],
-    },
-    PATCH: {
-      summary: "Change an authorizer (exactly one default per tenant)",
-      description:
-        "Removing a public key that verified an accepted decision in the last 7 days is refused with 409 confirmation_required (details.keysInUse) unless confirmRemovedKeyIds names it.",
-      auth: { apiKey: "config:write" },
-      path: authorizerNamePath,
-      body: requiredBody(updateAuthorizerSchema),
-      responses: { 200: { description: "Updated", schema: mgmt.authorizerSchema } },
-      errors: [404, 409],
-    },
-    DELETE: {
-      summary: "Delete an authorizer",
-      description:
-        "The default authorizer is never deleted (409 default_authorizer). One that pending requests wait on needs confirmName repeating its name (else 409 confirmation_required, details.pendingRequests).",
-      auth: { apiKey: "config:write" },
-      path: authorizerNamePath,
-      body: optionalBody(deleteAuthorizerSchema),
-      responses: { 204: { description: "Deleted" } },
-      errors: [404, 409],
-    },
-  },
-  "/api/v1/signing-keys": {
-    GET: {
-      summary: "The tenant's signing keys (public halves only)",
-      auth: { apiKey: "keys:manage" },
-      responses: { 200: { description: "Keys", schema: mgmt.signingKeyListSchema } },
-      errors: [],
-    },
-    POST: {
-      summary: "Create a key (active if none, else next: dual signing)",
-      auth: { apiKey: "keys:manage" },
-      body: optionalBody(createSigningKeySchema),
-      responses: { 201: { description: "Created", schema: mgmt.signingKeySchema } },
-      errors: [409],
-    },
-  },
-  "/api/v1/signing-keys/{keyId}/activate": {
-    POST: {
-      summary: "Activate the next key",
-      auth: { apiKey: "keys:manage" },
-      path: keyIdPath,
-      responses: { 200: { description: "Activated", schema: mgmt.signingKeySchema } },
-      errors: [404, 409],
-    },
-  },
-  "/api/v1/signing-keys/{keyId}/retire": {
-    POST: {
-      summary: "Retire a key",
-      description:
-        "Retiring an active key is refused with 409 signing_key_in_use (details.authorizers lists them) while an enabled authorizer " +
-        'has not been shown to accept a remaining key (console: "Test with the new key only"), unless confirmKeyId repeats the key id.',
-      auth: { apiKey: "keys:manage" },
-      path: keyIdPath,
-      body: optionalBody(retireSigningKeySchema),
-      responses: { 200: { description: "Retired", schema: mgmt.signingKeySchema } },
-      errors: [404, 409],
-    },
-  },
-  "/api/v1/settings": {
-    GET: {
-      summary: "Tenant settings",
-      auth: { apiKey: "config:read" },
-      responses: { 200: { description: "Settings", schema: mgmt.tenantSettingsSchema } },
-      errors: [],
-    },
-    PUT: {
-      summary: "Change settings",
-      description:
-        "Routing script, unavailability policy, retries, lifetime, execution window, retention, webhook. rotateWebhookSecret keeps the old secret signing too for webhookSecretGraceSeconds (default 86400).",
-      auth: { apiKey: "config:write" },
-      body: requiredBody(tenantSettingsPatchSchema),
-      responses: {
-        200: { description: "Updated; a new webhook secret is shown once", schema: mgmt.updatedTenantSettingsSchema },
-      },
-      errors: [409],
-    },
-  },
-  "/api/v1/routing/test": {
-    POST: {
-      summary: "Evaluate a routing script against a sample request (changes nothing)",
-      auth: { apiKey: "config:read" },
-      body: requiredBody(documentedRoutingTestSchema),
-      responses: {
-        200: {
-          description: "Targets or the fallback reason, with issues and positions",
-          schema: mgmt.routingTestResultSchema,
-        },
-      },
-      errors: [],
-    },
-  },
-  "/api/v1/api-keys": {
-    GET: {
-      summary: "API keys (never their secrets)",
-      auth: { apiKey: "keys:manage" },
-      responses: { 200: { description: "Keys", schema: mgmt.apiKeyListSchema } },
-      errors: [],
-    },
-    POST: {
-      summary: "Create an API key; its secret is in this answer only",
-      description: "A key grants only scopes its creator holds (403 insufficient_scope otherwise).",
-      auth: { apiKey: "keys:manage" },
-      body: requiredBody(createApiKeySchema),
-      responses: { 201: { description: "Created", schema: mgmt.createdApiKeySchema } },
-      errors: [],
-    },
-  },
-  "/api/v1/api-keys/{id}": {
-    GET: {
-      summary: "An API key",
-      auth: { apiKey: "keys:manage" },
-      path: uuidPath("id"),
-      responses: { 200: { description: "The key", schema: mgmt.apiKeySchema } },
-      errors: [404],
-    },
-    DELETE: {
-      summary: "Revoke an API key",
-      description:
-        "A key used in the last 7 days needs confirmName repeating its name (else 409 confirmation_required).",
-      auth: { apiKey: "keys:manage" },
-      path: uuidPath("id"),
-      body: optionalBody(revokeApiKeySchema),
-      responses: { 200: { description: "Revoked", schema: mgmt.apiKeySchema } },
-      errors: [404, 409],
-    },
-  },
-  "/api/v1/audit-events": {
-    GET: {
-      summary: "Configuration audit trail (newest first, keyset pagination)",
-      description: "Refused callbacks are summarised per authorizer and minute.",
-      auth: { apiKey: "config:read" },
-      query: auditEventsQuerySchema,
-      responses: { 200: { description: "A page", schema: mgmt.auditEventPageSchema } },
-      errors: [400],
-    },
-  },
-  "/api/v1/audit/verify": {
-    GET: {
-      summary: "Verify the tamper-evident audit trail over [from, to]",
-      description:
-        "Hash chains, signed checkpoints and request rows against their sealed timelines; ok false names the first broken entry.",
-      auth: { apiKey: "requests:read" },
-      query: auditVerifyQuerySchema,
-      responses: { 200: { description: "The verdict", schema: mgmt.auditVerifyReportSchema } },
-      errors: [400],
-    },
-  },
+  ...managementOperations,
   "/api/v1/openapi.json": {
     GET: {
       summary: "This document",

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { scopePermissions, type Permission } from "@/lib/auth/permissions";
 import { executionRequestSchema } from "@/lib/client/api-schemas";
 import { webhookEventSchema } from "@/lib/client/webhook";
-import { apiKeyScopes } from "@/db/schema";
 import { actionSchema, entryListSchema, principalSchema } from "@/lib/stepauth";
 import * as res from "./api-response-schemas";
 import * as mgmt from "./management-response-schemas";
@@ -16,18 +15,23 @@ import { tenantSettingsPatchSchema } from "./management-routes/settings-schemas"
 import { createSigningKeySchema, retireSigningKeySchema } from "./management-routes/signing-key-schemas";
 import {
   apiOperations,
-  documentedRoutingTestSchema,
   documentedSubmitSchema,
   openApiDocumentSchema,
   signedEnvelopeBodySchema,
   type DocumentedOperation,
 } from "./openapi-operations";
+import { documentedRoutingTestSchema } from "./openapi-management-operations";
 
 // The public API as OpenAPI 3.1, generated from the operation table and its zod schemas with zod's
 // JSON Schema output (draft 2020-12, which OpenAPI 3.1 takes as is). Request bodies are described as
 // the routes accept them (io "input": defaults optional, before transforms), responses as they leave.
 
 type JsonSchema = Record<string, unknown>;
+
+/** The webhook body as the client parses it, with principal and action as the protocol core describes them. */
+const documentedWebhookSchema = webhookEventSchema.extend({
+  data: webhookEventSchema.shape.data.extend({ principal: principalSchema, action: actionSchema }),
+});
 
 // Shared by requests and responses: the protocol core's principal, action and entries.
 const protocolComponents: [string, z.ZodType][] = [
@@ -50,7 +54,7 @@ const requestComponents: [string, z.ZodType][] = [
   ["CreateApiKey", createApiKeySchema],
   ["RevokeApiKey", revokeApiKeySchema],
   ["SignedEnvelope", signedEnvelopeBodySchema],
-  ["WebhookEvent", webhookEventSchema],
+  ["WebhookEvent", documentedWebhookSchema],
 ];
 
 const responseComponents: [string, z.ZodType][] = [
@@ -127,7 +131,8 @@ function parameters(operation: DocumentedOperation) {
 
 /** API-key scopes are what a caller holds; the scope that grants a route's permission is what the document names. */
 function scopeFor(permission: Permission): string {
-  return apiKeyScopes.find((scope) => scopePermissions[scope].includes(permission)) ?? permission;
+  const scopes = Object.keys(scopePermissions) as (keyof typeof scopePermissions)[];
+  return scopes.find((scope) => scopePermissions[scope].includes(permission)) ?? permission;
 }
 
 // Every API-key route can answer these, whatever it does; every route with a body the body's own.
@@ -166,6 +171,9 @@ function mergeComponents(): Record<string, JsonSchema> {
   const output = componentSchemas(responseComponents, "output");
   const input = componentSchemas(requestComponents, "input");
   // The protocol schemas appear in both: described once, as accepted (a response holds what was accepted).
+  const shared = new Set(protocolComponents.map(([id]) => id));
+  const clash = Object.keys(input).find((id) => id in output && !shared.has(id));
+  if (clash) throw new Error(`openapi: ${clash} names both a request and a response schema`);
   return { ...output, ...input };
 }
 
