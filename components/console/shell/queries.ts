@@ -2,7 +2,7 @@ import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import type { ConsoleQueryData, ConsoleQueryLoaderArgs, ConsoleQueryName } from "@/lib/console/queries";
 import { consoleFetch } from "./api-client";
 
-export type { ConsoleQueryData, ConsoleQueryName, Json } from "@/lib/console/queries";
+export type { ConsoleQueryData, ConsoleQueryName } from "@/lib/console/queries";
 
 // A plain module, not a client one: server pages take the same keys for their prefetch (./prefetch).
 
@@ -16,7 +16,8 @@ const withCursor = (params: Record<string, string>, cursor: string | null) =>
  * Every console query, one entry each: its key, its fetcher (the `/api/console/...` route) and, by its
  * name, its response type. Components pass an entry to useQuery/useSuspenseQuery (spreading it to add
  * options such as refetchInterval); pages prefetch it by name (<Prefetch>); invalidations use its
- * `queryKey`. tests/lint/console-queries.test.ts keeps ad-hoc keys and fetchers out of components.
+ * `queryKey`. tests/lint/console-queries.test.ts keeps ad-hoc keys and fetchers out of components;
+ * tests/lib/console/queries.test.ts proves each fetcher's route answers what its loader produces.
  */
 export const consoleQueries = {
   stats: () => queryOptions({ queryKey: ["stats"], queryFn: () => get("stats", "/api/console/stats") }),
@@ -98,12 +99,8 @@ export type SigningKeyRow = ConsoleQueryData<"signingKeys">["data"][number];
 export type SettingsData = ConsoleQueryData<"settings">;
 export type RequestDetail = ConsoleQueryData<"request">;
 export type RequestPage = ConsoleQueryData<"requests">;
-export type Stats = ConsoleQueryData<"stats">;
-export type AttentionData = ConsoleQueryData<"attention">;
-export type PendingRequests = ConsoleQueryData<"pendingRequests">;
 export type FailOpenData = ConsoleQueryData<"failOpen">;
 export type RoutingVersionRow = ConsoleQueryData<"routingVersions">["data"][number];
-export type DeliveryRow = ConsoleQueryData<"deliveries">["data"][number];
 export type ApiKeyRow = ConsoleQueryData<"apiKeys">["data"][number];
 export type MemberRow = ConsoleQueryData<"members">["data"][number];
 export type InvitationRow = ConsoleQueryData<"invitations">["data"][number];
