@@ -4,11 +4,9 @@ import { Logo } from "@/components/ui/logo";
 import { ConsoleNav } from "@/components/console/shell/console-nav";
 import { FailOpenBanner } from "@/components/console/shell/fail-open-banner";
 import { Prefetch } from "@/components/console/shell/prefetch";
-import { queryKeys } from "@/components/console/shell/queries";
 import { QueryProvider } from "@/components/console/shell/query-provider";
 import { TenantSwitcher } from "@/components/console/shell/tenant-switcher";
 import { getDb } from "@/db/client";
-import { getFailOpenStatus } from "@/db/queries/fail-open-status";
 import { listMembershipsOfUser } from "@/db/queries/users";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { signOutAction } from "./actions";
@@ -53,7 +51,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </div>
         </header>
         <Suspense fallback={null}>
-          <Prefetch entries={[{ queryKey: queryKeys.failOpen, load: () => getFailOpenStatus(getDb(), ctx) }]}>
+          <Prefetch ctx={ctx} queries={[["failOpen"]]}>
             <FailOpenBanner />
           </Prefetch>
         </Suspense>

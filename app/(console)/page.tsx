@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { cache } from "react";
 import { StatusSummary } from "@/components/console/overview/status-summary";
 import { DailyChart } from "@/components/console/overview/daily-chart";
 import { LatencyChart } from "@/components/console/overview/latency-chart";
@@ -8,26 +7,19 @@ import { DeliveryFailuresWidget, FailOpenWidget } from "@/components/console/ove
 import { NeedsAttentionPanel } from "@/components/console/overview/needs-attention";
 import { PendingRequestsPanel } from "@/components/console/overview/pending-requests";
 import { Prefetch } from "@/components/console/shell/prefetch";
-import { queryKeys } from "@/components/console/shell/queries";
 import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
-import { getDb } from "@/db/client";
-import { listPendingRequests } from "@/db/queries/attention";
-import { getOverviewStats } from "@/db/queries/request-stats";
-import { getNeedsAttention } from "@/lib/console/needs-attention";
 import { requireConsoleContext } from "@/lib/auth/console-page";
-import type { TenantContext } from "@/lib/auth/tenant-context";
 
 export const metadata: Metadata = { title: "Overview" };
 
-// Every widget reads the same stats; compute them once per page render.
-const loadStats = cache((ctx: TenantContext) => getOverviewStats(getDb(), ctx));
-
 export default async function OverviewPage() {
   const { ctx, user } = await requireConsoleContext();
-  const stats = [{ queryKey: queryKeys.stats, load: () => loadStats(ctx) }];
   const widget = (title: string, node: React.ReactNode) => (
     <Suspense fallback={<WidgetSkeleton title={title} />}>
-      <Prefetch entries={stats}>{node}</Prefetch>
+      {/* Every widget reads the same stats: Prefetch reads them once per render. */}
+      <Prefetch ctx={ctx} queries={[["stats"]]}>
+        {node}
+      </Prefetch>
     </Suspense>
   );
   return (
@@ -38,12 +30,12 @@ export default async function OverviewPage() {
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Suspense fallback={<WidgetSkeleton title="Needs attention" />}>
-          <Prefetch entries={[{ queryKey: queryKeys.attention, load: () => getNeedsAttention(getDb(), ctx) }]}>
+          <Prefetch ctx={ctx} queries={[["attention"]]}>
             <NeedsAttentionPanel />
           </Prefetch>
         </Suspense>
         <Suspense fallback={<WidgetSkeleton title="Pending requests" />}>
-          <Prefetch entries={[{ queryKey: queryKeys.pendingRequests, load: () => listPendingRequests(getDb(), ctx) }]}>
+          <Prefetch ctx={ctx} queries={[["pendingRequests"]]}>
             <PendingRequestsPanel />
           </Prefetch>
         </Suspense>

@@ -2,18 +2,19 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { consoleFetch } from "@/components/console/shell/api-client";
+import { consoleQueries } from "@/components/console/shell/queries";
 import { ErrorNote } from "@/components/ui/card";
 import { controlClass } from "@/components/ui/field";
 import { CompactRow } from "./compact-row";
 import { inboxItemMatches } from "./inbox-filter";
 import { RequestCard } from "./request-card";
-import { inboxQueryKey, type InboxItem, type InboxView } from "./types";
+import type { InboxItem, InboxView } from "./types";
 
 function useInbox(view: InboxView) {
   return useQuery({
-    queryKey: inboxQueryKey(view),
-    queryFn: () => consoleFetch<{ requests: InboxItem[] }>(`/api/console/sandbox/requests?view=${view}`),
+    ...consoleQueries.sandboxInbox(view),
+    // The loader's jsonb columns (principal, action) hold the views this screen renders.
+    select: (data) => data as { view: InboxView; requests: InboxItem[] },
     // New requests arrive from services at any time: keep the inbox fresh without a reload.
     refetchInterval: 5_000,
   });

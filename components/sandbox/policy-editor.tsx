@@ -5,20 +5,9 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, ErrorNote, Notice } from "@/components/ui/card";
 import { consoleFetch } from "@/components/console/shell/api-client";
+import { consoleQueries, type ConsoleQueryData } from "@/components/console/shell/queries";
 
-interface Rule {
-  name: string;
-  when: string;
-  outcome: "approve" | "deny" | "review";
-  quorum?: number;
-}
-interface PolicyData {
-  data: { spId: string; name: string; rules: Rule[] }[];
-  defaults: Rule[];
-}
-
-export const policyQueryKey = ["sandbox-policy"] as const;
-export const fetchPolicy = () => consoleFetch<PolicyData>("/api/console/sandbox/policy");
+type Rule = ConsoleQueryData<"sandboxPolicy">["defaults"][number];
 const tone = { approve: "green", deny: "red", review: "amber" } as const;
 
 /** One registration's ordered rules: a readable table, and a JSON editor for admins. */
@@ -42,7 +31,7 @@ function RegistrationPolicy({
     onSuccess: () => {
       setDraft(null);
       setSaved(true);
-      void queryClient.invalidateQueries({ queryKey: policyQueryKey });
+      void queryClient.invalidateQueries({ queryKey: consoleQueries.sandboxPolicy().queryKey });
     },
   });
   const parseError = (() => {
@@ -135,7 +124,7 @@ function RegistrationPolicy({
 }
 
 export function PolicyEditor({ canEdit }: { canEdit: boolean }) {
-  const policy = useQuery({ queryKey: policyQueryKey, queryFn: fetchPolicy });
+  const policy = useQuery(consoleQueries.sandboxPolicy());
   if (policy.error) return <ErrorNote>{policy.error.message}</ErrorNote>;
   if (!policy.data) return <p className="text-sm text-slate-500">Loading…</p>;
   if (policy.data.data.length === 0)

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { ApiError, consoleFetch } from "@/components/console/shell/api-client";
+import { consoleQueries } from "@/components/console/shell/queries";
 import { Button } from "@/components/ui/button";
 import { ErrorNote } from "@/components/ui/card";
 
@@ -38,7 +39,8 @@ export function ReviewForm({
             : "Denied — the decision was signed and sent."
           : "Your approval is recorded; another reviewer must approve too.",
       );
-      void queryClient.invalidateQueries({ queryKey: ["sandbox-inbox"] });
+      for (const view of ["pending", "decided"] as const)
+        void queryClient.invalidateQueries({ queryKey: consoleQueries.sandboxInbox(view).queryKey });
     },
   });
   const error =

@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { ApiKeysPanel, apiKeysQueryKey } from "@/components/console/api-keys/api-keys-panel";
+import { ApiKeysPanel } from "@/components/console/api-keys/api-keys-panel";
 import { Prefetch } from "@/components/console/shell/prefetch";
 import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
-import { getDb } from "@/db/client";
-import { listApiKeys } from "@/db/queries/api-keys";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { can } from "@/lib/auth/tenant-context";
 
@@ -19,9 +17,7 @@ export default async function ApiKeysPage() {
         description="Your services authenticate to the gateway's API with these keys. Secrets are shown once and stored only as a hash."
       />
       <Suspense fallback={<WidgetSkeleton title="API keys" />}>
-        <Prefetch
-          entries={[{ queryKey: apiKeysQueryKey, load: async () => ({ data: await listApiKeys(getDb(), ctx) }) }]}
-        >
+        <Prefetch ctx={ctx} queries={[["apiKeys"]]}>
           <ApiKeysPanel canManage={can(ctx, "keys:manage")} />
         </Prefetch>
       </Suspense>

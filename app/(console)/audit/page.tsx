@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AuditLogFilters } from "@/components/console/audit/audit-log-filters";
-import { auditLogQueryKey } from "@/components/console/audit/audit-log-query";
 import { AuditLogTable } from "@/components/console/audit/audit-log-table";
 import { Prefetch } from "@/components/console/shell/prefetch";
 import { ErrorNote, PageHeader, WidgetSkeleton } from "@/components/ui/card";
-import { getDb } from "@/db/client";
-import { auditKinds, listAuditLog } from "@/db/queries/audit-log";
+import { auditKinds } from "@/db/queries/audit-log";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { parseAuditLogQuery } from "@/lib/console/audit-log";
 
@@ -43,15 +41,7 @@ export default async function AuditLogPage({
       {valid ? null : <ErrorNote>Some filters in the address were not valid and were ignored.</ErrorNote>}
       <AuditLogFilters filters={filters} kinds={kinds} />
       <Suspense fallback={<WidgetSkeleton title="Configuration changes" rows={6} />}>
-        <Prefetch
-          entries={[
-            {
-              queryKey: auditLogQueryKey(filters),
-              infinite: true,
-              load: () => listAuditLog(getDb(), ctx, parseAuditLogQuery(filters)),
-            },
-          ]}
-        >
+        <Prefetch ctx={ctx} queries={[["auditLog", filters]]}>
           <AuditLogTable filters={filters} />
         </Prefetch>
       </Suspense>

@@ -1,12 +1,9 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { InvitationsPanel, invitationsQueryKey } from "@/components/console/members/invitations-panel";
-import { MembersPanel, membersQueryKey } from "@/components/console/members/members-panel";
+import { InvitationsPanel } from "@/components/console/members/invitations-panel";
+import { MembersPanel } from "@/components/console/members/members-panel";
 import { Prefetch } from "@/components/console/shell/prefetch";
 import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
-import { getDb } from "@/db/client";
-import { listPendingInvitations } from "@/db/queries/invitations";
-import { listMembers } from "@/db/queries/members";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { can } from "@/lib/auth/tenant-context";
 
@@ -23,22 +20,13 @@ export default async function MembersPage() {
       />
       {canManage ? (
         <Suspense fallback={<WidgetSkeleton title="Invitations" />}>
-          <Prefetch
-            entries={[
-              {
-                queryKey: invitationsQueryKey,
-                load: async () => ({ data: await listPendingInvitations(getDb(), ctx) }),
-              },
-            ]}
-          >
+          <Prefetch ctx={ctx} queries={[["invitations"]]}>
             <InvitationsPanel />
           </Prefetch>
         </Suspense>
       ) : null}
       <Suspense fallback={<WidgetSkeleton title="Members" />}>
-        <Prefetch
-          entries={[{ queryKey: membersQueryKey, load: async () => ({ data: await listMembers(getDb(), ctx) }) }]}
-        >
+        <Prefetch ctx={ctx} queries={[["members"]]}>
           <MembersPanel canManage={canManage} currentUserId={user.id} />
         </Prefetch>
       </Suspense>

@@ -2,12 +2,7 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { RoutingWorkbench } from "@/components/console/routing/routing-workbench";
 import { Prefetch } from "@/components/console/shell/prefetch";
-import { queryKeys } from "@/components/console/shell/queries";
 import { PageHeader, WidgetSkeleton } from "@/components/ui/card";
-import { getDb } from "@/db/client";
-import { listRequests } from "@/db/queries/authorization-requests";
-import { listRoutingScriptVersions } from "@/db/queries/routing-versions";
-import { getTenantSettings } from "@/db/queries/tenant-settings";
 import { routingReferenceFields } from "@/lib/console/routing-reference";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { can } from "@/lib/auth/tenant-context";
@@ -16,7 +11,6 @@ export const metadata: Metadata = { title: "Routing" };
 
 export default async function RoutingPage() {
   const { ctx } = await requireConsoleContext();
-  const db = getDb();
   return (
     <div className="space-y-6">
       <PageHeader
@@ -24,16 +18,7 @@ export default async function RoutingPage() {
         description="Decide which authorizers review which requests. Test against the sample requests or recent real ones before saving."
       />
       <Suspense fallback={<WidgetSkeleton title="Routing script" rows={6} />}>
-        <Prefetch
-          entries={[
-            { queryKey: queryKeys.settings, load: () => getTenantSettings(db, ctx) },
-            { queryKey: queryKeys.recentRequests, load: () => listRequests(db, ctx, { limit: 5 }) },
-            {
-              queryKey: queryKeys.routingVersions,
-              load: async () => ({ data: await listRoutingScriptVersions(db, ctx) }),
-            },
-          ]}
-        >
+        <Prefetch ctx={ctx} queries={[["settings"], ["recentRequests"], ["routingVersions"]]}>
           <RoutingWorkbench canWrite={can(ctx, "config:write")} fields={routingReferenceFields()} />
         </Prefetch>
       </Suspense>

@@ -1,10 +1,7 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Prefetch } from "@/components/console/shell/prefetch";
 import { SandboxInbox } from "@/components/sandbox/inbox";
-import { inboxQueryKey } from "@/components/sandbox/types";
-import { getDb } from "@/db/client";
-import { listSandboxInbox } from "@/db/queries/sandbox-requests";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { can } from "@/lib/auth/tenant-context";
 
@@ -12,12 +9,6 @@ export const metadata: Metadata = { title: "Reviewer inbox · Sandbox authorizer
 
 export default async function SandboxInboxPage() {
   const { ctx, user } = await requireConsoleContext();
-  const queryClient = new QueryClient();
-  // Prefetch with the same query the API route uses, serialised as the route would answer.
-  queryClient.setQueryData(
-    inboxQueryKey("pending"),
-    JSON.parse(JSON.stringify({ view: "pending", requests: await listSandboxInbox(getDb(), ctx, "pending") })),
-  );
   return (
     <div className="space-y-6">
       <div>
@@ -32,9 +23,9 @@ export default async function SandboxInboxPage() {
           sandbox&apos;s key and delivered to the service.
         </p>
       </div>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <Prefetch ctx={ctx} queries={[["sandboxInbox", "pending"]]}>
         <SandboxInbox canDecide={can(ctx, "requests:write")} currentUserId={user.id} currentUserEmail={user.email} />
-      </HydrationBoundary>
+      </Prefetch>
     </div>
   );
 }

@@ -9,19 +9,8 @@ import { RelativeTime } from "@/components/ui/time";
 import { CopyField } from "@/components/ui/copy-button";
 import { TextField } from "@/components/ui/field";
 import { consoleFetch } from "../shell/api-client";
+import { consoleQueries, type ApiKeyRow } from "../shell/queries";
 
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export const apiKeysQueryKey = ["api-keys"] as const;
-export const fetchApiKeys = () => consoleFetch<{ data: ApiKeyRow[] }>("/api/console/api-keys");
 const allScopes = ["requests:write", "requests:read", "admin"] as const;
 
 function when(value: string | null) {
@@ -30,7 +19,7 @@ function when(value: string | null) {
 
 export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
   const queryClient = useQueryClient();
-  const keys = useSuspenseQuery({ queryKey: apiKeysQueryKey, queryFn: fetchApiKeys });
+  const keys = useSuspenseQuery(consoleQueries.apiKeys());
   const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
   const [secret, setSecret] = useState<{ id: string; value: string } | null>(null);
   const [scopes, setScopes] = useState<string[]>(["requests:write", "requests:read"]);
@@ -39,7 +28,7 @@ export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
       consoleFetch<ApiKeyRow & { secret: string }>("/api/console/api-keys", { method: "POST", json: input }),
     onSuccess: (created) => {
       setSecret({ id: created.id, value: created.secret });
-      void queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
+      void queryClient.invalidateQueries({ queryKey: consoleQueries.apiKeys().queryKey });
     },
   });
   const revoke = useMutation({
@@ -49,7 +38,7 @@ export function ApiKeysPanel({ canManage }: { canManage: boolean }) {
     onSuccess: (_answer, key) => {
       // A revoked key's secret has no business staying on screen.
       setSecret((shown) => (shown?.id === key.id ? null : shown));
-      return queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
+      return queryClient.invalidateQueries({ queryKey: consoleQueries.apiKeys().queryKey });
     },
   });
 

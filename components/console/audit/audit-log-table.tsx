@@ -3,34 +3,9 @@
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
-import { consoleFetch } from "../shell/api-client";
 import { formatDateTime } from "../shell/format";
-import { auditLogQueryKey } from "./audit-log-query";
+import { consoleQueries, type AuditLogRow } from "../shell/queries";
 import { ScriptDiff } from "./script-diff";
-
-export interface AuditLogRow {
-  id: string;
-  action: string;
-  target: string | null;
-  data: Record<string, unknown> | null;
-  createdAt: string;
-  actor: {
-    label: string;
-    type: "user" | "api_key" | "system";
-    name: string | null;
-    email: string | null;
-    stillMember: boolean;
-  };
-}
-export interface AuditLogPage {
-  data: AuditLogRow[];
-  nextCursor: string | null;
-}
-
-const fetchAuditLog = (filters: Record<string, string>, cursor: string | null) =>
-  consoleFetch<AuditLogPage>(
-    `/api/console/audit-events?${new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) })}`,
-  );
 
 const show = (value: unknown) =>
   value === null || value === undefined ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value);
@@ -90,12 +65,7 @@ function Changes({ row }: { row: AuditLogRow }) {
 
 /** Newest first, keyset-paginated with the API's nextCursor. */
 export function AuditLogTable({ filters }: { filters: Record<string, string> }) {
-  const query = useSuspenseInfiniteQuery({
-    queryKey: auditLogQueryKey(filters),
-    queryFn: ({ pageParam }) => fetchAuditLog(filters, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
+  const query = useSuspenseInfiniteQuery(consoleQueries.auditLog(filters));
   const rows = query.data.pages.flatMap((p) => p.data);
   return (
     <Card

@@ -5,12 +5,12 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, ErrorNote, Notice } from "@/components/ui/card";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "@/components/ui/field";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 import { useAuthorizerMutations } from "./use-authorizer-mutations";
 
 /** Registers a StepAuth authorizer: where to send, who we are to it, and the key it signs decisions with. */
 export function AddAuthorizerForm() {
-  const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
+  const { data: keys } = useSuspenseQuery(consoleQueries.signingKeys());
   const { create } = useAuthorizerMutations();
   const [added, setAdded] = useState<string | null>(null);
   const live = keys.data.filter((k) => k.state !== "retired");

@@ -3,7 +3,7 @@
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { Badge, Card } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 import { HealthBadge, HealthDetails } from "./authorizer-health";
 import { AuthorizerSettingsForm } from "./authorizer-settings-form";
 import { PublicKeysEditor } from "./public-keys-editor";
@@ -36,7 +36,7 @@ function CallbackHealth({
 
 /** One authorizer: its callback URL to register, its connection, its public keys and a test button. */
 export function AuthorizerDetail({ name, canWrite }: { name: string; canWrite: boolean }) {
-  const { data: list } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
+  const { data: list } = useSuspenseQuery(consoleQueries.authorizers());
   const authorizer = list.data.find((a) => a.name === name);
   if (!authorizer)
     return (

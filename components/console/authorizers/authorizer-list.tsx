@@ -6,13 +6,13 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState, ErrorNote } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { fetchers, queryKeys, type AuthorizerRow } from "../shell/queries";
+import { consoleQueries, type AuthorizerRow } from "../shell/queries";
 import { HealthBadge, HealthLine } from "./authorizer-health";
 import { useAuthorizerMutations } from "./use-authorizer-mutations";
 
 /** Every authorizer with its state; admins can make one the default, disable, enable or delete it. */
 export function AuthorizerList({ canWrite }: { canWrite: boolean }) {
-  const { data } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
+  const { data } = useSuspenseQuery(consoleQueries.authorizers());
   const { update, remove } = useAuthorizerMutations();
   const [deleting, setDeleting] = useState<AuthorizerRow | null>(null);
   const [disabling, setDisabling] = useState<AuthorizerRow | null>(null);

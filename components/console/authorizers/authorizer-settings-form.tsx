@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card, ErrorNote, Notice } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CheckboxField, SelectField, TextField } from "@/components/ui/field";
-import { fetchers, queryKeys, type AuthorizerRow } from "../shell/queries";
+import { consoleQueries, type AuthorizerRow } from "../shell/queries";
 import { DisableConsequences } from "./authorizer-list";
 import { useAuthorizerMutations } from "./use-authorizer-mutations";
 
@@ -16,7 +16,7 @@ const DISABLE_HINT =
 
 /** Endpoint, SP id, registered signing key and flags of one authorizer (read-only for viewers). */
 export function AuthorizerSettingsForm({ authorizer, canWrite }: { authorizer: AuthorizerRow; canWrite: boolean }) {
-  const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
+  const { data: keys } = useSuspenseQuery(consoleQueries.signingKeys());
   const { update } = useAuthorizerMutations();
   const options = [
     { value: "", label: "Not recorded" },

@@ -6,7 +6,7 @@ import { Badge, Card, ErrorNote, Notice } from "@/components/ui/card";
 import type { TestRequestResult } from "@/lib/console/authorizer-test-request";
 import { consoleFetch } from "../shell/api-client";
 import { formatDuration } from "../shell/format";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 
 const outcomeText: Record<TestRequestResult["outcome"], string> = {
   decided: "The authorizer decided at once, and its signature verified.",
@@ -23,7 +23,7 @@ const outcomeText: Record<TestRequestResult["outcome"], string> = {
  */
 export function TestRequestPanel({ name, provenKeyIds }: { name: string; provenKeyIds: string[] }) {
   const queryClient = useQueryClient();
-  const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
+  const { data: keys } = useSuspenseQuery(consoleQueries.signingKeys());
   const live = keys.data.filter((k) => k.state !== "retired");
   const newest = live.find((k) => k.state === "next") ?? live.filter((k) => k.state === "active").at(-1);
   const send = useMutation({
@@ -33,7 +33,9 @@ export function TestRequestPanel({ name, provenKeyIds }: { name: string; provenK
         json: keyId ? { keyId } : undefined,
       }),
     onSuccess: (result) =>
-      result.provenKeyId ? queryClient.invalidateQueries({ queryKey: queryKeys.authorizers }) : undefined,
+      result.provenKeyId
+        ? queryClient.invalidateQueries({ queryKey: consoleQueries.authorizers().queryKey })
+        : undefined,
   });
   const r = send.data;
   const actions = (

@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { consoleFetch } from "../shell/api-client";
-import { queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 
 const path = (name: string) => `/api/console/authorizers/${encodeURIComponent(name)}`;
 
@@ -10,8 +10,8 @@ const path = (name: string) => `/api/console/authorizers/${encodeURIComponent(na
 export function useAuthorizerMutations() {
   const queryClient = useQueryClient();
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: queryKeys.attention });
-    return queryClient.invalidateQueries({ queryKey: queryKeys.authorizers });
+    void queryClient.invalidateQueries({ queryKey: consoleQueries.attention().queryKey });
+    return queryClient.invalidateQueries({ queryKey: consoleQueries.authorizers().queryKey });
   };
   return {
     create: useMutation({

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState, ErrorNote, Notice } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { consoleFetch } from "../shell/api-client";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 import { authorizersNotProvenOn } from "./key-dependents";
 import { RetireKeyDialog } from "./retire-key-dialog";
 import { RotationStatus } from "./rotation-status";
@@ -17,8 +17,8 @@ const stateTone = { active: "green", next: "amber", retired: "slate" } as const;
 /** The tenant's signing keys (public halves only) and the rotation controls: Rotate → Activate → Retire. */
 export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
   const queryClient = useQueryClient();
-  const { data: keys } = useSuspenseQuery({ queryKey: queryKeys.signingKeys, queryFn: fetchers.signingKeys });
-  const { data: authorizers } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
+  const { data: keys } = useSuspenseQuery(consoleQueries.signingKeys());
+  const { data: authorizers } = useSuspenseQuery(consoleQueries.authorizers());
   const [done, setDone] = useState<string | null>(null);
   const action = useMutation({
     mutationFn: ({ path, json }: { path: string; json?: unknown }) => consoleFetch(path, { method: "POST", json }),
@@ -32,8 +32,8 @@ export function SigningKeysPanel({ canManage }: { canManage: boolean }) {
             : "New key created: it signs alongside the current one until you activate it.",
       );
       return Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.signingKeys }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.authorizers }),
+        queryClient.invalidateQueries({ queryKey: consoleQueries.signingKeys().queryKey }),
+        queryClient.invalidateQueries({ queryKey: consoleQueries.authorizers().queryKey }),
       ]);
     },
     onMutate: () => setDone(null),

@@ -7,17 +7,9 @@ import { Badge, Card, EmptyState, ErrorNote, Notice } from "@/components/ui/card
 import { CopyField } from "@/components/ui/copy-button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { consoleFetch } from "../shell/api-client";
+import { consoleQueries, type InvitationRow } from "../shell/queries";
 import { RelativeTime } from "@/components/ui/time";
 
-export interface InvitationRow {
-  id: string;
-  email: string;
-  role: "owner" | "admin" | "viewer";
-  createdAt: string;
-  expiresAt: string;
-}
-
-export const invitationsQueryKey = ["invitations"] as const;
 export const memberRoles = [
   { value: "viewer", label: "Viewer — reads everything" },
   { value: "admin", label: "Admin — configures authorizers and routing" },
@@ -28,11 +20,8 @@ export const memberRoles = [
 export function InvitationsPanel() {
   const queryClient = useQueryClient();
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
-  const pending = useSuspenseQuery({
-    queryKey: invitationsQueryKey,
-    queryFn: () => consoleFetch<{ data: InvitationRow[] }>("/api/console/invitations"),
-  });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: invitationsQueryKey });
+  const pending = useSuspenseQuery(consoleQueries.invitations());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: consoleQueries.invitations().queryKey });
   const invite = useMutation({
     mutationFn: (input: Record<string, string>) =>
       consoleFetch<{ invitation: InvitationRow; inviteUrl: string }>("/api/console/members", {

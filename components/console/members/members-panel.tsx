@@ -7,28 +7,17 @@ import { Button } from "@/components/ui/button";
 import { Badge, Card, ErrorNote, Notice } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { consoleFetch } from "../shell/api-client";
+import { consoleQueries, type MemberRow } from "../shell/queries";
 import { memberRoles } from "./invitations-panel";
 
-export interface MemberRow {
-  userId: string;
-  email: string;
-  name: string;
-  role: "owner" | "admin" | "viewer";
-  createdAt: string;
-}
-
-export const membersQueryKey = ["members"] as const;
 const roles = memberRoles;
 
 export function MembersPanel({ canManage, currentUserId }: { canManage: boolean; currentUserId: string }) {
   const queryClient = useQueryClient();
   const [removing, setRemoving] = useState<MemberRow | null>(null);
   const [changing, setChanging] = useState<{ member: MemberRow; role: MemberRow["role"] } | null>(null);
-  const members = useSuspenseQuery({
-    queryKey: membersQueryKey,
-    queryFn: () => consoleFetch<{ data: MemberRow[] }>("/api/console/members"),
-  });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: membersQueryKey });
+  const members = useSuspenseQuery(consoleQueries.members());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: consoleQueries.members().queryKey });
   const [done, setDone] = useState<string | null>(null);
   const nameOf = (userId: string) => members.data.data.find((m) => m.userId === userId)?.name ?? "The member";
   const changeRole = useMutation({

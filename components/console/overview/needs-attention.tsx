@@ -5,15 +5,11 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { TimeLeft } from "@/components/sandbox/time-left";
 import { formatDateTime } from "../shell/format";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 
 /** Everything an on-call operator must act on, in one list: failing authorizers and deliveries, expiring requests, fail-open. */
 export function NeedsAttentionPanel() {
-  const { data } = useSuspenseQuery({
-    queryKey: queryKeys.attention,
-    queryFn: fetchers.attention,
-    refetchInterval: 15_000,
-  });
+  const { data } = useSuspenseQuery({ ...consoleQueries.attention(), refetchInterval: 15_000 });
   const count =
     data.authorizers.length + data.deliveries.length + data.expiring.length + (data.failOpen.failOpen ? 1 : 0);
   return (

@@ -5,15 +5,11 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { TimeLeft } from "@/components/sandbox/time-left";
 import { formatDateTime } from "../shell/format";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 
 /** Requests still waiting for a decision, oldest first, each with the time it has left. */
 export function PendingRequestsPanel() {
-  const { data } = useSuspenseQuery({
-    queryKey: queryKeys.pendingRequests,
-    queryFn: fetchers.pendingRequests,
-    refetchInterval: 15_000,
-  });
+  const { data } = useSuspenseQuery({ ...consoleQueries.pendingRequests(), refetchInterval: 15_000 });
   return (
     <Card
       title="Pending requests"

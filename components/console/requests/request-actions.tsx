@@ -8,22 +8,19 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { TimeLeft } from "@/components/sandbox/time-left";
 import { consoleFetch } from "../shell/api-client";
-import { fetchers, queryKeys, type RequestDetail } from "../shell/queries";
+import { consoleQueries, type RequestDetail } from "../shell/queries";
 
 /** Copy buttons for a request's ids, and Cancel (with its consequence) while it is pending. */
 export function RequestActions({ requestId, canCancel }: { requestId: string; canCancel: boolean }) {
   const queryClient = useQueryClient();
-  const { data: r } = useSuspenseQuery({
-    queryKey: queryKeys.request(requestId),
-    queryFn: () => fetchers.request(requestId),
-  });
+  const { data: r } = useSuspenseQuery(consoleQueries.request(requestId));
   const [confirming, setConfirming] = useState(false);
   const cancel = useMutation({
     mutationFn: () =>
       consoleFetch<RequestDetail>(`/api/console/requests/${encodeURIComponent(requestId)}/cancel`, { method: "POST" }),
     onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.request(requestId) });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.pendingRequests });
+      void queryClient.invalidateQueries({ queryKey: consoleQueries.request(requestId).queryKey });
+      void queryClient.invalidateQueries({ queryKey: consoleQueries.pendingRequests().queryKey });
     },
   });
   return (

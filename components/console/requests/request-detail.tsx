@@ -4,7 +4,7 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { Badge, Card, Notice } from "@/components/ui/card";
 import { ExpiresIn, RelativeTime, useClock } from "@/components/ui/time";
 import { between, formatDateTime, formatDuration } from "../shell/format";
-import { fetchers, queryKeys, type RequestDetail as Detail } from "../shell/queries";
+import { consoleQueries, type RequestDetail as Detail } from "../shell/queries";
 import { EntryList, PrincipalChain, reviewerLabel } from "./entry-list";
 import { AttemptsTable, RequestTimeline } from "./request-timeline";
 import { StatusBadge } from "./status-badge";
@@ -42,8 +42,7 @@ function ExecutionWindow({ closesAt, claimed }: { closesAt: string | null; claim
 /** One request, everything the gateway knows about it; refreshes while anything is still in flight. */
 export function RequestDetail({ requestId }: { requestId: string }) {
   const { data: r } = useSuspenseQuery({
-    queryKey: queryKeys.request(requestId),
-    queryFn: () => fetchers.request(requestId),
+    ...consoleQueries.request(requestId),
     refetchInterval: (q) => (q.state.data && stillMoving(q.state.data) ? 2_000 : false),
   });
   const action = r.action as { type: string; category?: string; summary: string; details?: EntryData };

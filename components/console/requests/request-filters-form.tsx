@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { LinkButton, Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 
 const statuses = ["", "pending", "approved", "denied", "expired", "cancelled"];
 const principalTypes = ["", "human", "service", "agent"];
@@ -40,7 +40,7 @@ export function filterQuery(form: FormData): string {
  */
 export function RequestFiltersForm({ filters }: { filters: Record<string, string> }) {
   const router = useRouter();
-  const { data: authorizers } = useSuspenseQuery({ queryKey: queryKeys.authorizers, queryFn: fetchers.authorizers });
+  const { data: authorizers } = useSuspenseQuery(consoleQueries.authorizers());
   const [open, setOpen] = useState(false);
   const exportQuery = new URLSearchParams(filters).toString();
   const activeCount = Object.keys(filters).length;

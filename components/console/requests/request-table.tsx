@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useSuspenseInfiniteQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
-import { fetchers, queryKeys, type RequestPage } from "../shell/queries";
+import { consoleQueries, type RequestPage } from "../shell/queries";
 import { StatusBadge } from "./status-badge";
 import { ExpiresIn, RelativeTime } from "@/components/ui/time";
 
@@ -14,10 +14,7 @@ const hasPending = (pages: RequestPage[] | undefined) =>
 /** Newest first, keyset-paginated; refreshes every 3 s while a shown row is still pending. */
 export function RequestTable({ filters }: { filters: Record<string, string> }) {
   const query = useSuspenseInfiniteQuery({
-    queryKey: queryKeys.requests(filters),
-    queryFn: ({ pageParam }) => fetchers.requests(filters, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    ...consoleQueries.requests(filters),
     refetchInterval: (q) => (hasPending(q.state.data?.pages) ? 3_000 : false),
   });
   const rows = query.data.pages.flatMap((p) => p.data);

@@ -8,7 +8,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/time";
 import { diffLines } from "@/lib/console/line-diff";
 import { consoleFetch } from "../shell/api-client";
-import { fetchers, queryKeys, type RoutingVersionRow } from "../shell/queries";
+import { consoleQueries, type RoutingVersionRow } from "../shell/queries";
 
 function savedByLabel(v: RoutingVersionRow): string {
   if (v.savedBy.kind === "user") return `${v.savedBy.name} <${v.savedBy.email}>`;
@@ -61,7 +61,7 @@ export function RoutingVersions({
   onRestored: (script: string) => void;
 }) {
   const queryClient = useQueryClient();
-  const { data } = useSuspenseQuery({ queryKey: queryKeys.routingVersions, queryFn: fetchers.routingVersions });
+  const { data } = useSuspenseQuery(consoleQueries.routingVersions());
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const selected = data.data.find((v) => v.id === selectedId) ?? null;
@@ -71,8 +71,8 @@ export function RoutingVersions({
     onSuccess: async (result) => {
       onRestored(result.routingScript ?? "");
       await Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.settings }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.routingVersions }),
+        queryClient.invalidateQueries({ queryKey: consoleQueries.settings().queryKey }),
+        queryClient.invalidateQueries({ queryKey: consoleQueries.routingVersions().queryKey }),
       ]);
     },
   });

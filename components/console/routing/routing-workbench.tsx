@@ -5,7 +5,7 @@ import { Suspense, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, ErrorNote, Notice, WidgetSkeleton } from "@/components/ui/card";
 import { consoleFetch } from "../shell/api-client";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { RoutingField } from "@/lib/console/routing-reference";
 import { CodeEditor } from "./code-editor";
@@ -24,7 +24,7 @@ request.action.category == "financial.transfer" ? ["finance"] : ["default"]`;
  */
 export function RoutingWorkbench({ canWrite, fields }: { canWrite: boolean; fields: RoutingField[] }) {
   const queryClient = useQueryClient();
-  const { data: settings } = useSuspenseQuery({ queryKey: queryKeys.settings, queryFn: fetchers.settings });
+  const { data: settings } = useSuspenseQuery(consoleQueries.settings());
   const saved = settings.routingScript ?? "";
   const [script, setScript] = useState(saved);
   const check = useScriptCheck(script);
@@ -36,8 +36,8 @@ export function RoutingWorkbench({ canWrite, fields }: { canWrite: boolean; fiel
       }),
     onSuccess: () =>
       Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.settings }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.routingVersions }),
+        queryClient.invalidateQueries({ queryKey: consoleQueries.settings().queryKey }),
+        queryClient.invalidateQueries({ queryKey: consoleQueries.routingVersions().queryKey }),
       ]),
   });
   const dirty = canWrite && script !== saved;

@@ -7,7 +7,7 @@ import { Badge, Card, ErrorNote, Notice } from "@/components/ui/card";
 import { SelectField } from "@/components/ui/field";
 import { sampleRequests } from "@/lib/console/sample-requests";
 import { consoleFetch } from "../shell/api-client";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 
 interface TestResult {
   targets: string[];
@@ -91,14 +91,10 @@ function AllSamplesTable({
 /** Evaluates the editor's script against a preset or a recent real request, on the server. */
 export function TestBench({ script }: { script: string }) {
   const [testedScript, setTestedScript] = useState<string | null>(null);
-  const { data: recent } = useSuspenseQuery({ queryKey: queryKeys.recentRequests, queryFn: fetchers.recentRequests });
+  const { data: recent } = useSuspenseQuery(consoleQueries.recentRequests());
   const [choice, setChoice] = useState("sample:wipe");
   const realId = choice.startsWith("real:") ? choice.slice(5) : null;
-  const real = useQuery({
-    queryKey: ["request", realId],
-    queryFn: () => fetchers.request(realId!),
-    enabled: realId !== null,
-  });
+  const real = useQuery({ ...consoleQueries.request(realId ?? ""), enabled: realId !== null });
   const preset = sampleRequests.find((s) => `sample:${s.id}` === choice);
   const sample = preset
     ? { principal: preset.principal, action: preset.action }

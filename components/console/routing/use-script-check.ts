@@ -2,8 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { RoutingScriptIssue } from "@/lib/stepauth";
-import { consoleFetch } from "../shell/api-client";
+import { consoleQueries } from "../shell/queries";
 
 /** Validates the script on the server 300 ms after typing stops; results are cached per script text. */
 export function useScriptCheck(script: string) {
@@ -14,12 +13,7 @@ export function useScriptCheck(script: string) {
   }, [script]);
   const empty = debounced.trim() === "";
   const check = useQuery({
-    queryKey: ["routing-check", debounced],
-    queryFn: () =>
-      consoleFetch<{ valid: boolean; issues: RoutingScriptIssue[]; resultType?: string }>(
-        "/api/console/routing/validate",
-        { method: "POST", json: { script: debounced } },
-      ),
+    ...consoleQueries.routingCheck(debounced),
     enabled: !empty,
     staleTime: Infinity,
   });

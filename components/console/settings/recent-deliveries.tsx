@@ -3,17 +3,13 @@
 import Link from "next/link";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { Card, EmptyState } from "@/components/ui/card";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 import { StatusBadge } from "../requests/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 
 /** The latest webhook deliveries of decisions, with attempts and the last answer. */
 export function RecentDeliveries() {
-  const { data } = useSuspenseQuery({
-    queryKey: queryKeys.deliveries,
-    queryFn: fetchers.deliveries,
-    refetchInterval: 10_000,
-  });
+  const { data } = useSuspenseQuery({ ...consoleQueries.deliveries(), refetchInterval: 10_000 });
   return (
     <Card
       title="Recent deliveries"

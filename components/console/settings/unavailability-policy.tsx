@@ -7,7 +7,7 @@ import { CheckboxField } from "@/components/ui/field";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { describeSetter } from "../shell/fail-open-banner";
 import { formatDateTime } from "../shell/format";
-import { fetchers, queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 import { useSettings } from "./use-settings";
 
 const choices = [
@@ -27,12 +27,12 @@ const choices = [
 export function UnavailabilityPolicy({ canWrite }: { canWrite: boolean }) {
   const { settings, save } = useSettings();
   const queryClient = useQueryClient();
-  const failOpen = useQuery({ queryKey: queryKeys.failOpen, queryFn: fetchers.failOpen });
+  const failOpen = useQuery(consoleQueries.failOpen());
   // The banner on every page and the overview follow the policy as soon as it is saved.
   useEffect(() => {
     if (!save.isSuccess) return;
-    void queryClient.invalidateQueries({ queryKey: queryKeys.failOpen });
-    void queryClient.invalidateQueries({ queryKey: queryKeys.attention });
+    void queryClient.invalidateQueries({ queryKey: consoleQueries.failOpen().queryKey });
+    void queryClient.invalidateQueries({ queryKey: consoleQueries.attention().queryKey });
   }, [save.isSuccess, save.data, queryClient]);
   const [confirming, setConfirming] = useState(false);
   const [understood, setUnderstood] = useState(false);

@@ -10,7 +10,7 @@ import { CheckboxField, TextField } from "@/components/ui/field";
 import type { WebhookTestResult } from "@/lib/console/webhook-test-event";
 import { consoleFetch } from "../shell/api-client";
 import { formatDuration } from "../shell/format";
-import { queryKeys } from "../shell/queries";
+import { consoleQueries } from "../shell/queries";
 import { SecretGraceCountdown } from "./secret-grace-countdown";
 import { useSettings } from "./use-settings";
 
@@ -25,7 +25,7 @@ export function WebhookSettings({ canWrite }: { canWrite: boolean }) {
     // The server gives the webhook 10 s; 15 s without any answer means the gateway itself is unreachable.
     mutationFn: () =>
       consoleFetch<WebhookTestResult>("/api/console/settings/webhook-test", { method: "POST", timeoutMs: 15_000 }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.deliveries }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: consoleQueries.deliveries().queryKey }),
   });
   const apply = (patch: Record<string, unknown>) =>
     save.mutate(patch, { onSuccess: (r) => setSecret(r.webhookSecret ?? null) });

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { formatDateTime } from "./format";
-import { fetchers, queryKeys, type FailOpenData } from "./queries";
+import { consoleQueries, type FailOpenData } from "./queries";
 
 /** Who switched to fail open, as a person reads it. */
 export function describeSetter(setBy: FailOpenData["setBy"]): string {
@@ -15,11 +15,7 @@ export function describeSetter(setBy: FailOpenData["setBy"]): string {
 
 /** On every console page while the tenant fails open: it cannot be missed, and says who turned it on. */
 export function FailOpenBanner() {
-  const { data } = useSuspenseQuery({
-    queryKey: queryKeys.failOpen,
-    queryFn: fetchers.failOpen,
-    refetchInterval: 30_000,
-  });
+  const { data } = useSuspenseQuery({ ...consoleQueries.failOpen(), refetchInterval: 30_000 });
   if (!data.failOpen) return null;
   return (
     <div role="alert" data-testid="fail-open-banner" className="border-b border-amber-300 bg-amber-100 text-amber-950">

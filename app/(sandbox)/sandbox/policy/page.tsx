@@ -1,10 +1,7 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { PolicyEditor, policyQueryKey } from "@/components/sandbox/policy-editor";
-import { getDb } from "@/db/client";
-import { listSandboxRegistrations } from "@/db/queries/sandbox-registrations";
-import { DEFAULT_POLICY_RULES } from "@/lib/sandbox/policy";
+import { Prefetch } from "@/components/console/shell/prefetch";
+import { PolicyEditor } from "@/components/sandbox/policy-editor";
 import { requireConsoleContext } from "@/lib/auth/console-page";
 import { can } from "@/lib/auth/tenant-context";
 
@@ -12,12 +9,6 @@ export const metadata: Metadata = { title: "Policy · Sandbox authorizer" };
 
 export default async function SandboxPolicyPage() {
   const { ctx } = await requireConsoleContext();
-  const registrations = await listSandboxRegistrations(getDb(), ctx);
-  const queryClient = new QueryClient();
-  queryClient.setQueryData(policyQueryKey, {
-    data: registrations.map((r) => ({ spId: r.spId, name: r.name, rules: r.policyRules })),
-    defaults: DEFAULT_POLICY_RULES,
-  });
   return (
     <div className="space-y-6">
       <div>
@@ -33,9 +24,9 @@ export default async function SandboxPolicyPage() {
           review rule may require several distinct reviewers, and any denial denies.
         </p>
       </div>
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <Prefetch ctx={ctx} queries={[["sandboxPolicy"]]}>
         <PolicyEditor canEdit={can(ctx, "config:write")} />
-      </HydrationBoundary>
+      </Prefetch>
     </div>
   );
 }
