@@ -1,14 +1,12 @@
 import { timingSafeEqual } from "node:crypto";
-import { ZodError } from "zod";
 import { getDb, type Database } from "@/db/client";
 import { authenticateApiKey } from "@/lib/auth/api-key-auth";
 import { authenticateConsoleRequest } from "@/lib/auth/console-auth";
 import type { Permission } from "@/lib/auth/permissions";
 import { requirePermission, type TenantContext } from "@/lib/auth/tenant-context";
-import { AppError, errorResponse } from "@/lib/errors/app-error";
+import { AppError, errorResponse, toAppError } from "@/lib/errors/app-error";
 import { storableTextProblem } from "@/lib/stepauth";
 import { requestOrigin } from "./client-address";
-import { validationFailed } from "./json-body";
 import { admitTenantRequest } from "@/lib/fairness/tenant-fair-share";
 import { apiKeyRateLimit, takeToken } from "./rate-limit";
 
@@ -27,12 +25,15 @@ export interface TenantRequest<P> {
 }
 type TenantHandler<P> = (input: TenantRequest<P>) => Promise<Response>;
 
-/** Turns anything thrown into the JSON error body; never leaks internals, never answers HTML. */
+/**
+ * Turns anything thrown into the JSON error body through the one error table (toAppError), protocol
+ * failures included; never leaks internals, never answers HTML.
+ */
 export function toErrorResponse(error: unknown): Response {
-  if (error instanceof AppError) return errorResponse(error);
-  if (error instanceof ZodError) return errorResponse(validationFailed(error));
+  const known = toAppError(error);
+  if (known && known.code !== "internal_error") return errorResponse(known);
   console.error("unhandled error in API route", error);
-  return errorResponse(new AppError("internal_error", "Something went wrong on our side"));
+  return errorResponse(known ?? new AppError("internal_error", "Something went wrong on our side"));
 }
 
 function catching(handler: RouteHandler): RouteHandler {

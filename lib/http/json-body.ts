@@ -1,5 +1,5 @@
-import type { z, ZodError } from "zod";
-import { AppError } from "@/lib/errors/app-error";
+import type { z } from "zod";
+import { AppError, validationFailed } from "@/lib/errors/app-error";
 import { exceedsJsonDepth, storableTextProblem } from "@/lib/stepauth";
 
 export const defaultMaxBodyBytes = 64 * 1024;
@@ -87,12 +87,6 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   } catch {
     throw new AppError("invalid_json", "The body is not valid UTF-8");
   }
-}
-
-/** A zod failure as the API's `validation_failed` error, with a path and message per issue. */
-export function validationFailed(error: ZodError): AppError {
-  const details = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-  return new AppError("validation_failed", "The request body is not valid", { details });
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

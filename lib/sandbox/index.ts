@@ -14,7 +14,7 @@ export type { SandboxKey } from "./keys";
 export { compileCallbackPattern, matchesCallbackPattern } from "./callback-pattern";
 export { evaluateSandboxPolicy, policyRuleSchema, policyRulesSchema, DEFAULT_POLICY_RULES, MAX_QUORUM } from "./policy";
 export type { PolicyVerdict } from "./policy";
-export { authenticateSpEnvelope, toWireError } from "./inbound";
+export { authenticateSpEnvelope } from "./inbound";
 export type { AuthenticatedSpCall } from "./inbound";
 export { withSandboxSpEnvelope } from "./http";
 export { receiveSandboxSubmission } from "./submit";
