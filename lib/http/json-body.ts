@@ -89,14 +89,6 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   }
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A path id that is not a UUID cannot name anything: 404 rather than a database type error. */
-export function uuidParam(value: string | undefined, what: string): string {
-  if (!value || !uuidPattern.test(value)) throw new AppError("not_found", `No such ${what}`);
-  return value.toLowerCase();
-}
-
 /** A JSON body that may be absent: no body (or an empty one) means `{}` (DELETE and confirmation bodies). */
 export async function readOptionalBody<S extends z.ZodType<object>>(
   request: Request,

@@ -16,7 +16,6 @@ export { evaluateSandboxPolicy, policyRuleSchema, policyRulesSchema, DEFAULT_POL
 export type { PolicyVerdict } from "./policy";
 export { authenticateSpEnvelope } from "./inbound";
 export type { AuthenticatedSpCall } from "./inbound";
-export { withSandboxSpEnvelope } from "./http";
 export { receiveSandboxSubmission } from "./submit";
 export type { SubmitAnswer } from "./submit";
 export { pollSandboxRequest, cancelSandboxRequest } from "./poll-cancel";
