@@ -3,14 +3,13 @@ import type { Database } from "@/db/client";
 import { decodeAuditCursor } from "@/db/queries/audit";
 import { auditKindNames, listAuditLog, type AuditLogEntry, type AuditLogFilters } from "@/db/queries/audit-log";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { AppError } from "@/lib/errors/app-error";
-import { json, type TenantRequest } from "@/lib/http/api-route";
+import { AppError, validationFailed } from "@/lib/errors/app-error";
 import { storableInstantSchema } from "@/lib/http/instant-param";
 import { storableTextProblem } from "@/lib/stepauth";
 import { csvField } from "./export-format";
 
-// The configuration audit screen's API: GET /api/console/audit-events (a page, `{data, nextCursor}`)
-// and GET /api/console/audit-events/export?format=csv|jsonl (every matching row, streamed).
+// The configuration audit screen's query and export (route bodies: lib/http/routes/audit-routes.ts):
+// GET /api/console/audit-events (a page, `{data, nextCursor}`) and …/export?format=csv|jsonl (streamed).
 
 /** Time-range presets, in hours (`all`: no lower bound). */
 export const auditRanges = { "24h": 24, "7d": 24 * 7, "30d": 24 * 30, all: null } as const;
@@ -42,9 +41,7 @@ export function parseAuditLogQuery(
   const present = Object.fromEntries(entries.filter(([, v]) => typeof v === "string" && v.trim() !== ""));
   const parsed = auditLogQuerySchema.safeParse(present);
   if (!parsed.success) {
-    throw new AppError("validation_failed", "Invalid filters", {
-      details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    });
+    throw validationFailed(parsed.error, "Invalid filters");
   }
   const { range, from, to, cursor, ...rest } = parsed.data;
   const decoded = cursor === undefined ? undefined : decodeAuditCursor(cursor);
@@ -52,11 +49,6 @@ export function parseAuditLogQuery(
   const hours = range ? auditRanges[range] : null;
   const fromDate = from ?? (hours ? new Date(now - hours * 3_600_000) : undefined);
   return { ...rest, from: fromDate, to, cursor: decoded };
-}
-
-export async function listAuditLogRoute({ db, ctx, request }: TenantRequest<unknown>) {
-  const { format: _format, ...filters } = parseAuditLogQuery(new URL(request.url).searchParams);
-  return json(await listAuditLog(db, ctx, filters));
 }
 
 const csvColumns = [
@@ -101,24 +93,6 @@ export async function exportAuditLog(
       controller.enqueue(encoder.encode(lines.join("")));
       const next = page.nextCursor ? decodeAuditCursor(page.nextCursor) : null;
       page = next ? await listAuditLog(db, ctx, { ...filters, limit: 200, cursor: next }) : null;
-    },
-  });
-}
-
-export async function exportAuditLogRoute({ db, ctx, request }: TenantRequest<unknown>) {
-  const {
-    format = "csv",
-    cursor: _cursor,
-    limit: _limit,
-    ...filters
-  } = parseAuditLogQuery(new URL(request.url).searchParams);
-  const stream = await exportAuditLog(db, ctx, filters, format);
-  const stamp = new Date().toISOString().slice(0, 10);
-  return new Response(stream, {
-    headers: {
-      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-      "content-disposition": `attachment; filename="audit-events-${stamp}.${format}"`,
-      "cache-control": "no-store",
     },
   });
 }

@@ -1,9 +1,25 @@
 /**
- * One error type for the application layer. Each failure has a stable code; the HTTP status of a
- * code lives in one table so route handlers never pick a status by hand.
+ * One error type for the application layer and the one error table of the API. Each failure has a
+ * stable code; the HTTP status of a code lives here (the protocol's wire codes: PROTOCOL.md's
+ * statuses, held as data by the protocol core and read from it) so route handlers never pick a
+ * status by hand. toAppError (below) is the one conversion of anything thrown, protocol failures
+ * included, and every route's catch uses it (lib/http/api-route.ts toErrorResponse).
  */
-export const errorStatus = {
-  malformed_request: 400,
+import { ZodError } from "zod";
+import {
+  isStepAuthError,
+  isWireErrorCode,
+  STEPAUTH_ERROR_CODES,
+  WIRE_ERROR_CODES,
+  type StepAuthError,
+  type WireErrorCode,
+} from "../stepauth/errors";
+
+const protocolStatus = Object.fromEntries(
+  WIRE_ERROR_CODES.map((code) => [code, STEPAUTH_ERROR_CODES[code].httpStatus]),
+) as { [C in WireErrorCode]: (typeof STEPAUTH_ERROR_CODES)[C]["httpStatus"] };
+
+const applicationStatus = {
   invalid_json: 400,
   validation_failed: 400,
   invalid_routing_script: 400,
@@ -21,21 +37,13 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
-  rate_limited: 429,
   // Onboarding: invitations and sign-up.
   invalid_invitation: 404,
   wrong_account: 403,
   account_exists: 409,
   signup_closed: 403,
-  // Gateway and protocol outcomes.
-  invalid_signature: 401,
-  unknown_request: 404,
+  // Gateway and sandbox outcomes beyond the protocol's wire codes.
   sp_mismatch: 400,
-  operator_depth_exceeded: 400,
-  // The sandbox authorizer's wire codes (PROTOCOL.md error table).
-  unknown_sp: 401,
-  invalid_callback_url: 400,
-  duplicate_request: 409,
   request_cancelled: 409,
   request_expired: 409,
   already_decided: 409,
@@ -53,6 +61,9 @@ export const errorStatus = {
   internal_error: 500,
   service_unavailable: 503,
 } as const satisfies Record<string, number>;
+
+/** Every code the API answers with and its HTTP status: the application's codes and the protocol's wire codes. */
+export const errorStatus = { ...applicationStatus, ...protocolStatus } as const satisfies Record<string, number>;
 
 export type AppErrorCode = keyof typeof errorStatus;
 
@@ -94,4 +105,56 @@ export function errorResponse(error: AppError): Response {
   const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
   if (error.retryAfter !== undefined) headers.set("retry-after", String(Math.ceil(error.retryAfter)));
   return new Response(JSON.stringify(errorBody(error)), { status: error.status, headers });
+}
+
+/** A zod failure as the API's `validation_failed` error, with a path and message per issue. */
+export function validationFailed(error: ZodError, message = "The request body is not valid"): AppError {
+  const details = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  return new AppError("validation_failed", message, { details });
+}
+
+/**
+ * Whose protocol message failed, which decides what a protocol-core failure means to the API's caller:
+ * - `gateway` (the default, every route's catch): a message of ours, or one we checked without saying
+ *   whose it was. Wire codes answer as themselves; a local failure (a key we hold, an authorizer's
+ *   answer) is our own fault: `internal_error`.
+ * - `peer`: the caller signed and sent it (the sandbox's SP calls). Wire codes answer as themselves;
+ *   any other failure of its message is the caller's `malformed_request`.
+ * - `client`: the gateway built it from an API client's JSON body (submit). The client never saw the
+ *   protocol, so its mistakes are `validation_failed`, except an operator chain too deep (its own code)
+ *   and a callback URL derived from the tenant's settings (`conflict`: the fix is publicBaseUrl, not the body).
+ */
+export type ProtocolMessageSource = "gateway" | "peer" | "client";
+
+function fromStepAuthError(error: StepAuthError, source: ProtocolMessageSource): AppError {
+  const details = error.details;
+  if (source === "client") {
+    if (error.code === "operator_depth_exceeded") return new AppError("operator_depth_exceeded", error.message);
+    if (error.code === "invalid_callback_url")
+      return new AppError(
+        "conflict",
+        "The gateway's public URL cannot be used as a callback URL: set publicBaseUrl to an https URL",
+      );
+    return new AppError("validation_failed", error.message, { details });
+  }
+  if (isWireErrorCode(error.code)) return new AppError(error.code, error.message, { details, cause: error });
+  if (source === "peer") return new AppError("malformed_request", error.message, { details, cause: error });
+  return new AppError("internal_error", "Something went wrong on our side", { cause: error });
+}
+
+/**
+ * The one conversion of a thrown failure to the API's error: an AppError as it is, a zod failure as
+ * `validation_failed`, a protocol-core StepAuthError by {@link ProtocolMessageSource}. Anything else
+ * is a bug, not a failure with a code: null, so the caller rethrows it (or answers internal_error).
+ *
+ * @example
+ * ```ts
+ * try { parseEnvelope(body); } catch (error) { throw toAppError(error, "peer") ?? error; }
+ * ```
+ */
+export function toAppError(error: unknown, source: ProtocolMessageSource = "gateway"): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return validationFailed(error);
+  if (isStepAuthError(error)) return fromStepAuthError(error, source);
+  return null;
 }

@@ -3,14 +3,13 @@ import { request as undiciRequest } from "undici";
 import type { Database } from "@/db/client";
 import { insertFloorRequest, recordFloorAnswer } from "@/db/queries/bench-floor";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { AppError } from "@/lib/errors/app-error";
+import { AppError, toAppError } from "@/lib/errors/app-error";
 import {
   authorizationRequestPayload,
   buildAuthorizationRequest,
   generateKeyPair,
   generateRequestId,
   importPrivateKey,
-  isStepAuthError,
   signEnvelope,
   type AuthorizationRequest,
   type EnvelopeSigner,
@@ -54,8 +53,7 @@ export async function runHonestFloor(
       callbackPolicy(),
     );
   } catch (error) {
-    if (isStepAuthError(error)) throw new AppError("validation_failed", error.message);
-    throw error;
+    throw toAppError(error, "client") ?? error;
   }
   const payload = authorizationRequestPayload(
     request,

@@ -14,7 +14,7 @@ import { countReceivedRequest } from "@/db/queries/request-stats-rollup";
 import { forTenant } from "@/db/queries/tenant-scope";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { AppError } from "@/lib/errors/app-error";
+import { AppError, toAppError } from "@/lib/errors/app-error";
 import { submitRequestSchema } from "@/lib/client/api-schemas";
 import { spendCelTime } from "@/lib/fairness/cel-time-budget";
 import {
@@ -24,7 +24,6 @@ import {
   DEFAULT_ROUTING_BUDGET_MS,
   evaluateRoutingScript,
   generateRequestId,
-  isStepAuthError,
   type AuthorizationRequest,
   type AuthorizationRequestPayload,
   type RoutingOutcome,
@@ -41,17 +40,6 @@ export type SubmitRequestInput = z.infer<typeof submitRequestSchema>;
 
 export function hashBody(input: SubmitRequestInput): string {
   return createHash("sha256").update(JSON.stringify(input)).digest("hex");
-}
-
-function toAppError(error: unknown): AppError {
-  if (!isStepAuthError(error)) throw error;
-  if (error.code === "operator_depth_exceeded") return new AppError("operator_depth_exceeded", error.message);
-  if (error.code === "invalid_callback_url")
-    return new AppError(
-      "conflict",
-      "The gateway's public URL cannot be used as a callback URL: set publicBaseUrl to an https URL",
-    );
-  return new AppError("validation_failed", error.message, { details: (error as { details?: unknown }).details });
 }
 
 /** Routes the request; names become authorizer rows (routing only ever names enabled authorizers). */
@@ -172,7 +160,7 @@ export async function recordAuthorizationRequest(
       callbackPolicy(),
     );
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, "client") ?? error;
   }
   const outcome = await routeWithinAllowance(ctx, runtime, base);
   const targets =
@@ -197,7 +185,7 @@ export async function recordAuthorizationRequest(
       ),
     }));
   } catch (error) {
-    throw toAppError(error);
+    throw toAppError(error, "client") ?? error;
   }
   const immediate = outcome.kind === "immediate" ? outcome.decision : null;
 

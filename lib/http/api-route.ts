@@ -1,14 +1,34 @@
+/**
+ * The route wrappers, and the convention every API route follows:
+ *
+ * - `app/api/**\/route.ts` is wiring only: `export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({ GET:
+ *   withApiKey("requests:read", listRequestsRoute) })`: one wrapper from this file (it authenticates,
+ *   resolves the tenant, checks the permission) around ONE route body per method; plus Next's segment
+ *   config (`dynamic`, `maxDuration`) and a "why" comment on an unusual permission.
+ * - Route bodies live in `lib/http/routes/<area>-routes.ts`, one module per area (requests, authorizers,
+ *   settings, signing keys, API keys, routing, audit, members, sandbox, overview, ops), whichever
+ *   surface serves them (v1, console, sandbox): `<verb><Noun>Route(input)` reads the request with the
+ *   shared parsers, calls one domain or query function, and answers `json(...)`. No SQL and no
+ *   drizzle-orm there: queries are db/queries/*, orchestration lib/gateway, lib/sandbox, lib/console.
+ * - Input is read once, the same way: bodies with readJsonBody/readOptionalBody (./json-body), path
+ *   segments and query strings with ./params (uuidParam, requestIdParam, parseQuery…); request schemas
+ *   sit in lib/http/management-routes/*-schemas.ts and lib/client/api-schemas.ts (the OpenAPI document
+ *   is generated from them) or above the route body that alone uses them.
+ * - Errors are thrown, never answered by hand: every wrapper's catch is toErrorResponse, which maps
+ *   AppError, zod and protocol (StepAuthError) failures through the one table in lib/errors/app-error.ts.
+ */
 import { timingSafeEqual } from "node:crypto";
-import { ZodError } from "zod";
+import { z } from "zod";
 import { getDb, type Database } from "@/db/client";
 import { authenticateApiKey } from "@/lib/auth/api-key-auth";
 import { authenticateConsoleRequest } from "@/lib/auth/console-auth";
 import type { Permission } from "@/lib/auth/permissions";
 import { requirePermission, type TenantContext } from "@/lib/auth/tenant-context";
-import { AppError, errorResponse } from "@/lib/errors/app-error";
+import { AppError, errorResponse, toAppError } from "@/lib/errors/app-error";
+import { authenticateSpEnvelope, type AuthenticatedSpCall } from "@/lib/sandbox/inbound";
 import { storableTextProblem } from "@/lib/stepauth";
 import { requestOrigin } from "./client-address";
-import { validationFailed } from "./json-body";
+import { readJsonBody } from "./json-body";
 import { admitTenantRequest } from "@/lib/fairness/tenant-fair-share";
 import { apiKeyRateLimit, takeToken } from "./rate-limit";
 
@@ -27,12 +47,15 @@ export interface TenantRequest<P> {
 }
 type TenantHandler<P> = (input: TenantRequest<P>) => Promise<Response>;
 
-/** Turns anything thrown into the JSON error body; never leaks internals, never answers HTML. */
+/**
+ * Turns anything thrown into the JSON error body through the one error table (toAppError), protocol
+ * failures included; never leaks internals, never answers HTML.
+ */
 export function toErrorResponse(error: unknown): Response {
-  if (error instanceof AppError) return errorResponse(error);
-  if (error instanceof ZodError) return errorResponse(validationFailed(error));
+  const known = toAppError(error);
+  if (known && known.code !== "internal_error") return errorResponse(known);
   console.error("unhandled error in API route", error);
-  return errorResponse(new AppError("internal_error", "Something went wrong on our side"));
+  return errorResponse(known ?? new AppError("internal_error", "Something went wrong on our side"));
 }
 
 function catching(handler: RouteHandler): RouteHandler {
@@ -117,21 +140,66 @@ export function withApiKey<P = Record<string, never>>(
   });
 }
 
+export interface SignedEnvelopeRequest<P> {
+  request: Request;
+  db: Database;
+  params: P;
+}
+
 /**
  * Authorizer-facing handlers (`/api/stepauth/**`). There is no API key or session: the caller is
  * authenticated by the signed envelope it sends, which the handler verifies against the keys of
  * the authorizer named in the URL before anything is written.
  */
-export function withSignedEnvelope<P>(
-  handler: (input: { request: Request; db: Database; params: P }) => Promise<Response>,
-): RouteHandler {
+export function withSignedEnvelope<P>(handler: (input: SignedEnvelopeRequest<P>) => Promise<Response>): RouteHandler {
   return async (request, context) => handler({ request, db: getDb(), params: (await context.params) as P });
 }
 
+/**
+ * The `npm run bench` floors (/api/bench/**): 404 unless BENCH_FLOOR_ROUTE=true, before an API key is
+ * even looked at, so in a normal deployment the route does not exist for anyone.
+ */
+export function withBenchFloorEnabled(handler: RouteHandler): RouteHandler {
+  return async (request, context) => {
+    if (process.env.BENCH_FLOOR_ROUTE !== "true")
+      throw new AppError("not_found", `No API route at ${new URL(request.url).pathname}`);
+    return handler(request, context);
+  };
+}
+
+/** What a sandbox handler receives: the database and the authenticated SP call. */
+export interface SandboxSpRequest {
+  db: Database;
+  call: AuthenticatedSpCall;
+}
+
+/**
+ * The sandbox authorizer's SP-facing handlers (`/api/sandbox-authorizer/**`): no session or API key;
+ * the body is read with the 64 KiB limit, any body problem is the protocol's `malformed_request`, and
+ * the SP is authenticated by its envelope signature against its registration before the handler runs.
+ */
+export function withSandboxSpEnvelope(handler: (input: SandboxSpRequest) => Promise<Response>): RouteHandler {
+  return async (request) => {
+    const db = getDb();
+    let body: unknown;
+    try {
+      body = await readJsonBody(request, z.unknown());
+    } catch (error) {
+      // The protocol has no invalid_json or payload_too_large: every unreadable body is malformed_request.
+      if (error instanceof AppError) throw new AppError("malformed_request", error.message);
+      throw error;
+    }
+    return handler({ db, call: await authenticateSpEnvelope(db, body) });
+  };
+}
+
+export interface CronRequest {
+  request: Request;
+  db: Database;
+}
+
 /** `/api/cron/**` for serverless hosts: `Authorization: Bearer $CRON_SECRET`, compared in constant time. */
-export function withCronSecret(
-  handler: (input: { request: Request; db: Database }) => Promise<Response>,
-): RouteHandler {
+export function withCronSecret(handler: (input: CronRequest) => Promise<Response>): RouteHandler {
   return async (request) => {
     const secret = process.env.CRON_SECRET;
     if (!secret) throw new AppError("forbidden", "Set CRON_SECRET to enable this endpoint");

@@ -1,5 +1,5 @@
-import type { z, ZodError } from "zod";
-import { AppError } from "@/lib/errors/app-error";
+import type { z } from "zod";
+import { AppError, validationFailed } from "@/lib/errors/app-error";
 import { exceedsJsonDepth, storableTextProblem } from "@/lib/stepauth";
 
 export const defaultMaxBodyBytes = 64 * 1024;
@@ -87,20 +87,6 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   } catch {
     throw new AppError("invalid_json", "The body is not valid UTF-8");
   }
-}
-
-/** A zod failure as the API's `validation_failed` error, with a path and message per issue. */
-export function validationFailed(error: ZodError): AppError {
-  const details = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-  return new AppError("validation_failed", "The request body is not valid", { details });
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A path id that is not a UUID cannot name anything: 404 rather than a database type error. */
-export function uuidParam(value: string | undefined, what: string): string {
-  if (!value || !uuidPattern.test(value)) throw new AppError("not_found", `No such ${what}`);
-  return value.toLowerCase();
 }
 
 /** A JSON body that may be absent: no body (or an empty one) means `{}` (DELETE and confirmation bodies). */

@@ -7,17 +7,15 @@
 import type { Database } from "@/db/client";
 import type { SandboxRegistration } from "@/db/schema";
 import { findSandboxRegistrationBySpId } from "@/db/queries/sandbox-registrations";
-import { AppError } from "@/lib/errors/app-error";
+import { AppError, toAppError } from "@/lib/errors/app-error";
 import { takeToken } from "@/lib/http/rate-limit";
 import {
   decodeStrictBase64,
-  isStepAuthError,
   parseEnvelope,
   parseStrictJsonObject,
   spIdSchema,
   verifyEnvelope,
   type SignedEnvelope,
-  type StepAuthError,
 } from "@/lib/stepauth";
 
 /** A verified SP call: its registration, the envelope as received and the verified payload. */
@@ -25,33 +23,6 @@ export interface AuthenticatedSpCall {
   registration: SandboxRegistration;
   envelope: SignedEnvelope;
   payload: Record<string, unknown>;
-}
-
-/**
- * Converts a protocol-core error into the app's error with the same wire code.
- *
- * @example
- * ```ts
- * try { parseAuthorizationRequest(p); } catch (e) { throw toWireError(e); }
- * ```
- */
-export function toWireError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (!isStepAuthError(error)) throw error;
-  const known = [
-    "invalid_signature",
-    "unknown_sp",
-    "malformed_request",
-    "invalid_callback_url",
-    "operator_depth_exceeded",
-    "unknown_request",
-    "duplicate_request",
-    "rate_limited",
-  ] as const;
-  const code = (known as readonly string[]).includes(error.code)
-    ? (error.code as (typeof known)[number])
-    : "malformed_request";
-  return new AppError(code, (error as StepAuthError).message, { details: error.details });
 }
 
 function unverifiedSpId(envelope: SignedEnvelope): string {
@@ -62,7 +33,7 @@ function unverifiedSpId(envelope: SignedEnvelope): string {
     // The same strict parser as verification: a duplicated spId cannot pick whose keys verify.
     spId = parseStrictJsonObject(bytes).spId;
   } catch (error) {
-    throw toWireError(error);
+    throw toAppError(error, "peer") ?? error;
   }
   // Checked before the lookup: an spId with a NUL or control character would fail the query, not the caller.
   if (typeof spId !== "string" || !spIdSchema.safeParse(spId).success)
@@ -85,7 +56,7 @@ export async function authenticateSpEnvelope(db: Database, body: unknown): Promi
   try {
     envelope = parseEnvelope(body);
   } catch (error) {
-    throw toWireError(error);
+    throw toAppError(error, "peer") ?? error;
   }
   const spId = unverifiedSpId(envelope);
   const registration = await findSandboxRegistrationBySpId(db, spId);
@@ -94,7 +65,7 @@ export async function authenticateSpEnvelope(db: Database, body: unknown): Promi
   try {
     payload = verifyEnvelope(envelope, registration.publicKeys).payload;
   } catch (error) {
-    throw toWireError(error);
+    throw toAppError(error, "peer") ?? error;
   }
   const wait = takeToken(`sandbox-sp:${registration.id}`, registration.rateLimitPerSecond, registration.rateLimitBurst);
   if (wait > 0) throw new AppError("rate_limited", `Too many requests from ${spId}`, { retryAfter: wait });

@@ -5,7 +5,7 @@
  */
 import type { Database } from "@/db/client";
 import { sandboxRequests, type SandboxRequest } from "@/db/schema";
-import { AppError } from "@/lib/errors/app-error";
+import { AppError, toAppError } from "@/lib/errors/app-error";
 import { spendCelTime } from "@/lib/fairness/cel-time-budget";
 import { privateNetworkAllowed } from "@/lib/net/outbound";
 import {
@@ -19,7 +19,6 @@ import {
 import { matchesCallbackPattern } from "./callback-pattern";
 import { policyPrincipal, signSandboxDecision } from "./decisions";
 import type { AuthenticatedSpCall } from "./inbound";
-import { toWireError } from "./inbound";
 import { ensureSandboxSigningKey } from "./keys";
 import { evaluateSandboxPolicy, POLICY_BUDGET_MS, type PolicyVerdict } from "./policy";
 
@@ -36,7 +35,7 @@ function validateRequest(call: AuthenticatedSpCall, now: Date): AuthorizationReq
   try {
     request = parseAuthorizationRequest(call.payload, { allowLoopbackHttp: privateNetworkAllowed() });
   } catch (error) {
-    throw toWireError(error);
+    throw toAppError(error, "peer") ?? error;
   }
   if (
     request.callbackUrl !== undefined &&

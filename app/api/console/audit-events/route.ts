@@ -1,5 +1,5 @@
-import { listAuditLogRoute } from "@/lib/console/audit-log";
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { listAuditLogRoute } from "@/lib/http/routes/audit-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession("config:read", listAuditLogRoute),

@@ -1,6 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { listConsoleAuthorizersRoute } from "@/lib/console/console-routes";
-import { createAuthorizerRoute } from "@/lib/http/management-routes/authorizer-routes";
+import { createAuthorizerRoute, listConsoleAuthorizersRoute } from "@/lib/http/routes/authorizer-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession("config:read", listConsoleAuthorizersRoute),

@@ -1,8 +1,6 @@
-import { listPendingInvitations } from "@/db/queries/invitations";
-import { apiRoute, json, withConsoleSession } from "@/lib/http/api-route";
+import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
+import { listInvitationsRoute } from "@/lib/http/routes/member-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
-  GET: withConsoleSession("members:manage", async ({ db, ctx }) =>
-    json({ data: await listPendingInvitations(db, ctx) }),
-  ),
+  GET: withConsoleSession("members:manage", listInvitationsRoute),
 });

@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { getSettingsRoute, updateSettingsRoute } from "@/lib/http/management-routes/settings-routes";
+import { getSettingsRoute, updateSettingsRoute } from "@/lib/http/routes/settings-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession("config:read", getSettingsRoute),

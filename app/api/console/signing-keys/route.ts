@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { createSigningKeyRoute, listSigningKeysRoute } from "@/lib/http/management-routes/signing-key-routes";
+import { createSigningKeyRoute, listSigningKeysRoute } from "@/lib/http/routes/signing-key-routes";
 
 // Views carry public keys only, so every member may read them; rotating is an owner's job.
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({

@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { overviewStatsRoute } from "@/lib/console/console-routes";
+import { overviewStatsRoute } from "@/lib/http/routes/overview-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession("requests:read", overviewStatsRoute),

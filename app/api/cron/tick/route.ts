@@ -1,21 +1,11 @@
-import { runSandboxDeliveries } from "@/lib/sandbox/deliveries";
-import { runDueJobs } from "@/lib/jobs/job-runner";
-import { apiRoute, json, withCronSecret, type RouteHandler } from "@/lib/http/api-route";
+import { apiRoute, withCronSecret } from "@/lib/http/api-route";
+import { cronTickRoute } from "@/lib/http/routes/ops-routes";
 
 // For serverless hosts without a long-lived worker: a scheduler calls this every minute or more
 // often (Vercel Cron sends GET with `Authorization: Bearer $CRON_SECRET`; others may POST).
-const TICK_BUDGET_MS = 20_000;
-
-const tick: RouteHandler = withCronSecret(async ({ db }) => {
-  const deadline = Date.now() + TICK_BUDGET_MS;
-  let ran = 0;
-  for (;;) {
-    const batch = (await runDueJobs(db, 16)) + (await runSandboxDeliveries(db));
-    ran += batch;
-    if (batch === 0 || Date.now() > deadline) break;
-  }
-  return json({ ran });
-});
-
 export const maxDuration = 60;
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({ GET: tick, POST: tick });
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: withCronSecret(cronTickRoute),
+  POST: withCronSecret(cronTickRoute),
+});

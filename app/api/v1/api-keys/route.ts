@@ -1,5 +1,5 @@
 import { apiRoute, withApiKey } from "@/lib/http/api-route";
-import { createApiKeyRoute, listApiKeysRoute } from "@/lib/http/api-key-routes";
+import { createApiKeyRoute, listApiKeysRoute } from "@/lib/http/routes/api-key-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withApiKey("keys:manage", listApiKeysRoute),

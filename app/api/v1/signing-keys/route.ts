@@ -1,5 +1,5 @@
 import { apiRoute, withApiKey } from "@/lib/http/api-route";
-import { createSigningKeyRoute, listSigningKeysRoute } from "@/lib/http/management-routes/signing-key-routes";
+import { createSigningKeyRoute, listSigningKeysRoute } from "@/lib/http/routes/signing-key-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withApiKey("keys:manage", listSigningKeysRoute),

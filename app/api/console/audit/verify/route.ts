@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { verifyIntegrityRoute } from "@/lib/console/audit-verify-route";
+import { verifyIntegrityRoute } from "@/lib/http/routes/audit-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession("requests:read", verifyIntegrityRoute),

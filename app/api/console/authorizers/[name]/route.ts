@@ -1,6 +1,9 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { getConsoleAuthorizerRoute } from "@/lib/console/console-routes";
-import { deleteAuthorizerRoute, updateAuthorizerRoute } from "@/lib/http/management-routes/authorizer-routes";
+import {
+  deleteAuthorizerRoute,
+  getConsoleAuthorizerRoute,
+  updateAuthorizerRoute,
+} from "@/lib/http/routes/authorizer-routes";
 
 type Params = { name: string };
 

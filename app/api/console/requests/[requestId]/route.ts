@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { getConsoleRequestRoute } from "@/lib/console/console-routes";
+import { getConsoleRequestRoute } from "@/lib/http/routes/request-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession<{ requestId: string }>("requests:read", getConsoleRequestRoute),

@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { testRoutingScriptRoute } from "@/lib/http/management-routes/routing-test-routes";
+import { testRoutingScriptRoute } from "@/lib/http/routes/routing-routes";
 
 // The test bench: evaluates a script against a sample request; changes nothing.
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({

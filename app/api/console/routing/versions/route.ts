@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { listRoutingVersionsRoute } from "@/lib/http/management-routes/routing-version-routes";
+import { listRoutingVersionsRoute } from "@/lib/http/routes/routing-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession("config:read", listRoutingVersionsRoute),

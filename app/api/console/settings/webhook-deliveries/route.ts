@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { webhookDeliveriesRoute } from "@/lib/console/console-routes";
+import { webhookDeliveriesRoute } from "@/lib/http/routes/settings-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withConsoleSession("config:read", webhookDeliveriesRoute),

@@ -1,10 +1,7 @@
-import { receiveSandboxSubmission, withSandboxSpEnvelope } from "@/lib/sandbox";
-import { apiRoute, json } from "@/lib/http/api-route";
+import { apiRoute, withSandboxSpEnvelope } from "@/lib/http/api-route";
+import { sandboxSubmitRoute } from "@/lib/http/routes/sandbox-routes";
 
 // The sandbox authorizer's submit (PROTOCOL.md): authenticated by the SP's envelope signature.
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
-  POST: withSandboxSpEnvelope(async ({ db, call }) => {
-    const answer = await receiveSandboxSubmission(db, call);
-    return json(answer.body, answer.httpStatus);
-  }),
+  POST: withSandboxSpEnvelope(sandboxSubmitRoute),
 });

@@ -1,9 +1,5 @@
 import { apiRoute, withApiKey } from "@/lib/http/api-route";
-import {
-  deleteAuthorizerRoute,
-  getAuthorizerRoute,
-  updateAuthorizerRoute,
-} from "@/lib/http/management-routes/authorizer-routes";
+import { deleteAuthorizerRoute, getAuthorizerRoute, updateAuthorizerRoute } from "@/lib/http/routes/authorizer-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: withApiKey<{ name: string }>("config:read", getAuthorizerRoute),

@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { cancelConsoleRequestRoute } from "@/lib/console/overview-routes";
+import { cancelConsoleRequestRoute } from "@/lib/http/routes/request-routes";
 
 // Cancelling changes traffic: the same permission as submitting (admins and owners, not viewers).
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({

@@ -1,5 +1,5 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { retireSigningKeyRoute } from "@/lib/http/management-routes/signing-key-routes";
+import { retireSigningKeyRoute } from "@/lib/http/routes/signing-key-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: withConsoleSession<{ keyId: string }>("keys:manage", retireSigningKeyRoute),

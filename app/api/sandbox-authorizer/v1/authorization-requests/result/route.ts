@@ -1,7 +1,6 @@
-import { recordSandboxResultReport, withSandboxSpEnvelope } from "@/lib/sandbox";
-import { apiRoute, json } from "@/lib/http/api-route";
+import { apiRoute, withSandboxSpEnvelope } from "@/lib/http/api-route";
+import { sandboxResultRoute } from "@/lib/http/routes/sandbox-routes";
 
-// The sandbox authorizer's result report (PROTOCOL.md): 200 recorded, 404 unknown_request.
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
-  POST: withSandboxSpEnvelope(async ({ db, call }) => json(await recordSandboxResultReport(db, call))),
+  POST: withSandboxSpEnvelope(sandboxResultRoute),
 });

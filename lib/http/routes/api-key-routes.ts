@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { refineReadable } from "@/lib/stepauth";
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "@/db/queries/api-keys";
-import { apiKeyScopes, type ApiKeyScope } from "@/db/schema";
+import { apiKeyScopes } from "@/db/queries/column-values";
+import type { ApiKeyScope } from "@/db/schema";
 import { grantableScopes } from "@/lib/auth/permissions";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
-import type { TenantRequest } from "./api-route";
-import { json } from "./api-route";
-import { readJsonBody, readOptionalBody, uuidParam } from "./json-body";
+import { json, type TenantRequest } from "../api-route";
+import { readJsonBody, readOptionalBody } from "../json-body";
+import { uuidParam } from "../params";
 
-// Shared by /api/v1/api-keys (API key with `admin`) and /api/console/api-keys (owner session).
+// /api/v1/api-keys (API key with `admin`) and /api/console/api-keys (owner session).
 
 const createApiKeySchema = z.object({
   name: z.string().trim().min(1).max(100).superRefine(refineReadable("name")),

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { listAuthorizers } from "@/db/queries/authorizers";
+import { getRoutingScriptVersion, listRoutingScriptVersions } from "@/db/queries/routing-versions";
+import { updateTenantSettings } from "@/db/queries/tenant-settings";
+import { checkRoutingScript } from "@/lib/console/routing-validation";
 import { AppError } from "@/lib/errors/app-error";
 import {
   actionSchema,
@@ -15,8 +18,10 @@ import {
 } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
+import { uuidParam } from "../params";
 
-// POST /routing/test: what would this script do with this request, given the tenant's authorizers?
+// The routing script: POST /routing/test (what would this script do with this request, given the
+// tenant's authorizers?), the editor's dry check, and the saved versions (from the audit trail).
 
 /** Deeper JSON than any real principal/action never reaches the recursive schemas. */
 const MAX_REQUEST_DEPTH = 48;
@@ -96,4 +101,33 @@ export async function testRoutingScriptRoute({ db, ctx, request }: TenantRequest
           note: 'This tenant has no authorizers yet: the script ran against {"authorizers": ["default"], "default": "default"}',
         }),
   });
+}
+
+const scriptSchema = z.strictObject({ script: z.string().max(64 * 1024) });
+
+export async function validateRoutingScriptRoute({ db, ctx, request }: TenantRequest<unknown>) {
+  const { script } = await readJsonBody(request, scriptSchema);
+  return json(await checkRoutingScript(db, ctx, script));
+}
+
+export async function listRoutingVersionsRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json({ data: await listRoutingScriptVersions(db, ctx) });
+}
+
+/**
+ * Saves an earlier version again as the current script, through the same validated save as the
+ * editor (a script naming an authorizer that no longer exists is refused with its position), and
+ * records which version it came from.
+ */
+export async function restoreRoutingVersionRoute({ db, ctx, params }: TenantRequest<{ id: string }>) {
+  const id = uuidParam(params.id, "version");
+  const version = await getRoutingScriptVersion(db, ctx, id);
+  if (!version) throw new AppError("not_found", "No such routing script version");
+  const { settings } = await updateTenantSettings(
+    db,
+    ctx,
+    { routingScript: version.script },
+    { restoredFrom: version.id },
+  );
+  return json({ routingScript: settings.routingScript, restoredFrom: version.id });
 }

@@ -7,20 +7,19 @@ import {
   listAuthorizers,
   updateAuthorizer,
 } from "@/db/queries/authorizers";
+import { findConsoleAuthorizer, listConsoleAuthorizers } from "@/lib/console/authorizer-views";
+import { sendAuthorizerTestRequest } from "@/lib/console/authorizer-test-request";
 import { AppError } from "@/lib/errors/app-error";
+import { isValidKeyId } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody, readOptionalBody } from "../json-body";
-import { AUTHORIZER_NAME_PATTERN, createAuthorizerSchema, updateAuthorizerSchema } from "./authorizer-schemas";
+import { createAuthorizerSchema, updateAuthorizerSchema } from "../management-routes/authorizer-schemas";
+import { authorizerNameParam } from "../params";
 
-// Shared by /api/v1/authorizers (API key with `admin`) and, later, the console.
+// /api/v1/authorizers/** and /api/console/authorizers/**: the writes are shared; the console reads its
+// own views (key and signing details for its screens) and sends test requests.
 
 type NameParams = { name: string };
-
-/** A path name that cannot be an authorizer name names nothing: 404 before the database. */
-function authorizerNameParam(value: string | undefined): string {
-  if (!value || !AUTHORIZER_NAME_PATTERN.test(value)) throw new AppError("not_found", "No such authorizer");
-  return value;
-}
 
 const notFound = () => new AppError("not_found", "No such authorizer");
 
@@ -61,4 +60,26 @@ export async function deleteAuthorizerRoute({ db, ctx, params, request }: Tenant
   const deleted = await deleteAuthorizer(db, ctx, authorizerNameParam(params.name), { confirmedName: confirmName });
   if (!deleted) throw notFound();
   return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+}
+
+export async function listConsoleAuthorizersRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json({ data: await listConsoleAuthorizers(db, ctx) });
+}
+
+export async function getConsoleAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {
+  const authorizer = await findConsoleAuthorizer(db, ctx, authorizerNameParam(params.name));
+  if (!authorizer) throw notFound();
+  return json(authorizer);
+}
+
+// `keyId`: sign with that tenant key alone ("test with the new key only").
+const testRequestSchema = z.strictObject({
+  keyId: z.string().refine(isValidKeyId, "keyId is not a valid key id").optional(),
+});
+
+export async function sendTestRequestRoute({ db, ctx, params, request }: TenantRequest<NameParams>) {
+  const name = authorizerNameParam(params.name);
+  const noBody = request.body === null || request.headers.get("content-length") === "0";
+  const { keyId } = noBody ? {} : await readJsonBody(request, testRequestSchema);
+  return json(await sendAuthorizerTestRequest(db, ctx, name, { onlyKeyId: keyId }));
 }

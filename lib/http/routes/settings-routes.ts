@@ -1,9 +1,11 @@
+import { listRecentDeliveries } from "@/db/queries/request-stats";
 import { getTenantSettings, updateTenantSettings } from "@/db/queries/tenant-settings";
+import { sendWebhookTestEvent } from "@/lib/console/webhook-test-event";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
-import { tenantSettingsPatchSchema } from "./settings-schemas";
+import { tenantSettingsPatchSchema } from "../management-routes/settings-schemas";
 
-// Shared by /api/v1/settings and, later, the console. The webhook secret appears only in the PUT that issued it.
+// /api/v1/settings and /api/console/settings/**. The webhook secret appears only in the PUT that issued it.
 
 export async function getSettingsRoute({ db, ctx }: TenantRequest<unknown>) {
   return json(await getTenantSettings(db, ctx));
@@ -13,4 +15,12 @@ export async function updateSettingsRoute({ db, ctx, request }: TenantRequest<un
   const patch = await readJsonBody(request, tenantSettingsPatchSchema);
   const { settings, webhookSecret } = await updateTenantSettings(db, ctx, patch);
   return json(webhookSecret ? { ...settings, webhookSecret } : settings);
+}
+
+export async function webhookTestRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json(await sendWebhookTestEvent(db, ctx));
+}
+
+export async function webhookDeliveriesRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json({ data: await listRecentDeliveries(db, ctx) });
 }

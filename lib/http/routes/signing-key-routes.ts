@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { isValidKeyId } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";
 import { readOptionalBody } from "../json-body";
+import { keyIdParam } from "../params";
 
 // Shared by /api/v1/signing-keys (API key with `admin`) and the console. Views never carry private halves.
 // After each change a connected sandbox re-registers the tenant's unretired keys by itself.
@@ -19,11 +20,6 @@ const createSigningKeySchema = z.strictObject({
 const retireSigningKeySchema = z.strictObject({
   confirmKeyId: z.string().max(128).optional(),
 });
-
-function keyIdParam(value: string | undefined): string {
-  if (!isValidKeyId(value)) throw new AppError("not_found", "No such signing key");
-  return value;
-}
 
 export async function listSigningKeysRoute({ db, ctx }: TenantRequest<unknown>) {
   return json({ data: await listSigningKeys(db, ctx) });
