@@ -9,6 +9,7 @@ const minters = {
   jobContext: ["lib/jobs/job-runner.ts"],
   authorizerCallbackContext: ["lib/gateway/callback.ts"],
 };
+// The seeder creates the tenants it then fills; tests build contexts for their fixtures.
 const mintingExempt = ["lib/auth/**", "tests/**", "db/seed.ts"];
 
 /** One no-restricted-syntax config per file set (a later config's options replace an earlier one's). */
