@@ -1,20 +1,86 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+const sqlOnlyInDb = "SQL is written in db/ only: call (or add) a function in db/queries/ (STYLE.md, Our layout).";
+
+// Each minting function of lib/auth, and the one place outside lib/auth allowed to call it.
+const minters = {
+  issueTenantContext: [],
+  jobContext: ["lib/jobs/job-runner.ts"],
+  authorizerCallbackContext: ["lib/gateway/callback.ts"],
+};
+// The seeder creates the tenants it then fills; tests build contexts for their fixtures.
+const mintingExempt = ["lib/auth/**", "tests/**", "db/seed.ts"];
+
+/** One no-restricted-syntax config per file set (a later config's options replace an earlier one's). */
+function tenantContextMinting() {
+  const refuse = (allowedHere) =>
+    Object.keys(minters)
+      .filter((name) => !allowedHere.includes(name))
+      .map((name) => ({
+        selector: `ImportSpecifier[imported.name='${name}']`,
+        message: `Only lib/auth mints TenantContexts (STYLE.md rule 6)${minters[name].length ? `; ${name} is for ${minters[name].join(", ")}` : ""}.`,
+      }));
+  const namespace = {
+    selector: "ImportDeclaration[source.value=/lib\\/auth\\/(tenant|system)-context$/] > ImportNamespaceSpecifier",
+    message: "Import TenantContext helpers by name, so the minting rule can see them.",
+  };
+  const callers = [...new Set(Object.values(minters).flat())];
+  return [
+    {
+      files: ["**/*.ts", "**/*.tsx"],
+      ignores: [...mintingExempt, ...callers],
+      rules: { "no-restricted-syntax": ["error", ...refuse([]), namespace] },
+    },
+    ...callers.map((file) => ({
+      files: [file],
+      rules: {
+        "no-restricted-syntax": [
+          "error",
+          ...refuse(Object.keys(minters).filter((name) => minters[name].includes(file))),
+          namespace,
+        ],
+      },
+    })),
+  ];
+}
+
 const config = [
   ...nextVitals,
   ...nextTs,
   { ignores: [".next/**", ".data/**", "node_modules/**", "next-env.d.ts", "drizzle/**"] },
+  // Tenant isolation: only lib/auth mints a TenantContext. Its system contexts name their tenant only from
+  // a row db/ returned, and each has the one caller it exists for (lib/auth/system-context.ts).
+  ...tenantContextMinting(),
   {
-    // Tenant isolation: only lib/auth (and the seeder, which creates the tenant) may mint a TenantContext.
+    // Every SQL statement lives in db/ (db/queries/<entity>.ts, tenant-scoped; db/queries/system/ for the
+    // deliberate cross-tenant ones), so a reviewer finds every query, and its tenant condition, in one place.
+    // Outside db/: the query functions, the database handle and schema *types* only. Exempt: tests/ (they
+    // plant and inspect rows directly to check what the code wrote) and drizzle.config.ts (drizzle-kit's).
     files: ["**/*.ts", "**/*.tsx"],
-    ignores: ["lib/auth/**", "db/seed.ts", "tests/**"],
+    ignores: ["db/**", "tests/**", "drizzle.config.ts"],
     rules: {
-      "no-restricted-syntax": [
+      "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          selector: "ImportSpecifier[imported.name='issueTenantContext']",
-          message: "Only lib/auth issues TenantContexts (STYLE.md rule 6).",
+          paths: [
+            { name: "@/db/statement", message: sqlOnlyInDb },
+            { name: "@/db/queries/tenant-scope", message: sqlOnlyInDb },
+            { name: "@/db/row-from-json", message: sqlOnlyInDb },
+            {
+              name: "@/db/queries/job-rows",
+              importNames: ["markJobRowsRead"],
+              message: "Only db/ marks rows as read from the database (lib/auth/system-context.ts trusts the mark).",
+            },
+          ],
+          patterns: [
+            { group: ["drizzle-orm", "drizzle-orm/**"], message: sqlOnlyInDb },
+            {
+              group: ["@/db/schema", "@/db/schema/**"],
+              allowTypeImports: true,
+              message: `${sqlOnlyInDb} Schema types are fine (import type); enum value lists are in @/db/enum-values.`,
+            },
+          ],
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
+import { markJobRowsRead } from "./job-rows";
 
 // The job outbox is worked by the system on behalf of every tenant, so these queries are not
 // tenant-scoped; each job carries its tenant_id and the handlers re-derive everything from it.
@@ -71,7 +72,7 @@ export async function claimDueJobs(
     .from(jobs)
     .where(and(inArray(jobs.id, due), ...filters))
     .for("update", { skipLocked: true });
-  return db
+  const claimed = await db
     .update(jobs)
     .set({
       lockedUntil: sql`now() + make_interval(secs => case when ${jobs.kind} = 'deliver' then ${lease.deliverSeconds}::double precision else ${lease.seconds}::double precision end)`,
@@ -80,6 +81,7 @@ export async function claimDueJobs(
     })
     .where(inArray(jobs.id, locked))
     .returning();
+  return markJobRowsRead(claimed);
 }
 
 const held = (lease: JobLease) => and(eq(jobs.id, lease.jobId), eq(jobs.leaseToken, lease.token));

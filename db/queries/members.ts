@@ -4,7 +4,7 @@ import { memberships, users, type MemberRole } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { recordAuditEvent } from "./audit";
-import { forTenant } from "./tenant-scope";
+import { forTenant, tenantIdOf } from "./tenant-scope";
 import { endUserSessions } from "./users";
 
 export interface MemberView {
@@ -13,6 +13,14 @@ export interface MemberView {
   name: string;
   role: MemberRole;
   createdAt: Date;
+}
+
+/** Makes `userId` a member of the tenant in `ctx` (a new tenant's owner, an accepted invitation); once. */
+export async function addMember(db: Database, ctx: TenantContext, userId: string, role: MemberRole): Promise<void> {
+  await db
+    .insert(memberships)
+    .values({ tenantId: tenantIdOf(ctx), userId, role })
+    .onConflictDoNothing();
 }
 
 export async function listMembers(db: Database, ctx: TenantContext): Promise<MemberView[]> {

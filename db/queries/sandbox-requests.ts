@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { asc, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import {
   sandboxDeliveries,
@@ -10,22 +10,6 @@ import {
 } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant } from "./tenant-scope";
-
-/**
- * Deliberately cross-tenant: the SP-facing poll and cancel find a request by the (spId,
- * requestId) of an envelope already verified against that spId's registration.
- */
-export async function findSandboxRequestForSp(
-  db: Database,
-  spId: string,
-  requestId: string,
-): Promise<SandboxRequest | null> {
-  const [row] = await db
-    .select()
-    .from(sandboxRequests)
-    .where(and(eq(sandboxRequests.spId, spId), eq(sandboxRequests.requestId, requestId)));
-  return row ?? null;
-}
 
 /** A request as the inbox shows it: the row (minus the raw envelope), its reviews and its delivery. */
 export type SandboxInboxItem = Omit<SandboxRequest, "envelope" | "payload" | "decisionEnvelope" | "tenantId"> & {
@@ -119,23 +103,21 @@ async function withReviewsAndDeliveries(
   });
 }
 
-/**
- * Stores an execution result the SP reported for an approved request, unless a result is already
- * stored (a repeated report changes nothing). Only `accepted` or no result yet may be replaced.
- */
-export async function recordSandboxExecutionResult(
-  db: Database,
-  id: string,
-  result: { status: "success" | "error"; error: string | null },
-) {
-  await db
-    .update(sandboxRequests)
-    .set({ executionStatus: result.status, executionError: result.error, executionReportedAt: sql`now()` })
-    .where(
-      and(
-        eq(sandboxRequests.id, id),
-        eq(sandboxRequests.status, "approved"),
-        or(isNull(sandboxRequests.executionStatus), eq(sandboxRequests.executionStatus, "accepted")),
-      ),
-    );
+/** One of the tenant's requests, or null (another tenant's request is "not found"). */
+export async function getSandboxRequest(db: Database, ctx: TenantContext, id: string): Promise<SandboxRequest | null> {
+  const [row] = await db
+    .select()
+    .from(sandboxRequests)
+    .where(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, id)));
+  return row ?? null;
+}
+
+/** The same, locked for the caller's transaction (a review reads the reviews so far and may decide). */
+export async function lockSandboxRequest(tx: Database, ctx: TenantContext, id: string): Promise<SandboxRequest | null> {
+  const [row] = await tx
+    .select()
+    .from(sandboxRequests)
+    .where(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, id)))
+    .for("update");
+  return row ?? null;
 }

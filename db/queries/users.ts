@@ -9,6 +9,15 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** Creates an account (sign-up, or an invited person's first); null when the e-mail already has one. */
+export async function insertUserUnlessEmailTaken(
+  db: Database,
+  fresh: { email: string; name: string; passwordHash: string },
+): Promise<User | null> {
+  const [user] = await db.insert(users).values(fresh).onConflictDoNothing({ target: users.email }).returning();
+  return user ?? null;
+}
+
 export async function findUserByEmail(db: Database, email: string): Promise<User | null> {
   const [row] = await db
     .select()

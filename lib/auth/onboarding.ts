@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { memberships, users } from "@/db/schema";
 import { recordAuditEvent } from "@/db/queries/audit";
 import { createInvitation } from "@/db/queries/invitations";
+import { addMember } from "@/db/queries/members";
 import { hitRateLimit } from "@/db/queries/rate-limits";
 import { createSigningKey } from "@/db/queries/signing-keys";
 import { claimInvitation, findPendingInvitation } from "@/db/queries/system/invitations";
 import { insertTenant } from "@/db/queries/system/tenants";
-import { findUserById, normalizeEmail } from "@/db/queries/users";
+import { findUserById, insertUserUnlessEmailTaken, normalizeEmail } from "@/db/queries/users";
 import { AppError } from "@/lib/errors/app-error";
 import { refineReadable } from "@/lib/stepauth";
 import { addressBucket } from "./login-throttle";
@@ -38,7 +38,7 @@ async function createTenant(tx: Database, name: string, owner: { userId: string 
   const ctx = owner
     ? issueTenantContext(tenant.id, { type: "user", userId: owner.userId, role: "owner" })
     : issueTenantContext(tenant.id, { type: "system", component: "onboarding" }, []);
-  if (owner) await tx.insert(memberships).values({ tenantId: tenant.id, userId: owner.userId, role: "owner" });
+  if (owner) await addMember(tx, ctx, owner.userId, "owner");
   await createSigningKey(tx, ctx);
   await recordAuditEvent(tx, ctx, { action: "tenant.created", data: { name } });
   return ctx;
@@ -64,11 +64,7 @@ export async function signUpWithNewTenant(
   const email = normalizeEmail(data.email);
   const passwordHash = await hashPassword(data.password);
   return db.transaction(async (tx) => {
-    const [user] = await tx
-      .insert(users)
-      .values({ email, name: data.name, passwordHash })
-      .onConflictDoNothing({ target: users.email })
-      .returning();
+    const user = await insertUserUnlessEmailTaken(tx, { email, name: data.name, passwordHash });
     if (!user)
       throw new AppError("account_exists", "This e-mail cannot sign up again. If it is yours, sign in instead.");
     const ctx = await createTenant(tx, data.tenantName, { userId: user.id });
@@ -100,11 +96,7 @@ async function insertInvitedUser(
   email: string,
   fresh: { name: string; passwordHash: string },
 ): Promise<string> {
-  const [user] = await tx
-    .insert(users)
-    .values({ email, ...fresh })
-    .onConflictDoNothing({ target: users.email })
-    .returning({ id: users.id });
+  const user = await insertUserUnlessEmailTaken(tx, { email, ...fresh });
   if (!user) throw new AppError("account_exists", "An account with this e-mail exists: sign in as it to accept");
   return user.id;
 }
@@ -143,11 +135,9 @@ export async function acceptInvitation(
       : await signedInInvitee(tx, acceptor, pending.email);
     const claimed = await claimInvitation(tx, token, userId);
     if (!claimed) throw new AppError("invalid_invitation", "This invitation link is invalid, already used or expired");
-    await tx
-      .insert(memberships)
-      .values({ tenantId: claimed.tenantId, userId, role: claimed.role })
-      .onConflictDoNothing();
+    // The tenant comes from the invitation row this transaction just claimed.
     const ctx = issueTenantContext(claimed.tenantId, { type: "user", userId, role: claimed.role });
+    await addMember(tx, ctx, userId, claimed.role);
     await recordAuditEvent(tx, ctx, {
       action: "member.joined",
       target: userId,

@@ -1,4 +1,5 @@
-import { apiKeyScopes, type ApiKeyScope, type MemberRole } from "@/db/schema";
+import { apiKeyScopes } from "@/db/enum-values";
+import type { ApiKeyScope, MemberRole } from "@/db/schema";
 import type { TenantContext } from "./tenant-context";
 
 /** What a caller may do inside its tenant. Roles and API-key scopes both map onto these. */

@@ -1,18 +1,31 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizers, type Authorizer } from "@/db/schema";
+import type { Authorizer, Job } from "@/db/schema";
 import { anyConfigVersion } from "@/db/queries/config-version";
+import { isJobRowRead } from "@/db/queries/job-rows";
+import { findAuthorizerForCallback } from "@/db/queries/system/authorizer-callback";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
 
-// Deliberately cross-tenant code, kept here and small:
-// - the background worker acts for whichever tenant owns the job it claimed;
+// Deliberately cross-tenant code, kept here and small. Each context names its tenant only from a
+// row it was given by db/, never from a tenant id a caller passes:
+// - a job (gateway submit/poll/cancel/expire/deliver/report, audit seal, retention purge) acts for
+//   whichever tenant owns the job row that was claimed or leased;
 // - the authorizer callback finds its tenant through the authorizer's opaque id in the URL.
-// Neither grants any console or API permission; what they may do is what lib/gateway does with them.
+// Neither grants any console or API permission; what they may do is what their handlers do with them.
 
-/** The worker's context for the tenant that owns a job. */
-export function workerContext(tenantId: string): TenantContext {
-  return issueTenantContext(tenantId, { type: "system", component: "worker" }, []);
+/**
+ * The context a job runs in: the tenant of `job`, which must be a row db/ returned (a claim by
+ * `claimDueJobs`, or a job a write leased to its caller). Throws for anything else, such as an
+ * object literal naming a tenant id.
+ *
+ * @example
+ * ```ts
+ * for (const job of await claimDueJobs(db, 16, lease)) await handler(db, jobContext(job), job);
+ * ```
+ */
+export function jobContext(job: Job): TenantContext {
+  if (!isJobRowRead(job)) throw new Error("jobContext needs a job row read from the database");
+  return issueTenantContext(job.tenantId, { type: "system", component: "worker" }, []);
 }
 
 /**
@@ -24,10 +37,7 @@ export async function authorizerCallbackContext(
   db: Database,
   authorizerId: string,
 ): Promise<{ ctx: TenantContext; authorizer: Authorizer } | null> {
-  const authorizer = await callbackAuthorizers.get(authorizerId, async () => {
-    const [row] = await db.select().from(authorizers).where(eq(authorizers.id, authorizerId));
-    return row ?? null;
-  });
+  const authorizer = await callbackAuthorizers.get(authorizerId, () => findAuthorizerForCallback(db, authorizerId));
   if (!authorizer) return null;
   return {
     authorizer,

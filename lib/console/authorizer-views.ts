@@ -4,7 +4,7 @@ import { authorizerHealth, type AuthorizerHealth } from "@/db/queries/authorizer
 import { findAuthorizerByName, listAuthorizers, type AuthorizerView } from "@/db/queries/authorizers";
 import { getTenantSettings } from "@/db/queries/tenant-settings";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { callbackUrlFor } from "@/lib/gateway/tenant-runtime";
+import { callbackUrlFor } from "@/lib/config/public-urls";
 
 /**
  * An authorizer as the console shows it: the API view plus the absolute callback URL to register,

@@ -65,19 +65,7 @@ export function trustedKeysOf(authorizer: Authorizer): TrustedKey[] {
   }));
 }
 
-/** The gateway's public origin: the tenant's publicBaseUrl, else GATEWAY_PUBLIC_URL, AUTH_URL, localhost. */
-export function gatewayBaseUrl(settings: Pick<EffectiveSettings, "publicBaseUrl">): string {
-  const base =
-    settings.publicBaseUrl ??
-    process.env.GATEWAY_PUBLIC_URL ??
-    process.env.AUTH_URL ??
-    `http://localhost:${process.env.PORT ?? "3000"}`;
-  return base.replace(/\/+$/, "");
-}
-
-/** Where decisions for this authorizer come back: `<base>/api/stepauth/callback/<authorizerId>`. */
-export function callbackUrlFor(settings: EffectiveSettings, authorizerId: string): string {
-  return `${gatewayBaseUrl(settings)}/api/stepauth/callback/${authorizerId}`;
-}
+// Shared with the sandbox (which may not import the gateway).
+export { callbackUrlFor, gatewayBaseUrl } from "@/lib/config/public-urls";
 
 export const callbackPolicy = () => ({ allowLoopbackHttp: privateNetworkAllowed() });

@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Job, JobKind } from "@/db/schema";
 import { claimDueJobs, completeJob, leaseOf, rescheduleJob } from "@/db/queries/jobs";
-import { workerContext } from "@/lib/auth/system-context";
+import { jobContext } from "@/lib/auth/system-context";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import {
   runCancelJob,
@@ -40,7 +40,7 @@ const handlers: Record<JobKind, (db: Database, ctx: TenantContext, job: Job) => 
  * deletion only happens while this run still holds the job's lease (a taken-over run changes nothing).
  */
 export async function runJob(db: Database, job: Job, hint?: SubmitHint): Promise<void> {
-  const ctx = workerContext(job.tenantId);
+  const ctx = jobContext(job);
   let result: JobResult;
   try {
     result =

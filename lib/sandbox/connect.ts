@@ -16,26 +16,18 @@ import {
 import { listSandboxRegistrations, upsertSandboxRegistration } from "@/db/queries/sandbox-registrations";
 import { listSigningKeys } from "@/db/queries/signing-keys";
 import { getTenantSettings } from "@/db/queries/tenant-settings";
-import { tenantIdOf } from "@/db/queries/tenant-scope";
-import type { TenantContext } from "@/lib/auth/tenant-context";
+import { assertTenantContext, type TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
-import { callbackUrlFor } from "@/lib/gateway/tenant-runtime";
+import { callbackUrlFor, sandboxEndpoint } from "@/lib/config/public-urls";
 import { ensureSandboxSigningKey } from "./keys";
 import { DEFAULT_POLICY_RULES } from "./policy";
 
 /** The name the sandbox gets among the tenant's authorizers. */
 export const SANDBOX_AUTHORIZER_NAME = "sandbox";
 
-/** Where this app serves the sandbox: `${GATEWAY_PUBLIC_URL | AUTH_URL | http://localhost:$PORT}/api/sandbox-authorizer`. */
-export function sandboxEndpoint(): string {
-  const origin =
-    process.env.GATEWAY_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
-  return `${origin.replace(/\/+$/, "")}/api/sandbox-authorizer`;
-}
-
 /** The spId a tenant has at the sandbox: derived from its id, so it is unique and stable. */
 export function sandboxSpIdFor(ctx: TenantContext): string {
-  return `sp_${tenantIdOf(ctx).replaceAll("-", "")}`;
+  return `sp_${assertTenantContext(ctx).replaceAll("-", "")}`;
 }
 
 /** What a connection produced. */

@@ -3,9 +3,9 @@
  * pending request can be decided, so the first decision wins) together with the callback
  * delivery row that will carry it to the SP.
  */
-import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { sandboxDeliveries, sandboxRequests, type SandboxRequest } from "@/db/schema";
+import type { SandboxRequest } from "@/db/schema";
+import { storeSandboxDecision } from "@/db/queries/system/sandbox-requests";
 import { signJsonPayload, type Principal, type SignedEnvelope } from "@/lib/stepauth";
 import type { SandboxKey } from "./keys";
 
@@ -90,17 +90,10 @@ export async function decideSandboxRequest(
   at = new Date(),
 ): Promise<SandboxRequest | null> {
   const envelope = signSandboxDecision(key, row, outcome, at, facts);
-  const [decided] = await tx
-    .update(sandboxRequests)
-    .set({ status: outcome, decidedAt: at, decisionReason: facts.reason ?? null, decisionEnvelope: envelope })
-    .where(and(eq(sandboxRequests.id, row.id), eq(sandboxRequests.status, "pending")))
-    .returning();
-  if (!decided) return null;
-  if (decided.callbackUrl) {
-    await tx
-      .insert(sandboxDeliveries)
-      .values({ sandboxRequestId: decided.id, tenantId: decided.tenantId, callbackUrl: decided.callbackUrl })
-      .onConflictDoNothing();
-  }
-  return decided;
+  return storeSandboxDecision(tx, row, {
+    status: outcome,
+    decidedAt: at,
+    reason: facts.reason ?? null,
+    envelope,
+  });
 }

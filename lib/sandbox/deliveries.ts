@@ -4,10 +4,14 @@
  * one; 5xx, 429 and network failures retry with exponential backoff and full jitter; a 2xx
  * records the SP's execution result on the request; other 4xx answers are final.
  */
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { request as undiciRequest } from "undici";
 import type { Database } from "@/db/client";
-import { sandboxDeliveries, sandboxRequests, type SandboxDelivery } from "@/db/schema";
+import type { SandboxDelivery } from "@/db/schema";
+import {
+  claimDueSandboxDeliveries,
+  findDecisionToDeliver,
+  recordSandboxDeliveryAttempt,
+} from "@/db/queries/system/sandbox-deliveries";
 import { checkOutboundUrl, outboundAgent } from "@/lib/net/outbound";
 import { callbackResultSchema } from "@/lib/stepauth";
 import { expireOverdueSandboxRequests } from "./expiry";
@@ -36,31 +40,6 @@ export interface SandboxDeliveryOptions {
   limit?: number;
 }
 
-async function claimDue(db: Database, options: SandboxDeliveryOptions): Promise<SandboxDelivery[]> {
-  const due = db
-    .select({ id: sandboxDeliveries.sandboxRequestId })
-    .from(sandboxDeliveries)
-    .where(
-      and(
-        eq(sandboxDeliveries.status, "pending"),
-        lte(sandboxDeliveries.nextAttemptAt, sql`now()`),
-        or(isNull(sandboxDeliveries.lockedUntil), lt(sandboxDeliveries.lockedUntil, sql`now()`)),
-        options.sandboxRequestId ? eq(sandboxDeliveries.sandboxRequestId, options.sandboxRequestId) : undefined,
-      ),
-    )
-    .orderBy(asc(sandboxDeliveries.nextAttemptAt))
-    .limit(options.limit ?? 16)
-    .for("update", { skipLocked: true });
-  return db
-    .update(sandboxDeliveries)
-    .set({
-      lockedUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
-      attempts: sql`${sandboxDeliveries.attempts} + 1`,
-    })
-    .where(inArray(sandboxDeliveries.sandboxRequestId, due))
-    .returning();
-}
-
 function interpretAnswer(statusCode: number, text: string): AttemptResult {
   if (statusCode >= 200 && statusCode < 300) {
     let parsed: ReturnType<typeof callbackResultSchema.safeParse> | null = null;
@@ -86,11 +65,8 @@ function interpretAnswer(statusCode: number, text: string): AttemptResult {
 }
 
 async function attemptDelivery(db: Database, delivery: SandboxDelivery): Promise<AttemptResult> {
-  const [row] = await db
-    .select({ envelope: sandboxRequests.decisionEnvelope })
-    .from(sandboxRequests)
-    .where(eq(sandboxRequests.id, delivery.sandboxRequestId));
-  if (!row?.envelope) return { kind: "final", statusCode: null, error: "the request has no decision to deliver" };
+  const envelope = await findDecisionToDeliver(db, delivery);
+  if (!envelope) return { kind: "final", statusCode: null, error: "the request has no decision to deliver" };
   const problem = checkOutboundUrl(delivery.callbackUrl);
   if (problem) return { kind: "final", statusCode: null, error: `callback URL refused: ${problem}` };
   try {
@@ -98,7 +74,7 @@ async function attemptDelivery(db: Database, delivery: SandboxDelivery): Promise
       method: "POST",
       dispatcher: outboundAgent(),
       headers: { "content-type": "application/json", "user-agent": "stepauth-sandbox-authorizer" },
-      body: JSON.stringify(row.envelope),
+      body: JSON.stringify(envelope),
       headersTimeout: ATTEMPT_TIMEOUT_MS,
       bodyTimeout: ATTEMPT_TIMEOUT_MS,
     });
@@ -115,58 +91,18 @@ function backoffMs(attempts: number): number {
 }
 
 async function recordAttempt(db: Database, delivery: SandboxDelivery, result: AttemptResult): Promise<void> {
-  const id = delivery.sandboxRequestId;
-  await db.transaction(async (tx) => {
-    if (result.kind === "delivered") {
-      await tx
-        .update(sandboxDeliveries)
-        .set({
-          status: "delivered",
-          lockedUntil: null,
-          lastStatusCode: result.statusCode,
-          lastError: null,
-          deliveredAt: sql`now()`,
-        })
-        .where(eq(sandboxDeliveries.sandboxRequestId, id));
-      // `accepted`: the result follows as a result report (which may even have come first: keep it).
-      if (result.execution?.status === "accepted") {
-        await tx
-          .update(sandboxRequests)
-          .set({ executionStatus: "accepted", executionError: null })
-          .where(and(eq(sandboxRequests.id, id), isNull(sandboxRequests.executionReportedAt)));
-        return;
-      }
-      await tx
-        .update(sandboxRequests)
-        .set(
-          result.execution
-            ? {
-                executionStatus: result.execution.status,
-                executionError: result.execution.error,
-                executionReportedAt: sql`now()`,
-              }
-            : {
-                executionStatus: null,
-                executionError: "the SP acknowledged the decision without an execution result",
-                executionReportedAt: sql`now()`,
-              },
-        )
-        .where(eq(sandboxRequests.id, id));
-      return;
-    }
-    const giveUp = result.kind === "final" || delivery.attempts >= SANDBOX_DELIVERY_MAX_ATTEMPTS;
-    await tx
-      .update(sandboxDeliveries)
-      .set({
-        status: giveUp ? "failed" : "pending",
-        lockedUntil: null,
-        lastStatusCode: result.statusCode,
-        lastError: result.error,
-        nextAttemptAt: giveUp
-          ? delivery.nextAttemptAt
-          : sql`now() + make_interval(secs => ${backoffMs(delivery.attempts) / 1000})`,
-      })
-      .where(eq(sandboxDeliveries.sandboxRequestId, id));
+  if (result.kind === "delivered")
+    return recordSandboxDeliveryAttempt(db, delivery, {
+      delivered: true,
+      statusCode: result.statusCode,
+      execution: result.execution,
+    });
+  const giveUp = result.kind === "final" || delivery.attempts >= SANDBOX_DELIVERY_MAX_ATTEMPTS;
+  await recordSandboxDeliveryAttempt(db, delivery, {
+    delivered: false,
+    statusCode: result.statusCode,
+    error: result.error,
+    retryInMs: giveUp ? null : backoffMs(delivery.attempts),
   });
 }
 
@@ -183,7 +119,11 @@ async function recordAttempt(db: Database, delivery: SandboxDelivery, result: At
  */
 export async function runSandboxDeliveries(db: Database, options: SandboxDeliveryOptions = {}): Promise<number> {
   if (!options.sandboxRequestId) await expireOverdueSandboxRequests(db);
-  const claimed = await claimDue(db, options);
+  const claimed = await claimDueSandboxDeliveries(db, {
+    sandboxRequestId: options.sandboxRequestId,
+    limit: options.limit ?? 16,
+    leaseSeconds: LEASE_SECONDS,
+  });
   await Promise.all(claimed.map(async (delivery) => recordAttempt(db, delivery, await attemptDelivery(db, delivery))));
   return claimed.length;
 }

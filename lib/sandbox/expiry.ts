@@ -3,9 +3,9 @@
  * denial), delivered like any other. Done lazily when an SP polls or cancels, and in bulk by
  * {@link expireOverdueSandboxRequests} from the background run.
  */
-import { and, asc, eq, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { sandboxRequests, type SandboxRequest } from "@/db/schema";
+import type { SandboxRequest } from "@/db/schema";
+import { listOverdueSandboxRequests, rereadSandboxRequest } from "@/db/queries/system/sandbox-requests";
 import { decideSandboxRequest } from "./decisions";
 import { ensureSandboxSigningKey } from "./keys";
 
@@ -27,8 +27,7 @@ export async function expireIfOverdue(db: Database, row: SandboxRequest, now = n
     decideSandboxRequest(tx, key, row, "expired", { reason: EXPIRED_REASON }, now),
   );
   if (expired) return expired;
-  const [current] = await db.select().from(sandboxRequests).where(eq(sandboxRequests.id, row.id));
-  return current ?? row;
+  return (await rereadSandboxRequest(db, row)) ?? row;
 }
 
 /**
@@ -40,12 +39,7 @@ export async function expireIfOverdue(db: Database, row: SandboxRequest, now = n
  * ```
  */
 export async function expireOverdueSandboxRequests(db: Database, now = new Date(), limit = 50): Promise<number> {
-  const overdue = await db
-    .select()
-    .from(sandboxRequests)
-    .where(and(eq(sandboxRequests.status, "pending"), lte(sandboxRequests.expiresAt, now)))
-    .orderBy(asc(sandboxRequests.expiresAt))
-    .limit(limit);
+  const overdue = await listOverdueSandboxRequests(db, now, limit);
   let expired = 0;
   for (const row of overdue) if ((await expireIfOverdue(db, row, now)).status === "expired") expired += 1;
   return expired;

@@ -25,10 +25,5 @@ export { decideSandboxRequest, signSandboxDecision, reviewerPrincipal, policyPri
 export { expireIfOverdue, expireOverdueSandboxRequests } from "./expiry";
 export { runSandboxDeliveries, SANDBOX_DELIVERY_MAX_ATTEMPTS } from "./deliveries";
 export { reviewSandboxRequest, reviewInputSchema } from "./reviews";
-export {
-  connectSandboxAuthorizer,
-  refreshSandboxKeys,
-  sandboxEndpoint,
-  sandboxSpIdFor,
-  SANDBOX_AUTHORIZER_NAME,
-} from "./connect";
+export { connectSandboxAuthorizer, refreshSandboxKeys, sandboxSpIdFor, SANDBOX_AUTHORIZER_NAME } from "./connect";
+export { sandboxEndpoint } from "@/lib/config/public-urls";

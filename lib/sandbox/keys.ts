@@ -3,9 +3,8 @@
  * rest with a context of its own, so no other part of the app (or another row) can open it.
  */
 import type { KeyObject } from "node:crypto";
-import { asc, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { sandboxSigningKeys } from "@/db/schema";
+import { findCurrentSandboxSigningKey, insertSandboxSigningKey } from "@/db/queries/system/sandbox-keys";
 import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { generateKeyPair, importPrivateKey, type EnvelopeSigner } from "@/lib/stepauth";
 
@@ -34,30 +33,17 @@ const cache = new Map<string, SandboxKey>();
  * ```
  */
 export async function ensureSandboxSigningKey(db: Database): Promise<SandboxKey> {
-  let [row] = await db
-    .select()
-    .from(sandboxSigningKeys)
-    .where(isNull(sandboxSigningKeys.retiredAt))
-    .orderBy(asc(sandboxSigningKeys.createdAt))
-    .limit(1);
+  let row = await findCurrentSandboxSigningKey(db);
   if (!row) {
     const pair = generateKeyPair();
     const sealed = sealSecret(pair.privateKey, sealContext(SANDBOX_FIRST_KEY_ID));
-    await db
-      .insert(sandboxSigningKeys)
-      .values({
-        keyId: SANDBOX_FIRST_KEY_ID,
-        publicKey: pair.publicKey,
-        privateKeyCiphertext: sealed.ciphertext,
-        privateKeyKeyVersion: sealed.keyVersion,
-      })
-      .onConflictDoNothing();
-    [row] = await db
-      .select()
-      .from(sandboxSigningKeys)
-      .where(isNull(sandboxSigningKeys.retiredAt))
-      .orderBy(asc(sandboxSigningKeys.createdAt))
-      .limit(1);
+    await insertSandboxSigningKey(db, {
+      keyId: SANDBOX_FIRST_KEY_ID,
+      publicKey: pair.publicKey,
+      privateKeyCiphertext: sealed.ciphertext,
+      privateKeyKeyVersion: sealed.keyVersion,
+    });
+    row = await findCurrentSandboxSigningKey(db);
     if (!row) throw new Error("the sandbox signing key could not be created");
   }
   const cached = cache.get(row.keyId);

@@ -2,10 +2,13 @@
  * `POST …/poll` and `POST …/cancel`: both carry a signed `{requestId, spId, timestamp}` and both
  * only ever see requests of the SP that signed them.
  */
-import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { sandboxRequests, type SandboxRequest } from "@/db/schema";
-import { findSandboxRequestForSp } from "@/db/queries/sandbox-requests";
+import type { SandboxRequest } from "@/db/schema";
+import {
+  cancelPendingSandboxRequest,
+  findSandboxRequestForSp,
+  rereadSandboxRequest,
+} from "@/db/queries/system/sandbox-requests";
 import { AppError } from "@/lib/errors/app-error";
 import { requestReferenceSchema, type RequestReference, type SignedEnvelope } from "@/lib/stepauth";
 import { expireIfOverdue } from "./expiry";
@@ -62,13 +65,9 @@ export async function cancelSandboxRequest(
 ): Promise<SandboxAnswer> {
   let row = await referencedRequest(db, call, now);
   if (row.status === "pending") {
-    const [cancelled] = await db
-      .update(sandboxRequests)
-      .set({ status: "cancelled", decidedAt: now, decisionReason: "Cancelled by the SP" })
-      .where(and(eq(sandboxRequests.id, row.id), eq(sandboxRequests.status, "pending")))
-      .returning();
+    const cancelled = await cancelPendingSandboxRequest(db, row, now, "Cancelled by the SP");
     // Lost a race with a reviewer: answer with what won.
-    row = cancelled ?? (await db.select().from(sandboxRequests).where(eq(sandboxRequests.id, row.id)))[0] ?? row;
+    row = cancelled ?? (await rereadSandboxRequest(db, row)) ?? row;
   }
   if (row.status === "cancelled") return { httpStatus: 200, body: { requestId: row.requestId, status: "cancelled" } };
   return {

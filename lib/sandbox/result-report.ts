@@ -5,7 +5,7 @@
  * and shown on its decided card.
  */
 import type { Database } from "@/db/client";
-import { findSandboxRequestForSp, recordSandboxExecutionResult } from "@/db/queries/sandbox-requests";
+import { findSandboxRequestForSp, recordSandboxExecutionResult } from "@/db/queries/system/sandbox-requests";
 import { AppError } from "@/lib/errors/app-error";
 import { resultReportPayloadSchema } from "@/lib/stepauth";
 import type { AuthenticatedSpCall } from "./inbound";
@@ -32,7 +32,7 @@ export async function recordSandboxResultReport(db: Database, call: Authenticate
   if (!row) throw new AppError("unknown_request", `No request ${report.requestId} from ${call.registration.spId}`);
   if (row.status !== "approved")
     throw new AppError("not_approved", `${report.requestId} was ${row.status}: only approvals execute`);
-  await recordSandboxExecutionResult(db, row.id, {
+  await recordSandboxExecutionResult(db, row, {
     status: report.status,
     error: report.status === "error" ? (report.error ?? "the SP reported an error") : null,
   });

@@ -3,13 +3,13 @@
  * registration (viewers may look but not decide: the route requires `requests:write`). A request
  * needs `requiredApprovals` approvals from distinct reviewers; any single denial denies it.
  */
-import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { refineReadable } from "@/lib/stepauth";
 import type { Database } from "@/db/client";
-import { sandboxRequests, sandboxReviews, type SandboxRequest } from "@/db/schema";
+import type { SandboxRequest } from "@/db/schema";
 import { recordAuditEvent } from "@/db/queries/audit";
-import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
+import { getSandboxRequest, lockSandboxRequest } from "@/db/queries/sandbox-requests";
+import { insertSandboxReview, listSandboxReviews } from "@/db/queries/sandbox-reviews";
 import { findUserById } from "@/db/queries/users";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
@@ -70,11 +70,7 @@ export async function reviewSandboxRequest(
   if (!user) throw new AppError("unauthenticated", "Sign in first");
   const key = await ensureSandboxSigningKey(db);
   const outcome = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(sandboxRequests)
-      .where(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, id)))
-      .for("update");
+    const row = await lockSandboxRequest(tx, ctx, id);
     if (!row) throw new AppError("not_found", "No such request in your sandbox inbox");
     if (row.status !== "pending") throw notPending[row.status];
     if (row.expiresAt.getTime() <= now.getTime()) throw notPending.expired;
@@ -84,15 +80,11 @@ export async function reviewSandboxRequest(
         "You are in this request's principal chain, so another reviewer must approve it; you may still deny it",
       );
     }
-    const reviews = await tx
-      .select()
-      .from(sandboxReviews)
-      .where(forTenant(ctx, sandboxReviews.tenantId, eq(sandboxReviews.sandboxRequestId, row.id)));
+    const reviews = await listSandboxReviews(tx, ctx, row.id);
     if (reviews.some((r) => r.userId === user.id))
       throw new AppError("conflict", "You already reviewed this request; another reviewer must approve it");
-    await tx.insert(sandboxReviews).values({
+    await insertSandboxReview(tx, ctx, {
       sandboxRequestId: row.id,
-      tenantId: tenantIdOf(ctx),
       userId: user.id,
       reviewerName: user.name,
       reviewerEmail: user.email,
@@ -141,10 +133,7 @@ export async function reviewSandboxRequest(
   });
   if (outcome.decided) {
     await runSandboxDeliveries(db, { sandboxRequestId: outcome.request.id });
-    const [fresh] = await db
-      .select()
-      .from(sandboxRequests)
-      .where(and(forTenant(ctx, sandboxRequests.tenantId, eq(sandboxRequests.id, outcome.request.id))));
+    const fresh = await getSandboxRequest(db, ctx, outcome.request.id);
     if (fresh) outcome.request = fresh;
   }
   return outcome;

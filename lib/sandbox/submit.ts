@@ -4,7 +4,7 @@
  * approval or denial is answered at once (200, signed); everything else waits for reviewers (202).
  */
 import type { Database } from "@/db/client";
-import { sandboxRequests, type SandboxRequest } from "@/db/schema";
+import { insertSandboxRequest } from "@/db/queries/system/sandbox-requests";
 import { AppError, toAppError } from "@/lib/errors/app-error";
 import { spendCelTime } from "@/lib/fairness/cel-time-budget";
 import { privateNetworkAllowed } from "@/lib/net/outbound";
@@ -103,31 +103,27 @@ export async function receiveSandboxSubmission(
           reviewers: [policyPrincipal(immediate.rule)],
         })
       : null;
-  const [stored]: SandboxRequest[] = await db
-    .insert(sandboxRequests)
-    .values({
-      tenantId: call.registration.tenantId,
-      registrationId: call.registration.id,
-      spId: request.spId,
-      requestId: request.requestId,
-      payload: call.envelope.payload,
-      envelope: call.envelope,
-      summary: request.action.summary,
-      actionType: request.action.type,
-      actionCategory: request.action.category ?? null,
-      principal: request.principal,
-      action: request.action,
-      callbackUrl: request.callbackUrl ?? null,
-      expiresAt: new Date(request.expiresAt),
-      receivedAt: now,
-      policyRule: verdict.rule,
-      requiredApprovals: verdict.outcome === "review" ? verdict.quorum : 0,
-      ...(immediate
-        ? { status: outcome, decidedAt: now, decisionReason: decisionReason(immediate), decisionEnvelope: decision }
-        : {}),
-    })
-    .onConflictDoNothing({ target: [sandboxRequests.spId, sandboxRequests.requestId] })
-    .returning();
+  const stored = await insertSandboxRequest(db, {
+    tenantId: call.registration.tenantId,
+    registrationId: call.registration.id,
+    spId: request.spId,
+    requestId: request.requestId,
+    payload: call.envelope.payload,
+    envelope: call.envelope,
+    summary: request.action.summary,
+    actionType: request.action.type,
+    actionCategory: request.action.category ?? null,
+    principal: request.principal,
+    action: request.action,
+    callbackUrl: request.callbackUrl ?? null,
+    expiresAt: new Date(request.expiresAt),
+    receivedAt: now,
+    policyRule: verdict.rule,
+    requiredApprovals: verdict.outcome === "review" ? verdict.quorum : 0,
+    ...(immediate
+      ? { status: outcome, decidedAt: now, decisionReason: decisionReason(immediate), decisionEnvelope: decision }
+      : {}),
+  });
   if (!stored)
     throw new AppError("duplicate_request", `${request.requestId} was already received from ${request.spId}`);
   if (decision) return { httpStatus: 200, body: { requestId: request.requestId, status: "decided", decision } };

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { sealAuditBatch } from "@/db/queries/audit-seal";
 import { claimDueJobs, leaseOf } from "@/db/queries/jobs";
 import { enqueueDueSealJobs, sealJobKey } from "@/db/queries/system/audit-seal-jobs";
-import { workerContext } from "@/lib/auth/system-context";
+import { jobContext } from "@/lib/auth/system-context";
 import { auditWorld } from "../../setup/audit-world";
 import { setupTestDatabase } from "../../setup/database";
 import { setupAppServer } from "../../setup/gateway";
@@ -40,7 +40,7 @@ describe("the seal job", () => {
     // Another worker claims the job (its lease ran out): a new lease token fences the first run out.
     await db().execute(sql`update jobs set lease_token = gen_random_uuid() where id = ${job!.id}`);
     const before = await counts(w.tenant.tenantId);
-    expect(await sealAuditBatch(db(), workerContext(w.tenant.tenantId), stale, 5)).toMatchObject({
+    expect(await sealAuditBatch(db(), jobContext(job!), stale, 5)).toMatchObject({
       sealed: 0,
       skipped: "lost_lease",
     });
@@ -52,9 +52,9 @@ describe("the seal job", () => {
       }
     ).rows;
     const lease = { jobId: Number(current!.id), token: current!.lease_token };
-    const first = await sealAuditBatch(db(), workerContext(w.tenant.tenantId), lease, 5);
+    const first = await sealAuditBatch(db(), jobContext(job!), lease, 5);
     expect(first).toMatchObject({ sealed: 5, seq: 1, more: true });
-    const second = await sealAuditBatch(db(), workerContext(w.tenant.tenantId), lease, 1000);
+    const second = await sealAuditBatch(db(), jobContext(job!), lease, 1000);
     expect(second.seq).toBe(2);
     expect(await counts(w.tenant.tenantId)).toEqual({ unsealed: 0, checkpoints: 2 });
   });

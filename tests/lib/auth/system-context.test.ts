@@ -1,0 +1,22 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { claimDueJobs, enqueueJobs } from "@/db/queries/jobs";
+import { jobContext } from "@/lib/auth/system-context";
+import { assertTenantContext } from "@/lib/auth/tenant-context";
+import { createTestTenant, setupTestDatabase } from "../../setup/database";
+
+const db = setupTestDatabase();
+
+describe("a job's system context names its tenant only from a row the database returned", () => {
+  it("is issued for a claimed job's tenant, and refused for a copy or a literal naming another tenant", async () => {
+    const owner = await createTestTenant(db());
+    const victim = await createTestTenant(db());
+    const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
+    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "expire", requestId }]);
+    const [job] = await claimDueJobs(db(), 1, { seconds: 60, deliverSeconds: 60 }, { requestId });
+    expect(assertTenantContext(jobContext(job!))).toBe(owner.tenantId);
+    // The back door workerContext(tenantId) was: any tenant id in, a context out.
+    expect(() => jobContext({ ...job!, tenantId: victim.tenantId })).toThrow(/read from the database/);
+    expect(() => jobContext({ ...job! })).toThrow(/read from the database/);
+  });
+});
