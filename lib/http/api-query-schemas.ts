@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { requestStatus } from "@/db/schema";
+import { requestStatuses } from "@/db/enum-values";
 import { storableInstantSchema } from "./instant-param";
 
 // The query strings of /api/v1 routes, read with Object.fromEntries(searchParams).
 
 /** GET /authorization-requests: filters, newest first, keyset pagination. */
 export const requestListQuerySchema = z.object({
-  status: z.enum(requestStatus.enumValues).optional(),
+  status: z.enum(requestStatuses).optional(),
   actionType: z.string().max(200).optional(),
   category: z.string().max(200).optional(),
   principalType: z.enum(["human", "service", "agent"]).optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deliveryStatus, executionStatus, requestStatus, targetState } from "@/db/schema";
+import { deliveryStatuses, executionStatuses, requestStatuses, targetStates } from "@/db/enum-values";
 import { errorStatus, type AppErrorCode } from "@/lib/errors/app-error";
 import { actionSchema, PRINCIPAL_TYPES, principalSchema, reviewerSchema } from "@/lib/stepauth";
 
@@ -22,7 +22,7 @@ export const errorBodySchema = z.strictObject({
 const requestSummaryFields = {
   requestId: z.string(),
   externalId: z.string().nullable(),
-  status: z.enum(requestStatus.enumValues),
+  status: z.enum(requestStatuses),
   statusReason: z.string().nullable().describe("Why a final status was reached without a signed decision"),
   failOpen: z.boolean(),
   principalType: z.enum(PRINCIPAL_TYPES),
@@ -43,7 +43,7 @@ export const requestPageSchema = z.strictObject({
 });
 
 const claimedExecutionSchema = z.strictObject({
-  state: z.enum(executionStatus.enumValues),
+  state: z.enum(executionStatuses),
   channel: z
     .enum(["api", "webhook", "window_closed"])
     .describe(
@@ -76,13 +76,13 @@ export const requestViewSchema = z.strictObject({
     z.strictObject({
       name: z.string(),
       spId: z.string(),
-      state: z.enum(targetState.enumValues),
+      state: z.enum(targetStates),
       lastError: z.string().nullable(),
     }),
   ),
   decision: z
     .strictObject({
-      decision: z.enum(requestStatus.enumValues).nullable().describe("null for a cancellation"),
+      decision: z.enum(requestStatuses).nullable().describe("null for a cancellation"),
       source: z.string().nullable(),
       authorizer: z.string().nullable(),
       keyId: z.string().nullable(),
@@ -95,7 +95,7 @@ export const requestViewSchema = z.strictObject({
   execution: z.union([claimedExecutionSchema, unclaimedExecutionSchema]),
   delivery: z
     .strictObject({
-      status: z.enum(deliveryStatus.enumValues),
+      status: z.enum(deliveryStatuses),
       execute: z.boolean(),
       attempts: z.int(),
       lastStatusCode: z.int().nullable(),

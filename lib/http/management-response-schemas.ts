@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiKeyScopes, signingKeyState, unavailabilityPolicy } from "@/db/schema";
+import { apiKeyScopes, signingKeyStates, unavailabilityPolicies } from "@/db/enum-values";
 import { instantSchema } from "./api-response-schemas";
 
 // What the configuration endpoints of /api/v1 answer (authorizers, signing keys, API keys, settings,
@@ -36,7 +36,7 @@ export const signingKeySchema = z.strictObject({
   id: z.uuid(),
   keyId: z.string(),
   publicKey: z.string().describe("Base64 SPKI DER Ed25519 public key"),
-  state: z.enum(signingKeyState.enumValues),
+  state: z.enum(signingKeyStates),
   createdAt: instantSchema,
   activatedAt: nullableInstant,
   retiredAt: nullableInstant,
@@ -62,7 +62,7 @@ export const createdApiKeySchema = apiKeySchema.extend({
 /** The tenant's effective settings (defaults filled in). */
 export const tenantSettingsSchema = z.strictObject({
   routingScript: z.string().nullable(),
-  unavailabilityPolicy: z.enum(unavailabilityPolicy.enumValues),
+  unavailabilityPolicy: z.enum(unavailabilityPolicies),
   failOpenSetBy: z.string().nullable().describe("A user id, or api_key:<id>"),
   failOpenSetAt: nullableInstant,
   retryPolicy: z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiKeyScopes } from "@/db/schema";
+import { apiKeyScopes } from "@/db/enum-values";
 import { refineReadable } from "@/lib/stepauth";
 
 // Shared by /api/v1/api-keys and /api/console/api-keys.

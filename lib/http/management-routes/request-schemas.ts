@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requestStatuses } from "@/db/queries/column-values";
+import { requestStatuses } from "@/db/enum-values";
 import { storableTextProblem } from "@/lib/stepauth";
 import { storableInstantSchema } from "../instant-param";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { refineReadable } from "@/lib/stepauth";
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "@/db/queries/api-keys";
-import { apiKeyScopes } from "@/db/queries/column-values";
+import { apiKeyScopes } from "@/db/enum-values";
 import type { ApiKeyScope } from "@/db/schema";
 import { grantableScopes } from "@/lib/auth/permissions";
 import type { TenantContext } from "@/lib/auth/tenant-context";

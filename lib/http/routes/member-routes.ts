@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { recordAuditEvent } from "@/db/queries/audit";
-import { memberRoles } from "@/db/queries/column-values";
+import { memberRoles } from "@/db/enum-values";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "@/db/queries/invitations";
 import { changeMemberRole, listMembers, removeMember } from "@/db/queries/members";
 import { findMembershipRole, findUserById, setUserPasswordHash } from "@/db/queries/users";
