@@ -4,6 +4,7 @@ import { authorizers, type Authorizer } from "@/db/schema";
 import { anyConfigVersion } from "@/db/queries/config-version";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
+import { config } from "@/lib/config/env";
 
 // Deliberately cross-tenant code, kept here and small:
 // - the background worker acts for whichever tenant owns the job it claimed;
@@ -38,7 +39,7 @@ export async function authorizerCallbackContext(
 // Every callback starts with this lookup: keep a found authorizer for a second, like the rest of a
 // tenant's configuration (a change through this process, such as a removed key, applies at once).
 const callbackAuthorizers = new TtlCache<string, Authorizer | null>({
-  ttlMs: Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000),
+  ttlMs: config().GATEWAY_CONFIG_CACHE_MS,
   maxEntries: 10_000,
   version: anyConfigVersion,
 });

@@ -11,6 +11,7 @@ import { requestOrigin } from "./client-address";
 import { validationFailed } from "./json-body";
 import { admitTenantRequest } from "@/lib/fairness/tenant-fair-share";
 import { apiKeyRateLimit, takeToken } from "./rate-limit";
+import { config } from "@/lib/config/env";
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof httpMethods)[number];
@@ -133,7 +134,7 @@ export function withCronSecret(
   handler: (input: { request: Request; db: Database }) => Promise<Response>,
 ): RouteHandler {
   return async (request) => {
-    const secret = process.env.CRON_SECRET;
+    const secret = config().CRON_SECRET;
     if (!secret) throw new AppError("forbidden", "Set CRON_SECRET to enable this endpoint");
     const given = Buffer.from(request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "");
     const expected = Buffer.from(secret);
@@ -164,7 +165,7 @@ export function withConsoleSession<P = Record<string, never>>(
 // app's canonical origin and always matches.
 function assertSameOrigin(request: Request): void {
   const origin = normalizedOrigin(request.headers.get("origin"));
-  const allowed = [requestOrigin(request), normalizedOrigin(process.env.AUTH_URL)];
+  const allowed = [requestOrigin(request), normalizedOrigin(config().AUTH_URL)];
   if (!origin || !allowed.includes(origin))
     throw new AppError("forbidden", "Cross-origin console requests are refused");
 }

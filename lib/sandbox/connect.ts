@@ -22,6 +22,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { callbackUrlFor } from "@/lib/gateway/tenant-runtime";
 import { ensureSandboxSigningKey } from "./keys";
 import { DEFAULT_POLICY_RULES } from "./policy";
+import { config } from "@/lib/config/env";
 
 /** The name the sandbox gets among the tenant's authorizers. */
 export const SANDBOX_AUTHORIZER_NAME = "sandbox";
@@ -29,7 +30,7 @@ export const SANDBOX_AUTHORIZER_NAME = "sandbox";
 /** Where this app serves the sandbox: `${GATEWAY_PUBLIC_URL | AUTH_URL | http://localhost:$PORT}/api/sandbox-authorizer`. */
 export function sandboxEndpoint(): string {
   const origin =
-    process.env.GATEWAY_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
+    config().GATEWAY_PUBLIC_URL ?? config().AUTH_URL ?? `http://localhost:${config().PORT}`;
   return `${origin.replace(/\/+$/, "")}/api/sandbox-authorizer`;
 }
 

@@ -3,6 +3,7 @@ import { runHonestFloor } from "@/lib/gateway/bench-floor";
 import { submitRequestSchema } from "@/lib/gateway/submit";
 import { apiRoute, json, withApiKey } from "@/lib/http/api-route";
 import { readJsonBody } from "@/lib/http/json-body";
+import { config } from "@/lib/config/env";
 
 // The honest floor for `npm run bench`: the irreducible work of a submit (authenticate, parse, validate,
 // sign, one insert, one authorizer call, one update). Off unless BENCH_FLOOR_ROUTE=true: 404 before the
@@ -15,7 +16,7 @@ const honestFloor = withApiKey("requests:write", async ({ db, ctx, request }) =>
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: async (request, context) => {
-    if (process.env.BENCH_FLOOR_ROUTE !== "true")
+    if (!config().BENCH_FLOOR_ROUTE)
       throw new AppError("not_found", "No API route at /api/bench/honest-floor");
     return honestFloor(request, context);
   },

@@ -1,5 +1,7 @@
-import { runSandboxDeliveries } from "@/lib/sandbox/deliveries";
-import { runDueJobs } from "@/lib/jobs/job-runner";
+// The gateway and the sandbox register their job kinds and periodic tasks with the runner.
+import "@/lib/gateway/jobs";
+import "@/lib/sandbox/jobs";
+import { runWorkerPass } from "@/lib/jobs/worker";
 import { apiRoute, json, withCronSecret, type RouteHandler } from "@/lib/http/api-route";
 
 // For serverless hosts without a long-lived worker: a scheduler calls this every minute or more
@@ -10,7 +12,7 @@ const tick: RouteHandler = withCronSecret(async ({ db }) => {
   const deadline = Date.now() + TICK_BUDGET_MS;
   let ran = 0;
   for (;;) {
-    const batch = (await runDueJobs(db, 16)) + (await runSandboxDeliveries(db));
+    const batch = await runWorkerPass(db, 16);
     ran += batch;
     if (batch === 0 || Date.now() > deadline) break;
   }
