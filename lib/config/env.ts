@@ -82,10 +82,14 @@ export const envSchema = z.object({
 
   GATEWAY_PUBLIC_URL: absoluteUrl()
     .optional()
-    .describe("The gateway's public origin for callback and sandbox URLs; unset: AUTH_URL, else http://localhost:$PORT"),
+    .describe(
+      "The gateway's public origin for callback and sandbox URLs; unset: AUTH_URL, else http://localhost:$PORT",
+    ),
   ALLOW_PRIVATE_NETWORK_URLS: flag()
     .optional()
-    .describe("`true` allows http and private/loopback addresses outbound; `false` forbids them. Unset: only in development"),
+    .describe(
+      "`true` allows http and private/loopback addresses outbound; `false` forbids them. Unset: only in development",
+    ),
   TRUSTED_PROXY_HOPS: int(0, 16)
     .default(0)
     .describe("How many reverse proxies of ours append to X-Forwarded-For; 0 ignores forwarded headers"),
@@ -125,9 +129,7 @@ export const envSchema = z.object({
     .default(false)
     .describe("`true` enables the benchmark's floor routes (set by `npm run bench` only)"),
 
-  GATEWAY_URL: absoluteUrl()
-    .optional()
-    .describe("`npm run demo`: where the gateway is; unset: http://localhost:$PORT"),
+  GATEWAY_URL: absoluteUrl().optional().describe("`npm run demo`: where the gateway is; unset: http://localhost:$PORT"),
   STEPAUTH_API_KEY: z.string().optional().describe("`npm run demo`: the API key to use; unset: `.data/demo.json`'s"),
 });
 

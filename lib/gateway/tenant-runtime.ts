@@ -69,10 +69,7 @@ export function trustedKeysOf(authorizer: Authorizer): TrustedKey[] {
 /** The gateway's public origin: the tenant's publicBaseUrl, else GATEWAY_PUBLIC_URL, AUTH_URL, localhost. */
 export function gatewayBaseUrl(settings: Pick<EffectiveSettings, "publicBaseUrl">): string {
   const base =
-    settings.publicBaseUrl ??
-    config().GATEWAY_PUBLIC_URL ??
-    config().AUTH_URL ??
-    `http://localhost:${config().PORT}`;
+    settings.publicBaseUrl ?? config().GATEWAY_PUBLIC_URL ?? config().AUTH_URL ?? `http://localhost:${config().PORT}`;
   return base.replace(/\/+$/, "");
 }
 

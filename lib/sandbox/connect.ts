@@ -29,8 +29,7 @@ export const SANDBOX_AUTHORIZER_NAME = "sandbox";
 
 /** Where this app serves the sandbox: `${GATEWAY_PUBLIC_URL | AUTH_URL | http://localhost:$PORT}/api/sandbox-authorizer`. */
 export function sandboxEndpoint(): string {
-  const origin =
-    config().GATEWAY_PUBLIC_URL ?? config().AUTH_URL ?? `http://localhost:${config().PORT}`;
+  const origin = config().GATEWAY_PUBLIC_URL ?? config().AUTH_URL ?? `http://localhost:${config().PORT}`;
   return `${origin.replace(/\/+$/, "")}/api/sandbox-authorizer`;
 }
 

@@ -16,8 +16,7 @@ const honestFloor = withApiKey("requests:write", async ({ db, ctx, request }) =>
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: async (request, context) => {
-    if (!config().BENCH_FLOOR_ROUTE)
-      throw new AppError("not_found", "No API route at /api/bench/honest-floor");
+    if (!config().BENCH_FLOOR_ROUTE) throw new AppError("not_found", "No API route at /api/bench/honest-floor");
     return honestFloor(request, context);
   },
 });
