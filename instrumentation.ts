@@ -2,9 +2,17 @@
 export async function register() {
   // NEXT_RUNTIME is replaced at build time, which keeps the Node-only imports below out of the edge bundle.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  // An invalid variable stops the server here, naming it, before it serves anything.
-  const { config } = await import("./lib/config/env");
-  const { MIGRATE_ON_START, GATEWAY_WORKER } = config();
+  const { config, ConfigError } = await import("./lib/config/env");
+  let settings: ReturnType<typeof config>;
+  try {
+    settings = config();
+  } catch (error) {
+    // Next would go on answering 500 to everything: an invalid variable stops the server instead, naming it.
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const { MIGRATE_ON_START, GATEWAY_WORKER } = settings;
   // Containers (see Dockerfile) run no separate migration step: the server applies pending
   // migrations itself, serialised across instances by the migration advisory lock.
   if (MIGRATE_ON_START) {
