@@ -148,6 +148,59 @@ const config = [
       ],
     },
   },
+  {
+    // Layers: protocol core (lib/stepauth) → domain (lib/gateway, lib/sandbox, lib/jobs, lib/console)
+    // → data (db/), with no edge back. The gateway and the sandbox talk over HTTP only, and the job
+    // runner is neutral: both register their job kinds with it. import/no-restricted-paths resolves
+    // the @/ alias and relative paths alike, and its rule id stays apart from no-restricted-imports.
+    files: ["lib/**/*.ts", "lib/**/*.tsx"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            {
+              target: "./lib/jobs",
+              from: ["./lib/gateway", "./lib/sandbox"],
+              message: "lib/jobs is a neutral runner: the gateway and the sandbox register their job kinds with it.",
+            },
+            {
+              target: "./lib/gateway",
+              from: ["./lib/sandbox"],
+              message: "The gateway reaches the sandbox over HTTP only, like any authorizer.",
+            },
+            {
+              target: "./lib/sandbox",
+              from: ["./lib/gateway"],
+              message: "The sandbox reaches the gateway over HTTP only, like any authorizer.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The data layer imports no layer above it. The demo seeder (db/seed.ts) connects the sandbox
+    // authorizer: it composes the domain for `npm run dev`, and belongs beside lib/demo.
+    files: ["db/**/*.ts"],
+    ignores: ["db/seed.ts"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            {
+              target: "./db",
+              from: ["./lib/gateway", "./lib/sandbox", "./lib/jobs", "./lib/console", "./lib/http", "./app"],
+              message: "db/ is the data layer: it may not import the domain, the HTTP layer or app/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, createNonce } from "@/lib/http/content-security-policy";
+import { config as appConfig } from "@/lib/config/env";
 
 // Presence check only: a console page without a session cookie goes to /login. Whether the session
 // is valid, and what it may do, is decided by the wrappers in lib/auth (a cookie is not proof).
@@ -16,9 +17,9 @@ export function proxy(request: NextRequest) {
     return NextResponse.redirect(login);
   }
   // A fresh nonce per page: Next reads it from the request's CSP header and puts it on its scripts.
-  const issuer = process.env.AUTH_OIDC_ISSUER;
+  const issuer = appConfig().AUTH_OIDC_ISSUER;
   const policy = contentSecurityPolicy(createNonce(), {
-    development: process.env.NODE_ENV === "development",
+    development: appConfig().NODE_ENV === "development",
     formTargets: issuer && URL.canParse(issuer) ? [new URL(issuer).origin] : [],
   });
   const headers = new Headers(request.headers);

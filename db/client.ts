@@ -13,6 +13,7 @@ import pg from "pg";
 import ws from "ws";
 import { dataDir } from "@/lib/config/data-dir";
 import * as schema from "./schema";
+import { config } from "@/lib/config/env";
 
 export type Schema = typeof schema;
 /** Driver-agnostic handle: PGlite, node-postgres and Neon all satisfy it, and so does a transaction. */
@@ -33,7 +34,10 @@ export interface DatabaseHandle {
  * node-postgres. `DATABASE_DRIVER=neon` forces Neon's driver for any host reached through a
  * WebSocket proxy (`NEON_WS_PROXY`), as the tests do against the local PostgreSQL.
  */
-export function chooseDriver(databaseUrl: string | undefined, forced = process.env.DATABASE_DRIVER): DriverName {
+export function chooseDriver(
+  databaseUrl: string | undefined,
+  forced: string | undefined = config().DATABASE_DRIVER,
+): DriverName {
   if (!databaseUrl) return "pglite";
   if (forced === "neon" || forced === "node-postgres") return forced;
   const host = new URL(databaseUrl).hostname;
@@ -58,8 +62,8 @@ export function routeNeonThroughLocalProxy(proxy: string): void {
 }
 
 export function createDatabase(
-  databaseUrl = process.env.DATABASE_URL,
-  pgliteDir = process.env.PGLITE_DATA_DIR,
+  databaseUrl = config().DATABASE_URL,
+  pgliteDir = config().PGLITE_DATA_DIR,
   driver = chooseDriver(databaseUrl),
 ): DatabaseHandle {
   if (driver === "pglite") {
@@ -74,9 +78,9 @@ export function createDatabase(
   const pool =
     driver === "neon"
       ? ((neonConfig.webSocketConstructor = ws),
-        process.env.NEON_WS_PROXY && routeNeonThroughLocalProxy(process.env.NEON_WS_PROXY),
+        config().NEON_WS_PROXY && routeNeonThroughLocalProxy(config().NEON_WS_PROXY!),
         new NeonPool({ connectionString: databaseUrl }))
-      : new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+      : new pg.Pool({ connectionString: databaseUrl, max: config().DATABASE_POOL_SIZE });
   const db = (driver === "neon"
     ? drizzleNeon({ client: pool as NeonPool, schema })
     : drizzleNodePg({ client: pool as pg.Pool, schema })) as unknown as Database;

@@ -4,6 +4,7 @@ import { dataDir } from "@/lib/config/data-dir";
 import { createDatabase } from "./client";
 import { runMigrations } from "./migrate";
 import { seedDemoTenant } from "./seed";
+import { config } from "@/lib/config/env";
 
 // Runs before `next dev` / `next start`: migrate, seed the demo tenant on an empty database, print
 // the login once. It closes its connection so the embedded database is free for the server.
@@ -13,10 +14,10 @@ try {
   console.log(
     `database ready (${handle.driver}${handle.driver === "pglite" ? `, ${path.relative(process.cwd(), dataDir())}/pglite` : ""})`,
   );
-  if (process.env.SEED_DEMO !== "false") {
+  if (config().SEED_DEMO) {
     const demo = await seedDemoTenant(handle.db);
     if (demo) {
-      const port = process.env.PORT ?? "3000";
+      const port = config().PORT;
       const file = path.join(dataDir(), "demo.json");
       mkdirSync(dataDir(), { recursive: true, mode: 0o700 });
       writeFileSync(file, JSON.stringify({ ...demo, consoleUrl: `http://localhost:${port}/login` }, null, 2) + "\n", {

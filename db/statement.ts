@@ -4,13 +4,14 @@ import { PgDialect, type PgPreparedQuery, type PgSession } from "drizzle-orm/pg-
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { Database } from "./client";
 import { tenantIdOf } from "./queries/tenant-scope";
+import { config } from "@/lib/config/env";
 
 type Placeholders<V> = { readonly [K in keyof V & string]: Placeholder<K> };
 
 const dialect = new PgDialect();
 // Named statements are parsed and planned once per connection. Off for poolers that cannot keep
 // them (PgBouncer in transaction mode before 1.21): DATABASE_PREPARED_STATEMENTS=false.
-const namedStatements = () => process.env.DATABASE_PREPARED_STATEMENTS !== "false";
+const namedStatements = () => config().DATABASE_PREPARED_STATEMENTS;
 
 // The text's hash is part of the name: a connection refuses one name for two texts (as after an edit in `next dev`).
 function compile(name: string, statement: SQL) {

@@ -7,12 +7,13 @@ import { TtlCache } from "@/lib/cache/ttl-cache";
 import { AppError } from "@/lib/errors/app-error";
 import { permissionsOfScopes } from "./permissions";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
+import { config } from "@/lib/config/env";
 
 // Every API call starts with this lookup: keep a found key for a second (keyed by the secret's
 // hash, never the secret). Revoking a key through this process applies to the next request; other
 // instances stop accepting it within API_KEY_CACHE_MS. Unknown keys are never cached.
 const keys = new TtlCache<string, ApiKey | null>({
-  ttlMs: Number(process.env.API_KEY_CACHE_MS ?? 1000),
+  ttlMs: config().API_KEY_CACHE_MS,
   maxEntries: 10_000,
   version: anyConfigVersion,
 });

@@ -4,11 +4,12 @@ import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { signIn } from "./config";
 import { activeTenantCookie } from "./console-auth";
+import { config } from "@/lib/config/env";
 
 /** For server actions: the console opens on `tenantId` next (the console re-checks the membership on every request). */
 export async function rememberActiveTenant(tenantId: string): Promise<void> {
   const https =
-    (await headers()).get("x-forwarded-proto") === "https" || process.env.AUTH_URL?.startsWith("https:") === true;
+    (await headers()).get("x-forwarded-proto") === "https" || config().AUTH_URL?.startsWith("https:") === true;
   (await cookies()).set(activeTenantCookie, tenantId, {
     path: "/",
     httpOnly: true,

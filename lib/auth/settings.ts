@@ -1,4 +1,5 @@
 import { secretFromEnvOrDataDir } from "@/lib/config/data-dir";
+import { config } from "@/lib/config/env";
 
 export const sessionMaxAgeSeconds = 8 * 60 * 60;
 
@@ -9,11 +10,7 @@ export function authSecret(): string {
 
 /** The generic OIDC provider is on when all three variables are set. */
 export function oidcSettings(): { issuer: string; clientId: string; clientSecret: string } | null {
-  const {
-    AUTH_OIDC_ISSUER: issuer,
-    AUTH_OIDC_CLIENT_ID: clientId,
-    AUTH_OIDC_CLIENT_SECRET: clientSecret,
-  } = process.env;
+  const { AUTH_OIDC_ISSUER: issuer, AUTH_OIDC_CLIENT_ID: clientId, AUTH_OIDC_CLIENT_SECRET: clientSecret } = config();
   return issuer && clientId && clientSecret ? { issuer, clientId, clientSecret } : null;
 }
 

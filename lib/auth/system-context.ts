@@ -5,6 +5,7 @@ import { isJobRowRead } from "@/db/queries/job-rows";
 import { findAuthorizerForCallback } from "@/db/queries/system/authorizer-callback";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
+import { config } from "@/lib/config/env";
 
 // Deliberately cross-tenant code, kept here and small. Each context names its tenant only from a
 // row it was given by db/, never from a tenant id a caller passes:
@@ -48,7 +49,7 @@ export async function authorizerCallbackContext(
 // Every callback starts with this lookup: keep a found authorizer for a second, like the rest of a
 // tenant's configuration (a change through this process, such as a removed key, applies at once).
 const callbackAuthorizers = new TtlCache<string, Authorizer | null>({
-  ttlMs: Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000),
+  ttlMs: config().GATEWAY_CONFIG_CACHE_MS,
   maxEntries: 10_000,
   version: anyConfigVersion,
 });

@@ -1,20 +1,25 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
+import { config } from "./env";
 
 /** Folder for local state in development: the embedded database and generated dev secrets. */
 export function dataDir(): string {
-  return path.resolve(process.env.DATA_DIR ?? ".data");
+  return path.resolve(config().DATA_DIR);
 }
 
 /**
  * Reads a secret from the environment; in development, generates one once and keeps it under
  * `.data/` so restarts keep sessions and decryptable secrets. Production refuses to start without it.
  */
-export function secretFromEnvOrDataDir(envName: string, fileName: string, bytes = 32): string {
-  const fromEnv = process.env[envName];
-  if (fromEnv && fromEnv.trim() !== "") return fromEnv.trim();
-  if (process.env.NODE_ENV === "production") {
+export function secretFromEnvOrDataDir(
+  envName: "AUTH_SECRET" | "APP_ENCRYPTION_KEY",
+  fileName: string,
+  bytes = 32,
+): string {
+  const fromEnv = config()[envName];
+  if (fromEnv) return fromEnv;
+  if (config().NODE_ENV === "production") {
     throw new Error(`${envName} must be set in production (see README: Configuration).`);
   }
   const dir = dataDir();

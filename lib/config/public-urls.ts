@@ -1,4 +1,5 @@
 import type { EffectiveSettings } from "@/db/queries/tenant-settings";
+import { config } from "./env";
 
 // Where this app is reached from outside, for the URLs it hands to others (callback URLs in
 // submissions, the sandbox's endpoint). Shared by the gateway and the sandbox, which may not import
@@ -6,7 +7,7 @@ import type { EffectiveSettings } from "@/db/queries/tenant-settings";
 
 /** The app's configured origin: GATEWAY_PUBLIC_URL, else AUTH_URL, else http://localhost:$PORT. */
 function configuredOrigin(): string {
-  return process.env.GATEWAY_PUBLIC_URL ?? process.env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`;
+  return config().GATEWAY_PUBLIC_URL ?? config().AUTH_URL ?? `http://localhost:${config().PORT}`;
 }
 
 /** The gateway's public origin: the tenant's publicBaseUrl, else GATEWAY_PUBLIC_URL, AUTH_URL, localhost. */

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { dataDir } from "@/lib/config/data-dir";
 import { DEMO_ACTIONS, type DemoAction } from "./actions";
+import { config } from "@/lib/config/env";
 
 interface DemoResult {
   name: DemoAction["name"];
@@ -24,8 +25,8 @@ function settings() {
   const only =
     args.find((a) => a.startsWith("--only"))?.split("=")[1] ??
     (args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined);
-  const baseUrl = (process.env.GATEWAY_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`).replace(/\/+$/, "");
-  let apiKey = process.env.STEPAUTH_API_KEY;
+  const baseUrl = (config().GATEWAY_URL ?? `http://localhost:${config().PORT}`).replace(/\/+$/, "");
+  let apiKey = config().STEPAUTH_API_KEY;
   if (!apiKey) {
     const file = path.join(dataDir(), "demo.json");
     try {

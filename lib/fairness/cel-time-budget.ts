@@ -7,14 +7,14 @@
  * cost); one that would wait longer than `MAX_WAIT_MS` is refused with `429 rate_limited`.
  */
 import { AppError } from "@/lib/errors/app-error";
+import { config } from "@/lib/config/env";
 
 /** Longest a request waits for its tenant's CEL allowance before it is refused. */
 const MAX_WAIT_MS = 30_000;
 
 /** `TENANT_CEL_MS_PER_SECOND` (20): CEL milliseconds a tenant may spend per second, per instance. */
 export function celMsPerSecond(): number {
-  const value = Number(process.env.TENANT_CEL_MS_PER_SECOND ?? 20);
-  return Number.isFinite(value) && value > 0 ? value : 20;
+  return config().TENANT_CEL_MS_PER_SECOND;
 }
 
 /** Per key: milliseconds available at `at`; negative is debt (time spent ahead, or reserved by waiters). */

@@ -7,6 +7,7 @@
  * `TENANT_MAX_QUEUED` waiting, `429 rate_limited` with `Retry-After`.
  */
 import { AppError } from "@/lib/errors/app-error";
+import { config } from "@/lib/config/env";
 
 /** The limits, per instance. */
 export interface FairShareLimits {
@@ -25,15 +26,8 @@ const MIN_SHARE = 2;
 
 /** `TENANT_FAIR_SHARE_SLOTS` (32), `TENANT_MAX_IN_FLIGHT` (64), `TENANT_MAX_QUEUED` (256). */
 export function fairShareLimits(): FairShareLimits {
-  const read = (name: string, fallback: number) => {
-    const value = Number(process.env[name] ?? fallback);
-    return Number.isInteger(value) && value >= 1 ? value : fallback;
-  };
-  return {
-    slots: read("TENANT_FAIR_SHARE_SLOTS", 32),
-    maxInFlight: read("TENANT_MAX_IN_FLIGHT", 64),
-    maxQueued: read("TENANT_MAX_QUEUED", 256),
-  };
+  const { TENANT_FAIR_SHARE_SLOTS: slots, TENANT_MAX_IN_FLIGHT: maxInFlight, TENANT_MAX_QUEUED: maxQueued } = config();
+  return { slots, maxInFlight, maxQueued };
 }
 
 interface TenantLoad {

@@ -5,9 +5,10 @@ import { leaseOf, renewJobLease } from "@/db/queries/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { JobResult } from "./authorizer-jobs";
 import { JOB_LEASE_SECONDS } from "./finalize";
+import { config } from "@/lib/config/env";
 
 /** Entries per checkpoint: bounds one seal's transaction and memory. */
-export const SEAL_BATCH = Number(process.env.AUDIT_SEAL_BATCH ?? 5000);
+export const SEAL_BATCH = config().AUDIT_SEAL_BATCH;
 /** Checkpoints one run may write before it yields the worker to other jobs. */
 const BATCHES_PER_RUN = 20;
 

@@ -25,11 +25,9 @@ import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
 import { appendRequestEvents, attemptEvent, eventsJson, type NewRequestEvent } from "./request-events";
 import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
+import type { JobResult } from "@/lib/jobs/job-runner";
 
-/** What a job handler tells the runner: done, or come back after `retryInMs`. Delivery jobs it made are run next. */
-// `jobClosed`: the handler's own statement already finished (deleted) the job under its lease (a decision, a pending mark).
-export type JobResult =
-  { done: true; followUp?: Job | null; jobClosed?: boolean } | { done: false; retryInMs: number; error?: string };
+export type { JobResult };
 
 // A pending request is polled when its authorizer cannot call back, and also when a callback is overdue.
 const POLL_ONLY_FIRST_MS = 1_000;

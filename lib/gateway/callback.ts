@@ -12,7 +12,7 @@ import {
   type VerifiedDecision,
 } from "@/lib/stepauth";
 import { applyVerifiedDecision } from "./decisions";
-import { runJob } from "@/lib/jobs/job-runner";
+import { runJob } from "./jobs";
 import { trustedKeysOf } from "./tenant-runtime";
 import { CALLBACK_RESULT_WAIT_MS } from "./execution-claim";
 

@@ -6,7 +6,7 @@ import { forTenant } from "@/db/queries/tenant-scope";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { DELIVERY_LEASE_SECONDS, finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
-import { runJob } from "@/lib/jobs/job-runner";
+import { runJob } from "./jobs";
 
 export type CancelOutcome = { cancelled: true } | { cancelled: false; status: string };
 

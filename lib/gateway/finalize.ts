@@ -16,6 +16,7 @@ import { sameTenant, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { rowFromJson } from "@/db/row-from-json";
 import { eventsJson, type NewRequestEvent } from "./request-events";
+import { config } from "@/lib/config/env";
 
 /**
  * How long a claimed job belongs to its claimer: longer than one attempt plus one backoff (at most
@@ -24,7 +25,7 @@ import { eventsJson, type NewRequestEvent } from "./request-events";
  * job over when the lease runs out, and the old run's writes are fenced out by the new lease token.
  * Tests shorten it.
  */
-export const JOB_LEASE_SECONDS = Number(process.env.GATEWAY_JOB_LEASE_SECONDS ?? 120);
+export const JOB_LEASE_SECONDS = config().GATEWAY_JOB_LEASE_SECONDS;
 
 /**
  * A delivery's lease always outlasts one webhook call (10 s timeout), whatever the setting: a

@@ -8,6 +8,7 @@ import type { Database } from "@/db/client";
 import { listSettledRequestIds } from "@/db/queries/system/long-poll";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
+import { config } from "@/lib/config/env";
 
 /** How often the shared ticker looks for settled requests. */
 const TICK_MS = 250;
@@ -24,11 +25,7 @@ export interface LongPollLimits {
 
 /** `LONG_POLL_MAX_PER_API_KEY` (20) and `LONG_POLL_MAX_PER_TENANT` (50). */
 export function longPollLimits(): LongPollLimits {
-  const read = (name: string, fallback: number) => {
-    const value = Number(process.env[name] ?? fallback);
-    return Number.isInteger(value) && value >= 0 ? value : fallback;
-  };
-  return { perApiKey: read("LONG_POLL_MAX_PER_API_KEY", 20), perTenant: read("LONG_POLL_MAX_PER_TENANT", 50) };
+  return { perApiKey: config().LONG_POLL_MAX_PER_API_KEY, perTenant: config().LONG_POLL_MAX_PER_TENANT };
 }
 
 const active = new Map<string, number>();

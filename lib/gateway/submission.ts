@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import { getRequestView, requestView, type RequestView } from "@/db/queries/authorization-requests";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { SubmitHint } from "./authorizer-jobs";
-import { runJob } from "@/lib/jobs/job-runner";
+import { runJob } from "./jobs";
 import { recordAuthorizationRequest, type SubmitRequestInput } from "./submit";
 
 /**

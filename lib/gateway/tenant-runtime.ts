@@ -10,6 +10,7 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { importPrivateKey, importPublicKey, type EnvelopeSigner, type TrustedKey } from "@/lib/stepauth";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { privateNetworkAllowed } from "@/lib/net/outbound";
+import { config } from "@/lib/config/env";
 
 /** What the pipeline needs of a tenant, read fresh for each unit of work (configuration may change). */
 export interface TenantRuntime {
@@ -34,7 +35,7 @@ function cachedKey(encoded: string, importer: (value: string) => KeyObject): Key
 // for a second. A change made through this process applies at once (its write bumps the version);
 // other instances apply it within GATEWAY_CONFIG_CACHE_MS.
 const runtimes = new TtlCache<string, TenantRuntime>({
-  ttlMs: Number(process.env.GATEWAY_CONFIG_CACHE_MS ?? 1000),
+  ttlMs: config().GATEWAY_CONFIG_CACHE_MS,
   maxEntries: 10_000,
   version: configVersion,
 });

@@ -31,6 +31,7 @@ import { requestOrigin } from "./client-address";
 import { readJsonBody } from "./json-body";
 import { admitTenantRequest } from "@/lib/fairness/tenant-fair-share";
 import { apiKeyRateLimit, takeToken } from "./rate-limit";
+import { config } from "@/lib/config/env";
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof httpMethods)[number];
@@ -161,7 +162,7 @@ export function withSignedEnvelope<P>(handler: (input: SignedEnvelopeRequest<P>)
  */
 export function withBenchFloorEnabled(handler: RouteHandler): RouteHandler {
   return async (request, context) => {
-    if (process.env.BENCH_FLOOR_ROUTE !== "true")
+    if (!config().BENCH_FLOOR_ROUTE)
       throw new AppError("not_found", `No API route at ${new URL(request.url).pathname}`);
     return handler(request, context);
   };
@@ -201,7 +202,7 @@ export interface CronRequest {
 /** `/api/cron/**` for serverless hosts: `Authorization: Bearer $CRON_SECRET`, compared in constant time. */
 export function withCronSecret(handler: (input: CronRequest) => Promise<Response>): RouteHandler {
   return async (request) => {
-    const secret = process.env.CRON_SECRET;
+    const secret = config().CRON_SECRET;
     if (!secret) throw new AppError("forbidden", "Set CRON_SECRET to enable this endpoint");
     const given = Buffer.from(request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "");
     const expected = Buffer.from(secret);
@@ -232,7 +233,7 @@ export function withConsoleSession<P = Record<string, never>>(
 // app's canonical origin and always matches.
 function assertSameOrigin(request: Request): void {
   const origin = normalizedOrigin(request.headers.get("origin"));
-  const allowed = [requestOrigin(request), normalizedOrigin(process.env.AUTH_URL)];
+  const allowed = [requestOrigin(request), normalizedOrigin(config().AUTH_URL)];
   if (!origin || !allowed.includes(origin))
     throw new AppError("forbidden", "Cross-origin console requests are refused");
 }

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { config } from "@/lib/config/env";
 
 /**
  * What the request says about its client and its public origin, trusting `X-Forwarded-*` headers
@@ -6,24 +7,15 @@ import { isIP } from "node:net";
  * default 0: the headers are the client's own words and are ignored).
  */
 
-let warnedAbout: string | undefined;
-
 /**
  * How many reverse proxies of ours stand in front of the app and append to `X-Forwarded-*`
  * (`TRUSTED_PROXY_HOPS`, default 0). With 0, forwarded headers are never believed: any client can
- * send them. An invalid value also means 0 (the safe reading) and is reported once.
+ * send them. An invalid value (not an integer from 0 to 16) stops the app at start (lib/config/env.ts).
  *
  * @example trustedProxyHops() // 1 behind one load balancer that appends the peer address
  */
 export function trustedProxyHops(): number {
-  const raw = process.env.TRUSTED_PROXY_HOPS?.trim();
-  if (!raw) return 0;
-  const hops = Number(raw);
-  if (Number.isInteger(hops) && hops >= 0 && hops <= 16) return hops;
-  if (warnedAbout !== raw)
-    console.warn(`TRUSTED_PROXY_HOPS="${raw}" is not an integer from 0 to 16; forwarded headers are ignored`);
-  warnedAbout = raw;
-  return 0;
+  return config().TRUSTED_PROXY_HOPS;
 }
 
 /**

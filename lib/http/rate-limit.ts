@@ -1,3 +1,4 @@
+import { config } from "@/lib/config/env";
 /**
  * Token buckets per API key, in this instance's memory: cheap enough for every request on the hot
  * path. With N instances a key gets up to N× the rate; login limits, which must be exact, live in
@@ -6,8 +7,8 @@
 const buckets = new Map<string, { tokens: number; updatedAt: number }>();
 
 export function apiKeyRateLimit(): { perSecond: number; burst: number } {
-  const perSecond = Number(process.env.API_RATE_LIMIT_PER_SECOND ?? 200);
-  return { perSecond, burst: Math.max(1, Number(process.env.API_RATE_LIMIT_BURST ?? perSecond * 2)) };
+  const perSecond = config().API_RATE_LIMIT_PER_SECOND;
+  return { perSecond, burst: Math.max(1, config().API_RATE_LIMIT_BURST ?? perSecond * 2) };
 }
 
 /** Takes one token; returns 0 when allowed, else the seconds to wait for the next token. */

@@ -1,23 +1,29 @@
-import { getDb } from "@/db/client";
-import { runSandboxDeliveries } from "@/lib/sandbox/deliveries";
-import { enqueueDueSealJobs } from "@/db/queries/system/audit-seal-jobs";
-import { enqueueDuePurgeJobs } from "@/db/queries/system/retention-jobs";
+import { getDb, type Database } from "@/db/client";
 import { runDueJobs } from "./job-runner";
-
-/** How often the worker queues seal and retention purge jobs for tenants with work waiting. */
-const AUDIT_SEAL_INTERVAL_MS = Number(process.env.AUDIT_SEAL_INTERVAL_SECONDS ?? 60) * 1000;
+import { runPeriodicTasks } from "./registry";
 
 export interface WorkerOptions {
   concurrency?: number;
   idleDelayMs?: number;
 }
 
+/**
+ * One pass of the worker, which /api/cron/tick also runs: the registered periodic tasks that are
+ * due, then up to `limit` due jobs. Returns how much it did (0: nothing was waiting).
+ */
+export async function runWorkerPass(db: Database, limit: number): Promise<number> {
+  const handled = await runPeriodicTasks(db);
+  return handled + (await runDueJobs(db, limit));
+}
+
 const globalForWorker = globalThis as unknown as { stepauthWorker?: { stop: () => Promise<void> } };
 
 /**
  * The in-process worker of `npm run dev` / `npm start`: claims due jobs from the database and runs
- * them. The database is the queue, so several instances may each run one, and a restart resumes
- * where the last process stopped. Returns a stop function; starting twice returns the same worker.
+ * them with the handlers the gateway and the sandbox registered (import lib/gateway/jobs and
+ * lib/sandbox/jobs first). The database is the queue, so several instances may each run one, and a
+ * restart resumes where the last process stopped. Returns a stop function; starting twice returns
+ * the same worker.
  */
 export function startWorker(options: WorkerOptions = {}): { stop: () => Promise<void> } {
   if (globalForWorker.stepauthWorker) return globalForWorker.stepauthWorker;
@@ -25,19 +31,11 @@ export function startWorker(options: WorkerOptions = {}): { stop: () => Promise<
   const idleDelayMs = options.idleDelayMs ?? 250;
   let running = true;
   let wake: (() => void) | null = null;
-  let nextSealAt = 0;
   const loop = (async () => {
     while (running) {
       let ran = 0;
       try {
-        if (Date.now() >= nextSealAt) {
-          nextSealAt = Date.now() + AUDIT_SEAL_INTERVAL_MS;
-          await enqueueDueSealJobs(getDb());
-          await enqueueDuePurgeJobs(getDb());
-        }
-        ran = await runDueJobs(getDb(), concurrency);
-        // The built-in sandbox authorizer's own durable work: expiries and decision deliveries.
-        ran += await runSandboxDeliveries(getDb());
+        ran = await runWorkerPass(getDb(), concurrency);
       } catch (error) {
         console.error("worker: claiming jobs failed", error instanceof Error ? error.message : error);
       }

@@ -3,6 +3,7 @@ import { isIP, type LookupFunction } from "node:net";
 import type { Socket } from "node:net";
 import { Agent, buildConnector } from "undici";
 import { forbiddenAddressReason } from "@/lib/net/special-addresses";
+import { config } from "@/lib/config/env";
 
 /**
  * Development (`npm run dev`, where the sandbox authorizer and the example service live on
@@ -10,9 +11,7 @@ import { forbiddenAddressReason } from "@/lib/net/special-addresses";
  * ALLOW_PRIVATE_NETWORK_URLS=true says so explicitly (and =false forbids it in development too).
  */
 export function privateNetworkAllowed(): boolean {
-  const explicit = process.env.ALLOW_PRIVATE_NETWORK_URLS;
-  if (explicit === "true" || explicit === "false") return explicit === "true";
-  return process.env.NODE_ENV === "development";
+  return config().ALLOW_PRIVATE_NETWORK_URLS ?? config().NODE_ENV === "development";
 }
 
 /** True when an outbound call must not reach `address` (an IP literal); names are judged once resolved. */

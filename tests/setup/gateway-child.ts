@@ -3,6 +3,8 @@
 import * as requestItem from "@/app/api/v1/authorization-requests/[requestId]/route";
 import * as requestCollection from "@/app/api/v1/authorization-requests/route";
 import * as callback from "@/app/api/stepauth/callback/[authorizerId]/route";
+import "@/lib/gateway/jobs";
+import "@/lib/sandbox/jobs";
 import { startWorker } from "@/lib/jobs/worker";
 import { startAppServer } from "./app-server";
 

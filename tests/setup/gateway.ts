@@ -10,6 +10,9 @@ import { authorizers, tenantSettings, type Authorizer } from "@/db/schema";
 import { createSigningKey, listSigningKeys } from "@/db/queries/signing-keys";
 import { sealWebhookSecret } from "@/db/queries/tenant-settings";
 import { issueTenantContext, type TenantContext } from "@/lib/auth/tenant-context";
+// The worker's job kinds and periodic tasks, registered as instrumentation.ts registers them.
+import "@/lib/gateway/jobs";
+import "@/lib/sandbox/jobs";
 import { runDueJobs } from "@/lib/jobs/job-runner";
 import type { TrustedKey } from "@/lib/stepauth";
 import { startAppServer } from "./app-server";

@@ -3,8 +3,10 @@ import { pingDatabase } from "@/db/queries/database-health";
 import { AppError } from "@/lib/errors/app-error";
 import { benchFloorSigner, runHonestFloor } from "@/lib/gateway/bench-floor";
 import { submitRequestSchema } from "@/lib/gateway/submit";
-import { runDueJobs } from "@/lib/jobs/job-runner";
-import { runSandboxDeliveries } from "@/lib/sandbox/deliveries";
+// The gateway and the sandbox register their job kinds and periodic tasks with the runner.
+import "@/lib/gateway/jobs";
+import "@/lib/sandbox/jobs";
+import { runWorkerPass } from "@/lib/jobs/worker";
 import { signJsonPayload } from "@/lib/stepauth";
 import { json, type CronRequest, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
@@ -39,7 +41,7 @@ export async function cronTickRoute({ db }: CronRequest): Promise<Response> {
   const deadline = Date.now() + TICK_BUDGET_MS;
   let ran = 0;
   for (;;) {
-    const batch = (await runDueJobs(db, 16)) + (await runSandboxDeliveries(db));
+    const batch = await runWorkerPass(db, 16);
     ran += batch;
     if (batch === 0 || Date.now() > deadline) break;
   }
