@@ -17,7 +17,7 @@ describe("layering lint rules", () => {
     ["db/queries/planted.ts", "../../lib/gateway/finalize"],
     ["db/planted.ts", "@/lib/sandbox/deliveries"],
     ["db/planted.ts", "@/lib/jobs/job-runner"],
-    ["db/planted.ts", "@/lib/console/console-routes"],
+    ["db/planted.ts", "@/lib/console/queries"],
     ["db/planted.ts", "@/lib/http/api-route"],
     ["db/queries/system/planted.ts", "@/app/api/health/route"],
     ["lib/jobs/planted.ts", "@/lib/gateway/finalize"],
