@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
+import type { TenantContext } from "@/lib/auth/tenant-context";
 
 // The job outbox is worked by the system on behalf of every tenant, so these queries are not
 // tenant-scoped; each job carries its tenant_id and the handlers re-derive everything from it.
@@ -49,11 +50,34 @@ export async function claimDueJobs(
   lease: { seconds: number; deliverSeconds: number },
   only?: { requestId: string; kinds?: JobKind[] },
 ): Promise<Job[]> {
+  return claimJobs(db, limit, lease, [
+    only ? eq(jobs.requestId, only.requestId) : undefined,
+    only?.kinds ? inArray(jobs.kind, only.kinds) : undefined,
+  ]);
+}
+
+/** Claims the due jobs of `kinds` of one request of the tenant (e.g. a cancel runs its cancels at once). */
+export function claimRequestJobs(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+  kinds: JobKind[],
+  limit: number,
+  lease: { seconds: number; deliverSeconds: number },
+): Promise<Job[]> {
+  return claimJobs(db, limit, lease, [eq(jobs.requestId, requestId), inArray(jobs.kind, kinds)]);
+}
+
+async function claimJobs(
+  db: Database,
+  limit: number,
+  lease: { seconds: number; deliverSeconds: number },
+  only: (SQL | undefined)[],
+): Promise<Job[]> {
   const filters = [
     sql`${jobs.runAt} <= now()`,
     sql`(${jobs.lockedUntil} is null or ${jobs.lockedUntil} < now())`,
-    only ? eq(jobs.requestId, only.requestId) : undefined,
-    only?.kinds ? inArray(jobs.kind, only.kinds) : undefined,
+    ...only,
   ];
   // Fair across tenants: each tenant's due jobs are ranked oldest first, and the claim takes every
   // tenant's first before anyone's second, so one tenant's backlog cannot starve another's jobs.
