@@ -2,9 +2,11 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
+import { forTenant } from "./tenant-scope";
 
-// The job outbox is worked by the system on behalf of every tenant, so these queries are not
-// tenant-scoped; each job carries its tenant_id and the handlers re-derive everything from it.
+// The job outbox is worked by the system on behalf of every tenant, so these queries are deliberately
+// not tenant-scoped (claimRequestJobs aside); each job carries its tenant_id, and the handlers act
+// for that tenant only. A job is changed only by the run holding its lease (id and token).
 
 export interface NewJob {
   tenantId: string;
@@ -65,7 +67,9 @@ export function claimRequestJobs(
   limit: number,
   lease: { seconds: number; deliverSeconds: number },
 ): Promise<Job[]> {
-  return claimJobs(db, limit, lease, [eq(jobs.requestId, requestId), inArray(jobs.kind, kinds)]);
+  return claimJobs(db, limit, lease, [
+    forTenant(ctx, jobs.tenantId, eq(jobs.requestId, requestId), inArray(jobs.kind, kinds)),
+  ]);
 }
 
 async function claimJobs(

@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { requestEvents } from "@/db/schema";
+import { authorizationRequests, requestEvents } from "@/db/schema";
+import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { tenantIdOf } from "./tenant-scope";
+import { sameTenant } from "./tenant-scope";
 
 // A request's timeline: append-only events, written in the same statement or transaction as the change they record.
 
@@ -53,6 +55,17 @@ export function eventsJson(events: NewRequestEvent[]): string {
   );
 }
 
+// Only under a request of the caller's tenant: another tenant's request id writes nothing.
+const appendStatement = tenantStatement<{ requestId: string; events: string }>(
+  "append_request_events",
+  (p) => sql`
+  insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
+  select ${p.tenantId}, r.request_id, e.type, e.authorizer_id, e.data
+  from ${authorizationRequests} r, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb)
+  where r.request_id = ${p.requestId} and ${sameTenant(sql`r.tenant_id`, p.tenantId)}
+  order by e.ord`,
+);
+
 /** Appends events to a request's timeline; call it inside the transaction that makes the change. */
 export async function appendRequestEvents(
   db: Database,
@@ -61,14 +74,5 @@ export async function appendRequestEvents(
   events: NewRequestEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  const tenantId = tenantIdOf(ctx);
-  await db.insert(requestEvents).values(
-    events.map((e) => ({
-      tenantId,
-      requestId,
-      type: e.type,
-      authorizerId: e.authorizerId ?? null,
-      data: e.data ?? null,
-    })),
-  );
+  await appendStatement(db, ctx, { requestId, events: eventsJson(events) });
 }

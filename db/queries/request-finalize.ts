@@ -77,21 +77,23 @@ type FinalizeValues = {
  * delivery job leased to the caller. The timeline events and the overview's rollup (pending → final)
  * are written in the same statement.
  * Every table is reached by its key (`request_id = …`, the follow-ups guarded by `exists (select 1
- * from won)`), so the plan Postgres keeps for the statement cannot scan a tenant or an authorizer.
+ * from won)`), so the plan Postgres keeps for the statement cannot scan a tenant or an authorizer;
+ * every row it reads or writes is checked to be the tenant's (sameTenant), not only the request.
  */
 function finalizeStatement(kind: FinalizeCondition["kind"]) {
   return tenantStatement<FinalizeValues>(`finalize_${kind}`, (p) => {
     const r = authorizationRequests;
     const condition = {
       decision: sql`and ${r.expiresAt} > now() and exists (select 1 from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id
-        where t.request_id = ${p.requestId} and t.authorizer_id = ${p.winner}::uuid and t.sp_id = ${p.spId} and a.enabled
+        where t.request_id = ${p.requestId} and ${sameTenant(sql`t.tenant_id`, p.tenantId)} and t.authorizer_id = ${p.winner}::uuid and t.sp_id = ${p.spId} and a.enabled
         and ${p.decisionAt}::timestamptz >= (t.payload::jsonb ->> 'timestamp')::timestamptz - interval '5 minutes'
         and ${p.decisionAt}::timestamptz <= now() + interval '5 minutes')`,
       expiry: sql`and ${r.expiresAt} <= now()`,
-      all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and t.state <> 'failed')
-        and exists (select 1 from ${jobs} j where j.kind = 'submit' and j.request_id = ${p.requestId} and j.lease_token = ${p.leaseToken}::uuid)`,
+      all_targets_failed: sql`and not exists (select 1 from ${requestTargets} t where t.request_id = ${p.requestId} and ${sameTenant(sql`t.tenant_id`, p.tenantId)} and t.state <> 'failed')
+        and exists (select 1 from ${jobs} j where j.kind = 'submit' and j.request_id = ${p.requestId} and j.lease_token = ${p.leaseToken}::uuid
+          and ${sameTenant(sql`j.tenant_id`, p.tenantId)})`,
       no_live_target: sql`and not exists (select 1 from ${requestTargets} t join ${authorizers} a on a.id = t.authorizer_id
-        where t.request_id = ${p.requestId} and t.state in ('queued', 'pending') and a.enabled)`,
+        where t.request_id = ${p.requestId} and ${sameTenant(sql`t.tenant_id`, p.tenantId)} and t.state in ('queued', 'pending') and a.enabled)`,
       none: sql``,
     }[kind];
     return sql`
@@ -111,16 +113,19 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
     ),
     decided_target as (
       update ${requestTargets} set state = 'decided', updated_at = now()
-      where ${requestTargets.requestId} = ${p.requestId} and ${requestTargets.authorizerId} = ${p.winner}::uuid and exists (select 1 from won)
+      where ${requestTargets.requestId} = ${p.requestId} and ${requestTargets.authorizerId} = ${p.winner}::uuid
+        and ${sameTenant(requestTargets.tenantId, p.tenantId)} and exists (select 1 from won)
     ),
     closed as (
       delete from ${jobs}
-      where ${jobs.requestId} = ${p.requestId} and ${jobs.kind} in ('submit', 'poll', 'expire') and exists (select 1 from won)
+      where ${jobs.requestId} = ${p.requestId} and ${jobs.kind} in ('submit', 'poll', 'expire')
+        and ${sameTenant(jobs.tenantId, p.tenantId)} and exists (select 1 from won)
     ),
     cancels as (
       insert into ${jobs} (tenant_id, kind, request_id, target)
       select ${p.tenantId}, 'cancel', t.request_id, t.authorizer_id::text from ${requestTargets} t
-      where t.request_id = ${p.requestId} and exists (select 1 from won) and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${p.winner}::uuid
+      where t.request_id = ${p.requestId} and ${sameTenant(sql`t.tenant_id`, p.tenantId)} and exists (select 1 from won)
+        and t.state in ('queued', 'pending') and t.authorizer_id is distinct from ${p.winner}::uuid
       on conflict (kind, request_id, target) do nothing
     ),
     delivery as (

@@ -103,7 +103,8 @@ const markPendingStatement = tenantStatement<{
     on conflict (kind, request_id, target) do nothing
   ),
   finished as (
-    delete from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId}::text and lease_token = ${p.leaseToken}::uuid
+    delete from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId}::text
+      and lease_token = ${p.leaseToken}::uuid and ${sameTenant(jobs.tenantId, p.tenantId)}
   )
   select 1 as done`,
 );
@@ -141,7 +142,8 @@ const recordFailureStatement = tenantStatement<{
     select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
   ),
   lease as (
-    select id from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId} and lease_token = ${p.leaseToken}::uuid
+    select id from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId}
+      and lease_token = ${p.leaseToken}::uuid and ${sameTenant(jobs.tenantId, p.tenantId)}
     for update skip locked
   ),
   queued as (
@@ -152,7 +154,8 @@ const recordFailureStatement = tenantStatement<{
   ),
   target as (
     update ${requestTargets} set state = 'failed', last_error = ${p.lastError}, updated_at = now()
-    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and exists (select 1 from queued)
+    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and ${sameTenant(requestTargets.tenantId, p.tenantId)}
+      and exists (select 1 from queued)
     returning authorizer_id
   ),
   timeline as (
