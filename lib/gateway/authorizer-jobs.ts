@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import type { Authorizer, AuthorizationRequestRow, Job } from "@/db/schema";
-import { leaseOf, renewJobLease } from "@/db/queries/jobs";
+import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
 import { getRequest } from "@/db/queries/request-lifecycle";
 import {

@@ -6,7 +6,7 @@ import {
   markResultReportsUnsupported,
   resultReportsUnsupportedSince,
 } from "@/db/queries/executions";
-import { leaseOf, renewJobLease } from "@/db/queries/jobs";
+import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { AttemptReport, ExecutionResultReport } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
