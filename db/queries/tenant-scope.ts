@@ -19,7 +19,8 @@ import { assertTenantContext, type TenantContext } from "@/lib/auth/tenant-conte
  * table it writes, even when an earlier step of the same statement already found the tenant's request:
  * a request id names a request, not the rows of other tables that point at it.
  * Deliberately cross-tenant queries (claiming jobs, resolving a callback) live in db/queries/system/
- * or say so at the top of their module, each with its reason.
+ * or say so at the top of their module, each with its reason. Code outside db/ never scopes a query
+ * itself: it calls a query of db/queries with its context.
  */
 
 /** The tenant condition of a query-builder query, joined with the query's own conditions. */

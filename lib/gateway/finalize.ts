@@ -3,8 +3,6 @@ import type { AuthorizationRequestRow, Job } from "@/db/schema";
 import { finalizePendingRequest, type FinalizeInput } from "@/db/queries/request-finalize";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 
-export type { FinalizeCondition, FinalizeInput } from "@/db/queries/request-finalize";
-
 /**
  * How long a claimed job belongs to its claimer: longer than one attempt plus one backoff (at most
  * 30 s + 10 s); a run renews it between attempts, so a whole retry policy may take longer. Work run
