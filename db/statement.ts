@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { sql, type Placeholder, type SQL, type SQLWrapper } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { PgDialect, type PgPreparedQuery, type PgSession } from "drizzle-orm/pg-core";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { Database } from "./client";
@@ -19,19 +19,6 @@ function compile(name: string, statement: SQL) {
   return { ...query, name: `${name}_${createHash("sha256").update(query.sql).digest("hex").slice(0, 10)}` };
 }
 
-/**
- * The tenant check on a row a tenantStatement finds by its key, written so that no index can serve
- * it. After five runs Postgres may switch a named statement to a generic plan made on the statistics
- * of that moment — on a new database, empty tables — and use it until an ANALYZE re-plans it. Such a
- * plan can read a table by any index a condition fits: with a plain `tenant_id = $1`, a tenant-leading
- * one, reading every row of the tenant on each call (the request view did; the decision write read
- * every pending request through a partial index, and its Postgres CPU grew from ~1 to ~3.5 ms within a
- * minute of `npm run bench`). Here only the key can be an index condition; the tenant is checked on the row.
- */
-export function sameTenant(column: SQLWrapper, tenantId: Placeholder): SQL {
-  return sql`${column}::text = ${tenantId}::uuid::text`;
-}
-
 const registry: { name: string; text: () => string }[] = [];
 
 /** Every tenantStatement's name and SQL text (for the test that checks their generic plans). */
@@ -44,11 +31,12 @@ export function registeredStatements(): readonly { name: string; text: () => str
  * `sql` and schema objects like every other query but rendered to SQL text once, with `p.name`
  * placeholders for its values. Each call then skips Drizzle's query building (hundreds of chunks
  * for the one-statement writes) and, as a named prepared statement, the database's parsing and
- * planning: together they were measured as about half of a submit's cost. `p.tenantId` is always
- * filled from the checked TenantContext, never from the caller's values. Runs on any handle (the
- * database or a transaction; PGlite, node-postgres or Neon) through Drizzle's prepared-query API.
+ * planning: together they were measured as about half of a submit's cost. Scoped as described in
+ * db/queries/tenant-scope.ts: `p.tenantId` is always filled from the checked TenantContext, and the
+ * values cannot carry a `tenantId` of their own. Runs on any handle (the database or a transaction;
+ * PGlite, node-postgres or Neon) through Drizzle's prepared-query API.
  */
-export function tenantStatement<V extends Record<string, unknown>>(
+export function tenantStatement<V extends Record<string, unknown> & { tenantId?: never }>(
   name: string,
   build: (p: Placeholders<V & { tenantId: string }>) => SQL,
 ) {

@@ -12,7 +12,7 @@ import {
 } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { PURGE_ACTION, type AuditEntry, type CheckpointRecord } from "@/lib/audit-chain";
-import type { JobLease } from "./jobs";
+import type { JobLease } from "./system/jobs";
 import { tenantIdOf } from "./tenant-scope";
 
 // Reads of the sealed audit trail in leaf order (see lib/audit-chain/entry-hash.ts), in batches.

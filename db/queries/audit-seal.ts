@@ -4,7 +4,7 @@ import { auditCheckpoints, auditEvents, requestEvents } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { chainOf, hashEntry, LeafDigest, signCheckpoint, type AuditEntry } from "@/lib/audit-chain";
 import { holdsLease, readAuditEventBatch, readRequestEventBatch, unsealed } from "./audit-chain";
-import type { JobLease } from "./jobs";
+import type { JobLease } from "./system/jobs";
 import { loadSigningMaterial } from "./signing-keys";
 import { tenantIdOf } from "./tenant-scope";
 

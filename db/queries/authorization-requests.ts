@@ -13,10 +13,10 @@ import {
   type WebhookDelivery,
 } from "@/db/schema";
 import { rowFromJson } from "@/db/row-from-json";
-import { sameTenant, tenantStatement } from "@/db/statement";
+import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { REQUEST_ID_PATTERN } from "@/lib/stepauth";
-import { forTenant } from "./tenant-scope";
+import { forTenant, sameTenant } from "./tenant-scope";
 
 // A request's view, read in one query (plus one for the timeline); its authorizers in routing order,
 // as the submit answer lists them. The signed decision envelope stays in the database.

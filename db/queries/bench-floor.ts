@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { authorizationRequests } from "@/db/schema";
-import { sameTenant, tenantStatement } from "@/db/statement";
+import { tenantStatement } from "@/db/statement";
+import { sameTenant } from "./tenant-scope";
 
 // The honest floor of `npm run bench` (lib/gateway/bench-floor.ts): the one insert and the one update
 // a submit cannot do without, as prepared statements like the submit's own. Bench-only; never on a live path.

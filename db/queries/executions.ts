@@ -57,20 +57,33 @@ export async function insertExecution(
   channel: ExecutionChannel,
   result?: ExecutionResult,
 ) {
+  const r = authorizationRequests;
+  const finished = result
+    ? {
+        status: sql<string>`${result.status === "success" ? "succeeded" : "failed"}::execution_status`,
+        error: sql<string | null>`${result.status === "error" ? result.error : null}::text`,
+        finishedAt: sql<Date | null>`now()`,
+      }
+    : { status: sql<string>`'executing'::execution_status`, error: sql<null>`null`, finishedAt: sql<null>`null` };
+  // INSERT … SELECT from the tenant's request: another tenant's request id claims nothing.
   const [row] = await db
     .insert(executions)
-    .values({
-      requestId,
-      tenantId: tenantIdOf(ctx),
-      channel,
-      ...(result
-        ? {
-            status: result.status === "success" ? ("succeeded" as const) : ("failed" as const),
-            error: result.status === "error" ? result.error : null,
-            finishedAt: sql`now()`,
-          }
-        : {}),
-    })
+    .select((qb) =>
+      qb
+        .select({
+          requestId: r.requestId,
+          tenantId: r.tenantId,
+          channel: sql<string>`${channel}::text`.as("channel"),
+          status: finished.status.as("status"),
+          error: finished.error.as("error"),
+          claimedAt: sql<Date>`now()`.as("claimed_at"),
+          finishedAt: finished.finishedAt.as("finished_at"),
+          resultReportedAt: sql<null>`null`.as("result_reported_at"),
+          resultReportedVia: sql<null>`null`.as("result_reported_via"),
+        })
+        .from(r)
+        .where(forTenant(ctx, r.tenantId, eq(r.requestId, requestId))),
+    )
     .onConflictDoNothing()
     .returning();
   return row ?? null;

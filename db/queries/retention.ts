@@ -13,7 +13,7 @@ import { PURGE_ACTION } from "@/lib/audit-chain";
 import { recordAuditEvent } from "./audit";
 import { holdsLease } from "./audit-chain";
 import { sealJobKey } from "./system/audit-seal-jobs";
-import type { JobLease } from "./jobs";
+import type { JobLease } from "./system/jobs";
 import { tenantIdOf } from "./tenant-scope";
 
 export type PurgeOutcome = { purged: number; more: boolean; skipped?: "lost_lease" | "keep_everything" };

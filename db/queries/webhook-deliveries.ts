@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { jobs, webhookDeliveries, type Job } from "@/db/schema";
+import { jobs, webhookDeliveries, type Job, type WebhookDelivery } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { forTenant } from "./tenant-scope";
 
@@ -52,5 +52,17 @@ export async function recordDeliveryAttempt(
       ),
     )
     .returning({ requestId: webhookDeliveries.requestId });
+  return row ?? null;
+}
+
+export async function getWebhookDelivery(
+  db: Database,
+  ctx: TenantContext,
+  requestId: string,
+): Promise<WebhookDelivery | null> {
+  const [row] = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId)));
   return row ?? null;
 }

@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Job } from "@/db/schema";
 import { sealAuditBatch } from "@/db/queries/audit-seal";
-import { leaseOf, renewJobLease } from "@/db/queries/jobs";
+import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { JobResult } from "./authorizer-jobs";
 import { JOB_LEASE_SECONDS } from "./finalize";

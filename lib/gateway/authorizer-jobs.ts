@@ -1,17 +1,15 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import type { Authorizer, AuthorizationRequestRow, Job } from "@/db/schema";
+import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
+import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
+import { getRequest } from "@/db/queries/request-lifecycle";
 import {
-  authorizationRequests,
-  jobs,
-  requestEvents,
-  requestTargets,
-  type Authorizer,
-  type AuthorizationRequestRow,
-  type Job,
-} from "@/db/schema";
-import { forTenant } from "@/db/queries/tenant-scope";
-import { leaseOf, renewJobLease } from "@/db/queries/jobs";
-import { sameTenant, tenantStatement } from "@/db/statement";
+  getTargetWithRequest,
+  markTargetCancelled,
+  markTargetPending,
+  recordTargetFailure,
+  recordTargetPoll,
+} from "@/db/queries/request-targets";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import {
   isStepAuthError,
@@ -22,7 +20,7 @@ import {
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
 import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
-import { appendRequestEvents, attemptEvent, eventsJson, type NewRequestEvent } from "./request-events";
+import { attemptEvent } from "./request-events";
 import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
 import type { JobResult } from "@/lib/jobs/job-runner";
@@ -39,23 +37,8 @@ const MIN_RATE_LIMIT_WAIT_MS = 1_000;
 /** Renews the run's job lease between two attempts; false once another run has taken the job over. */
 const leaseRenewal = (db: Database, job: Job) => () => renewJobLease(db, leaseOf(job), JOB_LEASE_SECONDS);
 
-// The lease fence of a job run's writes (its job found by request, like every hot read): true while the run holds its lease.
-const leaseHeld = (job: Job) => sql`exists (select 1 from ${jobs} j
-  where j.kind = ${job.kind} and j.request_id = ${job.requestId} and j.target = ${job.target} and j.lease_token = ${job.leaseToken}::uuid)`;
-
 async function loadTargetState(db: Database, ctx: TenantContext, job: Job) {
-  const [row] = await db
-    .select({ request: authorizationRequests, target: requestTargets })
-    .from(requestTargets)
-    .innerJoin(authorizationRequests, eq(authorizationRequests.requestId, requestTargets.requestId))
-    .where(
-      forTenant(
-        ctx,
-        requestTargets.tenantId,
-        eq(requestTargets.requestId, job.requestId),
-        eq(requestTargets.authorizerId, job.target),
-      ),
-    );
+  const row = await getTargetWithRequest(db, ctx, job.requestId, job.target);
   if (!row) return null;
   const runtime = await loadTenantRuntime(db, ctx);
   const authorizer = runtime.authorizers.find((a) => a.id === job.target);
@@ -90,91 +73,6 @@ function stateFromHint(hint: SubmitHint, job: Job) {
     : null;
 }
 
-// The common answer (a human will review): the target is now pending at its authorizer, the
-// attempts go to the timeline, a poll is scheduled (soon for poll-only authorizers, otherwise
-// as the fallback for an overdue callback) and the submit job is finished (deleted, only while this
-// run holds its lease, as completeJob would). One statement, so atomic and one round trip. The attempts
-// are recorded even when a racing decision already moved the target on, but only ever under a request
-// of the caller's tenant.
-// Not fenced by the job lease, like a decision: that the authorizer holds the request is a fact
-// whichever run heard it, and recording it (only over `queued`) keeps a run that took the job over
-// from failing the target, and settling the request, while the authorizer has it.
-const markPendingStatement = tenantStatement<{
-  requestId: string;
-  authorizerId: string;
-  events: string;
-  pollInSeconds: number;
-  leaseToken: string;
-}>(
-  "mark_target_pending",
-  (p) => sql`
-  with request as (
-    select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
-  ),
-  target as (
-    update ${requestTargets} set state = 'pending', updated_at = now()
-    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and ${sameTenant(requestTargets.tenantId, p.tenantId)} and state = 'queued'
-  ),
-  timeline as (
-    insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
-    select ${p.tenantId}, request.request_id, e.type, e.authorizer_id, e.data
-    from request, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb) order by e.ord
-  ),
-  poll as (
-    insert into ${jobs} (tenant_id, kind, request_id, target, run_at)
-    select ${p.tenantId}, 'poll', request.request_id, ${p.authorizerId}, now() + make_interval(secs => ${p.pollInSeconds}::double precision) from request
-    on conflict (kind, request_id, target) do nothing
-  ),
-  finished as (
-    delete from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId}::text and lease_token = ${p.leaseToken}::uuid
-  )
-  select 1 as done`,
-);
-
-// A target that failed for good: `failed` with the failure, only if it is still `queued` (never over
-// another run's `pending`) and only while this run holds its job lease. The job row and then the
-// target row are locked with SKIP LOCKED, so nobody can claim the job between the check and the
-// write, and the statement never waits on a lock (no deadlock with a decision's write): a row
-// someone else holds means the run has lost, and writes nothing but its attempts and why.
-const recordFailureStatement = tenantStatement<{
-  leaseToken: string;
-  requestId: string;
-  authorizerId: string;
-  lastError: string;
-  events: string;
-}>(
-  "record_target_failure",
-  (p) => sql`
-  with request as (
-    select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
-  ),
-  lease as (
-    select id from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId} and lease_token = ${p.leaseToken}::uuid
-    for update skip locked
-  ),
-  queued as (
-    select authorizer_id from ${requestTargets}
-    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and ${sameTenant(requestTargets.tenantId, p.tenantId)} and state = 'queued'
-      and exists (select 1 from lease)
-    for update skip locked
-  ),
-  target as (
-    update ${requestTargets} set state = 'failed', last_error = ${p.lastError}, updated_at = now()
-    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and exists (select 1 from queued)
-    returning authorizer_id
-  ),
-  timeline as (
-    insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
-    select ${p.tenantId}, request.request_id, e.type, e.authorizer_id, e.data
-    from request, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb)
-    where e.type = 'authorizer_attempt'
-      or (e.type = 'submit_failed' and exists (select 1 from target))
-      or (e.type = 'submit_discarded' and not exists (select 1 from lease))
-    order by e.ord
-  )
-  select exists (select 1 from target) as failed`,
-);
-
 /** Submits a request to one authorizer (with the retries of the tenant's policy). */
 export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, hint?: SubmitHint): Promise<JobResult> {
   const state = hint ? stateFromHint(hint, job) : await loadTargetState(db, ctx, job);
@@ -206,12 +104,14 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
       ...events,
       { type: "submitted", authorizerId: state.authorizer.id, data: { status: "pending" } },
     ];
-    await markPendingStatement(db, ctx, {
+    // The common answer (a human will review): the target is pending at its authorizer, a poll is
+    // scheduled (soon for poll-only authorizers, otherwise as the fallback for an overdue callback).
+    await markTargetPending(db, ctx, {
       requestId: job.requestId,
       authorizerId: state.authorizer.id,
-      events: eventsJson(timeline),
+      events: timeline,
       pollInSeconds: (state.authorizer.pollOnly ? POLL_ONLY_FIRST_MS : CALLBACK_OVERDUE_MS) / 1000,
-      leaseToken: job.leaseToken,
+      lease: job,
     });
     hint?.written.targetStates.set(state.authorizer.id, "pending");
     return { done: true, jobClosed: true };
@@ -283,14 +183,14 @@ async function submitFailed(
     { type: "submit_failed", authorizerId, data: { kind: failure.kind, code: failure.code, message: failure.message } },
     { type: "submit_discarded", authorizerId, data: { reason: "lease_lost", kind: failure.kind, code: failure.code } },
   ];
-  const [row] = await recordFailureStatement<{ failed: boolean }>(db, ctx, {
-    leaseToken: job.leaseToken,
+  const failed = await recordTargetFailure(db, ctx, {
     requestId: job.requestId,
     authorizerId,
     lastError: `${failure.kind}:${failure.code}`,
-    events: eventsJson(timeline),
+    events: timeline,
+    lease: job,
   });
-  if (!row?.failed) return { done: true };
+  if (!failed) return { done: true };
   const settlement = await settleIfAllTargetsFailed(db, ctx, state.runtime, job.requestId, job.leaseToken);
   if (settlement.allFailed) return { done: true, followUp: settlement.deliveryJob };
   // Not every target failed, but the rest may be at disabled authorizers: then the kill switch denies.
@@ -310,20 +210,12 @@ export async function runPollJob(db: Database, ctx: TenantContext, job: Job): Pr
       job.requestId,
     );
     await db.transaction(async (tx) => {
-      await tx
-        .update(requestTargets)
-        .set({ pollCount, updatedAt: sql`now()` })
-        .where(
-          forTenant(
-            ctx,
-            requestTargets.tenantId,
-            and(
-              eq(requestTargets.requestId, job.requestId),
-              eq(requestTargets.authorizerId, state.authorizer.id),
-              leaseHeld(job),
-            ),
-          ),
-        );
+      await recordTargetPoll(tx, ctx, {
+        requestId: job.requestId,
+        authorizerId: state.authorizer.id,
+        pollCount,
+        lease: job,
+      });
       await appendRequestEvents(
         tx,
         ctx,
@@ -367,20 +259,7 @@ export async function runCancelJob(db: Database, ctx: TenantContext, job: Job): 
       leaseRenewal(db, job),
     ).cancel(job.requestId);
     await db.transaction(async (tx) => {
-      await tx
-        .update(requestTargets)
-        .set({ state: "cancelled", updatedAt: sql`now()` })
-        .where(
-          forTenant(
-            ctx,
-            requestTargets.tenantId,
-            and(
-              eq(requestTargets.requestId, job.requestId),
-              eq(requestTargets.authorizerId, state.authorizer.id),
-              leaseHeld(job),
-            ),
-          ),
-        );
+      await markTargetCancelled(tx, ctx, { requestId: job.requestId, authorizerId: state.authorizer.id, lease: job });
       await appendRequestEvents(tx, ctx, job.requestId, [
         ...attempts.map((a) => attemptEvent(state.authorizer.id, a)),
         { type: "cancel_sent", authorizerId: state.authorizer.id, data: { answer: result.status } },
@@ -431,10 +310,7 @@ export async function runExpireJob(db: Database, ctx: TenantContext, job: Job): 
     events: [{ type: "expired" }],
   });
   if (expired) return { done: true, followUp: expired.deliveryJob };
-  const [request] = await db
-    .select({ status: authorizationRequests.status, expiresAt: authorizationRequests.expiresAt })
-    .from(authorizationRequests)
-    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, job.requestId)));
+  const request = await getRequest(db, ctx, job.requestId);
   // Still pending but not yet due (clock skew between instances): look again shortly.
   if (request?.status === "pending")
     return { done: false, retryInMs: Math.max(250, request.expiresAt.getTime() - Date.now()) };

@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizationRequests } from "@/db/schema";
-import { claimDueJobs } from "@/db/queries/jobs";
-import { forTenant } from "@/db/queries/tenant-scope";
+import { getRequestStatus } from "@/db/queries/authorization-requests";
+import { claimRequestJobs } from "@/db/queries/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { DELIVERY_LEASE_SECONDS, finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
@@ -23,13 +21,10 @@ export async function cancelAuthorizationRequest(
   ctx: TenantContext,
   requestId: string,
 ): Promise<CancelOutcome> {
-  const [request] = await db
-    .select({ status: authorizationRequests.status })
-    .from(authorizationRequests)
-    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
-  if (!request) throw new AppError("unknown_request", "No such authorization request");
-  if (request.status === "cancelled") return { cancelled: true };
-  if (request.status !== "pending") return { cancelled: false, status: request.status };
+  const status = await getRequestStatus(db, ctx, requestId);
+  if (!status) throw new AppError("unknown_request", "No such authorization request");
+  if (status === "cancelled") return { cancelled: true };
+  if (status !== "pending") return { cancelled: false, status };
 
   const result = await finalizeRequest(db, ctx, {
     requestId,
@@ -40,20 +35,15 @@ export async function cancelAuthorizationRequest(
     events: [{ type: "cancel_requested" }, { type: "cancelled" }],
   });
   if (!result) {
-    const [now] = await db
-      .select({ status: authorizationRequests.status })
-      .from(authorizationRequests)
-      .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
-    return now?.status === "cancelled" ? { cancelled: true } : { cancelled: false, status: now?.status ?? "unknown" };
+    const now = await getRequestStatus(db, ctx, requestId);
+    return now === "cancelled" ? { cancelled: true } : { cancelled: false, status: now ?? "unknown" };
   }
   if (result.deliveryJob) await runJob(db, result.deliveryJob);
   // Tell the authorizers now; a cancel that cannot get through stays queued for the worker.
-  const cancels = await claimDueJobs(
-    db,
-    64,
-    { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS },
-    { requestId, kinds: ["cancel"] },
-  );
+  const cancels = await claimRequestJobs(db, ctx, requestId, ["cancel"], 64, {
+    seconds: JOB_LEASE_SECONDS,
+    deliverSeconds: DELIVERY_LEASE_SECONDS,
+  });
   await Promise.all(cancels.map((job) => runJob(db, job)));
   return { cancelled: true };
 }

@@ -1,15 +1,9 @@
-import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import {
-  authorizationRequests,
-  authorizers,
-  requestTargets,
-  type Authorizer,
-  type AuthorizationRequestRow,
-  type Job,
-} from "@/db/schema";
+import type { Authorizer, AuthorizationRequestRow, Job } from "@/db/schema";
 import { recordAuditEvent } from "@/db/queries/audit";
-import { forTenant } from "@/db/queries/tenant-scope";
+import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
+import { getRequest } from "@/db/queries/request-lifecycle";
+import { findDecisionTarget } from "@/db/queries/request-targets";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import {
   checkDecision,
@@ -19,7 +13,6 @@ import {
   type VerifiedDecision,
 } from "@/lib/stepauth";
 import { finalizeRequest } from "./finalize";
-import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 
 export type DecisionSource = "callback" | "poll" | "submit" | "cancel";
 
@@ -91,23 +84,8 @@ async function classifyLostDecision(
   events: NewRequestEvent[],
 ): Promise<DecisionOutcome> {
   const d = verified.decision;
-  const [request] = await tx
-    .select()
-    .from(authorizationRequests)
-    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, d.requestId)));
-  const [target] = request
-    ? await tx
-        .select({ spId: requestTargets.spId, payload: requestTargets.payload, enabled: authorizers.enabled })
-        .from(requestTargets)
-        .innerJoin(authorizers, eq(authorizers.id, requestTargets.authorizerId))
-        .where(
-          forTenant(
-            ctx,
-            requestTargets.tenantId,
-            and(eq(requestTargets.requestId, d.requestId), eq(requestTargets.authorizerId, authorizer.id)),
-          ),
-        )
-    : [];
+  const request = await getRequest(tx, ctx, d.requestId);
+  const target = request ? await findDecisionTarget(tx, ctx, d.requestId, authorizer.id) : null;
   const facts =
     request && target
       ? {

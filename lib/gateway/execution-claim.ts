@@ -13,7 +13,7 @@ import {
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { signedRequestText, type AuthorizationRequest } from "@/lib/stepauth";
-import { appendRequestEvents } from "./request-events";
+import { appendRequestEvents } from "@/db/queries/request-events";
 import { callbackPolicy } from "./tenant-runtime";
 
 /**

@@ -6,13 +6,14 @@ import {
   markResultReportsUnsupported,
   resultReportsUnsupportedSince,
 } from "@/db/queries/executions";
-import { leaseOf, renewJobLease } from "@/db/queries/jobs";
+import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { AttemptReport, ExecutionResultReport } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import type { JobResult } from "./authorizer-jobs";
 import { JOB_LEASE_SECONDS } from "./finalize";
-import { appendRequestEvents, attemptEvent, type NewRequestEvent } from "./request-events";
+import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
+import { attemptEvent } from "./request-events";
 import { loadTenantRuntime } from "./tenant-runtime";
 
 // Like a submission: the retry policy within a run, then durable reschedules with backoff.

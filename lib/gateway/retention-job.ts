@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import type { Job } from "@/db/schema";
-import { leaseOf, renewJobLease } from "@/db/queries/jobs";
+import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import { purgeExpiredRequests } from "@/db/queries/retention";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { JobResult } from "./authorizer-jobs";

@@ -1,285 +1,50 @@
-import { createHash } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Database } from "@/db/client";
-import {
-  authorizationRequests,
-  jobs,
-  requestEvents,
-  requestTargets,
-  type AuthorizationRequestRow,
-  type Job,
-} from "@/db/schema";
-import { countReceivedRequest } from "@/db/queries/request-stats-rollup";
-import { forTenant } from "@/db/queries/tenant-scope";
-import { tenantStatement } from "@/db/statement";
+import { getRequestView, requestView, type RequestView } from "@/db/queries/authorization-requests";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { AppError, toAppError } from "@/lib/errors/app-error";
-import { submitRequestSchema } from "@/lib/client/api-schemas";
-import { spendCelTime } from "@/lib/fairness/cel-time-budget";
-import {
-  authorizationRequestPayload,
-  buildAuthorizationRequest,
-  compileRoutingScript,
-  DEFAULT_ROUTING_BUDGET_MS,
-  evaluateRoutingScript,
-  generateRequestId,
-  type AuthorizationRequest,
-  type AuthorizationRequestPayload,
-  type RoutingOutcome,
-} from "@/lib/stepauth";
+import type { submitRequestSchema } from "@/lib/client/api-schemas";
+import { runJob } from "./jobs";
 import type { SubmitHint } from "./authorizer-jobs";
-import { rowFromJson } from "@/db/row-from-json";
-import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
-import { eventsJson, type NewRequestEvent } from "./request-events";
-import { callbackPolicy, callbackUrlFor, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
+import { recordAuthorizationRequest } from "./record-request";
 
 // The body's schema is shared with lib/client, so services are typed by what the API validates.
 export { idempotencyKeySchema, submitRequestSchema } from "@/lib/client/api-schemas";
 export type SubmitRequestInput = z.infer<typeof submitRequestSchema>;
 
-export function hashBody(input: SubmitRequestInput): string {
-  return createHash("sha256").update(JSON.stringify(input)).digest("hex");
-}
-
-/** Routes the request; names become authorizer rows (routing only ever names enabled authorizers). */
-function route(runtime: TenantRuntime, base: AuthorizationRequest): RoutingOutcome {
-  const enabled = runtime.authorizers.filter((a) => a.enabled);
-  const fallback = enabled.find((a) => a.isDefault) ?? enabled[0];
-  return evaluateRoutingScript(runtime.settings.routingScript, base, {
-    authorizers: enabled.map((a) => a.name),
-    default: fallback?.name ?? "",
-  });
-}
-
-/** Routes within the tenant's CEL allowance: a costly script waits for it (or is refused, 429). */
-async function routeWithinAllowance(
-  ctx: TenantContext,
-  runtime: TenantRuntime,
-  base: AuthorizationRequest,
-): Promise<RoutingOutcome> {
-  const script = runtime.settings.routingScript;
-  const compiling = performance.now();
-  const compiled = script ? compileRoutingScript(script) : null;
-  if (!compiled?.ok || !compiled.needsTimeBudget) return route(runtime, base);
-  // A script interrupted by its budget is compiled afresh: that time is the tenant's too.
-  const compileMs = performance.now() - compiling;
-  const settle = await spendCelTime(`routing:${ctx.tenantId}`, DEFAULT_ROUTING_BUDGET_MS);
-  const started = performance.now();
-  try {
-    return route(runtime, base);
-  } finally {
-    settle(compileMs + performance.now() - started);
-  }
-}
-
-type RecordValues = {
-  requestId: string;
-  externalId: string | null;
-  idempotencyKey: string | null;
-  bodyHash: string;
-  principal: string;
-  action: string;
-  principalType: string;
-  actionType: string;
-  actionCategory: string | null;
-  summary: string;
-  routingTargets: string[];
-  routingFallbackReason: string | null;
-  routingError: string | null;
-  expiresAt: string;
-  events: string;
-  targets: string;
-  targetAuthorizerIds: string[];
-};
-
-// One statement, so atomic and one round trip: the request (nothing, when its Idempotency-Key is
-// taken), its timeline, a payload per target, its submit jobs (leased to this caller, who runs them
-// at once), its expiry job and its count in the overview's rollup.
-const recordStatement = tenantStatement<RecordValues>(
-  "record_request",
-  (p) => sql`
-    with req as (
-      insert into ${authorizationRequests} (request_id, tenant_id, external_id, idempotency_key, body_hash, status, principal, action,
-        principal_type, action_type, action_category, summary, routing_targets, routing_fallback_reason, routing_error, expires_at, target_authorizer_ids)
-      values (${p.requestId}, ${p.tenantId}, ${p.externalId}::text, ${p.idempotencyKey}::text, ${p.bodyHash}, 'pending', ${p.principal}::jsonb, ${p.action}::jsonb,
-        ${p.principalType}, ${p.actionType}, ${p.actionCategory}::text, ${p.summary}, ${p.routingTargets}::text[], ${p.routingFallbackReason}::text,
-        ${p.routingError}::text, ${p.expiresAt}::timestamptz, ${p.targetAuthorizerIds}::uuid[])
-      on conflict (tenant_id, idempotency_key) do nothing
-      returning *
-    ),
-    timeline as (
-      insert into ${requestEvents} (tenant_id, request_id, type, data)
-      select ${p.tenantId}, req.request_id, e.type, e.data from req, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, data jsonb) order by e.ord
-    ),
-    targets as (
-      insert into ${requestTargets} (request_id, authorizer_id, tenant_id, sp_id, payload)
-      select req.request_id, t.authorizer_id, ${p.tenantId}, t.sp_id, t.payload from req, jsonb_to_recordset(${p.targets}::jsonb) as t(authorizer_id uuid, sp_id text, payload text)
-    ),
-    submit_jobs as (
-      insert into ${jobs} (tenant_id, kind, request_id, target, locked_until, attempts)
-      select ${p.tenantId}, 'submit', req.request_id, t.authorizer_id, now() + make_interval(secs => ${JOB_LEASE_SECONDS}), 1
-      from req, jsonb_to_recordset(${p.targets}::jsonb) as t(authorizer_id text)
-      returning *
-    ),
-    expiry_job as (
-      insert into ${jobs} (tenant_id, kind, request_id, run_at) select ${p.tenantId}, 'expire', req.request_id, req.expires_at from req
-    ),
-    stats as (${countReceivedRequest("req")})
-    select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`,
-);
-
 /**
- * Records a new authorization request and everything it needs next, in one statement: the row,
- * its routing, a signed-for payload per target authorizer, its submit jobs (leased to the caller,
- * who runs them at once) and its expiry job. Same Idempotency-Key and body → the stored request;
- * same key, other body → 422. Returns the request and the jobs to run now.
+ * The whole submit path of `POST /authorization-requests`: record (durably, with its jobs), then
+ * run the submissions at once on this instance's lease, so an authorizer that decides at once,
+ * a fail-closed or a fail-open outcome is in the answer. If this process dies meanwhile, the lease
+ * runs out and the worker finishes the job.
  */
-export async function recordAuthorizationRequest(
+export async function submitAuthorizationRequest(
   db: Database,
   ctx: TenantContext,
   input: SubmitRequestInput,
   idempotencyKey: string | null,
-): Promise<{ request: AuthorizationRequestRow; jobsToRun: Job[]; replayed: boolean; hint?: SubmitHint }> {
-  const bodyHash = hashBody(input);
-  if (idempotencyKey) {
-    const replay = await findIdempotentReplay(db, ctx, idempotencyKey, bodyHash);
-    if (replay) return { request: replay, jobsToRun: [], replayed: true };
-  }
-  const runtime = await loadTenantRuntime(db, ctx);
-  let base: AuthorizationRequest;
-  try {
-    base = buildAuthorizationRequest(
-      {
-        spId: "routing",
-        requestId: generateRequestId(),
-        expiresIn: input.expiresIn ?? runtime.settings.defaultExpiresIn,
-        principal: input.principal as never,
-        action: input.action as never,
-      },
-      callbackPolicy(),
-    );
-  } catch (error) {
-    throw toAppError(error, "client") ?? error;
-  }
-  const outcome = await routeWithinAllowance(ctx, runtime, base);
-  const targets =
-    outcome.kind === "immediate"
-      ? []
-      : outcome.targets.map((name) => runtime.authorizers.find((a) => a.name === name && a.enabled));
-  if (targets.some((t) => t === undefined))
-    throw new AppError("no_authorizer", "No enabled authorizer is configured: add one (or route with $approve/$deny)");
-  if (targets.length > 0 && runtime.signers.length === 0)
-    throw new AppError("no_signing_key", "The tenant has no signing key: create one first");
-  // The base request was validated once; each target's copy only has its spId and callback URL checked,
-  // and the authorizer client signs it without validating it again.
-  let payloads: { authorizerId: string; spId: string; payload: AuthorizationRequestPayload }[];
-  try {
-    payloads = targets.map((a) => ({
-      authorizerId: a!.id,
-      spId: a!.spId,
-      payload: authorizationRequestPayload(
-        base,
-        { spId: a!.spId, callbackUrl: a!.pollOnly ? undefined : callbackUrlFor(runtime.settings, a!.id) },
-        callbackPolicy(),
-      ),
-    }));
-  } catch (error) {
-    throw toAppError(error, "client") ?? error;
-  }
-  const immediate = outcome.kind === "immediate" ? outcome.decision : null;
-
-  const events: NewRequestEvent[] = [
-    {
-      type: "received",
-      data: {
-        externalId: input.externalId ?? null,
-        actionType: base.action.type,
-        principalType: base.principal.type,
-        expiresAt: base.expiresAt,
-      },
-    },
-    {
-      type: "routing_evaluated",
-      data:
-        outcome.kind === "fallback"
-          ? { targets: outcome.targets, fallback: true, reason: outcome.reason, message: outcome.message }
-          : { targets: outcome.targets, fallback: false },
-    },
-  ];
-  const [row] = await recordStatement<{ request: Record<string, unknown> | null; jobs: Record<string, unknown>[] }>(
-    db,
-    ctx,
-    {
-      requestId: base.requestId,
-      externalId: input.externalId ?? null,
-      idempotencyKey,
-      bodyHash,
-      principal: JSON.stringify(base.principal),
-      action: JSON.stringify(base.action),
-      principalType: base.principal.type,
-      actionType: base.action.type,
-      actionCategory: base.action.category ?? null,
-      summary: base.action.summary,
-      routingTargets: outcome.targets,
-      routingFallbackReason: outcome.kind === "fallback" ? outcome.reason : null,
-      routingError: outcome.kind === "fallback" ? outcome.message : null,
-      expiresAt: base.expiresAt,
-      events: eventsJson(events),
-      targets: JSON.stringify(
-        payloads.map((p) => ({ authorizer_id: p.authorizerId, sp_id: p.spId, payload: p.payload.json })),
-      ),
-      targetAuthorizerIds: payloads.map((p) => p.authorizerId),
-    },
-  );
-  if (!row?.request) {
-    // Lost a race with the same Idempotency-Key: answer what the winner stored.
-    const replay = await findIdempotentReplay(db, ctx, idempotencyKey!, bodyHash);
-    return { request: replay!, jobsToRun: [], replayed: true };
-  }
-  const request = rowFromJson<AuthorizationRequestRow>(authorizationRequests, row.request);
-  if (immediate) {
-    // Routing decided: finalize at once (unsigned, marked so). Should this process die in between,
-    // the expiry job ends the request as expired: no action runs without a recorded decision.
-    const done = await finalizeRequest(db, ctx, {
-      requestId: request.requestId,
-      status: immediate,
-      statusReason: `routing_${immediate === "approved" ? "approve" : "deny"}`,
-      source: "routing",
-      condition: { kind: "none" },
-      events: [
-        { type: "decided_without_authorizer", data: { decision: immediate, reason: "routing script", signed: false } },
-      ],
-    });
-    return {
-      request: done?.request ?? request,
-      jobsToRun: done?.deliveryJob ? [done.deliveryJob] : [],
-      replayed: false,
-    };
-  }
-  const hint: SubmitHint = {
-    runtime,
-    request,
-    payloads: new Map(payloads.map((p) => [p.authorizerId, p.payload])),
-    written: { request, targetStates: new Map(), unknown: false },
-  };
-  return { request, jobsToRun: row.jobs.map((j) => rowFromJson<Job>(jobs, j)), replayed: false, hint };
+): Promise<{ view: RequestView; replayed: boolean }> {
+  const { request, jobsToRun, replayed, hint } = await recordAuthorizationRequest(db, ctx, input, idempotencyKey);
+  await Promise.all(jobsToRun.map((job) => runJob(db, job, hint)));
+  const view =
+    hint && !hint.written.unknown
+      ? composedView(hint)
+      : (await getRequestView(db, ctx, request.requestId, { events: false }))!;
+  return { view, replayed };
 }
 
-async function findIdempotentReplay(
-  db: Database,
-  ctx: TenantContext,
-  idempotencyKey: string,
-  bodyHash: string,
-): Promise<AuthorizationRequestRow | null> {
-  const [existing] = await db
-    .select()
-    .from(authorizationRequests)
-    .where(
-      forTenant(ctx, authorizationRequests.tenantId, and(eq(authorizationRequests.idempotencyKey, idempotencyKey))),
-    );
-  if (!existing) return null;
-  if (existing.bodyHash !== bodyHash)
-    throw new AppError("idempotency_key_reused", "This Idempotency-Key was used with a different body");
-  return existing;
+// Reading the request back cost as much as a third of a submit (measured): compose the answer from
+// what this request wrote. Nothing else writes a request between its record and its answer but a
+// decision racing in by callback, which the answer may then not show yet, as with any later change.
+function composedView(hint: SubmitHint): RequestView {
+  const targets = [...hint.payloads.keys()].map((authorizerId) => {
+    const authorizer = hint.runtime.authorizers.find((a) => a.id === authorizerId)!;
+    return {
+      authorizerId,
+      name: authorizer.name,
+      spId: authorizer.spId,
+      state: hint.written.targetStates.get(authorizerId) ?? "queued",
+      lastError: null,
+    };
+  });
+  return requestView({ request: hint.written.request, targets, execution: null, delivery: null });
 }

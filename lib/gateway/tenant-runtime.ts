@@ -1,12 +1,11 @@
 import type { KeyObject } from "node:crypto";
-import { asc } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { authorizers, type Authorizer } from "@/db/schema";
+import type { Authorizer } from "@/db/schema";
 import { loadSigningMaterial } from "@/db/queries/signing-keys";
 import { getTenantSettings, type EffectiveSettings } from "@/db/queries/tenant-settings";
 import { configVersion } from "@/db/queries/config-version";
-import { forTenant, tenantIdOf } from "@/db/queries/tenant-scope";
-import type { TenantContext } from "@/lib/auth/tenant-context";
+import { listAuthorizerRows } from "@/db/queries/runtime-authorizers";
+import { assertTenantContext, type TenantContext } from "@/lib/auth/tenant-context";
 import { importPrivateKey, importPublicKey, type EnvelopeSigner, type TrustedKey } from "@/lib/stepauth";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { privateNetworkAllowed } from "@/lib/net/outbound";
@@ -41,13 +40,14 @@ const runtimes = new TtlCache<string, TenantRuntime>({
 });
 
 export function loadTenantRuntime(db: Database, ctx: TenantContext): Promise<TenantRuntime> {
-  return runtimes.get(tenantIdOf(ctx), () => readTenantRuntime(db, ctx));
+  // Keyed by the checked tenant id: a context lib/auth did not issue never reads a cached runtime.
+  return runtimes.get(assertTenantContext(ctx), () => readTenantRuntime(db, ctx));
 }
 
 async function readTenantRuntime(db: Database, ctx: TenantContext): Promise<TenantRuntime> {
   const [settings, rows, material] = await Promise.all([
     getTenantSettings(db, ctx),
-    db.select().from(authorizers).where(forTenant(ctx, authorizers.tenantId)).orderBy(asc(authorizers.createdAt)),
+    listAuthorizerRows(db, ctx),
     loadSigningMaterial(db, ctx),
   ]);
   return {

@@ -1,10 +1,9 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { requestTargets, type Job } from "@/db/schema";
-import { forTenant } from "@/db/queries/tenant-scope";
+import type { Job } from "@/db/schema";
+import type { NewRequestEvent } from "@/db/queries/request-events";
+import { listRequestTargets } from "@/db/queries/request-targets";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { finalizeRequest } from "./finalize";
-import type { NewRequestEvent } from "./request-events";
 import type { TenantRuntime } from "./tenant-runtime";
 
 /**
@@ -23,10 +22,7 @@ export async function settleIfAllTargetsFailed(
   requestId: string,
   leaseToken: string,
 ): Promise<{ allFailed: boolean; deliveryJob: Job | null }> {
-  const targets = await db
-    .select()
-    .from(requestTargets)
-    .where(forTenant(ctx, requestTargets.tenantId, eq(requestTargets.requestId, requestId)));
+  const targets = await listRequestTargets(db, ctx, requestId);
   if (targets.length === 0 || targets.some((t) => t.state !== "failed")) return { allFailed: false, deliveryJob: null };
   const allUnreachable = targets.every((t) => t.lastError?.startsWith("unreachable:"));
   const failOpen = allUnreachable && runtime.settings.unavailabilityPolicy === "fail_open";

@@ -1,19 +1,13 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import {
-  authorizationRequests,
-  authorizers,
-  webhookDeliveries,
-  type AuthorizationRequestRow,
-  type Job,
-} from "@/db/schema";
+import type { AuthorizationRequestRow, Job } from "@/db/schema";
 import { insertExecution, loadExecutionState, type ExecutionResult } from "@/db/queries/executions";
-import { forTenant } from "@/db/queries/tenant-scope";
+import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
+import { getRequest } from "@/db/queries/request-lifecycle";
+import { getAuthorizerName } from "@/db/queries/runtime-authorizers";
 import { getTenantSettings, loadWebhookTarget } from "@/db/queries/tenant-settings";
-import { recordDeliveryAttempt } from "@/db/queries/webhook-deliveries";
+import { getWebhookDelivery, recordDeliveryAttempt } from "@/db/queries/webhook-deliveries";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { executionTermsOf, queueResultReport, windowClosesAt } from "./execution-claim";
-import { appendRequestEvents, type NewRequestEvent } from "./request-events";
 import { gatewayBaseUrl } from "./tenant-runtime";
 import { postSignedWebhook } from "./signed-webhook";
 import { webhookTimeoutMs } from "./webhook-timeout";
@@ -33,12 +27,9 @@ export async function webhookPayload(db: Database, ctx: TenantContext, request: 
   const signed = signedPayload
     ? (JSON.parse(signedPayload) as { principal: unknown; action: unknown })
     : { principal: request.principal, action: request.action };
-  const [authorizer] = request.decisionAuthorizerId
-    ? await db
-        .select({ name: authorizers.name })
-        .from(authorizers)
-        .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, request.decisionAuthorizerId)))
-    : [];
+  const authorizerName = request.decisionAuthorizerId
+    ? await getAuthorizerName(db, ctx, request.decisionAuthorizerId)
+    : null;
   const approved = request.status === "approved";
   const terms = approved
     ? executionTermsOf(request, signedPayload, gatewayBaseUrl(await getTenantSettings(db, ctx)))
@@ -55,7 +46,7 @@ export async function webhookPayload(db: Database, ctx: TenantContext, request: 
       reason: request.statusReason ?? request.decisionReason,
       decision: request.decidedAt
         ? {
-            authorizer: authorizer?.name ?? null,
+            authorizer: authorizerName,
             keyId: request.decisionKeyId,
             source: request.decisionSource,
             reviewers: request.decisionReviewers,
@@ -100,14 +91,8 @@ export async function deliverWebhook(
   attempt: number,
   lease?: Job,
 ): Promise<{ done: boolean; answer: ExecutionAnswer | null }> {
-  const [request] = await db
-    .select()
-    .from(authorizationRequests)
-    .where(forTenant(ctx, authorizationRequests.tenantId, eq(authorizationRequests.requestId, requestId)));
-  const [delivery] = await db
-    .select()
-    .from(webhookDeliveries)
-    .where(forTenant(ctx, webhookDeliveries.tenantId, eq(webhookDeliveries.requestId, requestId)));
+  const request = await getRequest(db, ctx, requestId);
+  const delivery = await getWebhookDelivery(db, ctx, requestId);
   const target = await loadWebhookTarget(db, ctx);
   if (!request || !delivery || delivery.status !== "pending") return { done: true, answer: null };
   // Nothing was sent, so nothing is recorded as executed: the service may still claim through the API.

@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import type { Job } from "@/db/schema";
-import { claimDueJobs, completeJob, leaseOf, rescheduleJob } from "@/db/queries/jobs";
+import { claimDueJobs, completeJob, leaseOf, rescheduleJob } from "@/db/queries/system/jobs";
 import { jobContext } from "@/lib/auth/system-context";
 import { config } from "@/lib/config/env";
 import { jobHandlerFor, leaseSecondsFor, type JobResult } from "./registry";

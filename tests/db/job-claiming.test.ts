@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, isNull, lt, ne } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { claimDueJobs, enqueueJobs } from "@/db/queries/jobs";
+import { claimDueJobs, enqueueJobs } from "@/db/queries/system/jobs";
 import { jobs } from "@/db/schema";
 import { createTestTenant, setupTestDatabase } from "../setup/database";
 

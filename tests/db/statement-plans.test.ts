@@ -6,9 +6,10 @@ import { registeredStatements } from "@/db/statement";
 // Importing these modules registers every hot statement.
 import "@/db/queries/authorization-requests";
 import "@/db/queries/bench-floor";
-import "@/lib/gateway/authorizer-jobs";
-import "@/lib/gateway/finalize";
-import "@/lib/gateway/submit";
+import "@/db/queries/request-events";
+import "@/db/queries/request-finalize";
+import "@/db/queries/request-lifecycle";
+import "@/db/queries/request-targets";
 import { createScratchDatabase } from "../setup/scratch-database";
 
 // The tables that grow with traffic, and the indexes a hot statement may read them by: each one

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import type { TrustedKey } from "@/lib/stepauth";
-import { claimDueJobs } from "@/db/queries/jobs";
+import { claimDueJobs } from "@/db/queries/system/jobs";
 import { enqueueDueSealJobs, sealJobKey } from "@/db/queries/system/audit-seal-jobs";
 import { runJob } from "@/lib/jobs/job-runner";
 import { api, createGatewayTenant, drainJobs, wipeRequest } from "./gateway";

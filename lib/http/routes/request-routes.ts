@@ -9,7 +9,7 @@ import { cancelAuthorizationRequest } from "@/lib/gateway/cancel";
 import { claimExecution, reportExecution } from "@/lib/gateway/execution-claim";
 import { admitLongPollOrHold, waitWhilePending } from "@/lib/gateway/long-poll";
 import { idempotencyKeySchema, submitRequestSchema } from "@/lib/gateway/submit";
-import { submitAuthorizationRequest } from "@/lib/gateway/submission";
+import { submitAuthorizationRequest } from "@/lib/gateway/submit";
 import { exportFormats, exportRequests, type ExportFormat } from "@/lib/console/request-export";
 import { parseRequestFilters, toListFilters } from "@/lib/console/request-filters";
 import { json, type SignedEnvelopeRequest, type TenantRequest } from "../api-route";

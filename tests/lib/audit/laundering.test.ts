@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as settingsRoute from "@/app/api/v1/settings/route";
 import { recordRefusedCallback } from "@/db/queries/audit";
-import { claimDueJobs } from "@/db/queries/jobs";
+import { claimDueJobs } from "@/db/queries/system/jobs";
 import { sealJobKey } from "@/db/queries/system/audit-seal-jobs";
 import { enqueueDuePurgeJobs, purgeJobKey } from "@/db/queries/system/retention-jobs";
 import { verifyExportLines } from "@/lib/audit-chain";

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as settingsRoute from "@/app/api/v1/settings/route";
-import { claimDueJobs } from "@/db/queries/jobs";
+import { claimDueJobs } from "@/db/queries/system/jobs";
 import { enqueueDuePurgeJobs, purgeJobKey } from "@/db/queries/system/retention-jobs";
 import { runJob } from "@/lib/jobs/job-runner";
 import { auditWorld, sealTenant } from "../../setup/audit-world";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { sealAuditBatch } from "@/db/queries/audit-seal";
-import { claimDueJobs, leaseOf } from "@/db/queries/jobs";
+import { claimDueJobs, leaseOf } from "@/db/queries/system/jobs";
 import { enqueueDueSealJobs, sealJobKey } from "@/db/queries/system/audit-seal-jobs";
 import { jobContext } from "@/lib/auth/system-context";
 import { auditWorld } from "../../setup/audit-world";

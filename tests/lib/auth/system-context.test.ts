@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { claimDueJobs, enqueueJobs } from "@/db/queries/jobs";
+import { claimDueJobs, enqueueJobs } from "@/db/queries/system/jobs";
 import { jobContext } from "@/lib/auth/system-context";
 import { assertTenantContext } from "@/lib/auth/tenant-context";
 import { createTestTenant, setupTestDatabase } from "../../setup/database";

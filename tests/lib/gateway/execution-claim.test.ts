@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { updateAuthorizer } from "@/db/queries/authorizers";
-import { claimDueJobs } from "@/db/queries/jobs";
+import { claimDueJobs } from "@/db/queries/system/jobs";
 import { CALLBACK_RESULT_WAIT_MS } from "@/lib/gateway/execution-claim";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
 import { runJob } from "@/lib/jobs/job-runner";

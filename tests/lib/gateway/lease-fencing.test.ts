@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { claimDueJobs } from "@/db/queries/jobs";
+import { claimDueJobs } from "@/db/queries/system/jobs";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
 import { runJob } from "@/lib/jobs/job-runner";
 import { setupTestDatabase, queryRows } from "../../setup/database";

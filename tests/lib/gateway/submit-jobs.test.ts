@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { runJob } from "@/lib/jobs/job-runner";
-import { recordAuthorizationRequest } from "@/lib/gateway/submit";
+import { recordAuthorizationRequest } from "@/lib/gateway/record-request";
 import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
