@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { executionRequestSchema, idempotencyKeySchema, submitRequestSchema } from "@/lib/client/api-schemas";
 import { actionSchema, principalSchema, REQUEST_ID_PATTERN } from "@/lib/stepauth";
-import * as res from "./api-response-schemas";
-import { requestListQuerySchema, requestWaitQuerySchema } from "./api-query-schemas";
+import * as res from "./schemas/responses";
+import { requestListQuerySchema, requestWaitQuerySchema } from "./schemas/requests";
 import type { HttpMethod } from "./api-route";
 import { managementOperations } from "./openapi-management-operations";
 

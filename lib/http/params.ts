@@ -2,7 +2,7 @@ import { decodeCursor, type RequestListFilters } from "@/db/queries/authorizatio
 import type { z } from "zod";
 import { AppError, validationFailed } from "@/lib/errors/app-error";
 import { isValidKeyId, REQUEST_ID_PATTERN } from "@/lib/stepauth";
-import { AUTHORIZER_NAME_PATTERN } from "./management-routes/authorizer-schemas";
+import { AUTHORIZER_NAME_PATTERN } from "./schemas/authorizers";
 
 // Path segments and query strings, read the same way by every route: a path value that cannot name
 // anything is a 404 before the database sees it (never a type error from SQL), and a query string is

@@ -13,8 +13,8 @@ import { AppError } from "@/lib/errors/app-error";
 import { isValidKeyId } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody, readOptionalBody } from "../json-body";
-import { createAuthorizerSchema, updateAuthorizerSchema } from "../management-routes/authorizer-schemas";
 import { authorizerNameParam } from "../params";
+import { createAuthorizerSchema, deleteAuthorizerSchema, updateAuthorizerSchema } from "../schemas/authorizers";
 
 // /api/v1/authorizers/** and /api/console/authorizers/**: the writes are shared; the console reads its
 // own views (key and signing details for its screens) and sends test requests.
@@ -53,8 +53,6 @@ export async function updateAuthorizerRoute({ db, ctx, params, request }: Tenant
 }
 
 /** Deleting one that pending requests wait on needs its name typed again. */
-const deleteAuthorizerSchema = z.strictObject({ confirmName: z.string().max(100).optional() });
-
 export async function deleteAuthorizerRoute({ db, ctx, params, request }: TenantRequest<NameParams>) {
   const { confirmName } = await readOptionalBody(request, deleteAuthorizerSchema);
   const deleted = await deleteAuthorizer(db, ctx, authorizerNameParam(params.name), { confirmedName: confirmName });

@@ -3,7 +3,7 @@ import { getTenantSettings, updateTenantSettings } from "@/db/queries/tenant-set
 import { sendWebhookTestEvent } from "@/lib/console/webhook-test-event";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
-import { tenantSettingsPatchSchema } from "../management-routes/settings-schemas";
+import { tenantSettingsPatchSchema } from "../schemas/settings";
 
 // /api/v1/settings and /api/console/settings/**. The webhook secret appears only in the PUT that issued it.
 
