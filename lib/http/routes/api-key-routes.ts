@@ -1,6 +1,7 @@
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "@/db/queries/api-keys";
 import type { ApiKeyScope } from "@/db/schema";
 import { grantableScopes } from "@/lib/auth/permissions";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
@@ -12,6 +13,10 @@ import { createApiKeySchema, revokeApiKeySchema } from "../schemas/api-keys";
 
 export async function listApiKeysRoute({ db, ctx }: TenantRequest<unknown>) {
   return json({ data: await listApiKeys(db, ctx) });
+}
+
+export async function listConsoleApiKeysRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json(await consoleQueryLoaders.apiKeys(db, ctx));
 }
 
 export async function createApiKeyRoute({ db, ctx, request }: TenantRequest<unknown>) {

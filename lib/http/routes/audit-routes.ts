@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { decodeAuditCursor, listAuditEvents } from "@/db/queries/audit";
-import { listAuditLog } from "@/db/queries/audit-log";
 import { verifyAuditTrail } from "@/lib/audit/verify-trail";
 import { exportAuditLog, parseAuditLogQuery } from "@/lib/console/audit-log";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { requestRanges, type RequestRange } from "@/lib/console/request-filters";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
@@ -50,8 +50,7 @@ export async function verifyIntegrityRoute({ db, ctx, request }: TenantRequest<u
 }
 
 export async function listAuditLogRoute({ db, ctx, request }: TenantRequest<unknown>) {
-  const { format: _format, ...filters } = parseAuditLogQuery(new URL(request.url).searchParams);
-  return json(await listAuditLog(db, ctx, filters));
+  return json(await consoleQueryLoaders.auditLog(db, ctx, Object.fromEntries(new URL(request.url).searchParams)));
 }
 
 export async function exportAuditLogRoute({ db, ctx, request }: TenantRequest<unknown>) {

@@ -7,7 +7,8 @@ import {
   listAuthorizers,
   updateAuthorizer,
 } from "@/db/queries/authorizers";
-import { findConsoleAuthorizer, listConsoleAuthorizers } from "@/lib/console/authorizer-views";
+import { findConsoleAuthorizer } from "@/lib/console/authorizer-views";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { sendAuthorizerTestRequest } from "@/lib/console/authorizer-test-request";
 import { AppError } from "@/lib/errors/app-error";
 import { isValidKeyId } from "@/lib/stepauth";
@@ -61,7 +62,7 @@ export async function deleteAuthorizerRoute({ db, ctx, params, request }: Tenant
 }
 
 export async function listConsoleAuthorizersRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listConsoleAuthorizers(db, ctx) });
+  return json(await consoleQueryLoaders.authorizers(db, ctx));
 }
 
 export async function getConsoleAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {

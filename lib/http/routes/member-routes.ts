@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { recordAuditEvent } from "@/db/queries/audit";
 import { memberRoles } from "@/db/enum-values";
-import { createInvitation, listPendingInvitations, revokeInvitation } from "@/db/queries/invitations";
-import { changeMemberRole, listMembers, removeMember } from "@/db/queries/members";
+import { createInvitation, revokeInvitation } from "@/db/queries/invitations";
+import { changeMemberRole, removeMember } from "@/db/queries/members";
 import { findMembershipRole, findUserById, setUserPasswordHash } from "@/db/queries/users";
 import { activeTenantCookie } from "@/lib/auth/console-auth";
 import { beginLoginAttempt } from "@/lib/auth/login-throttle";
 import { invitationUrl } from "@/lib/auth/onboarding-settings";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
 import { clientAddress } from "../client-address";
@@ -18,7 +19,7 @@ import { uuidParam } from "../params";
 // which of their tenants is active.
 
 export async function listMembersRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listMembers(db, ctx) });
+  return json(await consoleQueryLoaders.members(db, ctx));
 }
 
 // Adding a member invites them: the invitee sets their own password (or, having an account, accepts
@@ -61,7 +62,7 @@ export async function removeMemberRoute({ db, ctx, params }: TenantRequest<Membe
 }
 
 export async function listInvitationsRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listPendingInvitations(db, ctx) });
+  return json(await consoleQueryLoaders.invitations(db, ctx));
 }
 
 export async function revokeInvitationRoute({ db, ctx, params }: TenantRequest<{ id: string }>) {

@@ -10,6 +10,7 @@ import { claimExecution, reportExecution } from "@/lib/gateway/execution-claim";
 import { admitLongPollOrHold, waitWhilePending } from "@/lib/gateway/long-poll";
 import { executionRequestSchema, idempotencyKeySchema, submitRequestSchema } from "@/lib/client/api-schemas";
 import { submitAuthorizationRequest } from "@/lib/gateway/submission";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { exportFormats, exportRequests, type ExportFormat } from "@/lib/console/request-export";
 import { parseRequestFilters, toListFilters } from "@/lib/console/request-filters";
 import { json, type SignedEnvelopeRequest, type TenantRequest } from "../api-route";
@@ -104,12 +105,12 @@ export async function executionRoute({ db, ctx, request, params }: TenantRequest
 // one request, an export of every match, and cancelling one.
 
 export async function listConsoleRequestsRoute({ db, ctx, request }: TenantRequest<unknown>) {
-  const filters = toListFilters(parseRequestFilters(new URL(request.url).searchParams));
-  return json(await listRequests(db, ctx, filters));
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  return json(await consoleQueryLoaders.requests(db, ctx, params));
 }
 
 export async function getConsoleRequestRoute({ db, ctx, params }: TenantRequest<RequestIdParams>) {
-  return json(await viewOf(db, ctx, requestIdParam(params.requestId)));
+  return json(await consoleQueryLoaders.request(db, ctx, requestIdParam(params.requestId)));
 }
 
 const exportFormatSchema = z.enum(Object.keys(exportFormats) as [ExportFormat, ...ExportFormat[]]);

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { listAuthorizers } from "@/db/queries/authorizers";
-import { getRoutingScriptVersion, listRoutingScriptVersions } from "@/db/queries/routing-versions";
+import { getRoutingScriptVersion } from "@/db/queries/routing-versions";
 import { updateTenantSettings } from "@/db/queries/tenant-settings";
-import { checkRoutingScript } from "@/lib/console/routing-validation";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { AppError } from "@/lib/errors/app-error";
 import {
   authorizationRequestSchema,
@@ -103,11 +103,11 @@ const scriptSchema = z.strictObject({ script: z.string().max(64 * 1024) });
 
 export async function validateRoutingScriptRoute({ db, ctx, request }: TenantRequest<unknown>) {
   const { script } = await readJsonBody(request, scriptSchema);
-  return json(await checkRoutingScript(db, ctx, script));
+  return json(await consoleQueryLoaders.routingCheck(db, ctx, script));
 }
 
 export async function listRoutingVersionsRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listRoutingScriptVersions(db, ctx) });
+  return json(await consoleQueryLoaders.routingVersions(db, ctx));
 }
 
 /**

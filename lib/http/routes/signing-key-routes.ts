@@ -1,5 +1,6 @@
 import { activateSigningKey, createSigningKey, listSigningKeys, retireSigningKey } from "@/db/queries/signing-keys";
 import { refreshSandboxKeys } from "@/lib/sandbox/connect";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
 import { readOptionalBody } from "../json-body";
@@ -13,6 +14,10 @@ type KeyIdParams = { keyId: string };
 
 export async function listSigningKeysRoute({ db, ctx }: TenantRequest<unknown>) {
   return json({ data: await listSigningKeys(db, ctx) });
+}
+
+export async function listConsoleSigningKeysRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json(await consoleQueryLoaders.signingKeys(db, ctx));
 }
 
 export async function createSigningKeyRoute({ db, ctx, request }: TenantRequest<unknown>) {
