@@ -1,27 +1,20 @@
 import { z } from "zod";
-import { isValidKeyId } from "@/lib/stepauth";
 import { auditEventsQuerySchema, auditVerifyQuerySchema } from "./schemas/audit";
 import * as res from "./schemas/responses";
 import { createApiKeySchema, revokeApiKeySchema } from "./schemas/api-keys";
-import {
-  AUTHORIZER_NAME_PATTERN,
-  createAuthorizerSchema,
-  deleteAuthorizerSchema,
-  updateAuthorizerSchema,
-} from "./schemas/authorizers";
+import { createAuthorizerSchema, deleteAuthorizerSchema, updateAuthorizerSchema } from "./schemas/authorizers";
 import { routingTestSchema, sampleRequestSchema } from "./schemas/routing";
 import { tenantSettingsPatchSchema } from "./schemas/settings";
 import { createSigningKeySchema, retireSigningKeySchema } from "./schemas/signing-keys";
+import { authorizerNameSegmentSchema, keyIdSegmentSchema, uuidSegmentSchema } from "./schemas/paths";
 import type { DocumentedPaths } from "./openapi-operations";
 
 // The configuration operations of /api/v1 (API key with `admin`), as data for the OpenAPI document.
 // Type-only import above: openapi-operations.ts imports this table, never the other way round at run time.
 
-const authorizerNamePath = z.object({ name: z.string().regex(AUTHORIZER_NAME_PATTERN) });
-const keyIdPath = z.object({
-  keyId: z.string().refine(isValidKeyId).describe("A key id: 1–128 letters, digits, . _ : -"),
-});
-const idPath = z.object({ id: z.uuid() });
+const authorizerNamePath = z.object({ name: authorizerNameSegmentSchema });
+const keyIdPath = z.object({ keyId: keyIdSegmentSchema });
+const idPath = z.object({ id: uuidSegmentSchema });
 const optionalBody = (schema: z.ZodType) => ({ schema, required: false });
 const requiredBody = (schema: z.ZodType) => ({ schema, required: true });
 
