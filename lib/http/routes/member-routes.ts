@@ -24,7 +24,7 @@ export async function listMembersRoute({ db, ctx }: TenantRequest<unknown>) {
 
 // Adding a member invites them: the invitee sets their own password (or, having an account, accepts
 // while signed in as it). Other fields an older client sends (name, initialPassword) are ignored.
-export const addMemberSchema = z.object({
+const addMemberSchema = z.object({
   email: z.email().max(320),
   role: z.enum(memberRoles),
 });
@@ -40,7 +40,7 @@ export async function inviteMemberRoute({ db, ctx, request }: TenantRequest<unkn
 }
 
 // Promotion to owner or demotion of an owner also needs `confirmEmail` (see changeMemberRole).
-export const changeRoleSchema = z.object({
+const changeRoleSchema = z.object({
   role: z.enum(memberRoles),
   confirmEmail: z.string().max(320).optional(),
 });
@@ -71,7 +71,7 @@ export async function revokeInvitationRoute({ db, ctx, params }: TenantRequest<{
   return new Response(null, { status: 204 });
 }
 
-export const changePasswordSchema = z.object({
+const changePasswordSchema = z.object({
   currentPassword: z.string().min(1).max(1024),
   newPassword: z.string().min(12).max(1024),
 });
@@ -99,7 +99,7 @@ export async function changePasswordRoute({ db, ctx, request }: TenantRequest<un
   return json({ changed: true, signedOut: true });
 }
 
-export const switchTenantSchema = z.object({ tenantId: z.uuid() });
+const switchTenantSchema = z.object({ tenantId: z.uuid() });
 
 /** The tenant switcher: remembers the chosen tenant, only if the signed-in person belongs to it. */
 export async function switchTenantRoute({ db, ctx, request }: TenantRequest<unknown>) {

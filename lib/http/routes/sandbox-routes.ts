@@ -50,7 +50,7 @@ export async function getSandboxPolicyRoute({ db, ctx }: TenantRequest<unknown>)
   return json(await consoleQueryLoaders.sandboxPolicy(db, ctx));
 }
 
-export const updatePolicySchema = z.object({ spId: z.string().min(1).max(128), rules: policyRulesSchema }).strict();
+const updatePolicySchema = z.object({ spId: z.string().min(1).max(128), rules: policyRulesSchema }).strict();
 
 export async function updateSandboxPolicyRoute({ db, ctx, request }: TenantRequest<unknown>) {
   const { spId, rules } = await readJsonBody(request, updatePolicySchema);
@@ -59,7 +59,7 @@ export async function updateSandboxPolicyRoute({ db, ctx, request }: TenantReque
   return json({ spId: updated.spId, rules: updated.policyRules });
 }
 
-export const inboxQuerySchema = z.object({ view: z.enum(["pending", "decided"]).default("pending") });
+const inboxQuerySchema = z.object({ view: z.enum(["pending", "decided"]).default("pending") });
 
 /** The reviewer inbox: requests of the sandbox registrations the signed-in user's tenant owns. */
 export async function listSandboxInboxRoute({ db, ctx, request }: TenantRequest<unknown>) {
