@@ -22,7 +22,7 @@ function toView({ tenantId: _t, ...view }: Authorizer): AuthorizerView {
   return { ...view, callbackPath: `/api/stepauth/callback/${view.id}` };
 }
 
-/** Validated input (see lib/http/management-routes/authorizer-schemas.ts); the tenant comes from ctx only. */
+/** Validated input (see lib/http/schemas/authorizers.ts); the tenant comes from ctx only. */
 export interface AuthorizerFields {
   endpoint: string;
   spId: string;

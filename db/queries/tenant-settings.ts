@@ -102,7 +102,7 @@ export async function loadWebhookTarget(db: Database, ctx: TenantContext): Promi
   return target;
 }
 
-/** A validated settings change (lib/http/management-routes/settings-schemas.ts); `null` clears a field. */
+/** A validated settings change (lib/http/schemas/settings.ts); `null` clears a field. */
 export interface TenantSettingsPatch {
   routingScript?: string | null;
   unavailabilityPolicy?: "fail_closed" | "fail_open";

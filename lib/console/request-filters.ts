@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { RequestListFilters } from "@/db/queries/authorization-requests";
 import { validationFailed } from "@/lib/errors/app-error";
-import { requestListFilterFields, requestPageLimit } from "@/lib/http/management-routes/request-schemas";
+import { requestListFilterFields, requestPageLimit } from "@/lib/http/schemas/requests";
 import { decodeRequestCursor } from "@/lib/http/params";
 
 /** Time-range presets of the audit trail, in hours (`all` = no lower bound). */

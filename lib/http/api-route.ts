@@ -12,8 +12,9 @@
  *   drizzle-orm there: queries are db/queries/*, orchestration lib/gateway, lib/sandbox, lib/console.
  * - Input is read once, the same way: bodies with readJsonBody/readOptionalBody (./json-body), path
  *   segments and query strings with ./params (uuidParam, requestIdParam, parseQuery…); request schemas
- *   sit in lib/http/management-routes/*-schemas.ts and lib/client/api-schemas.ts (the OpenAPI document
- *   is generated from them) or above the route body that alone uses them.
+ *   sit in lib/http/schemas/<area>.ts and lib/client/api-schemas.ts, each defined once and imported by
+ *   both the route and the OpenAPI table (the document describes what the routes validate with), or
+ *   above the console route body that alone uses them.
  * - Errors are thrown, never answered by hand: every wrapper's catch is toErrorResponse, which maps
  *   AppError, zod and protocol (StepAuthError) failures through the one table in lib/errors/app-error.ts.
  */

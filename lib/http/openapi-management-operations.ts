@@ -1,27 +1,20 @@
 import { z } from "zod";
-import { isValidKeyId } from "@/lib/stepauth";
-import { auditEventsQuerySchema, auditVerifyQuerySchema } from "./api-query-schemas";
-import * as mgmt from "./management-response-schemas";
-import { createApiKeySchema, revokeApiKeySchema } from "./management-routes/api-key-schemas";
-import {
-  AUTHORIZER_NAME_PATTERN,
-  createAuthorizerSchema,
-  deleteAuthorizerSchema,
-  updateAuthorizerSchema,
-} from "./management-routes/authorizer-schemas";
-import { routingTestSchema, sampleRequestSchema } from "./management-routes/routing-test-schemas";
-import { tenantSettingsPatchSchema } from "./management-routes/settings-schemas";
-import { createSigningKeySchema, retireSigningKeySchema } from "./management-routes/signing-key-schemas";
+import { auditEventsQuerySchema, auditVerifyQuerySchema } from "./schemas/audit";
+import * as res from "./schemas/responses";
+import { createApiKeySchema, revokeApiKeySchema } from "./schemas/api-keys";
+import { createAuthorizerSchema, deleteAuthorizerSchema, updateAuthorizerSchema } from "./schemas/authorizers";
+import { routingTestSchema, sampleRequestSchema } from "./schemas/routing";
+import { tenantSettingsPatchSchema } from "./schemas/settings";
+import { createSigningKeySchema, retireSigningKeySchema } from "./schemas/signing-keys";
+import { authorizerNameSegmentSchema, keyIdSegmentSchema, uuidSegmentSchema } from "./schemas/paths";
 import type { DocumentedPaths } from "./openapi-operations";
 
 // The configuration operations of /api/v1 (API key with `admin`), as data for the OpenAPI document.
 // Type-only import above: openapi-operations.ts imports this table, never the other way round at run time.
 
-const authorizerNamePath = z.object({ name: z.string().regex(AUTHORIZER_NAME_PATTERN) });
-const keyIdPath = z.object({
-  keyId: z.string().refine(isValidKeyId).describe("A key id: 1–128 letters, digits, . _ : -"),
-});
-const idPath = z.object({ id: z.uuid() });
+const authorizerNamePath = z.object({ name: authorizerNameSegmentSchema });
+const keyIdPath = z.object({ keyId: keyIdSegmentSchema });
+const idPath = z.object({ id: uuidSegmentSchema });
 const optionalBody = (schema: z.ZodType) => ({ schema, required: false });
 const requiredBody = (schema: z.ZodType) => ({ schema, required: true });
 
@@ -33,14 +26,14 @@ export const managementOperations: DocumentedPaths = {
     GET: {
       summary: "List authorizers, with their callback health",
       auth: { apiKey: "config:read" },
-      responses: { 200: { description: "Authorizers", schema: mgmt.authorizerListSchema } },
+      responses: { 200: { description: "Authorizers", schema: res.authorizerListSchema } },
       errors: [],
     },
     POST: {
       summary: "Add an authorizer",
       auth: { apiKey: "config:write" },
       body: requiredBody(createAuthorizerSchema),
-      responses: { 201: { description: "Created", schema: mgmt.authorizerSchema } },
+      responses: { 201: { description: "Created", schema: res.authorizerSchema } },
       errors: [409],
     },
   },
@@ -49,7 +42,7 @@ export const managementOperations: DocumentedPaths = {
       summary: "An authorizer",
       auth: { apiKey: "config:read" },
       path: authorizerNamePath,
-      responses: { 200: { description: "The authorizer", schema: mgmt.authorizerSchema } },
+      responses: { 200: { description: "The authorizer", schema: res.authorizerSchema } },
       errors: [404],
     },
     PATCH: {
@@ -59,7 +52,7 @@ export const managementOperations: DocumentedPaths = {
       auth: { apiKey: "config:write" },
       path: authorizerNamePath,
       body: requiredBody(updateAuthorizerSchema),
-      responses: { 200: { description: "Updated", schema: mgmt.authorizerSchema } },
+      responses: { 200: { description: "Updated", schema: res.authorizerSchema } },
       errors: [404, 409],
     },
     DELETE: {
@@ -77,14 +70,14 @@ export const managementOperations: DocumentedPaths = {
     GET: {
       summary: "The tenant's signing keys (public halves only)",
       auth: { apiKey: "keys:manage" },
-      responses: { 200: { description: "Keys", schema: mgmt.signingKeyListSchema } },
+      responses: { 200: { description: "Keys", schema: res.signingKeyListSchema } },
       errors: [],
     },
     POST: {
       summary: "Create a key (active if none, else next: dual signing)",
       auth: { apiKey: "keys:manage" },
       body: optionalBody(createSigningKeySchema),
-      responses: { 201: { description: "Created", schema: mgmt.signingKeySchema } },
+      responses: { 201: { description: "Created", schema: res.signingKeySchema } },
       errors: [409],
     },
   },
@@ -93,7 +86,7 @@ export const managementOperations: DocumentedPaths = {
       summary: "Activate the next key",
       auth: { apiKey: "keys:manage" },
       path: keyIdPath,
-      responses: { 200: { description: "Activated", schema: mgmt.signingKeySchema } },
+      responses: { 200: { description: "Activated", schema: res.signingKeySchema } },
       errors: [404, 409],
     },
   },
@@ -106,7 +99,7 @@ export const managementOperations: DocumentedPaths = {
       auth: { apiKey: "keys:manage" },
       path: keyIdPath,
       body: optionalBody(retireSigningKeySchema),
-      responses: { 200: { description: "Retired", schema: mgmt.signingKeySchema } },
+      responses: { 200: { description: "Retired", schema: res.signingKeySchema } },
       errors: [404, 409],
     },
   },
@@ -114,7 +107,7 @@ export const managementOperations: DocumentedPaths = {
     GET: {
       summary: "Tenant settings",
       auth: { apiKey: "config:read" },
-      responses: { 200: { description: "Settings", schema: mgmt.tenantSettingsSchema } },
+      responses: { 200: { description: "Settings", schema: res.tenantSettingsSchema } },
       errors: [],
     },
     PUT: {
@@ -124,7 +117,7 @@ export const managementOperations: DocumentedPaths = {
       auth: { apiKey: "config:write" },
       body: requiredBody(tenantSettingsPatchSchema),
       responses: {
-        200: { description: "Updated; a new webhook secret is shown once", schema: mgmt.updatedTenantSettingsSchema },
+        200: { description: "Updated; a new webhook secret is shown once", schema: res.updatedTenantSettingsSchema },
       },
       errors: [409],
     },
@@ -137,7 +130,7 @@ export const managementOperations: DocumentedPaths = {
       responses: {
         200: {
           description: "Targets or the fallback reason, with issues and positions",
-          schema: mgmt.routingTestResultSchema,
+          schema: res.routingTestResultSchema,
         },
       },
       errors: [],
@@ -147,7 +140,7 @@ export const managementOperations: DocumentedPaths = {
     GET: {
       summary: "API keys (never their secrets)",
       auth: { apiKey: "keys:manage" },
-      responses: { 200: { description: "Keys", schema: mgmt.apiKeyListSchema } },
+      responses: { 200: { description: "Keys", schema: res.apiKeyListSchema } },
       errors: [],
     },
     POST: {
@@ -155,7 +148,7 @@ export const managementOperations: DocumentedPaths = {
       description: "A key grants only scopes its creator holds (403 insufficient_scope otherwise).",
       auth: { apiKey: "keys:manage" },
       body: requiredBody(createApiKeySchema),
-      responses: { 201: { description: "Created", schema: mgmt.createdApiKeySchema } },
+      responses: { 201: { description: "Created", schema: res.createdApiKeySchema } },
       errors: [],
     },
   },
@@ -164,7 +157,7 @@ export const managementOperations: DocumentedPaths = {
       summary: "An API key",
       auth: { apiKey: "keys:manage" },
       path: idPath,
-      responses: { 200: { description: "The key", schema: mgmt.apiKeySchema } },
+      responses: { 200: { description: "The key", schema: res.apiKeySchema } },
       errors: [404],
     },
     DELETE: {
@@ -174,7 +167,7 @@ export const managementOperations: DocumentedPaths = {
       auth: { apiKey: "keys:manage" },
       path: idPath,
       body: optionalBody(revokeApiKeySchema),
-      responses: { 200: { description: "Revoked", schema: mgmt.apiKeySchema } },
+      responses: { 200: { description: "Revoked", schema: res.apiKeySchema } },
       errors: [404, 409],
     },
   },
@@ -184,7 +177,7 @@ export const managementOperations: DocumentedPaths = {
       description: "Refused callbacks are summarised per authorizer and minute.",
       auth: { apiKey: "config:read" },
       query: auditEventsQuerySchema,
-      responses: { 200: { description: "A page", schema: mgmt.auditEventPageSchema } },
+      responses: { 200: { description: "A page", schema: res.auditEventPageSchema } },
       errors: [400],
     },
   },
@@ -195,7 +188,7 @@ export const managementOperations: DocumentedPaths = {
         "Hash chains, signed checkpoints and request rows against their sealed timelines; ok false names the first broken entry.",
       auth: { apiKey: "requests:read" },
       query: auditVerifyQuerySchema,
-      responses: { 200: { description: "The verdict", schema: mgmt.auditVerifyReportSchema } },
+      responses: { 200: { description: "The verdict", schema: res.auditVerifyReportSchema } },
       errors: [400],
     },
   },

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
 import { executionRequestSchema, idempotencyKeySchema, submitRequestSchema } from "@/lib/client/api-schemas";
-import { actionSchema, principalSchema, REQUEST_ID_PATTERN } from "@/lib/stepauth";
-import * as res from "./api-response-schemas";
-import { requestListQuerySchema, requestWaitQuerySchema } from "./api-query-schemas";
+import { actionSchema, principalSchema } from "@/lib/stepauth";
+import * as res from "./schemas/responses";
+import { requestListQuerySchema, requestWaitQuerySchema } from "./schemas/requests";
 import type { HttpMethod } from "./api-route";
 import { managementOperations } from "./openapi-management-operations";
+import { requestIdSegmentSchema, uuidSegmentSchema } from "./schemas/paths";
 
 // Every /api/v1 operation (and the authorizer callback) as data: the OpenAPI document is generated
 // from this table and the zod schemas it names, the same ones the routes validate with. The request
@@ -33,8 +34,8 @@ export interface DocumentedOperation {
 
 export type DocumentedPaths = Record<string, Partial<Record<HttpMethod, DocumentedOperation>>>;
 
-const requestIdPath = z.object({ requestId: z.string().regex(REQUEST_ID_PATTERN) });
-const uuidPath = (name: string) => z.object({ [name]: z.uuid() });
+const requestIdPath = z.object({ requestId: requestIdSegmentSchema });
+const uuidPath = (name: string) => z.object({ [name]: uuidSegmentSchema });
 
 /** What the documented submit body is: the wire body with principal and action as the protocol core checks them. */
 export const documentedSubmitSchema = submitRequestSchema.extend({ principal: principalSchema, action: actionSchema });

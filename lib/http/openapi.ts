@@ -3,16 +3,11 @@ import { scopePermissions, type Permission } from "@/lib/auth/permissions";
 import { executionRequestSchema } from "@/lib/client/api-schemas";
 import { webhookEventSchema } from "@/lib/client/webhook";
 import { actionSchema, entryListSchema, principalSchema } from "@/lib/stepauth";
-import * as res from "./api-response-schemas";
-import * as mgmt from "./management-response-schemas";
-import { createApiKeySchema, revokeApiKeySchema } from "./management-routes/api-key-schemas";
-import {
-  createAuthorizerSchema,
-  deleteAuthorizerSchema,
-  updateAuthorizerSchema,
-} from "./management-routes/authorizer-schemas";
-import { tenantSettingsPatchSchema } from "./management-routes/settings-schemas";
-import { createSigningKeySchema, retireSigningKeySchema } from "./management-routes/signing-key-schemas";
+import * as res from "./schemas/responses";
+import { createApiKeySchema, revokeApiKeySchema } from "./schemas/api-keys";
+import { createAuthorizerSchema, deleteAuthorizerSchema, updateAuthorizerSchema } from "./schemas/authorizers";
+import { tenantSettingsPatchSchema } from "./schemas/settings";
+import { createSigningKeySchema, retireSigningKeySchema } from "./schemas/signing-keys";
 import {
   apiOperations,
   documentedSubmitSchema,
@@ -69,18 +64,18 @@ const responseComponents: [string, z.ZodType][] = [
   ["ExecutionReport", res.executionReportAnswerSchema],
   ["ExecutionAnswer", res.executionAnswerSchema],
   ["CallbackAnswer", res.callbackAnswerSchema],
-  ["Authorizer", mgmt.authorizerSchema],
-  ["AuthorizerList", mgmt.authorizerListSchema],
-  ["SigningKey", mgmt.signingKeySchema],
-  ["SigningKeyList", mgmt.signingKeyListSchema],
-  ["ApiKey", mgmt.apiKeySchema],
-  ["ApiKeyList", mgmt.apiKeyListSchema],
-  ["CreatedApiKey", mgmt.createdApiKeySchema],
-  ["Settings", mgmt.tenantSettingsSchema],
-  ["UpdatedSettings", mgmt.updatedTenantSettingsSchema],
-  ["RoutingTestResult", mgmt.routingTestResultSchema],
-  ["AuditEventPage", mgmt.auditEventPageSchema],
-  ["AuditVerifyReport", mgmt.auditVerifyReportSchema],
+  ["Authorizer", res.authorizerSchema],
+  ["AuthorizerList", res.authorizerListSchema],
+  ["SigningKey", res.signingKeySchema],
+  ["SigningKeyList", res.signingKeyListSchema],
+  ["ApiKey", res.apiKeySchema],
+  ["ApiKeyList", res.apiKeyListSchema],
+  ["CreatedApiKey", res.createdApiKeySchema],
+  ["Settings", res.tenantSettingsSchema],
+  ["UpdatedSettings", res.updatedTenantSettingsSchema],
+  ["RoutingTestResult", res.routingTestResultSchema],
+  ["AuditEventPage", res.auditEventPageSchema],
+  ["AuditVerifyReport", res.auditVerifyReportSchema],
   ["OpenApiDocument", openApiDocumentSchema],
 ];
 

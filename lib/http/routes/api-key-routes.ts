@@ -1,24 +1,22 @@
-import { z } from "zod";
-import { refineReadable } from "@/lib/stepauth";
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey } from "@/db/queries/api-keys";
-import { apiKeyScopes } from "@/db/enum-values";
 import type { ApiKeyScope } from "@/db/schema";
 import { grantableScopes } from "@/lib/auth/permissions";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody, readOptionalBody } from "../json-body";
 import { uuidParam } from "../params";
+import { createApiKeySchema, revokeApiKeySchema } from "../schemas/api-keys";
 
 // /api/v1/api-keys (API key with `admin`) and /api/console/api-keys (owner session).
 
-const createApiKeySchema = z.object({
-  name: z.string().trim().min(1).max(100).superRefine(refineReadable("name")),
-  scopes: z.array(z.enum(apiKeyScopes)).min(1),
-});
-
 export async function listApiKeysRoute({ db, ctx }: TenantRequest<unknown>) {
   return json({ data: await listApiKeys(db, ctx) });
+}
+
+export async function listConsoleApiKeysRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json(await consoleQueryLoaders.apiKeys(db, ctx));
 }
 
 export async function createApiKeyRoute({ db, ctx, request }: TenantRequest<unknown>) {
@@ -47,8 +45,6 @@ export async function getApiKeyRoute({ db, ctx, params }: TenantRequest<{ id: st
 }
 
 /** Revoking a key in use needs its name typed again (see revokeApiKey). */
-const revokeApiKeySchema = z.strictObject({ confirmName: z.string().max(100).optional() });
-
 export async function revokeApiKeyRoute({ db, ctx, params, request }: TenantRequest<{ id: string }>) {
   const id = uuidParam(params.id, "API key");
   const { confirmName } = await readOptionalBody(request, revokeApiKeySchema);

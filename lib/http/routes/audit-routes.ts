@@ -1,21 +1,16 @@
 import { z } from "zod";
 import { decodeAuditCursor, listAuditEvents } from "@/db/queries/audit";
-import { listAuditLog } from "@/db/queries/audit-log";
 import { verifyAuditTrail } from "@/lib/audit/verify-trail";
 import { exportAuditLog, parseAuditLogQuery } from "@/lib/console/audit-log";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { requestRanges, type RequestRange } from "@/lib/console/request-filters";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
-import { storableInstantSchema } from "../instant-param";
 import { parseQuery } from "../params";
+import { auditEventsQuerySchema, auditVerifyQuerySchema } from "../schemas/audit";
 
 // The audit trail: /api/v1/audit-events (raw events, paged) and /api/v1/audit/verify, and the
 // console's configuration audit screen (filtered entries, an export) and its "Verify integrity".
-
-export const auditEventsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().max(300).optional(),
-});
 
 /** Newest first, `limit` per page; follow `nextCursor` (as `?cursor=`) until it is null. */
 export async function listAuditEventsRoute({ db, ctx, request }: TenantRequest<unknown>) {
@@ -24,11 +19,6 @@ export async function listAuditEventsRoute({ db, ctx, request }: TenantRequest<u
   if (cursor === null) throw new AppError("validation_failed", "Invalid cursor");
   return json(await listAuditEvents(db, ctx, { limit: query.limit, cursor }));
 }
-
-export const auditVerifyQuerySchema = z.object({
-  from: storableInstantSchema.optional(),
-  to: storableInstantSchema.optional(),
-});
 
 /** Checks the hash chains and signed checkpoints covering [from, to] (ISO 8601; both optional). */
 export async function verifyAuditTrailRoute({ db, ctx, request }: TenantRequest<unknown>) {
@@ -60,8 +50,7 @@ export async function verifyIntegrityRoute({ db, ctx, request }: TenantRequest<u
 }
 
 export async function listAuditLogRoute({ db, ctx, request }: TenantRequest<unknown>) {
-  const { format: _format, ...filters } = parseAuditLogQuery(new URL(request.url).searchParams);
-  return json(await listAuditLog(db, ctx, filters));
+  return json(await consoleQueryLoaders.auditLog(db, ctx, Object.fromEntries(new URL(request.url).searchParams)));
 }
 
 export async function exportAuditLogRoute({ db, ctx, request }: TenantRequest<unknown>) {

@@ -7,14 +7,15 @@ import {
   listAuthorizers,
   updateAuthorizer,
 } from "@/db/queries/authorizers";
-import { findConsoleAuthorizer, listConsoleAuthorizers } from "@/lib/console/authorizer-views";
+import { findConsoleAuthorizer } from "@/lib/console/authorizer-views";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { sendAuthorizerTestRequest } from "@/lib/console/authorizer-test-request";
 import { AppError } from "@/lib/errors/app-error";
 import { isValidKeyId } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody, readOptionalBody } from "../json-body";
-import { createAuthorizerSchema, updateAuthorizerSchema } from "../management-routes/authorizer-schemas";
 import { authorizerNameParam } from "../params";
+import { createAuthorizerSchema, deleteAuthorizerSchema, updateAuthorizerSchema } from "../schemas/authorizers";
 
 // /api/v1/authorizers/** and /api/console/authorizers/**: the writes are shared; the console reads its
 // own views (key and signing details for its screens) and sends test requests.
@@ -53,8 +54,6 @@ export async function updateAuthorizerRoute({ db, ctx, params, request }: Tenant
 }
 
 /** Deleting one that pending requests wait on needs its name typed again. */
-const deleteAuthorizerSchema = z.strictObject({ confirmName: z.string().max(100).optional() });
-
 export async function deleteAuthorizerRoute({ db, ctx, params, request }: TenantRequest<NameParams>) {
   const { confirmName } = await readOptionalBody(request, deleteAuthorizerSchema);
   const deleted = await deleteAuthorizer(db, ctx, authorizerNameParam(params.name), { confirmedName: confirmName });
@@ -63,7 +62,7 @@ export async function deleteAuthorizerRoute({ db, ctx, params, request }: Tenant
 }
 
 export async function listConsoleAuthorizersRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listConsoleAuthorizers(db, ctx) });
+  return json(await consoleQueryLoaders.authorizers(db, ctx));
 }
 
 export async function getConsoleAuthorizerRoute({ db, ctx, params }: TenantRequest<NameParams>) {

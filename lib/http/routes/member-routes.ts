@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { recordAuditEvent } from "@/db/queries/audit";
 import { memberRoles } from "@/db/enum-values";
-import { createInvitation, listPendingInvitations, revokeInvitation } from "@/db/queries/invitations";
-import { changeMemberRole, listMembers, removeMember } from "@/db/queries/members";
+import { createInvitation, revokeInvitation } from "@/db/queries/invitations";
+import { changeMemberRole, removeMember } from "@/db/queries/members";
 import { findMembershipRole, findUserById, setUserPasswordHash } from "@/db/queries/users";
 import { activeTenantCookie } from "@/lib/auth/console-auth";
 import { beginLoginAttempt } from "@/lib/auth/login-throttle";
 import { invitationUrl } from "@/lib/auth/onboarding-settings";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
 import { clientAddress } from "../client-address";
@@ -18,12 +19,12 @@ import { uuidParam } from "../params";
 // which of their tenants is active.
 
 export async function listMembersRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listMembers(db, ctx) });
+  return json(await consoleQueryLoaders.members(db, ctx));
 }
 
 // Adding a member invites them: the invitee sets their own password (or, having an account, accepts
 // while signed in as it). Other fields an older client sends (name, initialPassword) are ignored.
-export const addMemberSchema = z.object({
+const addMemberSchema = z.object({
   email: z.email().max(320),
   role: z.enum(memberRoles),
 });
@@ -39,7 +40,7 @@ export async function inviteMemberRoute({ db, ctx, request }: TenantRequest<unkn
 }
 
 // Promotion to owner or demotion of an owner also needs `confirmEmail` (see changeMemberRole).
-export const changeRoleSchema = z.object({
+const changeRoleSchema = z.object({
   role: z.enum(memberRoles),
   confirmEmail: z.string().max(320).optional(),
 });
@@ -61,7 +62,7 @@ export async function removeMemberRoute({ db, ctx, params }: TenantRequest<Membe
 }
 
 export async function listInvitationsRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listPendingInvitations(db, ctx) });
+  return json(await consoleQueryLoaders.invitations(db, ctx));
 }
 
 export async function revokeInvitationRoute({ db, ctx, params }: TenantRequest<{ id: string }>) {
@@ -70,7 +71,7 @@ export async function revokeInvitationRoute({ db, ctx, params }: TenantRequest<{
   return new Response(null, { status: 204 });
 }
 
-export const changePasswordSchema = z.object({
+const changePasswordSchema = z.object({
   currentPassword: z.string().min(1).max(1024),
   newPassword: z.string().min(12).max(1024),
 });
@@ -98,7 +99,7 @@ export async function changePasswordRoute({ db, ctx, request }: TenantRequest<un
   return json({ changed: true, signedOut: true });
 }
 
-export const switchTenantSchema = z.object({ tenantId: z.uuid() });
+const switchTenantSchema = z.object({ tenantId: z.uuid() });
 
 /** The tenant switcher: remembers the chosen tenant, only if the signed-in person belongs to it. */
 export async function switchTenantRoute({ db, ctx, request }: TenantRequest<unknown>) {

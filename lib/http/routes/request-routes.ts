@@ -8,14 +8,15 @@ import { receiveDecisionCallback } from "@/lib/gateway/callback";
 import { cancelAuthorizationRequest } from "@/lib/gateway/cancel";
 import { claimExecution, reportExecution } from "@/lib/gateway/execution-claim";
 import { admitLongPollOrHold, waitWhilePending } from "@/lib/gateway/long-poll";
-import { idempotencyKeySchema, submitRequestSchema } from "@/lib/gateway/submit";
+import { executionRequestSchema, idempotencyKeySchema, submitRequestSchema } from "@/lib/client/api-schemas";
 import { submitAuthorizationRequest } from "@/lib/gateway/submit";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { exportFormats, exportRequests, type ExportFormat } from "@/lib/console/request-export";
 import { parseRequestFilters, toListFilters } from "@/lib/console/request-filters";
 import { json, type SignedEnvelopeRequest, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
-import { requestListQuerySchema } from "../management-routes/request-schemas";
 import { decodeRequestCursor, parseQuery, requestIdParam, uuidParam } from "../params";
+import { MAX_WAIT_SECONDS, requestListQuerySchema, requestWaitQuerySchema } from "../schemas/requests";
 
 // Authorization requests: /api/v1/authorization-requests/** (submit, list, read with a long-poll, cancel,
 // claim and report execution), the console's requests pages, and the authorizers' decision callbacks.
@@ -37,8 +38,6 @@ export async function listRequestsRoute({ db, ctx, request }: TenantRequest<unkn
   return json(await listRequests(db, ctx, { ...filters, cursor: decodeRequestCursor(cursor) }));
 }
 
-const MAX_WAIT_SECONDS = 30;
-
 async function viewOf(db: Database, ctx: TenantContext, requestId: string) {
   const view = await getRequestView(db, ctx, requestId);
   if (!view) throw new AppError("unknown_request", "No such authorization request");
@@ -48,10 +47,11 @@ async function viewOf(db: Database, ctx: TenantContext, requestId: string) {
 /** `?wait=N` long-polls while pending; the route admits itself (withApiKey's fairShare: "handler"). */
 export async function getRequestRoute({ db, ctx, request, params }: TenantRequest<RequestIdParams>) {
   const requestId = requestIdParam(params.requestId);
-  const waitParam = new URL(request.url).searchParams.get("wait");
-  const wait = waitParam === null ? 0 : Number(waitParam);
-  if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_SECONDS)
-    throw new AppError("validation_failed", `wait must be an integer from 0 to ${MAX_WAIT_SECONDS}`);
+  const { wait = 0 } = parseQuery(
+    request,
+    requestWaitQuerySchema,
+    `wait must be an integer from 0 to ${MAX_WAIT_SECONDS}`,
+  );
   // A read without a wait is ordinary work and takes the tenant's fair share, like every route.
   if (wait === 0) {
     const release = await admitTenantRequest(ctx.tenantId, request.signal);
@@ -84,18 +84,6 @@ export async function cancelRequestRoute({ db, ctx, params }: TenantRequest<Requ
   return json({ error: "already_decided", message: `The request is already ${outcome.status}`, request: view }, 409);
 }
 
-const executionBodySchema = z.union([
-  z
-    .object({
-      payloadSha256: z
-        .string()
-        .regex(/^[0-9a-f]{64}$/, "payloadSha256 must be 64 lowercase hex digits")
-        .optional(),
-    })
-    .strict(),
-  z.object({ status: z.enum(["success", "error"]), error: z.string().min(1).max(2000).optional() }).strict(),
-]);
-
 /**
  * An empty body or `{payloadSha256}` claims the execution (200 once, 409 after, 410 after its
  * window); `{status, error?}` reports its result.
@@ -103,7 +91,9 @@ const executionBodySchema = z.union([
 export async function executionRoute({ db, ctx, request, params }: TenantRequest<RequestIdParams>) {
   const requestId = requestIdParam(params.requestId);
   const hasBody = Number(request.headers.get("content-length") ?? "0") > 0 || request.headers.has("content-type");
-  const body: z.infer<typeof executionBodySchema> = hasBody ? await readJsonBody(request, executionBodySchema) : {};
+  const body: z.infer<typeof executionRequestSchema> = hasBody
+    ? await readJsonBody(request, executionRequestSchema)
+    : {};
   if ("status" in body && body.status)
     return json(await reportExecution(db, ctx, requestId, { status: body.status, error: body.error }));
   return json(
@@ -115,12 +105,12 @@ export async function executionRoute({ db, ctx, request, params }: TenantRequest
 // one request, an export of every match, and cancelling one.
 
 export async function listConsoleRequestsRoute({ db, ctx, request }: TenantRequest<unknown>) {
-  const filters = toListFilters(parseRequestFilters(new URL(request.url).searchParams));
-  return json(await listRequests(db, ctx, filters));
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  return json(await consoleQueryLoaders.requests(db, ctx, params));
 }
 
 export async function getConsoleRequestRoute({ db, ctx, params }: TenantRequest<RequestIdParams>) {
-  return json(await viewOf(db, ctx, requestIdParam(params.requestId)));
+  return json(await consoleQueryLoaders.request(db, ctx, requestIdParam(params.requestId)));
 }
 
 const exportFormatSchema = z.enum(Object.keys(exportFormats) as [ExportFormat, ...ExportFormat[]]);

@@ -1,15 +1,13 @@
 import { z } from "zod";
 import { listAuthorizers } from "@/db/queries/authorizers";
-import { getRoutingScriptVersion, listRoutingScriptVersions } from "@/db/queries/routing-versions";
+import { getRoutingScriptVersion } from "@/db/queries/routing-versions";
 import { updateTenantSettings } from "@/db/queries/tenant-settings";
-import { checkRoutingScript } from "@/lib/console/routing-validation";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { AppError } from "@/lib/errors/app-error";
 import {
-  actionSchema,
   authorizationRequestSchema,
   evaluateRoutingScript,
   generateRequestId,
-  principalSchema,
   validateRoutingScript,
   type AuthorizationRequest,
   type RoutingConfig,
@@ -19,15 +17,13 @@ import {
 import { json, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
 import { uuidParam } from "../params";
+import { routingTestSchema, sampleRequestSchema } from "../schemas/routing";
 
 // The routing script: POST /routing/test (what would this script do with this request, given the
 // tenant's authorizers?), the editor's dry check, and the saved versions (from the audit trail).
 
 /** Deeper JSON than any real principal/action never reaches the recursive schemas. */
 const MAX_REQUEST_DEPTH = 48;
-
-const routingTestSchema = z.strictObject({ script: z.string().max(64 * 1024), request: z.unknown() });
-const sampleRequestSchema = z.strictObject({ principal: principalSchema, action: actionSchema });
 
 const PLACEHOLDER_CONFIG: RoutingConfig = { authorizers: ["default"], default: "default" };
 
@@ -107,11 +103,11 @@ const scriptSchema = z.strictObject({ script: z.string().max(64 * 1024) });
 
 export async function validateRoutingScriptRoute({ db, ctx, request }: TenantRequest<unknown>) {
   const { script } = await readJsonBody(request, scriptSchema);
-  return json(await checkRoutingScript(db, ctx, script));
+  return json(await consoleQueryLoaders.routingCheck(db, ctx, script));
 }
 
 export async function listRoutingVersionsRoute({ db, ctx }: TenantRequest<unknown>) {
-  return json({ data: await listRoutingScriptVersions(db, ctx) });
+  return json(await consoleQueryLoaders.routingVersions(db, ctx));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { listSandboxRegistrations, updateSandboxPolicy } from "@/db/queries/sandbox-registrations";
-import { getSandboxInboxItem, listSandboxInbox } from "@/db/queries/sandbox-requests";
+import { updateSandboxPolicy } from "@/db/queries/sandbox-registrations";
+import { getSandboxInboxItem } from "@/db/queries/sandbox-requests";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { AppError } from "@/lib/errors/app-error";
 import {
   cancelSandboxRequest,
@@ -11,7 +12,7 @@ import {
   reviewInputSchema,
   reviewSandboxRequest,
 } from "@/lib/sandbox";
-import { DEFAULT_POLICY_RULES, policyRulesSchema } from "@/lib/sandbox/policy";
+import { policyRulesSchema } from "@/lib/sandbox/policy";
 import { json, type SandboxSpRequest, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
 import { parseQuery, uuidParam } from "../params";
@@ -46,14 +47,10 @@ export async function connectSandboxRoute({ db, ctx }: TenantRequest<unknown>) {
 // The sandbox's policy per registered SP of this tenant: ordered CEL rules, first match decides, no
 // match goes to one reviewer. Rules are compiled on save (errors name the rule).
 export async function getSandboxPolicyRoute({ db, ctx }: TenantRequest<unknown>) {
-  const registrations = await listSandboxRegistrations(db, ctx);
-  return json({
-    data: registrations.map((r) => ({ spId: r.spId, name: r.name, rules: r.policyRules })),
-    defaults: DEFAULT_POLICY_RULES,
-  });
+  return json(await consoleQueryLoaders.sandboxPolicy(db, ctx));
 }
 
-export const updatePolicySchema = z.object({ spId: z.string().min(1).max(128), rules: policyRulesSchema }).strict();
+const updatePolicySchema = z.object({ spId: z.string().min(1).max(128), rules: policyRulesSchema }).strict();
 
 export async function updateSandboxPolicyRoute({ db, ctx, request }: TenantRequest<unknown>) {
   const { spId, rules } = await readJsonBody(request, updatePolicySchema);
@@ -62,12 +59,12 @@ export async function updateSandboxPolicyRoute({ db, ctx, request }: TenantReque
   return json({ spId: updated.spId, rules: updated.policyRules });
 }
 
-export const inboxQuerySchema = z.object({ view: z.enum(["pending", "decided"]).default("pending") });
+const inboxQuerySchema = z.object({ view: z.enum(["pending", "decided"]).default("pending") });
 
 /** The reviewer inbox: requests of the sandbox registrations the signed-in user's tenant owns. */
 export async function listSandboxInboxRoute({ db, ctx, request }: TenantRequest<unknown>) {
   const { view } = parseQuery(request, inboxQuerySchema, "view must be pending or decided");
-  return json({ view, requests: await listSandboxInbox(db, ctx, view) });
+  return json(await consoleQueryLoaders.sandboxInbox(db, ctx, view));
 }
 
 /** Approve or deny with a reason. */

@@ -1,28 +1,23 @@
-import { z } from "zod";
 import { activateSigningKey, createSigningKey, listSigningKeys, retireSigningKey } from "@/db/queries/signing-keys";
 import { refreshSandboxKeys } from "@/lib/sandbox/connect";
+import { consoleQueryLoaders } from "@/lib/console/queries";
 import { AppError } from "@/lib/errors/app-error";
-import { isValidKeyId } from "@/lib/stepauth";
 import { json, type TenantRequest } from "../api-route";
 import { readOptionalBody } from "../json-body";
 import { keyIdParam } from "../params";
+import { createSigningKeySchema, retireSigningKeySchema } from "../schemas/signing-keys";
 
 // Shared by /api/v1/signing-keys (API key with `admin`) and the console. Views never carry private halves.
 // After each change a connected sandbox re-registers the tenant's unretired keys by itself.
 
 type KeyIdParams = { keyId: string };
 
-const createSigningKeySchema = z.strictObject({
-  keyId: z.string().refine(isValidKeyId, "keyId is not a valid key id").optional(),
-});
-
-/** Retiring a key some enabled authorizer may still rely on needs its id typed again. */
-const retireSigningKeySchema = z.strictObject({
-  confirmKeyId: z.string().max(128).optional(),
-});
-
 export async function listSigningKeysRoute({ db, ctx }: TenantRequest<unknown>) {
   return json({ data: await listSigningKeys(db, ctx) });
+}
+
+export async function listConsoleSigningKeysRoute({ db, ctx }: TenantRequest<unknown>) {
+  return json(await consoleQueryLoaders.signingKeys(db, ctx));
 }
 
 export async function createSigningKeyRoute({ db, ctx, request }: TenantRequest<unknown>) {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { expect } from "vitest";
 import { apiOperations } from "@/lib/http/openapi-operations";
-import { errorBodySchema } from "@/lib/http/api-response-schemas";
+import { errorBodySchema } from "@/lib/http/schemas/responses";
 import type { HttpMethod, RouteHandler } from "@/lib/http/api-route";
 
 type Json = Record<string, any>;

@@ -1,7 +1,7 @@
 import { apiRoute, withConsoleSession } from "@/lib/http/api-route";
-import { createApiKeyRoute, listApiKeysRoute } from "@/lib/http/routes/api-key-routes";
+import { createApiKeyRoute, listConsoleApiKeysRoute } from "@/lib/http/routes/api-key-routes";
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
-  GET: withConsoleSession("config:read", listApiKeysRoute),
+  GET: withConsoleSession("config:read", listConsoleApiKeysRoute),
   POST: withConsoleSession("keys:manage", createApiKeyRoute),
 });

@@ -35,3 +35,11 @@ export const requestListQuerySchema = z.object({
   limit: requestPageLimit(50),
 });
 export type RequestListQuery = z.infer<typeof requestListQuerySchema>;
+
+/** The longest long-poll of GET /api/v1/authorization-requests/{requestId}, in seconds. */
+export const MAX_WAIT_SECONDS = 30;
+
+/** GET /api/v1/authorization-requests/{requestId}: long-poll up to `wait` seconds while pending. */
+export const requestWaitQuerySchema = z.object({
+  wait: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
+});
