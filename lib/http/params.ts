@@ -51,7 +51,7 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S, mes
 
 /** The list's `cursor` (a `nextCursor` it answered before), decoded; one it never gave out is refused. */
 export function decodeRequestCursor(cursor: string | undefined): RequestListFilters["cursor"] {
-  if (cursor === undefined) return undefined;
+  if (!cursor) return undefined; // `?cursor=` is the first page, as it always was
   const decoded = decodeCursor(cursor);
   if (decoded === null) throw new AppError("validation_failed", "Invalid cursor");
   return decoded;

@@ -3,12 +3,8 @@ import { pingDatabase } from "@/db/queries/database-health";
 import { AppError } from "@/lib/errors/app-error";
 import { benchFloorSigner, runHonestFloor } from "@/lib/gateway/bench-floor";
 import { submitRequestSchema } from "@/lib/gateway/submit";
-// The gateway and the sandbox register their job kinds and periodic tasks with the runner.
-import "@/lib/gateway/jobs";
-import "@/lib/sandbox/jobs";
-import { runWorkerPass } from "@/lib/jobs/worker";
 import { signJsonPayload } from "@/lib/stepauth";
-import { json, type CronRequest, type TenantRequest } from "../api-route";
+import { json, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
 
 // The routes that serve the deployment rather than a tenant: health, the cron tick and the benchmark floors.
@@ -32,20 +28,6 @@ export async function healthRoute(): Promise<Response> {
     clearTimeout(timer);
   }
   return json({ status: "ok", database: handle.driver, databaseMs: Math.round(performance.now() - started) });
-}
-
-// For serverless hosts without a long-lived worker: a scheduler calls the tick every minute or more often.
-const TICK_BUDGET_MS = 20_000;
-
-export async function cronTickRoute({ db }: CronRequest): Promise<Response> {
-  const deadline = Date.now() + TICK_BUDGET_MS;
-  let ran = 0;
-  for (;;) {
-    const batch = await runWorkerPass(db, 16);
-    ran += batch;
-    if (batch === 0 || Date.now() > deadline) break;
-  }
-  return json({ ran });
 }
 
 /** The framework floor: what any submit costs before the gateway's own work (read and parse the same body, sign once). */

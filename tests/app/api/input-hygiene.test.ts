@@ -202,6 +202,12 @@ describe("bad input answers 4xx JSON, never 500", () => {
       path: "/api/console/requests/export?format=csv&q=%00",
     });
     expect(exported).toMatchObject({ status: 400, body: { error: "validation_failed" } });
+    // An empty cursor is the first page (as it always was), not a refusal.
+    for (const route of [v1Requests.GET, consoleRequests.GET]) {
+      const headers = route === v1Requests.GET ? bearer(t.apiKey) : t.session;
+      const prefix = route === v1Requests.GET ? "/api/v1/authorization-requests" : "/api/console/requests";
+      expect((await callRoute(route, { headers, path: `${prefix}?cursor=` })).status).toBe(200);
+    }
     const cursor = Buffer.from(`${new Date(-8.64e15).toISOString()}|req_aaaaaaaaaaaaaaaaaaaa`).toString("base64url");
     expect(new Date(-8.64e15).toISOString()).toContain("-271821");
     for (const path of [
