@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as apiKeyItem from "@/app/api/v1/api-keys/[id]/route";
 import * as apiKeyCollection from "@/app/api/v1/api-keys/route";
 import * as auditEvents from "@/app/api/v1/audit-events/route";
-import { bearer, callRoute } from "../../../setup/http";
-import { createTestTenant, setupTestDatabase } from "../../../setup/database";
+import { bearer, callRoute } from "../setup/http";
+import { createTestTenant, setupTestDatabase } from "../setup/database";
 
 const db = setupTestDatabase();
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import * as authorizerItem from "@/app/api/v1/authorizers/[name]/route";
-import { setupTestDatabase } from "../../setup/database";
-import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
-import { signAsAuthorizer, startStubAuthorizer, vectors, type StubAuthorizer } from "../../setup/stub-authorizer";
-import { startStubService } from "../../setup/stub-service";
+import { setupTestDatabase } from "../setup/database";
+import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../setup/gateway";
+import { signAsAuthorizer, startStubAuthorizer, vectors, type StubAuthorizer } from "../setup/stub-authorizer";
+import { startStubService } from "../setup/stub-service";
 
 // Issue 13 (items 2, 4, 5) and issue 12 (item 10): only a valid, current decision can approve.
 const db = setupTestDatabase();

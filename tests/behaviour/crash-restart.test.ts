@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { setupTestDatabase } from "../../setup/database";
-import { createGatewayTenant, wipeRequest } from "../../setup/gateway";
-import { startStubAuthorizer } from "../../setup/stub-authorizer";
-import { startStubService } from "../../setup/stub-service";
+import { setupTestDatabase } from "../setup/database";
+import { createGatewayTenant, wipeRequest } from "../setup/gateway";
+import { startStubAuthorizer } from "../setup/stub-authorizer";
+import { startStubService } from "../setup/stub-service";
 
 // Several processes share one database here, which the embedded PGlite cannot do: this test runs
 // against PostgreSQL (CI sets TEST_DATABASE_URL; see README).

@@ -1,9 +1,9 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { setupTestDatabase } from "../../setup/database";
-import { createGatewayTenant } from "../../setup/gateway";
-import { bearer, callRoute, origin, sessionHeaders } from "../../setup/http";
+import { setupTestDatabase } from "../setup/database";
+import { createGatewayTenant } from "../setup/gateway";
+import { bearer, callRoute, origin, sessionHeaders } from "../setup/http";
 
 // Bad input gets a 4xx with a JSON code, never a 500: every route of the public, console,
 // authorizer-facing and sandbox APIs, with every method, against a set of hostile bodies and params.

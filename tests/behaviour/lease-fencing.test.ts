@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { claimDueJobs } from "@/db/queries/system/jobs";
 import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
 import { runJob } from "@/lib/jobs/job-runner";
-import { setupTestDatabase, queryRows } from "../../setup/database";
-import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
-import { startStubAuthorizer } from "../../setup/stub-authorizer";
-import { startStubService } from "../../setup/stub-service";
+import { setupTestDatabase, queryRows } from "../setup/database";
+import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../setup/gateway";
+import { startStubAuthorizer } from "../setup/stub-authorizer";
+import { startStubService } from "../setup/stub-service";
 
 // A submit run that outlives its job lease must not be able to change anything once a second
 // worker has taken the job over: every write of a run is conditional on its lease token.

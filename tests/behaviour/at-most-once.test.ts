@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { request as undiciRequest } from "undici";
 import { runDueJobs } from "@/lib/jobs/job-runner";
-import { setupTestDatabase } from "../../setup/database";
-import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
-import { startStubAuthorizer } from "../../setup/stub-authorizer";
-import { startStubService } from "../../setup/stub-service";
+import { setupTestDatabase } from "../setup/database";
+import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../setup/gateway";
+import { startStubAuthorizer } from "../setup/stub-authorizer";
+import { startStubService } from "../setup/stub-service";
 
 const db = setupTestDatabase();
 const appUrl = setupAppServer();

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { tenantLoadOf } from "@/lib/fairness/tenant-fair-share";
-import { setupTestDatabase } from "../../setup/database";
-import { api, createGatewayTenant, setupAppServer, wipeRequest, type GatewayTenant } from "../../setup/gateway";
-import { startStubAuthorizer } from "../../setup/stub-authorizer";
+import { setupTestDatabase } from "../setup/database";
+import { api, createGatewayTenant, setupAppServer, wipeRequest, type GatewayTenant } from "../setup/gateway";
+import { startStubAuthorizer } from "../setup/stub-authorizer";
 
 // Issue 12 item 5: one tenant's work can never stall another's. Tenant B submits at a modest, steady
 // rate; its p99 is measured idle, then while tenant A attacks with everything at once: submits at full

@@ -10,10 +10,10 @@ import * as reviews from "@/app/api/console/sandbox/requests/[id]/reviews/route"
 import * as pollRoute from "@/app/api/sandbox-authorizer/v1/authorization-requests/poll/route";
 import { signUpWithNewTenant } from "@/lib/auth/onboarding";
 import { signJsonPayload } from "@/lib/stepauth";
-import { setupTestDatabase } from "../../setup/database";
-import { createGatewayTenant, wipeRequest } from "../../setup/gateway";
-import { bearer, callRoute, origin, sessionHeaders } from "../../setup/http";
-import { registerSp, signedRequest, spKey, submit } from "../../lib/sandbox/fixtures";
+import { setupTestDatabase } from "../setup/database";
+import { createGatewayTenant, wipeRequest } from "../setup/gateway";
+import { bearer, callRoute, origin, sessionHeaders } from "../setup/http";
+import { registerSp, signedRequest, spKey, submit } from "../lib/sandbox/fixtures";
 
 // Issue 12, items 7 and 8: text that displays as something else is refused in every field a person
 // reads, and text no database can store (NUL, lone surrogates) answers 4xx JSON, never a 500.
