@@ -39,10 +39,10 @@ describe("SQL is written in db/ only", () => {
       'import type { Job, SandboxRequest } from "@/db/schema";',
       'import { type Authorizer } from "@/db/schema";',
       'import { listSandboxInbox } from "@/db/queries/sandbox-requests";',
-      'import { isJobRowRead } from "@/db/queries/job-rows";',
+      'import { jobRowTenant } from "@/db/queries/job-rows";',
       'import { memberRoles } from "@/db/enum-values";',
       "export type Planted = Job | SandboxRequest | Authorizer;",
-      "export const used = [listSandboxInbox, isJobRowRead, memberRoles] as const;",
+      "export const used = [listSandboxInbox, jobRowTenant, memberRoles] as const;",
     ].join("\n");
     expect(await messagesOf("lib/console/planted.ts", code, sqlRule)).toEqual([]);
   }, 60_000);
