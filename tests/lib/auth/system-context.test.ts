@@ -13,7 +13,7 @@ describe("a job's system context names its tenant only from a row the database r
     const victim = await createTestTenant(db());
     const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
     await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "expire", requestId }]);
-    const [job] = await claimDueJobs(db(), 1, { seconds: 60, deliverSeconds: 60 }, { requestId });
+    const [job] = await claimDueJobs(db(), 1, { seconds: 60 }, { requestId });
     expect(assertTenantContext(jobContext(job!))).toBe(owner.tenantId);
     // The back door workerContext(tenantId) was: any tenant id in, a context out.
     expect(() => jobContext({ ...job!, tenantId: victim.tenantId })).toThrow(/read from the database/);
@@ -25,7 +25,7 @@ describe("a job's system context names its tenant only from a row the database r
     const victim = await createTestTenant(db());
     const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
     await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "expire", requestId }]);
-    const [job] = await claimDueJobs(db(), 1, { seconds: 60, deliverSeconds: 60 }, { requestId });
+    const [job] = await claimDueJobs(db(), 1, { seconds: 60 }, { requestId });
     try {
       job!.tenantId = victim.tenantId;
     } catch {
