@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Authorizer, AuthorizationRequestRow, Job } from "@/db/schema";
 import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
-import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
+import { appendRequestEvents, attemptEvent, type NewRequestEvent } from "@/db/queries/request-events";
 import { getRequest } from "@/db/queries/request-lifecycle";
 import {
   getTargetWithRequest,
@@ -20,7 +20,6 @@ import {
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
 import { finalizeRequest } from "./finalize";
-import { attemptEvent } from "./request-events";
 import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
 import { JOB_LEASE_SECONDS, type JobResult } from "@/lib/jobs/job-runner";

@@ -11,8 +11,7 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { AttemptReport, ExecutionResultReport } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import { JOB_LEASE_SECONDS, type JobResult } from "@/lib/jobs/job-runner";
-import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
-import { attemptEvent } from "./request-events";
+import { appendRequestEvents, attemptEvent, type NewRequestEvent } from "@/db/queries/request-events";
 import { loadTenantRuntime } from "./tenant-runtime";
 
 // Like a submission: the retry policy within a run, then durable reschedules with backoff.
