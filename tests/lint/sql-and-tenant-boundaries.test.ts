@@ -25,6 +25,8 @@ describe("SQL is written in db/ only", () => {
     ['import { forTenant } from "@/db/queries/tenant-scope";', "the tenant-scope helper"],
     ['import { rowFromJson } from "@/db/row-from-json";', "the row decoder"],
     ['import { markJobRowsRead } from "@/db/queries/job-rows";', "the job-row mark"],
+    ['import { markJobRowsRead } from "../../db/queries/job-rows";', "the job-row mark, imported relatively"],
+    ['import { tenantStatement } from "../../db/statement";', "the statement helper, imported relatively"],
   ])(
     "lib/sandbox refuses %s (%s)",
     async (code) => {
