@@ -1,7 +1,7 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
-const sqlOnlyInDb = "SQL is written in db/ only: call (or add) a function in db/queries/ (STYLE.md, Our layout).";
+const sqlOnlyInDb = 'SQL is written in db/ only: call (or add) a function in db/queries/ (README.md, "Architecture").';
 
 // Each minting function of lib/auth, and the one place outside lib/auth allowed to call it.
 const minters = {
@@ -19,7 +19,7 @@ function tenantContextMinting() {
       .filter((name) => !allowedHere.includes(name))
       .map((name) => ({
         selector: `ImportSpecifier[imported.name='${name}']`,
-        message: `Only lib/auth mints TenantContexts (STYLE.md rule 6)${minters[name].length ? `; ${name} is for ${minters[name].join(", ")}` : ""}.`,
+        message: `Only lib/auth mints TenantContexts (README.md, "Architecture")${minters[name].length ? `; ${name} is for ${minters[name].join(", ")}` : ""}.`,
       }));
   const namespace = {
     selector: "ImportDeclaration[source.value=/lib\\/auth\\/(tenant|system)-context$/] > ImportNamespaceSpecifier",
@@ -63,17 +63,14 @@ const config = [
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          paths: [
-            { name: "@/db/statement", message: sqlOnlyInDb },
-            { name: "@/db/queries/tenant-scope", message: sqlOnlyInDb },
-            { name: "@/db/row-from-json", message: sqlOnlyInDb },
+          // Regexes, so a relative specifier (../../db/statement) is caught like the @/ alias.
+          patterns: [
+            { regex: "(^|/)db/(statement|row-from-json|queries/tenant-scope)$", message: sqlOnlyInDb },
             {
-              name: "@/db/queries/job-rows",
+              regex: "(^|/)db/queries/job-rows$",
               importNames: ["markJobRowsRead"],
               message: "Only db/ marks rows as read from the database (lib/auth/system-context.ts trusts the mark).",
             },
-          ],
-          patterns: [
             { group: ["drizzle-orm", "drizzle-orm/**"], message: sqlOnlyInDb },
             {
               group: ["@/db/schema", "@/db/schema/**"],

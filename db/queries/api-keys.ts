@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { createHash, randomBytes } from "node:crypto";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiKeys, type ApiKey, type ApiKeyScope } from "@/db/schema";
 import { AppError } from "@/lib/errors/app-error";
@@ -8,8 +8,9 @@ import { recordAuditEvent } from "./audit";
 import { bumpConfigVersion } from "./config-version";
 import { forTenant, tenantIdOf } from "./tenant-scope";
 
-const SECRET_PREFIX = "sag_";
-const PREFIX_LENGTH = SECRET_PREFIX.length + 8;
+// The secret format, shared with the lookup by secret (system/api-keys.ts).
+export const SECRET_PREFIX = "sag_";
+export const PREFIX_LENGTH = SECRET_PREFIX.length + 8;
 
 /** What the API and console show of a key: never the secret or its hash. */
 export type ApiKeyView = Omit<ApiKey, "secretHash" | "tenantId">;
@@ -18,7 +19,7 @@ function toView({ secretHash: _hash, tenantId: _tenant, ...view }: ApiKey): ApiK
   return view;
 }
 
-function hashSecret(secret: string): string {
+export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret, "utf8").digest("hex");
 }
 
@@ -110,29 +111,4 @@ export async function revokeApiKey(
   // Cached keys (lib/auth/api-key-auth.ts) are read again: the revoked one stops working here at once.
   if (revoked) bumpConfigVersion(tenantIdOf(ctx));
   return revoked;
-}
-
-// Deliberately cross-tenant: this is how a bearer secret finds its tenant in the first place.
-/** Looks up an unrevoked key by its secret, in constant time over the hash; touches last_used_at at most once a minute. */
-export async function findActiveApiKeyBySecret(db: Database, secret: string): Promise<ApiKey | null> {
-  if (!secret.startsWith(SECRET_PREFIX) || secret.length !== SECRET_PREFIX.length + 32) return null;
-  const [row] = await db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.prefix, secret.slice(0, PREFIX_LENGTH)), isNull(apiKeys.revokedAt)));
-  if (!row) return null;
-  const expected = Buffer.from(row.secretHash, "hex");
-  if (!timingSafeEqual(Buffer.from(hashSecret(secret), "hex"), expected)) return null;
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db
-      .update(apiKeys)
-      .set({ lastUsedAt: sql`now()` })
-      .where(
-        and(
-          eq(apiKeys.id, row.id),
-          or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '60 seconds'`)),
-        ),
-      );
-  }
-  return row;
 }

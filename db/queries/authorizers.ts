@@ -101,7 +101,7 @@ export async function createAuthorizer(
       await tx
         .update(authorizers)
         .set({ isDefault: false, updatedAt: sql`now()` })
-        .where(eq(authorizers.id, current.id));
+        .where(forTenant(ctx, authorizers.tenantId, eq(authorizers.id, current.id)));
     const [row] = await tx
       .insert(authorizers)
       .values({

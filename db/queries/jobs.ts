@@ -2,7 +2,7 @@ import { eq, inArray } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { claimJobs } from "./system/jobs";
+import { claimJobs, type ClaimLease } from "./system/jobs";
 import { forTenant } from "./tenant-scope";
 
 // The tenant's own job claims. Claiming for every tenant, leases and completion: system/jobs.ts.
@@ -14,7 +14,7 @@ export function claimRequestJobs(
   requestId: string,
   kinds: JobKind[],
   limit: number,
-  lease: { seconds: number; deliverSeconds: number },
+  lease: ClaimLease,
 ): Promise<Job[]> {
   return claimJobs(db, limit, lease, [
     forTenant(ctx, jobs.tenantId, eq(jobs.requestId, requestId), inArray(jobs.kind, kinds)),

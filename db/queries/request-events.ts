@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { authorizationRequests, requestEvents } from "@/db/schema";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
+import type { AttemptReport } from "@/lib/stepauth";
 import { sameTenant } from "./tenant-scope";
 
 // A request's timeline: append-only events, written in the same statement or transaction as the change they record.
@@ -75,4 +76,14 @@ export async function appendRequestEvents(
 ): Promise<void> {
   if (events.length === 0) return;
   await appendStatement(db, ctx, { requestId, events: eventsJson(events) });
+}
+
+/** One authorizer attempt as a timeline event (status and latency, never the envelope). */
+export function attemptEvent(authorizerId: string, report: AttemptReport): NewRequestEvent {
+  const { call, attempt, outcome, status, errorCode, cause, latencyMs, willRetry, delayMs } = report;
+  return {
+    type: "authorizer_attempt",
+    authorizerId,
+    data: { call, attempt, outcome, status, errorCode, cause, latencyMs: Math.round(latencyMs), willRetry, delayMs },
+  };
 }

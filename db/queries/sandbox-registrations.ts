@@ -9,17 +9,8 @@ import {
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
 import { recordAuditEvent } from "./audit";
+import { lockSandboxRegistrationBySpId } from "./system/sandbox-registrations";
 import { forTenant, tenantIdOf } from "./tenant-scope";
-
-/**
- * Deliberately cross-tenant: the sandbox's SP-facing endpoints know the caller only by the spId in
- * its payload. Finding the row proves nothing; the envelope is verified against this
- * registration's keys before anything is read or written on its behalf.
- */
-export async function findSandboxRegistrationBySpId(db: Database, spId: string): Promise<SandboxRegistration | null> {
-  const [row] = await db.select().from(sandboxRegistrations).where(eq(sandboxRegistrations.spId, spId));
-  return row ?? null;
-}
 
 /** The registrations a tenant owns (its members review their requests). */
 export async function listSandboxRegistrations(db: Database, ctx: TenantContext): Promise<SandboxRegistration[]> {
@@ -46,11 +37,7 @@ export async function upsertSandboxRegistration(
 ): Promise<SandboxRegistration> {
   const tenantId = tenantIdOf(ctx);
   return db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select()
-      .from(sandboxRegistrations)
-      .where(eq(sandboxRegistrations.spId, input.spId))
-      .for("update");
+    const existing = await lockSandboxRegistrationBySpId(tx, input.spId);
     if (existing && existing.tenantId !== tenantId)
       throw new AppError("conflict", `The spId ${input.spId} is registered by another tenant`);
     const [row] = existing

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Database } from "@/db/client";
 import { anyConfigVersion } from "@/db/queries/config-version";
-import { findActiveApiKeyBySecret } from "@/db/queries/api-keys";
+import { findActiveApiKeyBySecret } from "@/db/queries/system/api-keys";
 import type { ApiKey } from "@/db/schema";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { AppError } from "@/lib/errors/app-error";

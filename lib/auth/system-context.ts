@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Authorizer, Job } from "@/db/schema";
 import { anyConfigVersion } from "@/db/queries/config-version";
-import { isJobRowRead } from "@/db/queries/job-rows";
+import { jobRowTenant } from "@/db/queries/job-rows";
 import { findAuthorizerForCallback } from "@/db/queries/system/authorizer-callback";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
@@ -16,8 +16,8 @@ import { config } from "@/lib/config/env";
 
 /**
  * The context a job runs in: the tenant of `job`, which must be a row db/ returned (a claim by
- * `claimDueJobs`, or a job a write leased to its caller). Throws for anything else, such as an
- * object literal naming a tenant id.
+ * `claimDueJobs`, or a job a write leased to its caller), for the tenant it had when read. Throws
+ * for anything else, such as an object literal naming a tenant id, or a row whose tenantId was changed.
  *
  * @example
  * ```ts
@@ -25,8 +25,12 @@ import { config } from "@/lib/config/env";
  * ```
  */
 export function jobContext(job: Job): TenantContext {
-  if (!isJobRowRead(job)) throw new Error("jobContext needs a job row read from the database");
-  return issueTenantContext(job.tenantId, { type: "system", component: "worker" }, []);
+  const tenantId = jobRowTenant(job);
+  if (tenantId === undefined) throw new Error("jobContext needs a job row read from the database");
+  // The row's tenant as read; a row changed since is refused, so its handler never sees two tenants.
+  if (job.tenantId !== tenantId)
+    throw new Error("jobContext refuses a job row whose tenantId changed after it was read");
+  return issueTenantContext(tenantId, { type: "system", component: "worker" }, []);
 }
 
 /**

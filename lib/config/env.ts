@@ -6,13 +6,15 @@ import { z } from "zod";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const positive = () => z.coerce.number().positive();
-/** Exactly `true` or `false`, as the docs say: a typo must not silently mean either. */
-const flag = () => z.enum(["true", "false"]).transform((value) => value === "true");
+/** Exactly `true` or `false`, as the docs say: a typo (or `1`, `TRUE`, `yes`) must not silently mean either. */
+const flag = () =>
+  z.enum(["true", "false"], { error: 'must be exactly "true" or "false"' }).transform((value) => value === "true");
 const absoluteUrl = () => z.string().refine((value) => URL.canParse(value), "must be an absolute URL");
 
 export const envSchema = z.object({
+  // Any value, as Next allows (e.g. `staging`): only `production` and `development` change what the app does.
   NODE_ENV: z
-    .enum(["development", "production", "test"])
+    .string()
     .optional()
     .describe(
       "Set by Next (`development` under `npm run dev`, `production` under `npm start`): production requires the secrets and refuses private-network URLs unless allowed",
@@ -100,9 +102,13 @@ export const envSchema = z.object({
   GATEWAY_JOB_LEASE_SECONDS: int(1, 3600)
     .default(120)
     .describe("How long a claimed background job belongs to its claimer before another instance may take it over"),
-  GATEWAY_WEBHOOK_TIMEOUT_MS: int(1, 10_000)
+  // Capped rather than refused, as the README documents: a longer setting may only mean "as long as allowed".
+  GATEWAY_WEBHOOK_TIMEOUT_MS: int(1)
     .default(10_000)
-    .describe("How long one service-webhook call may take; at most 10 s, which a delivery's lease is sized for"),
+    .transform((ms) => Math.min(ms, 10_000))
+    .describe(
+      "How long one service-webhook call may take; shorter only: above 10 s (a delivery's lease is sized for it) counts as 10 s",
+    ),
   AUDIT_SEAL_INTERVAL_SECONDS: positive()
     .default(60)
     .describe("How often the worker queues audit seal and retention purge jobs"),

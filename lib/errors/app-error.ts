@@ -116,10 +116,10 @@ export function validationFailed(error: ZodError, message = "The request body is
 /**
  * Whose protocol message failed, which decides what a protocol-core failure means to the API's caller:
  * - `gateway` (the default, every route's catch): a message of ours, or one we checked without saying
- *   whose it was. Wire codes answer as themselves; a local failure (a key we hold, an authorizer's
- *   answer) is our own fault: `internal_error`.
+ *   whose it was. Our own wire codes answer as themselves; a local failure (a key we hold, an
+ *   authorizer's answer, including an authorizer's error answer and its wire code) is our own fault: `internal_error`.
  * - `peer`: the caller signed and sent it (the sandbox's SP calls). Wire codes answer as themselves;
- *   any other failure of its message is the caller's `malformed_request`.
+ *   any other failure of its message (a zod failure too) is the caller's `malformed_request`.
  * - `client`: the gateway built it from an API client's JSON body (submit). The client never saw the
  *   protocol, so its mistakes are `validation_failed`, except an operator chain too deep (its own code)
  *   and a callback URL derived from the tenant's settings (`conflict`: the fix is publicBaseUrl, not the body).
@@ -137,9 +137,19 @@ function fromStepAuthError(error: StepAuthError, source: ProtocolMessageSource):
       );
     return new AppError("validation_failed", error.message, { details });
   }
+  // An authorizer's error answer (errorFrom in lib/stepauth/client-responses.ts records its HTTP
+  // status) carries the authorizer's wire code: told to our API client it would look like their own
+  // key or rate was wrong. Their authorizer failing us is our fault to answer.
+  if (source === "gateway" && isRemoteAnswer(error))
+    return new AppError("internal_error", "Something went wrong on our side", { cause: error });
   if (isWireErrorCode(error.code)) return new AppError(error.code, error.message, { details, cause: error });
   if (source === "peer") return new AppError("malformed_request", error.message, { details, cause: error });
   return new AppError("internal_error", "Something went wrong on our side", { cause: error });
+}
+
+function isRemoteAnswer(error: StepAuthError): boolean {
+  const details = error.details;
+  return typeof details === "object" && details !== null && "status" in details;
 }
 
 /**
@@ -154,7 +164,11 @@ function fromStepAuthError(error: StepAuthError, source: ProtocolMessageSource):
  */
 export function toAppError(error: unknown, source: ProtocolMessageSource = "gateway"): AppError | null {
   if (error instanceof AppError) return error;
-  if (error instanceof ZodError) return validationFailed(error);
+  if (error instanceof ZodError)
+    // A peer speaks the protocol, whose code for a message that fails its schema is malformed_request.
+    return source === "peer"
+      ? new AppError("malformed_request", "The message is not valid", { details: validationFailed(error).details })
+      : validationFailed(error);
   if (isStepAuthError(error)) return fromStepAuthError(error, source);
   return null;
 }

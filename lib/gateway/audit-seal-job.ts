@@ -3,8 +3,7 @@ import type { Job } from "@/db/schema";
 import { sealAuditBatch } from "@/db/queries/audit-seal";
 import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import type { JobResult } from "./authorizer-jobs";
-import { JOB_LEASE_SECONDS } from "./finalize";
+import { JOB_LEASE_SECONDS, type JobResult } from "@/lib/jobs/job-runner";
 import { config } from "@/lib/config/env";
 
 /** Entries per checkpoint: bounds one seal's transaction and memory. */

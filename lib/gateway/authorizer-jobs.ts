@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import type { Authorizer, AuthorizationRequestRow, Job } from "@/db/schema";
 import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
-import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
+import { appendRequestEvents, attemptEvent, type NewRequestEvent } from "@/db/queries/request-events";
 import { getRequest } from "@/db/queries/request-lifecycle";
 import {
   getTargetWithRequest,
@@ -19,13 +19,10 @@ import {
 } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
 import { applyVerifiedDecision } from "./decisions";
-import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
-import { attemptEvent } from "./request-events";
+import { finalizeRequest } from "./finalize";
 import { loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 import { settleIfAllTargetsFailed } from "./unavailability";
-import type { JobResult } from "@/lib/jobs/job-runner";
-
-export type { JobResult };
+import { JOB_LEASE_SECONDS, type JobResult } from "@/lib/jobs/job-runner";
 
 // A pending request is polled when its authorizer cannot call back, and also when a callback is overdue.
 const POLL_ONLY_FIRST_MS = 1_000;

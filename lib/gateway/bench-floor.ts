@@ -16,7 +16,8 @@ import {
 } from "@/lib/stepauth";
 import { outboundAgent } from "@/lib/net/outbound";
 import type { SubmitRequestInput } from "./submit";
-import { callbackPolicy, callbackUrlFor, loadTenantRuntime } from "./tenant-runtime";
+import { callbackUrlFor } from "@/lib/config/public-urls";
+import { callbackPolicy, loadTenantRuntime } from "./tenant-runtime";
 
 let signer: EnvelopeSigner | undefined;
 /** A throw-away key for the benchmark floor route, made once per process. */

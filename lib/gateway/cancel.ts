@@ -3,7 +3,8 @@ import { getRequestStatus } from "@/db/queries/authorization-requests";
 import { claimRequestJobs } from "@/db/queries/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError } from "@/lib/errors/app-error";
-import { DELIVERY_LEASE_SECONDS, finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
+import { JOB_LEASE_SECONDS } from "@/lib/jobs/job-runner";
+import { DELIVERY_LEASE_SECONDS, finalizeRequest } from "./finalize";
 import { runJob } from "./jobs";
 
 export type CancelOutcome = { cancelled: true } | { cancelled: false; status: string };
@@ -42,7 +43,7 @@ export async function cancelAuthorizationRequest(
   // Tell the authorizers now; a cancel that cannot get through stays queued for the worker.
   const cancels = await claimRequestJobs(db, ctx, requestId, ["cancel"], 64, {
     seconds: JOB_LEASE_SECONDS,
-    deliverSeconds: DELIVERY_LEASE_SECONDS,
+    byKind: { deliver: DELIVERY_LEASE_SECONDS },
   });
   await Promise.all(cancels.map((job) => runJob(db, job)));
   return { cancelled: true };

@@ -2,16 +2,7 @@ import type { Database } from "@/db/client";
 import type { AuthorizationRequestRow, Job } from "@/db/schema";
 import { finalizePendingRequest, type FinalizeInput } from "@/db/queries/request-finalize";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import { config } from "@/lib/config/env";
-
-/**
- * How long a claimed job belongs to its claimer: longer than one attempt plus one backoff (at most
- * 30 s + 10 s); a run renews it between attempts, so a whole retry policy may take longer. Work run
- * at once (inline) is leased the same way; if its process dies, the worker of any instance takes the
- * job over when the lease runs out, and the old run's writes are fenced out by the new lease token.
- * Tests shorten it.
- */
-export const JOB_LEASE_SECONDS = config().GATEWAY_JOB_LEASE_SECONDS;
+import { JOB_LEASE_SECONDS } from "@/lib/jobs/job-runner";
 
 /**
  * A delivery's lease always outlasts one webhook call (10 s timeout), whatever the setting: a

@@ -18,9 +18,11 @@ import {
   type RoutingOutcome,
 } from "@/lib/stepauth";
 import type { SubmitHint } from "./authorizer-jobs";
-import { finalizeRequest, JOB_LEASE_SECONDS } from "./finalize";
+import { JOB_LEASE_SECONDS } from "@/lib/jobs/job-runner";
+import { finalizeRequest } from "./finalize";
 import type { SubmitRequestInput } from "./submit";
-import { callbackPolicy, callbackUrlFor, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
+import { callbackUrlFor } from "@/lib/config/public-urls";
+import { callbackPolicy, loadTenantRuntime, type TenantRuntime } from "./tenant-runtime";
 
 function hashBody(input: SubmitRequestInput): string {
   return createHash("sha256").update(JSON.stringify(input)).digest("hex");

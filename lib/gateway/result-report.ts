@@ -10,10 +10,8 @@ import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import type { AttemptReport, ExecutionResultReport } from "@/lib/stepauth";
 import { authorizerClientFor, failureKind, LeaseLostError } from "./authorizer-client";
-import type { JobResult } from "./authorizer-jobs";
-import { JOB_LEASE_SECONDS } from "./finalize";
-import { appendRequestEvents, type NewRequestEvent } from "@/db/queries/request-events";
-import { attemptEvent } from "./request-events";
+import { JOB_LEASE_SECONDS, type JobResult } from "@/lib/jobs/job-runner";
+import { appendRequestEvents, attemptEvent, type NewRequestEvent } from "@/db/queries/request-events";
 import { loadTenantRuntime } from "./tenant-runtime";
 
 // Like a submission: the retry policy within a run, then durable reschedules with backoff.

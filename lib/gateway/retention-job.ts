@@ -3,8 +3,7 @@ import type { Job } from "@/db/schema";
 import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import { purgeExpiredRequests } from "@/db/queries/retention";
 import type { TenantContext } from "@/lib/auth/tenant-context";
-import type { JobResult } from "./authorizer-jobs";
-import { JOB_LEASE_SECONDS } from "./finalize";
+import { JOB_LEASE_SECONDS, type JobResult } from "@/lib/jobs/job-runner";
 
 const BATCHES_PER_RUN = 20;
 

@@ -66,7 +66,4 @@ export function trustedKeysOf(authorizer: Authorizer): TrustedKey[] {
   }));
 }
 
-// Shared with the sandbox (which may not import the gateway).
-export { callbackUrlFor, gatewayBaseUrl } from "@/lib/config/public-urls";
-
 export const callbackPolicy = () => ({ allowLoopbackHttp: privateNetworkAllowed() });

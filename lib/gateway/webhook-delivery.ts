@@ -8,7 +8,7 @@ import { getTenantSettings, loadWebhookTarget } from "@/db/queries/tenant-settin
 import { getWebhookDelivery, recordDeliveryAttempt } from "@/db/queries/webhook-deliveries";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { executionTermsOf, queueResultReport, windowClosesAt } from "./execution-claim";
-import { gatewayBaseUrl } from "./tenant-runtime";
+import { gatewayBaseUrl } from "@/lib/config/public-urls";
 import { postSignedWebhook } from "./signed-webhook";
 import { webhookTimeoutMs } from "./webhook-timeout";
 

@@ -3,7 +3,16 @@ import type { Job } from "@/db/schema";
 import { claimDueJobs, completeJob, leaseOf, rescheduleJob } from "@/db/queries/system/jobs";
 import { jobContext } from "@/lib/auth/system-context";
 import { config } from "@/lib/config/env";
-import { jobHandlerFor, leaseSecondsFor, type JobResult } from "./registry";
+import { jobHandlerFor, leaseSecondsByKind, registeredJobKinds, type JobResult } from "./registry";
+
+/**
+ * How long a claimed job belongs to its claimer: longer than one attempt plus one backoff (at most
+ * 30 s + 10 s); a run renews it between attempts, so a whole retry policy may take longer. Work run
+ * at once (inline) is leased the same way; if its process dies, the worker of any instance takes the
+ * job over when the lease runs out, and the old run's writes are fenced out by the new lease token.
+ * Read once, here, so claims, inline leases and renewals always agree. Tests shorten it.
+ */
+export const JOB_LEASE_SECONDS = config().GATEWAY_JOB_LEASE_SECONDS;
 
 export { registerJobKind, registerPeriodicTask, type JobHandler, type JobResult } from "./registry";
 
@@ -33,11 +42,17 @@ export async function runJob<Hint>(db: Database, job: Job, hint?: Hint): Promise
   if (result.done && result.followUp) await runJob(db, result.followUp);
 }
 
-/** Claims and runs up to `limit` due jobs concurrently; returns how many ran. */
+/**
+ * Claims and runs up to `limit` due jobs of the kinds registered in this process (a kind nobody here
+ * can run stays due for a process that can); returns how many ran.
+ */
 export async function runDueJobs(db: Database, limit: number): Promise<number> {
-  const seconds = config().GATEWAY_JOB_LEASE_SECONDS;
-  // The claim knows one lease besides the default: the deliver kind's, which outlasts a webhook call.
-  const claimed = await claimDueJobs(db, limit, { seconds, deliverSeconds: leaseSecondsFor("deliver") ?? seconds });
+  const claimed = await claimDueJobs(
+    db,
+    limit,
+    { seconds: JOB_LEASE_SECONDS, byKind: leaseSecondsByKind() },
+    { kinds: registeredJobKinds() },
+  );
   await Promise.all(claimed.map((job) => runJob(db, job)));
   return claimed.length;
 }

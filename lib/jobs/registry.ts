@@ -15,7 +15,7 @@ export type JobHandler<Hint = never> = (db: Database, ctx: TenantContext, job: J
 
 interface JobKindEntry {
   handler: JobHandler<unknown>;
-  /** Overrides the runner's lease for this kind's claims (see claimDueJobs). */
+  /** Overrides the runner's lease (JOB_LEASE_SECONDS) for this kind's claims. */
   leaseSeconds?: number;
 }
 
@@ -52,9 +52,16 @@ export function jobHandlerFor(kind: JobKind): JobHandler<unknown> | undefined {
   return jobKinds.get(kind)?.handler;
 }
 
-/** The lease a claim of `kind` takes, if its registration set one. */
-export function leaseSecondsFor(kind: JobKind): number | undefined {
-  return jobKinds.get(kind)?.leaseSeconds;
+/** The kinds a handler is registered for: the only ones this process's passes claim. */
+export function registeredJobKinds(): JobKind[] {
+  return [...jobKinds.keys()];
+}
+
+/** The lease of each registered kind that set its own (see ClaimLease in db/queries/system/jobs.ts). */
+export function leaseSecondsByKind(): Partial<Record<JobKind, number>> {
+  const byKind: Partial<Record<JobKind, number>> = {};
+  for (const [kind, entry] of jobKinds) if (entry.leaseSeconds !== undefined) byKind[kind] = entry.leaseSeconds;
+  return byKind;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Database } from "@/db/client";
 import type { SandboxRegistration } from "@/db/schema";
-import { findSandboxRegistrationBySpId } from "@/db/queries/sandbox-registrations";
+import { findSandboxRegistrationBySpId } from "@/db/queries/system/sandbox-registrations";
 import { AppError, toAppError } from "@/lib/errors/app-error";
 import { takeToken } from "@/lib/http/rate-limit";
 import {

@@ -1,8 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimDueJobs } from "@/db/queries/system/jobs";
-import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
-import { runJob } from "@/lib/jobs/job-runner";
+import { DELIVERY_LEASE_SECONDS } from "@/lib/gateway/finalize";
+import { JOB_LEASE_SECONDS, runJob } from "@/lib/jobs/job-runner";
 import { setupTestDatabase, queryRows } from "../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../setup/gateway";
 import { startStubAuthorizer } from "../setup/stub-authorizer";
@@ -69,7 +69,7 @@ async function heldWorld(maxAttempts: number, takeOver: boolean) {
     const claimed = await claimDueJobs(
       db(),
       8,
-      { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS },
+      { seconds: JOB_LEASE_SECONDS, byKind: { deliver: DELIVERY_LEASE_SECONDS } },
       { requestId: id },
     );
     expect(claimed.map((j) => j.kind)).toEqual(["submit"]);

@@ -6,7 +6,7 @@ import { jobs } from "@/db/schema";
 import { createTestTenant, setupTestDatabase } from "../setup/database";
 
 const db = setupTestDatabase();
-const lease = { seconds: 60, deliverSeconds: 60 };
+const lease = { seconds: 60 };
 
 describe("claiming due jobs is fair across tenants", () => {
   it("takes every tenant's oldest job before anyone's next: a backlog of one tenant does not starve another", async () => {
@@ -47,5 +47,32 @@ describe("claiming due jobs is fair across tenants", () => {
     // which of a tenant's jobs this claim got is not asserted, only that each tenant got one turn.)
     expect(ours.filter((id) => id.startsWith("req_quiet_"))).toHaveLength(1);
     expect(ours.filter((id) => id.startsWith("req_noisy_"))).toHaveLength(1);
+  });
+});
+
+describe("a claim leases each kind for its own length", () => {
+  it("uses the kind's seconds from byKind, the default for the rest, and claims only the kinds asked for", async () => {
+    const { tenantId } = await createTestTenant(db());
+    const requestId = `req_lease_${randomBytes(4).toString("hex")}`;
+    await enqueueJobs(db(), [
+      { tenantId, kind: "expire", requestId },
+      { tenantId, kind: "deliver", requestId },
+      { tenantId, kind: "poll", requestId },
+    ]);
+    const claimed = await claimDueJobs(
+      db(),
+      10,
+      { seconds: 60, byKind: { deliver: 600 } },
+      { requestId, kinds: ["expire", "deliver"] },
+    );
+    const leaseOf = (kind: string) => {
+      const job = claimed.find((j) => j.kind === kind);
+      return (job!.lockedUntil!.getTime() - Date.now()) / 1000;
+    };
+    expect(claimed.map((j) => j.kind).sort()).toEqual(["deliver", "expire"]);
+    expect(leaseOf("expire")).toBeGreaterThan(50);
+    expect(leaseOf("expire")).toBeLessThanOrEqual(61);
+    expect(leaseOf("deliver")).toBeGreaterThan(590);
+    expect(await claimDueJobs(db(), 10, lease, { requestId, kinds: [] })).toEqual([]);
   });
 });

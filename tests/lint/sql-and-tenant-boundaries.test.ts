@@ -25,6 +25,8 @@ describe("SQL is written in db/ only", () => {
     ['import { forTenant } from "@/db/queries/tenant-scope";', "the tenant-scope helper"],
     ['import { rowFromJson } from "@/db/row-from-json";', "the row decoder"],
     ['import { markJobRowsRead } from "@/db/queries/job-rows";', "the job-row mark"],
+    ['import { markJobRowsRead } from "../../db/queries/job-rows";', "the job-row mark, imported relatively"],
+    ['import { tenantStatement } from "../../db/statement";', "the statement helper, imported relatively"],
   ])(
     "lib/sandbox refuses %s (%s)",
     async (code) => {
@@ -39,10 +41,10 @@ describe("SQL is written in db/ only", () => {
       'import type { Job, SandboxRequest } from "@/db/schema";',
       'import { type Authorizer } from "@/db/schema";',
       'import { listSandboxInbox } from "@/db/queries/sandbox-requests";',
-      'import { isJobRowRead } from "@/db/queries/job-rows";',
+      'import { jobRowTenant } from "@/db/queries/job-rows";',
       'import { memberRoles } from "@/db/enum-values";',
       "export type Planted = Job | SandboxRequest | Authorizer;",
-      "export const used = [listSandboxInbox, isJobRowRead, memberRoles] as const;",
+      "export const used = [listSandboxInbox, jobRowTenant, memberRoles] as const;",
     ].join("\n");
     expect(await messagesOf("lib/console/planted.ts", code, sqlRule)).toEqual([]);
   }, 60_000);

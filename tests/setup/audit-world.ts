@@ -12,12 +12,7 @@ import { startStubService } from "./stub-service";
 export async function sealTenant(db: Database, tenantId: string): Promise<void> {
   await enqueueDueSealJobs(db);
   for (let round = 0; round < 50; round++) {
-    const [job] = await claimDueJobs(
-      db,
-      1,
-      { seconds: 30, deliverSeconds: 30 },
-      { requestId: sealJobKey(tenantId), kinds: ["seal"] },
-    );
+    const [job] = await claimDueJobs(db, 1, { seconds: 30 }, { requestId: sealJobKey(tenantId), kinds: ["seal"] });
     if (!job) return;
     await runJob(db, job);
   }

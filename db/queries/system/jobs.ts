@@ -42,18 +42,30 @@ export interface JobLease {
 export const leaseOf = (job: Job): JobLease => ({ jobId: job.id, token: job.leaseToken });
 
 /**
+ * How long a claim leases its jobs: `seconds`, or the kind's own in `byKind` (a delivery's lease
+ * outlasts a webhook call).
+ */
+export interface ClaimLease {
+  seconds: number;
+  byKind?: Partial<Record<JobKind, number>>;
+}
+
+/**
  * Claims up to `limit` due jobs with a lease. FOR UPDATE SKIP LOCKED lets several workers (or app
  * instances) claim side by side without taking the same row; a worker that dies leaves its lease to
  * run out, and the job is claimed again, with a new lease token that fences the old run out.
+ * `only.kinds` limits the claim to the kinds the caller can run (a worker claims nothing it has no
+ * handler for); `only.requestId` to one request's jobs.
  */
 export async function claimDueJobs(
   db: Database,
   limit: number,
-  lease: { seconds: number; deliverSeconds: number },
-  only?: { requestId: string; kinds?: JobKind[] },
+  lease: ClaimLease,
+  only?: { requestId?: string; kinds?: JobKind[] },
 ): Promise<Job[]> {
+  if (only?.kinds?.length === 0) return [];
   return claimJobs(db, limit, lease, [
-    only ? eq(jobs.requestId, only.requestId) : undefined,
+    only?.requestId !== undefined ? eq(jobs.requestId, only.requestId) : undefined,
     only?.kinds ? inArray(jobs.kind, only.kinds) : undefined,
   ]);
 }
@@ -62,7 +74,7 @@ export async function claimDueJobs(
 export async function claimJobs(
   db: Database,
   limit: number,
-  lease: { seconds: number; deliverSeconds: number },
+  lease: ClaimLease,
   only: (SQL | undefined)[],
 ): Promise<Job[]> {
   const filters = [
@@ -89,7 +101,7 @@ export async function claimJobs(
   const claimed = await db
     .update(jobs)
     .set({
-      lockedUntil: sql`now() + make_interval(secs => case when ${jobs.kind} = 'deliver' then ${lease.deliverSeconds}::double precision else ${lease.seconds}::double precision end)`,
+      lockedUntil: sql`now() + make_interval(secs => ${leaseSecondsOf(lease)})`,
       attempts: sql`${jobs.attempts} + 1`,
       leaseToken: sql`gen_random_uuid()`,
     })
@@ -97,6 +109,15 @@ export async function claimJobs(
     .returning();
   // Only such rows may be run for their tenant (lib/auth's jobContext): see job-rows.ts.
   return markJobRowsRead(claimed);
+}
+
+/** The claimed row's lease length in seconds: its kind's in `byKind`, else `seconds`. */
+function leaseSecondsOf(lease: ClaimLease): SQL {
+  const seconds = sql`${lease.seconds}::double precision`;
+  const byKind = Object.entries(lease.byKind ?? {}).map(
+    ([kind, kindSeconds]) => sql`when ${jobs.kind} = ${kind} then ${kindSeconds}::double precision`,
+  );
+  return byKind.length === 0 ? seconds : sql`case ${sql.join(byKind, sql` `)} else ${seconds} end`;
 }
 
 const held = (lease: JobLease) => and(eq(jobs.id, lease.jobId), eq(jobs.leaseToken, lease.token));

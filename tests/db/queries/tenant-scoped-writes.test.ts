@@ -22,7 +22,7 @@ import { createTestTenant, queryRows, setupTestDatabase } from "../../setup/data
 // finds a row of B under A's own request (rows a request id alone would reach).
 
 const db = setupTestDatabase();
-const lease = { seconds: 60, deliverSeconds: 60 };
+const lease = { seconds: 60 };
 
 async function tenantWithAuthorizer(db: Database) {
   const { tenantId } = await createTestTenant(db);

@@ -38,12 +38,7 @@ async function world(count = 3) {
 
 async function purge(tenantId: string) {
   await enqueueDuePurgeJobs(db());
-  const [job] = await claimDueJobs(
-    db(),
-    1,
-    { seconds: 30, deliverSeconds: 30 },
-    { requestId: purgeJobKey(tenantId), kinds: ["purge"] },
-  );
+  const [job] = await claimDueJobs(db(), 1, { seconds: 30 }, { requestId: purgeJobKey(tenantId), kinds: ["purge"] });
   if (job) await runJob(db(), job);
 }
 

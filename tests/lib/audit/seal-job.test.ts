@@ -32,7 +32,7 @@ describe("the seal job", () => {
     const [job] = await claimDueJobs(
       db(),
       1,
-      { seconds: 30, deliverSeconds: 30 },
+      { seconds: 30 },
       { requestId: sealJobKey(w.tenant.tenantId), kinds: ["seal"] },
     );
     expect(job).toBeDefined();

@@ -13,10 +13,31 @@ describe("a job's system context names its tenant only from a row the database r
     const victim = await createTestTenant(db());
     const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
     await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "expire", requestId }]);
-    const [job] = await claimDueJobs(db(), 1, { seconds: 60, deliverSeconds: 60 }, { requestId });
+    const [job] = await claimDueJobs(db(), 1, { seconds: 60 }, { requestId });
     expect(assertTenantContext(jobContext(job!))).toBe(owner.tenantId);
     // The back door workerContext(tenantId) was: any tenant id in, a context out.
     expect(() => jobContext({ ...job!, tenantId: victim.tenantId })).toThrow(/read from the database/);
     expect(() => jobContext({ ...job! })).toThrow(/read from the database/);
+  });
+
+  it("keeps the tenant the row had when it was read: changing a claimed row's tenantId mints nothing for the new one", async () => {
+    const owner = await createTestTenant(db());
+    const victim = await createTestTenant(db());
+    const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
+    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "expire", requestId }]);
+    const [job] = await claimDueJobs(db(), 1, { seconds: 60 }, { requestId });
+    try {
+      job!.tenantId = victim.tenantId;
+    } catch {
+      // A frozen row refuses the change outright; either way no context may name the victim.
+    }
+    const issued = (() => {
+      try {
+        return assertTenantContext(jobContext(job!));
+      } catch {
+        return null;
+      }
+    })();
+    expect(issued).not.toBe(victim.tenantId);
   });
 });

@@ -37,16 +37,27 @@ describe("configuration from the environment", () => {
     ["TRUSTED_PROXY_HOPS", "17"],
     ["TRUSTED_PROXY_HOPS", "1.5"],
     ["GATEWAY_JOB_LEASE_SECONDS", "0"],
-    ["GATEWAY_WEBHOOK_TIMEOUT_MS", "30000"],
+    ["GATEWAY_WEBHOOK_TIMEOUT_MS", "0"],
     ["LONG_POLL_MAX_PER_TENANT", "many"],
     ["GATEWAY_WORKER", "no"],
     ["SIGNUP_MODE", "closed"],
     ["DATABASE_DRIVER", "mysql"],
     ["AUTH_URL", "console.example.com"],
-    ["NODE_ENV", "staging"],
   ])("refuses %s=%s with an error naming the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`^\\s+${name}: `, "m"));
+  });
+
+  it("caps the webhook timeout at 10 s and accepts any NODE_ENV, as the README documents", () => {
+    expect(parseConfig({ GATEWAY_WEBHOOK_TIMEOUT_MS: "30000" }).GATEWAY_WEBHOOK_TIMEOUT_MS).toBe(10_000);
+    expect(parseConfig({ GATEWAY_WEBHOOK_TIMEOUT_MS: "2500" }).GATEWAY_WEBHOOK_TIMEOUT_MS).toBe(2_500);
+    expect(parseConfig({ NODE_ENV: "staging" }).NODE_ENV).toBe("staging");
+  });
+
+  it.each(["1", "TRUE", "yes"])("refuses the flag value %s, saying only true or false is read", (value) => {
+    expect(() => parseConfig({ GATEWAY_WORKER: value })).toThrow(
+      /^\s+GATEWAY_WORKER: must be exactly "true" or "false"$/m,
+    );
   });
 
   it("names every invalid variable at once, and never a value (secrets live here too)", () => {

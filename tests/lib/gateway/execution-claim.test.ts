@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { updateAuthorizer } from "@/db/queries/authorizers";
 import { claimDueJobs } from "@/db/queries/system/jobs";
 import { CALLBACK_RESULT_WAIT_MS } from "@/lib/gateway/execution-claim";
-import { DELIVERY_LEASE_SECONDS, JOB_LEASE_SECONDS } from "@/lib/gateway/finalize";
-import { runJob } from "@/lib/jobs/job-runner";
+import { DELIVERY_LEASE_SECONDS } from "@/lib/gateway/finalize";
+import { JOB_LEASE_SECONDS, runJob } from "@/lib/jobs/job-runner";
 import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -213,7 +213,7 @@ describe("claim before run", () => {
     const [job] = await claimDueJobs(
       db(),
       10,
-      { seconds: JOB_LEASE_SECONDS, deliverSeconds: DELIVERY_LEASE_SECONDS },
+      { seconds: JOB_LEASE_SECONDS, byKind: { deliver: DELIVERY_LEASE_SECONDS } },
       { requestId: id, kinds: ["deliver"] },
     );
     expect(job).toBeDefined();

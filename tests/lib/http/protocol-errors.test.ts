@@ -37,6 +37,25 @@ describe("a StepAuthError thrown inside a wrapped route", () => {
     expect(JSON.stringify(response.body)).not.toContain("private key");
     logged.mockRestore();
   });
+
+  it("answers an authorizer's error answer as our internal_error (logged), never as the API client's wire code", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    // As lib/stepauth/client-responses.ts builds it from an authorizer's 401 {"error":"invalid_signature"}.
+    const remote = new StepAuthError("invalid_signature", "bad signature", {
+      details: { status: 401, attempts: 1, error: "invalid_signature" },
+    });
+    const route = apiRoute({
+      GET: async () => {
+        throw remote;
+      },
+    });
+    const response = await callRoute(route.GET);
+    expect(response.status).toBe(500);
+    expect(response.body.error).toBe("internal_error");
+    expect(logged).toHaveBeenCalled();
+    logged.mockRestore();
+    expect(toAppError(remote)).toMatchObject({ code: "internal_error", status: 500 });
+  });
 });
 
 describe("toAppError: what a protocol failure means depends on whose message failed", () => {
@@ -48,6 +67,7 @@ describe("toAppError: what a protocol failure means depends on whose message fai
     expect(toAppError(malformed, "peer")).toMatchObject({ code: "malformed_request", status: 400 });
     expect(toAppError(new StepAuthError("unknown_sp", "x"), "peer")).toMatchObject({ code: "unknown_sp", status: 401 });
     expect(toAppError(localKey, "peer")).toMatchObject({ code: "malformed_request", status: 400 });
+    expect(toAppError(z.string().safeParse(1).error, "peer")).toMatchObject({ code: "malformed_request", status: 400 });
   });
 
   it("a message built from an API client's body: validation_failed, but depth and our callback URL keep their meaning", () => {

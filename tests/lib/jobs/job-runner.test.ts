@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { jobs, type JobKind } from "@/db/schema";
 import { markJobRowsRead } from "@/db/queries/job-rows";
 import { tenantIdOf } from "@/db/queries/tenant-scope";
-import { registerJobKind, registerPeriodicTask, runJob } from "@/lib/jobs/job-runner";
+import { registerJobKind, registerPeriodicTask, runDueJobs, runJob } from "@/lib/jobs/job-runner";
 import { runPeriodicTasks } from "@/lib/jobs/registry";
 import { createTestTenant, setupTestDatabase, unique } from "../../setup/database";
 
@@ -36,6 +36,18 @@ async function claimedJob(kind: JobKind) {
 const rowOf = async (id: number) => (await db().select().from(jobs).where(eq(jobs.id, id)))[0];
 
 describe("the job runner", () => {
+  // First in the file: no kind is registered yet (the tests below register some).
+  it("claims only kinds it can run: a pass with no registered kind leaves a due job untouched", async () => {
+    const { tenantId } = await createTestTenant(db());
+    const [job] = await db()
+      .insert(jobs)
+      .values({ tenantId, kind: "seal", requestId: unique("req") })
+      .returning();
+    expect(await runDueJobs(db(), 64)).toBe(0);
+    const row = await rowOf(job!.id);
+    expect(row).toMatchObject({ attempts: 0, lockedUntil: null, lastError: null });
+  });
+
   it("reschedules a claimed job of a kind nobody registered, with the error, and never deletes it", async () => {
     const job = await claimedJob("purge");
     await runJob(db(), job);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as connectRoute from "@/app/api/console/sandbox/connect/route";
 import * as policyRoute from "@/app/api/console/sandbox/policy/route";
 import { evaluateSandboxPolicy } from "@/lib/sandbox/policy";
-import { findSandboxRegistrationBySpId } from "@/db/queries/sandbox-registrations";
+import { findSandboxRegistrationBySpId } from "@/db/queries/system/sandbox-registrations";
 import { flattenAuthorizationRequest } from "@/lib/stepauth";
 import { sampleRequests } from "@/lib/console/sample-requests";
 import { setupTestDatabase } from "../../../setup/database";

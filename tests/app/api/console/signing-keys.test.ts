@@ -6,7 +6,7 @@ import * as connectSandbox from "@/app/api/console/sandbox/connect/route";
 import * as collection from "@/app/api/console/signing-keys/route";
 import * as activate from "@/app/api/console/signing-keys/[keyId]/activate/route";
 import * as retire from "@/app/api/console/signing-keys/[keyId]/retire/route";
-import { findSandboxRegistrationBySpId } from "@/db/queries/sandbox-registrations";
+import { findSandboxRegistrationBySpId } from "@/db/queries/system/sandbox-registrations";
 import { importPublicKey, type TrustedKey } from "@/lib/stepauth";
 import { setupTestDatabase } from "../../../setup/database";
 import { callRoute } from "../../../setup/http";
