@@ -10,6 +10,7 @@ import { runMigrations } from "../../db/migrate";
 import { exportRequests } from "../../lib/console/request-export";
 import { createGatewayTenant } from "../setup/gateway";
 import { sealTenant } from "../setup/audit-world";
+import { resetConfigForTests } from "@/lib/config/env";
 
 const ROWS = Number(process.env.EXPORT_ROWS ?? 1_000_000);
 const EVENTS = Number(process.env.EXPORT_EVENTS ?? 200_000);
@@ -20,6 +21,8 @@ await admin.connect();
 const name = `stepauth_export_${Date.now()}`;
 await admin.query(`create database ${name}`);
 process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+// The app reads its configuration once (lib/config/env.ts): read it again after setting it here.
+resetConfigForTests();
 const handle = createDatabase(`postgres://postgres@127.0.0.1:5432/${name}`);
 try {
   await runMigrations(handle);

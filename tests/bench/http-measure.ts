@@ -205,7 +205,7 @@ export async function startNextServer(
         API_RATE_LIMIT_PER_SECOND: "1000000",
         GATEWAY_WORKER: "false",
       },
-      stdio: "ignore",
+      stdio: process.env.BENCH_SERVER_LOGS ? "inherit" : "ignore",
     },
   );
   const url = `http://127.0.0.1:${port}`;

@@ -21,6 +21,7 @@ import { authorizers, users } from "../../db/schema";
 import { hashPassword } from "../../lib/auth/password";
 import { createGatewayTenant } from "../setup/gateway";
 import { seedRequests } from "./scale-seed";
+import { resetConfigForTests } from "@/lib/config/env";
 
 const ROWS = Number(process.env.BENCH_SCALE_ROWS ?? 1_000_000);
 const REPEAT = Number(process.env.BENCH_SCALE_REPEAT ?? 20);
@@ -225,6 +226,8 @@ async function main(): Promise<number> {
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+  // The app reads its configuration once (lib/config/env.ts): read it again after setting it here.
+  resetConfigForTests();
   const handle = createDatabase(databaseUrl);
   let server: ReturnType<typeof spawn> | undefined;
   try {
