@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -12,6 +13,11 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Most of a file's time is spent waiting (HTTP round trips, leases and timeouts running out), so two files
+    // at once on two cores halves the wall time. On PGlite every file has its own in-memory database; on a
+    // server (TEST_DATABASE_URL) all files share one scratch database, where one file's drain of due jobs could
+    // run another's: one file at a time there.
+    maxWorkers: process.env.TEST_DATABASE_URL ? 1 : Math.max(2, availableParallelism() - 1),
     // next-auth imports "next/server" without an extension, which Node's ESM loader refuses; let Vite resolve it.
     server: { deps: { inline: ["next-auth"] } },
   },
