@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "@/db/client";
 import { seedDemoTenant } from "@/db/seed";
+import { resetConfigForTests } from "@/lib/config/env";
 import { demoAction } from "@/lib/demo/actions";
 import { freePort, standaloneServer } from "./server";
 
@@ -84,6 +85,9 @@ describe.skipIf(!postgresAnswers)("the standalone server on PostgreSQL", () => {
 
   it("submits one request through the public API and the sandbox's policy decides it", async () => {
     Object.assign(process.env, secrets, { GATEWAY_PUBLIC_URL: baseUrl }); // the seeded sandbox registration points at this server
+    // The configuration is read once (lib/config/env.ts): read it again, or this process seals the
+    // tenant's keys with the key it read first and the server cannot open them (it answered 500).
+    resetConfigForTests();
     handle ??= createDatabase(databaseUrl);
     const demo = await seedDemoTenant(handle.db);
     expect(demo).not.toBeNull();
