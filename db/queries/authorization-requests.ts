@@ -164,33 +164,117 @@ export interface RequestListFilters {
 }
 
 /**
- * The list query (its plan is checked in tests): newest first, keyset-paginated on (created_at,
- * request_id); the filters and `q` are served by one GIN index (see the schema) when they match few rows.
+ * How many of the newest requests (in the range asked for) a filtered list reads before it asks the
+ * filter index instead. A filter that matches at least one in ~200 requests fills a page from them;
+ * one rarer than that matches so few requests in all that fetching every match is cheaper than
+ * reading on. Checked in tests/db/queries/request-list-plans.test.ts; timed by `npm run bench:scale`.
  */
-export function listRequestsQuery(db: Database, ctx: TenantContext, f: RequestListFilters, authorizerId?: string) {
+export const RECENT_WINDOW = 10_000;
+
+type ListQueryStep = { kind: "recent"; since?: Date } | { kind: "filter-index" };
+
+/**
+ * The list query for one step (their plans are checked in tests): newest first, keyset-paginated on
+ * (created_at, request_id).
+ *
+ * Postgres cannot see how filters correlate (an authorizer and an action type it never received, each
+ * common on its own): given one statement it may walk the tenant newest-first hoping to fill the page
+ * soon, and read every row when nothing matches (3.9 s at a million). So a filtered list goes in
+ * two steps, each with a bounded cost whatever the planner guesses:
+ * - `recent`: only the newest RECENT_WINDOW requests in range (from `since`, see recentWindowStart),
+ *   a bounded walk of the tenant's (created_at) index; enough for any filter that is not rare;
+ * - `filter-index`: when that window did not fill the page, every match from the filter index (GIN:
+ *   btree_gin + pg_trgm, see the schema), sorted. `offset 0` keeps the planner from merging the
+ *   subquery with the outer order and limit, so it plans to fetch all matches (there are few): a
+ *   bitmap of the index keys, never the newest-first walk.
+ */
+export function listRequestsQuery(
+  db: Database,
+  ctx: TenantContext,
+  f: RequestListFilters,
+  authorizerId: string | undefined,
+  step: ListQueryStep,
+) {
   const r = authorizationRequests;
   const conditions = [
     ...requestFilterConditions(f, authorizerId),
-    f.cursor
-      ? or(
-          lt(r.createdAt, f.cursor.createdAt),
-          and(eq(r.createdAt, f.cursor.createdAt), lt(r.requestId, f.cursor.requestId)),
-        )
-      : undefined,
+    cursorCondition(f.cursor),
+    step.kind === "recent" && step.since ? gte(r.createdAt, step.since) : undefined,
   ];
-  return db
+  if (step.kind === "recent")
+    return db
+      .select()
+      .from(r)
+      .where(forTenant(ctx, r.tenantId, ...conditions))
+      .orderBy(desc(r.createdAt), desc(r.requestId))
+      .limit(f.limit + 1);
+  const matching = db
     .select()
     .from(r)
     .where(forTenant(ctx, r.tenantId, ...conditions))
-    .orderBy(desc(r.createdAt), desc(r.requestId))
+    .offset(0)
+    .as("matching");
+  return db
+    .select()
+    .from(matching)
+    .orderBy(desc(matching.createdAt), desc(matching.requestId))
     .limit(f.limit + 1);
 }
 
+function cursorCondition(cursor: RequestListFilters["cursor"]): SQL | undefined {
+  const r = authorizationRequests;
+  return cursor
+    ? or(lt(r.createdAt, cursor.createdAt), and(eq(r.createdAt, cursor.createdAt), lt(r.requestId, cursor.requestId)))
+    : undefined;
+}
+
+/**
+ * The creation time of the `window`-th newest request in the list's range (after `from`, up to `to`,
+ * before the cursor), from the tenant's (created_at) index; null when the range holds fewer, so that
+ * the recent step sees all of it.
+ */
+async function recentWindowStart(
+  db: Database,
+  ctx: TenantContext,
+  f: RequestListFilters,
+  window: number,
+): Promise<Date | null> {
+  const r = authorizationRequests;
+  const range = [f.from ? gte(r.createdAt, f.from) : undefined, f.to ? lte(r.createdAt, f.to) : undefined];
+  const [row] = await db
+    .select({ createdAt: r.createdAt })
+    .from(r)
+    .where(forTenant(ctx, r.tenantId, ...range, cursorCondition(f.cursor)))
+    .orderBy(desc(r.createdAt), desc(r.requestId))
+    .offset(window - 1)
+    .limit(1);
+  return row?.createdAt ?? null;
+}
+
+const filtersRows = (f: RequestListFilters, authorizerId: string | undefined) =>
+  Boolean(f.status || f.actionType || f.category || f.principalType || f.q || authorizerId);
+
 /** Newest first, keyset-paginated on (created_at, request_id) so pages stay stable while rows arrive. */
-export async function listRequests(db: Database, ctx: TenantContext, f: RequestListFilters) {
+export async function listRequests(
+  db: Database,
+  ctx: TenantContext,
+  f: RequestListFilters,
+  options: { recentWindow?: number } = {},
+) {
   const authorizerId = f.authorizer ? await authorizerIdByName(db, ctx, f.authorizer) : undefined;
   if (authorizerId === null) return { data: [], nextCursor: null };
-  const rows = await listRequestsQuery(db, ctx, f, authorizerId);
+  let rows: AuthorizationRequestRow[];
+  if (!filtersRows(f, authorizerId)) {
+    // Only a range: the index walk stops after one page.
+    rows = await listRequestsQuery(db, ctx, f, authorizerId, { kind: "recent" });
+  } else {
+    const since = await recentWindowStart(db, ctx, f, options.recentWindow ?? RECENT_WINDOW);
+    rows = await listRequestsQuery(db, ctx, f, authorizerId, { kind: "recent", since: since ?? undefined });
+    // A full page from the window is the newest page overall (every newer request is in it), and a
+    // window that held the whole range saw every match; otherwise the matches are rare: fetch them all.
+    if (rows.length <= f.limit && since)
+      rows = await listRequestsQuery(db, ctx, f, authorizerId, { kind: "filter-index" });
+  }
   const page = rows.slice(0, f.limit);
   const last = page.at(-1);
   return {

@@ -52,7 +52,11 @@ function checkLists(label: string, open: () => Promise<{ handle: DatabaseHandle;
     // index serves every condition (enum, uuid[], trigrams) whatever the planner prefers here.
     async function readsOf(
       f: Partial<RequestListFilters>,
-      options: { filterIndexOnly?: boolean; authorizerId?: string } = {},
+      options: {
+        filterIndexOnly?: boolean;
+        authorizerId?: string;
+        step?: Parameters<typeof listRequestsQuery>[4];
+      } = {},
     ): Promise<string[]> {
       let result: { rows: Record<string, unknown>[] } | undefined;
       await handle.db
@@ -63,7 +67,7 @@ function checkLists(label: string, open: () => Promise<{ handle: DatabaseHandle;
             await tx.execute(sql.raw("set local enable_seqscan = off"));
           }
           result = (await tx.execute(
-            sql`explain (format json) ${listRequestsQuery(tx, tenant.ctx, { limit: 25, ...f }, options.authorizerId).getSQL()}`,
+            sql`explain (format json) ${listRequestsQuery(tx, tenant.ctx, { limit: 25, ...f }, options.authorizerId, options.step ?? { kind: "filter-index" }).getSQL()}`,
           )) as unknown as { rows: Record<string, unknown>[] };
           tx.rollback();
         })
@@ -135,8 +139,42 @@ function checkLists(label: string, open: () => Promise<{ handle: DatabaseHandle;
       }
     });
 
+    // The list reads the newest requests first and asks the filter index only when they did not fill
+    // the page. With a window of 300 (instead of RECENT_WINDOW) both steps run here; every page, for
+    // common, rare and empty filters alike, must be what one plain newest-first query answers.
+    it.each([
+      { status: "approved" },
+      { actionType: "account.close" },
+      { status: "denied", actionType: "account.close" },
+      { q: "plans-42" },
+      { authorizerName: "finance", actionType: "invoice.approve" },
+      { authorizerName: "finance", actionType: "deploy.production" },
+      { category: "infra.destroy", from: new Date(Date.now() - 20 * 86_400_000) },
+    ])("pages through the same requests in two steps as in one: %o", async ({ authorizerName, ...filters }) => {
+      const f = { ...filters, authorizer: authorizerName } as Partial<RequestListFilters>;
+      const pages = async (recentWindow: number) => {
+        const out: string[][] = [];
+        let cursor: RequestListFilters["cursor"];
+        for (let page = 0; page < 4; page++) {
+          const result = await listRequests(handle.db, tenant.ctx, { limit: 25, ...f, cursor }, { recentWindow });
+          out.push(result.data.map((r) => r.requestId));
+          if (!result.nextCursor) break;
+          const last = result.data.at(-1)!;
+          cursor = { createdAt: last.createdAt, requestId: last.requestId };
+        }
+        return out;
+      };
+      const oneStep = await pages(ROWS * 2); // the window holds the whole tenant: one plain query
+      const twoSteps = await pages(300);
+      expect(twoSteps).toEqual(oneStep);
+      if (filters.actionType !== "deploy.production") expect(oneStep[0]!.length).toBeGreaterThan(0);
+    });
+
     it("filters by status through the status index when the status is rare", async () => {
-      const reads = await readsOf({ status: "pending", from: new Date(Date.now() - 3_600_000) });
+      const reads = await readsOf(
+        { status: "pending", from: new Date(Date.now() - 3_600_000) },
+        { step: { kind: "recent" } },
+      );
       expect(reads.join("; ")).toMatch(/authorization_requests_(filters_gin|tenant_created)_idx/);
       expect((await list({ status: "pending" })).data.every((r) => r.status === "pending")).toBe(true);
     });
