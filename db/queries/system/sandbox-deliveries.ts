@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { sandboxDeliveries, sandboxRequests, type SandboxDelivery } from "@/db/schema";
 
@@ -8,6 +8,17 @@ import { sandboxDeliveries, sandboxRequests, type SandboxDelivery } from "@/db/s
 type DeliveryRef = Pick<SandboxDelivery, "sandboxRequestId" | "tenantId">;
 const sameDelivery = (d: DeliveryRef) =>
   and(eq(sandboxDeliveries.sandboxRequestId, d.sandboxRequestId), eq(sandboxDeliveries.tenantId, d.tenantId));
+/**
+ * The claim's fence: the attempt it counted, on a delivery still pending. A run whose lease ran out
+ * and whose delivery was claimed again (attempts + 1), or already recorded, matches no row.
+ */
+const heldClaim = (d: SandboxDelivery) =>
+  and(
+    sameDelivery(d),
+    eq(sandboxDeliveries.attempts, d.attempts),
+    eq(sandboxDeliveries.status, "pending"),
+    isNotNull(sandboxDeliveries.lockedUntil),
+  );
 const sameRequest = (d: DeliveryRef) =>
   and(eq(sandboxRequests.id, d.sandboxRequestId), eq(sandboxRequests.tenantId, d.tenantId));
 
@@ -62,7 +73,11 @@ export type SandboxDeliveryRecord =
   /** `retryInMs` null: given up (the delivery stays visible as failed, and the SP can still poll). */
   | { delivered: false; statusCode: number | null; error: string; retryInMs: number | null };
 
-/** Records an attempt on the delivery and, when delivered, the SP's execution result on its request. */
+/**
+ * Records an attempt on the delivery and, when delivered, the SP's execution result on its request —
+ * only while the claim that made the attempt still holds the delivery (see heldClaim): a stale run
+ * changes nothing.
+ */
 export async function recordSandboxDeliveryAttempt(
   db: Database,
   delivery: SandboxDelivery,
@@ -82,10 +97,10 @@ export async function recordSandboxDeliveryAttempt(
               ? delivery.nextAttemptAt
               : sql`now() + make_interval(secs => ${result.retryInMs / 1000})`,
         })
-        .where(sameDelivery(delivery));
+        .where(heldClaim(delivery));
       return;
     }
-    await tx
+    const [held] = await tx
       .update(sandboxDeliveries)
       .set({
         status: "delivered",
@@ -94,7 +109,9 @@ export async function recordSandboxDeliveryAttempt(
         lastError: null,
         deliveredAt: sql`now()`,
       })
-      .where(sameDelivery(delivery));
+      .where(heldClaim(delivery))
+      .returning({ id: sandboxDeliveries.sandboxRequestId });
+    if (!held) return;
     // `accepted`: the result follows as a result report (which may even have come first: keep it).
     if (result.execution?.status === "accepted") {
       await tx

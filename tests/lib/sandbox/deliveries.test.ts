@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { claimDueSandboxDeliveries, recordSandboxDeliveryAttempt } from "@/db/queries/system/sandbox-deliveries";
 import { sandboxDeliveries, sandboxRequests } from "@/db/schema";
 import {
   ensureSandboxSigningKey,
@@ -143,5 +144,48 @@ describe("decision delivery to the SP's callback URL", () => {
     await expect(reviewSandboxRequest(db(), ctx, row.id, { verdict: "approve", reason: "late" })).rejects.toMatchObject(
       { code: "request_expired" },
     );
+  });
+  it("records nothing from a run whose lease ran out once another run took the delivery over", async () => {
+    const down = await callbackServer([{ status: 503 }]);
+    const { ctx, row } = await pendingRequest(down.url, "sp_delivery_fenced");
+    await reviewSandboxRequest(db(), ctx, row.id, { verdict: "approve", reason: "Ticket HR-2232" });
+    await makeDue(row.id);
+    const [stale] = await claimDueSandboxDeliveries(db(), { sandboxRequestId: row.id, limit: 1, leaseSeconds: 60 });
+    // The first run stalls past its lease (a GC pause, a hung socket); a second run takes the delivery.
+    await db()
+      .update(sandboxDeliveries)
+      .set({ lockedUntil: sql`now() - interval '1 second'` })
+      .where(eq(sandboxDeliveries.sandboxRequestId, row.id));
+    const [current] = await claimDueSandboxDeliveries(db(), { sandboxRequestId: row.id, limit: 1, leaseSeconds: 60 });
+    expect(current!.attempts).toBe(stale!.attempts + 1);
+    await recordSandboxDeliveryAttempt(db(), current!, {
+      delivered: true,
+      statusCode: 200,
+      execution: { status: "success", error: null },
+    });
+    // The stale run's answers arrive late: a failure, then (had it been retried) a different result.
+    await recordSandboxDeliveryAttempt(db(), stale!, {
+      delivered: false,
+      statusCode: 503,
+      error: "HTTP 503",
+      retryInMs: 1_000,
+    });
+    await recordSandboxDeliveryAttempt(db(), stale!, {
+      delivered: true,
+      statusCode: 200,
+      execution: { status: "error", error: "ran twice?" },
+    });
+    const [delivery] = await db()
+      .select()
+      .from(sandboxDeliveries)
+      .where(eq(sandboxDeliveries.sandboxRequestId, row.id));
+    expect(delivery).toMatchObject({
+      status: "delivered",
+      attempts: current!.attempts,
+      lastStatusCode: 200,
+      lastError: null,
+    });
+    const [request] = await db().select().from(sandboxRequests).where(eq(sandboxRequests.id, row.id));
+    expect(request).toMatchObject({ executionStatus: "success", executionError: null });
   });
 });
