@@ -61,3 +61,8 @@ export function tenantStatement<V extends Record<string, unknown> & { tenantId?:
     return result.rows;
   };
 }
+
+/** The rows of a one-off `sql` statement (Drizzle types `execute`'s result per driver). */
+export async function executeRows<Row>(db: Database, query: SQL): Promise<Row[]> {
+  return ((await db.execute(query)) as unknown as { rows: Row[] }).rows;
+}

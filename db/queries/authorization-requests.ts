@@ -13,7 +13,7 @@ import {
   type WebhookDelivery,
 } from "@/db/schema";
 import { rowFromJson } from "@/db/row-from-json";
-import { tenantStatement } from "@/db/statement";
+import { executeRows, tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { REQUEST_ID_PATTERN } from "@/lib/stepauth";
 import { forTenant, sameTenant } from "./tenant-scope";
@@ -171,54 +171,59 @@ export interface RequestListFilters {
  */
 export const RECENT_WINDOW = 10_000;
 
-type ListQueryStep = { kind: "recent"; since?: Date } | { kind: "filter-index" };
-
 /**
- * The list query for one step (their plans are checked in tests): newest first, keyset-paginated on
- * (created_at, request_id).
- *
- * Postgres cannot see how filters correlate (an authorizer and an action type it never received, each
- * common on its own): given one statement it may walk the tenant newest-first hoping to fill the page
- * soon, and read every row when nothing matches (3.9 s at a million). So a filtered list goes in
- * two steps, each with a bounded cost whatever the planner guesses:
- * - `recent`: only the newest RECENT_WINDOW requests in range (from `since`, see recentWindowStart),
- *   a bounded walk of the tenant's (created_at) index; enough for any filter that is not rare;
- * - `filter-index`: when that window did not fill the page, every match from the filter index (GIN:
- *   btree_gin + pg_trgm, see the schema), sorted. `offset 0` keeps the planner from merging the
- *   subquery with the outer order and limit, so it plans to fetch all matches (there are few): a
- *   bitmap of the index keys, never the newest-first walk.
+ * The list, newest first and keyset-paginated on (created_at, request_id), in two steps whose plans
+ * are checked in tests. Postgres cannot see how filters correlate (an authorizer and an action type it
+ * never received, each common on its own): given one statement it may walk the tenant newest-first
+ * hoping to fill the page soon, and read every row when nothing matches (3.9 s at a million). So a
+ * filtered list goes in two steps, each with a bounded cost whatever the planner guesses:
+ * - this one, over the newest RECENT_WINDOW requests in range only (from `since`, recentWindowStart):
+ *   a bounded walk of the tenant's (created_at) index, enough for any filter that is not rare;
+ * - filterIndexListQuery, when that window did not fill the page.
  */
-export function listRequestsQuery(
+export function recentListQuery(
   db: Database,
   ctx: TenantContext,
   f: RequestListFilters,
   authorizerId: string | undefined,
-  step: ListQueryStep,
+  since?: Date,
 ) {
   const r = authorizationRequests;
   const conditions = [
     ...requestFilterConditions(f, authorizerId),
     cursorCondition(f.cursor),
-    step.kind === "recent" && step.since ? gte(r.createdAt, step.since) : undefined,
+    since ? gte(r.createdAt, since) : undefined,
   ];
-  if (step.kind === "recent")
-    return db
-      .select()
-      .from(r)
-      .where(forTenant(ctx, r.tenantId, ...conditions))
-      .orderBy(desc(r.createdAt), desc(r.requestId))
-      .limit(f.limit + 1);
+  return db
+    .select()
+    .from(r)
+    .where(forTenant(ctx, r.tenantId, ...conditions))
+    .orderBy(desc(r.createdAt), desc(r.requestId))
+    .limit(f.limit + 1);
+}
+
+/**
+ * The list's second step: every match from the filter index (GIN: btree_gin + pg_trgm, see the schema),
+ * sorted. `offset 0` keeps the planner from merging the subquery with the outer order and limit, so it
+ * plans to fetch all matches (they are few: the newest RECENT_WINDOW requests held less than a page) —
+ * a bitmap of the index keys, never the newest-first walk. Written out because Drizzle leaves out an
+ * `offset 0`. One JSON object per row.
+ */
+export function filterIndexListQuery(
+  db: Database,
+  ctx: TenantContext,
+  f: RequestListFilters,
+  authorizerId: string | undefined,
+): SQL {
+  const r = authorizationRequests;
+  const conditions = [...requestFilterConditions(f, authorizerId), cursorCondition(f.cursor)];
   const matching = db
     .select()
     .from(r)
     .where(forTenant(ctx, r.tenantId, ...conditions))
-    .offset(0)
-    .as("matching");
-  return db
-    .select()
-    .from(matching)
-    .orderBy(desc(matching.createdAt), desc(matching.requestId))
-    .limit(f.limit + 1);
+    .getSQL();
+  return sql`select row_to_json(matching) as row from (${matching} offset 0) as matching
+    order by matching.created_at desc, matching.request_id desc limit ${f.limit + 1}`;
 }
 
 function cursorCondition(cursor: RequestListFilters["cursor"]): SQL | undefined {
@@ -266,14 +271,19 @@ export async function listRequests(
   let rows: AuthorizationRequestRow[];
   if (!filtersRows(f, authorizerId)) {
     // Only a range: the index walk stops after one page.
-    rows = await listRequestsQuery(db, ctx, f, authorizerId, { kind: "recent" });
+    rows = await recentListQuery(db, ctx, f, authorizerId);
   } else {
     const since = await recentWindowStart(db, ctx, f, options.recentWindow ?? RECENT_WINDOW);
-    rows = await listRequestsQuery(db, ctx, f, authorizerId, { kind: "recent", since: since ?? undefined });
+    rows = await recentListQuery(db, ctx, f, authorizerId, since ?? undefined);
     // A full page from the window is the newest page overall (every newer request is in it), and a
     // window that held the whole range saw every match; otherwise the matches are rare: fetch them all.
-    if (rows.length <= f.limit && since)
-      rows = await listRequestsQuery(db, ctx, f, authorizerId, { kind: "filter-index" });
+    if (rows.length <= f.limit && since) {
+      const matches = await executeRows<{ row: Record<string, unknown> }>(
+        db,
+        filterIndexListQuery(db, ctx, f, authorizerId),
+      );
+      rows = matches.map((m) => rowFromJson<AuthorizationRequestRow>(authorizationRequests, m.row));
+    }
   }
   const page = rows.slice(0, f.limit);
   const last = page.at(-1);

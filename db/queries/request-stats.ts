@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, gte, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { executeRows } from "@/db/statement";
 import { authorizationRequests, authorizers, requestStats, webhookDeliveries, type RequestStatus } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { hourOf, latencyBucketOf, latencyOfBucket } from "./request-stats-rollup";
@@ -32,13 +33,9 @@ function receivedSince(ctx: TenantContext, hours: number): SQL {
     group by 1, 2, 3, 4`;
 }
 
-async function rowsOf<Row>(db: Database, query: SQL): Promise<Row[]> {
-  return ((await db.execute(query)) as unknown as { rows: Row[] }).rows;
-}
-
 /** Requests created in the last `hours`, counted by status (from the rollup). */
 export async function countRequestsByStatus(db: Database, ctx: TenantContext, hours: number): Promise<StatusCounts> {
-  const rows = await rowsOf<{ status: RequestStatus; count: number }>(
+  const rows = await executeRows<{ status: RequestStatus; count: number }>(
     db,
     sql`
     select status, sum(requests)::int as count from (${receivedSince(ctx, hours)}) w group by status`,
@@ -50,7 +47,7 @@ export async function countRequestsByStatus(db: Database, ctx: TenantContext, ho
 
 /** Requests per UTC day and status over the last `days` days, oldest day first (days without requests omitted). */
 export async function dailyRequestCounts(db: Database, ctx: TenantContext, days: number) {
-  const rows = await rowsOf<{ day: string; status: RequestStatus; count: number }>(
+  const rows = await executeRows<{ day: string; status: RequestStatus; count: number }>(
     db,
     sql`
     select to_char(bucket at time zone 'UTC', 'YYYY-MM-DD') as day, status, sum(requests)::int as count
@@ -65,7 +62,7 @@ export async function dailyRequestCounts(db: Database, ctx: TenantContext, days:
  * about ±9%), interpolated on the log scale inside the bucket that holds the rank.
  */
 export async function decisionLatencyByAuthorizer(db: Database, ctx: TenantContext, hours: number) {
-  const rows = await rowsOf<{ authorizer: string; bucket: number; count: number }>(
+  const rows = await executeRows<{ authorizer: string; bucket: number; count: number }>(
     db,
     sql`
     select a.name as authorizer, w.latency_bucket::int as bucket, sum(w.requests)::int as count
@@ -113,7 +110,7 @@ export async function listFailOpenExecutions(db: Database, ctx: TenantContext, h
   const r = authorizationRequests;
   const where = forTenant(ctx, r.tenantId, eq(r.failOpen, true), gte(r.createdAt, since(hours)));
   const [[total], rows] = await Promise.all([
-    rowsOf<{ count: number }>(
+    executeRows<{ count: number }>(
       db,
       sql`select coalesce(sum(fail_open), 0)::int as count from (${receivedSince(ctx, hours)}) w`,
     ),
