@@ -146,10 +146,11 @@ const config = [
     },
   },
   {
-    // Layers: protocol core (lib/stepauth) → domain (lib/gateway, lib/sandbox, lib/jobs, lib/console)
-    // → data (db/), with no edge back. The gateway and the sandbox talk over HTTP only, and the job
-    // runner is neutral: both register their job kinds with it. import/no-restricted-paths resolves
-    // the @/ alias and relative paths alike, and its rule id stays apart from no-restricted-imports.
+    // Layers: protocol core (lib/stepauth) → domain (lib/gateway, lib/sandbox, lib/jobs, lib/console…)
+    // → data (db/), with no edge back; the HTTP layer (lib/http, app/) sits on top and calls into them.
+    // The gateway and the sandbox talk over HTTP only, and the job runner is neutral: both register
+    // their job kinds with it. import/no-restricted-paths resolves the @/ alias and relative paths
+    // alike, and its rule id stays apart from no-restricted-imports.
     files: ["lib/**/*.ts", "lib/**/*.tsx"],
     rules: {
       "import/no-restricted-paths": [
@@ -157,6 +158,13 @@ const config = [
         {
           basePath: import.meta.dirname,
           zones: [
+            {
+              // Every lib/ module but lib/http's own (the globs also catch a file directly under lib/).
+              target: ["./lib/*", "./lib/!(http)/**"],
+              from: ["./lib/http", "./app"],
+              message:
+                "The HTTP layer (lib/http, app/) calls into lib/, never the reverse: move what both need below it.",
+            },
             {
               target: "./lib/jobs",
               from: ["./lib/gateway", "./lib/sandbox"],

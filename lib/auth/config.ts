@@ -2,7 +2,7 @@ import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import { endUserSessions, findUserByEmail } from "@/db/queries/users";
-import { clientAddress } from "@/lib/http/client-address";
+import { clientAddress } from "@/lib/net/client-address";
 import { authorizeCredentials } from "./credentials";
 import { currentSessionVersion, liveSessionUser, sessionVersionClaim } from "./session-version";
 import { authSecret, oidcSettings, sessionMaxAgeSeconds } from "./settings";

@@ -16,7 +16,7 @@ export type CredentialsOutcome =
 /**
  * Checks an e-mail and password. An unknown e-mail and a wrong password take the same path (a full
  * scrypt against a dummy hash) and give the same answer, so neither timing nor reply tells them apart.
- * `clientAddress` comes from `lib/http/client-address.ts`; null (unknown) leaves only the account-wide limit.
+ * `clientAddress` comes from `lib/net/client-address.ts`; null (unknown) leaves only the account-wide limit.
  */
 export async function authorizeCredentials(
   db: Database,

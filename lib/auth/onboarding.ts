@@ -28,7 +28,7 @@ export const signupSchema = z.object({
 });
 
 // Each sign-up costs a 32 MiB scrypt and creates rows: at most this many per address and hour, and,
-// where no trusted proxy tells the address (see lib/http/client-address.ts), this many in all.
+// where no trusted proxy tells the address (see lib/net/client-address.ts), this many in all.
 export const signupLimit = { perIp: 10, unknownAddress: 100, windowSeconds: 60 * 60 } as const;
 
 /** A new tenant with its first signing key; `ctx` is the owner's (or, with no owner yet, the system's). */

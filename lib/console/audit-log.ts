@@ -4,7 +4,7 @@ import { decodeAuditCursor } from "@/db/queries/audit";
 import { auditKindNames, listAuditLog, type AuditLogEntry, type AuditLogFilters } from "@/db/queries/audit-log";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { AppError, validationFailed } from "@/lib/errors/app-error";
-import { storableInstantSchema } from "@/lib/http/instant-param";
+import { storableInstantSchema } from "@/lib/query-input/storable-instant";
 import { storableTextProblem } from "@/lib/stepauth";
 import { csvField } from "./export-format";
 

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { RequestListFilters } from "@/db/queries/authorization-requests";
 import { validationFailed } from "@/lib/errors/app-error";
-import { requestListFilterFields, requestPageLimit } from "@/lib/http/schemas/requests";
-import { decodeRequestCursor } from "@/lib/http/params";
+import { decodeRequestCursor, requestListFilterFields, requestPageLimit } from "@/lib/query-input/request-list";
 
 /** Time-range presets of the audit trail, in hours (`all` = no lower bound). */
 export const requestRanges = { "1h": 1, "24h": 24, "7d": 24 * 7, "30d": 24 * 30, all: null } as const;

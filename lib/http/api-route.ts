@@ -28,10 +28,10 @@ import { requirePermission, type TenantContext } from "@/lib/auth/tenant-context
 import { AppError, errorResponse, toAppError } from "@/lib/errors/app-error";
 import { authenticateSpEnvelope, type AuthenticatedSpCall } from "@/lib/sandbox/inbound";
 import { storableTextProblem } from "@/lib/stepauth";
-import { requestOrigin } from "./client-address";
+import { requestOrigin } from "@/lib/net/client-address";
 import { readJsonBody } from "./json-body";
 import { admitTenantRequest } from "@/lib/fairness/tenant-fair-share";
-import { apiKeyRateLimit, takeToken } from "./rate-limit";
+import { apiKeyRateLimit, takeToken } from "@/lib/fairness/rate-limit";
 import { config } from "@/lib/config/env";
 
 export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -1,4 +1,3 @@
-import { decodeCursor, type RequestListFilters } from "@/db/queries/authorization-requests";
 import type { z } from "zod";
 import { AppError, validationFailed } from "@/lib/errors/app-error";
 import {
@@ -47,12 +46,4 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S, mes
   const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw validationFailed(parsed.error, message);
   return parsed.data;
-}
-
-/** The list's `cursor` (a `nextCursor` it answered before), decoded; one it never gave out is refused. */
-export function decodeRequestCursor(cursor: string | undefined): RequestListFilters["cursor"] {
-  if (!cursor) return undefined; // `?cursor=` is the first page, as it always was
-  const decoded = decodeCursor(cursor);
-  if (decoded === null) throw new AppError("validation_failed", "Invalid cursor");
-  return decoded;
 }

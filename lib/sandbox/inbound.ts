@@ -8,7 +8,7 @@ import type { Database } from "@/db/client";
 import type { SandboxRegistration } from "@/db/schema";
 import { findSandboxRegistrationBySpId } from "@/db/queries/system/sandbox-registrations";
 import { AppError, toAppError } from "@/lib/errors/app-error";
-import { takeToken } from "@/lib/http/rate-limit";
+import { takeToken } from "@/lib/fairness/rate-limit";
 import {
   decodeStrictBase64,
   parseEnvelope,

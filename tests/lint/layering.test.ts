@@ -26,6 +26,11 @@ describe("layering lint rules", () => {
     ["lib/gateway/planted.ts", "../sandbox/connect"],
     ["lib/sandbox/planted.ts", "@/lib/gateway/finalize"],
     ["lib/sandbox/planted.ts", "../gateway/tenant-runtime"],
+    ["lib/console/planted.ts", "@/lib/http/params"],
+    ["lib/sandbox/planted.ts", "../http/api-route"],
+    ["lib/auth/planted.ts", "@/app/api/health/route"],
+    ["lib/net/planted.ts", "../../app/api/health/route"],
+    ["lib/planted.ts", "@/lib/http/json-body"],
   ])(
     "%s may not import %s",
     async (filePath, importPath) => {
@@ -41,6 +46,10 @@ describe("layering lint rules", () => {
     ["lib/gateway/planted.ts", "@/lib/jobs/job-runner"],
     ["lib/sandbox/planted.ts", "../jobs/job-runner"],
     ["app/api/planted/route.ts", "@/lib/sandbox/deliveries"],
+    ["lib/http/planted.ts", "@/lib/http/params"],
+    ["lib/http/routes/planted.ts", "../api-route"],
+    ["lib/http/planted.ts", "@/lib/query-input/request-list"],
+    ["lib/console/planted.ts", "@/lib/query-input/storable-instant"],
   ])(
     "%s may import %s",
     async (filePath, importPath) => {

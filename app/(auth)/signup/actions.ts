@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { signUpWithNewTenant } from "@/lib/auth/onboarding";
 import { rememberActiveTenant, signInAfterOnboarding } from "@/lib/auth/onboarding-session";
 import { AppError } from "@/lib/errors/app-error";
-import { clientAddress } from "@/lib/http/client-address";
+import { clientAddress } from "@/lib/net/client-address";
 
 export interface SignupState {
   error?: string;

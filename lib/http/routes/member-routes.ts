@@ -11,7 +11,7 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { consoleQueryLoaders } from "@/lib/console/queries";
 import { AppError } from "@/lib/errors/app-error";
 import { json, type TenantRequest } from "../api-route";
-import { clientAddress } from "../client-address";
+import { clientAddress } from "@/lib/net/client-address";
 import { readJsonBody } from "../json-body";
 import { uuidParam } from "../params";
 

@@ -13,9 +13,10 @@ import { submitAuthorizationRequest } from "@/lib/gateway/submit";
 import { consoleQueryLoaders } from "@/lib/console/queries";
 import { exportFormats, exportRequests, type ExportFormat } from "@/lib/console/request-export";
 import { parseRequestFilters, toListFilters } from "@/lib/console/request-filters";
+import { decodeRequestCursor } from "@/lib/query-input/request-list";
 import { json, type SignedEnvelopeRequest, type TenantRequest } from "../api-route";
 import { readJsonBody } from "../json-body";
-import { decodeRequestCursor, parseQuery, requestIdParam, uuidParam } from "../params";
+import { parseQuery, requestIdParam, uuidParam } from "../params";
 import { MAX_WAIT_SECONDS, requestListQuerySchema, requestWaitQuerySchema } from "../schemas/requests";
 
 // Authorization requests: /api/v1/authorization-requests/** (submit, list, read with a long-poll, cancel,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { storableInstantSchema } from "../instant-param";
+import { storableInstantSchema } from "@/lib/query-input/storable-instant";
 
 // The query strings of the audit trail's /api/v1 routes, read with Object.fromEntries(searchParams).
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { clientAddress, trustedProxyHops } from "@/lib/http/client-address";
+import { clientAddress, trustedProxyHops } from "@/lib/net/client-address";
 import { addressBucket } from "@/lib/auth/login-throttle";
 
 const hopsBefore = process.env.TRUSTED_PROXY_HOPS;

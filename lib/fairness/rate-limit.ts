@@ -1,7 +1,7 @@
 import { config } from "@/lib/config/env";
 /**
- * Token buckets per API key, in this instance's memory: cheap enough for every request on the hot
- * path. With N instances a key gets up to N× the rate; login limits, which must be exact, live in
+ * Token buckets per key (an API key, a sandbox SP), in this instance's memory: cheap enough for every
+ * request on the hot path. With N instances a key gets up to N× the rate; login limits, which must be exact, live in
  * the database instead (db/queries/rate-limits.ts).
  */
 const buckets = new Map<string, { tokens: number; updatedAt: number }>();
