@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { asc, desc, eq, gte, ilike, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import {
   authorizationRequests,
@@ -207,7 +207,8 @@ export function recentListQuery(
  * sorted. `offset 0` keeps the planner from merging the subquery with the outer order and limit, so it
  * plans to fetch all matches (they are few: the newest RECENT_WINDOW requests held less than a page) —
  * a bitmap of the index keys, never the newest-first walk. Written out because Drizzle leaves out an
- * `offset 0`. One JSON object per row.
+ * `offset 0`. One JSON object per row. Its cost grows with the number of matches: a filter whose many
+ * matches are all older than the window (an action type retired long ago) reads them all, once per page.
  */
 export function filterIndexListQuery(
   db: Database,
@@ -222,14 +223,23 @@ export function filterIndexListQuery(
     .from(r)
     .where(forTenant(ctx, r.tenantId, ...conditions))
     .getSQL();
-  return sql`select row_to_json(matching) as row from (${matching} offset 0) as matching
-    order by matching.created_at desc, matching.request_id desc limit ${f.limit + 1}`;
+  // The page is cut before its rows become JSON: only limit + 1 rows are serialised, however many match.
+  return sql`select row_to_json(page) as row from (
+      select * from (${matching} offset 0) as matching
+      order by matching.created_at desc, matching.request_id desc limit ${f.limit + 1}
+    ) as page
+    order by page.created_at desc, page.request_id desc`;
 }
 
+/**
+ * Older than the cursor, as a row comparison: the tenant's (tenant_id, created_at, request_id) index
+ * starts its scan at the cursor. Written as `created_at < … or (created_at = … and request_id < …)` it
+ * could only filter, and each later page read every newer request again.
+ */
 function cursorCondition(cursor: RequestListFilters["cursor"]): SQL | undefined {
   const r = authorizationRequests;
   return cursor
-    ? or(lt(r.createdAt, cursor.createdAt), and(eq(r.createdAt, cursor.createdAt), lt(r.requestId, cursor.requestId)))
+    ? sql`(${r.createdAt}, ${r.requestId}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.requestId})`
     : undefined;
 }
 
