@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { secretFromEnvOrDataDir } from "@/lib/config/data-dir";
+import { config } from "@/lib/config/env";
 
 /** A secret encrypted at rest: AES-256-GCM, with the version of the key that sealed it. */
 export interface SealedSecret {
@@ -34,10 +35,17 @@ export function parseKeyring(value: string): Keyring {
   return { current: { version: first[0], key: first[1] }, byVersion: new Map(entries) };
 }
 
-let cachedKeyring: Keyring | undefined;
+// Parsed once per configuration read: after resetConfigForTests() (a test or bench that sets its own
+// key) the keyring follows the configuration instead of keeping the key read first.
+let cachedKeyring: { from: ReturnType<typeof config>; keyring: Keyring } | undefined;
 function appKeyring(): Keyring {
-  cachedKeyring ??= parseKeyring(secretFromEnvOrDataDir("APP_ENCRYPTION_KEY", "encryption-key"));
-  return cachedKeyring;
+  const settings = config();
+  if (cachedKeyring?.from !== settings)
+    cachedKeyring = {
+      from: settings,
+      keyring: parseKeyring(secretFromEnvOrDataDir("APP_ENCRYPTION_KEY", "encryption-key")),
+    };
+  return cachedKeyring.keyring;
 }
 
 /**

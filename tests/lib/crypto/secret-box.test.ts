@@ -42,4 +42,18 @@ describe("secret box (AES-256-GCM at rest)", () => {
   it("rejects keys that are not 32 bytes", () => {
     expect(() => parseKeyring("c2hvcnQ=")).toThrow(/32-byte/);
   });
+  it("follows the configuration when it is read again (a bench or test that sets its own key)", () => {
+    const before = process.env.APP_ENCRYPTION_KEY;
+    try {
+      process.env.APP_ENCRYPTION_KEY = randomBytes(32).toString("base64"); // re-reads the configuration
+      const sealed = sealSecret("signing key", "tenant:a:signing-key:k1");
+      expect(openSecret(sealed, "tenant:a:signing-key:k1")).toBe("signing key");
+      process.env.APP_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+      // Under the new key only: the ciphertext sealed with the previous one no longer opens.
+      expect(() => openSecret(sealed, "tenant:a:signing-key:k1")).toThrow();
+    } finally {
+      if (before === undefined) delete process.env.APP_ENCRYPTION_KEY;
+      else process.env.APP_ENCRYPTION_KEY = before;
+    }
+  });
 });

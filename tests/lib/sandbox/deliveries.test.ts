@@ -158,6 +158,20 @@ describe("decision delivery to the SP's callback URL", () => {
       .where(eq(sandboxDeliveries.sandboxRequestId, row.id));
     const [current] = await claimDueSandboxDeliveries(db(), { sandboxRequestId: row.id, limit: 1, leaseSeconds: 60 });
     expect(current!.attempts).toBe(stale!.attempts + 1);
+    // While the second run is still sending (the delivery pending and leased), the stale run's answer
+    // is refused by the attempt it counted alone.
+    await recordSandboxDeliveryAttempt(db(), stale!, {
+      delivered: true,
+      statusCode: 200,
+      execution: { status: "error", error: "answered to the stale run" },
+    });
+    const [meanwhile] = await db()
+      .select()
+      .from(sandboxDeliveries)
+      .where(eq(sandboxDeliveries.sandboxRequestId, row.id));
+    expect(meanwhile).toMatchObject({ status: "pending", attempts: current!.attempts });
+    const [untouched] = await db().select().from(sandboxRequests).where(eq(sandboxRequests.id, row.id));
+    expect(untouched!.executionStatus).toBeNull();
     await recordSandboxDeliveryAttempt(db(), current!, {
       delivered: true,
       statusCode: 200,
