@@ -57,13 +57,18 @@ describe.skipIf(!databaseUrl)("crash and restart (PostgreSQL)", () => {
       trustedSpKeys: () => keys,
     });
     let secret = "";
-    const service = await startStubService(() => secret);
+    let apiKey = "";
+    // The SP's service claims each execution at the gateway before it runs it, as lib/client's
+    // `execute` does: the one thing that keeps a webhook repeated after the crash (sent, then the
+    // sender killed before it recorded the answer) from running the action twice.
+    const service = await startStubService(() => secret, { claimAt: () => ({ baseUrl: appUrl, apiKey }) });
     const tenant = await createGatewayTenant(db(), {
       appUrl,
       authorizers: [{ name: "default", url: stub.url }],
       webhookUrl: service.url,
     });
     secret = tenant.webhookSecret;
+    apiKey = tenant.apiKey;
     keys = await tenant.spKeys();
 
     const submitAll = () =>

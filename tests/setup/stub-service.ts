@@ -1,14 +1,23 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
+import { createClient, isStepAuthClientError, type WebhookHeaders } from "@/lib/client";
 
 /**
  * The SP's own service: receives the gateway's Standard Webhooks deliveries, verifies them,
- * "executes" approvals once per webhook-id (its idempotency key) and answers the result.
+ * "executes" approvals and answers the result. It keeps no record of what it ran, so `executions`
+ * counts every `execute: true` delivery it acted on: a delivery repeated after a crash shows as 2.
+ * With `claimAt`, it does what a real service must (lib/client's `execute`): claims the execution at
+ * the gateway before running, so a repeated delivery is answered `accepted` without running again.
  */
 export async function startStubService(
   secret: () => string,
-  options: { failFirst?: number; answer?: "success" | "error" | "accepted"; delayMs?: number } = {},
+  options: {
+    failFirst?: number;
+    answer?: "success" | "error" | "accepted";
+    delayMs?: number;
+    claimAt?: () => { baseUrl: string; apiKey: string };
+  } = {},
 ) {
   const state = {
     deliveries: [] as { id: string; body: any }[],
@@ -39,6 +48,18 @@ export async function startStubService(
       return res
         .writeHead(200, { "content-type": "application/json" })
         .end(JSON.stringify({ requestId: id, status: "accepted" }));
+    if (options.claimAt && body.data.execute) {
+      const client = createClient({ ...options.claimAt(), webhookSecret: secret(), retry: { maxAttempts: 3 } });
+      try {
+        const answer = await client.execute({ rawBody: raw, headers: req.headers as WebhookHeaders }, () => {
+          state.executions.set(id, (state.executions.get(id) ?? 0) + 1);
+        });
+        return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      } catch (error) {
+        // The gateway could not be reached to claim or report: answer 5xx, and it delivers again.
+        return res.writeHead(isStepAuthClientError(error, "invalid_webhook") ? 401 : 503).end();
+      }
+    }
     if (body.data.execute) state.executions.set(id, (state.executions.get(id) ?? 0) + 1);
     const answer =
       options.answer === "error"
