@@ -1,30 +1,5 @@
 // Next.js calls register() once per server process, and serves nothing until it has returned.
 export async function register() {
-  // NEXT_RUNTIME is replaced at build time, which keeps the Node-only imports below out of the edge bundle.
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { config, ConfigError } = await import("./lib/config/env");
-  let settings: ReturnType<typeof config>;
-  try {
-    settings = config();
-  } catch (error) {
-    // Next would go on answering 500 to everything: an invalid variable stops the server instead, naming it.
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
-  const { MIGRATE_ON_START, GATEWAY_WORKER } = settings;
-  // Containers (see Dockerfile) run no separate migration step: the server applies pending
-  // migrations itself, serialised across instances by the migration advisory lock.
-  if (MIGRATE_ON_START) {
-    const [{ getDatabaseHandle }, { runMigrations }] = await Promise.all([
-      import("./db/client"),
-      import("./db/migrate"),
-    ]);
-    await runMigrations(getDatabaseHandle());
-  }
-  if (!GATEWAY_WORKER) return;
-  // The gateway and the sandbox register their job kinds and periodic tasks with the runner.
-  await Promise.all([import("./lib/gateway/jobs"), import("./lib/sandbox/jobs")]);
-  const { startWorker } = await import("./lib/jobs/worker");
-  startWorker();
+  // NEXT_RUNTIME is replaced at build time: the edge bundle gets none of the Node-only start.
+  if (process.env.NEXT_RUNTIME === "nodejs") await import("./instrumentation-node");
 }
