@@ -7,6 +7,7 @@ const sqlOnlyInDb = 'SQL is written in db/ only: call (or add) a function in db/
 const minters = {
   issueTenantContext: [],
   jobContext: ["lib/jobs/job-runner.ts"],
+  expiryContext: ["lib/gateway/expiry.ts"],
   authorizerCallbackContext: ["lib/gateway/callback.ts"],
 };
 // The seeder creates the tenants it then fills; tests build contexts for their fixtures.
@@ -67,8 +68,8 @@ const config = [
           patterns: [
             { regex: "(^|/)db/(statement|row-from-json|queries/tenant-scope)$", message: sqlOnlyInDb },
             {
-              regex: "(^|/)db/queries/job-rows$",
-              importNames: ["markJobRowsRead"],
+              regex: "(^|/)db/queries/system-rows$",
+              importNames: ["markRowsRead"],
               message: "Only db/ marks rows as read from the database (lib/auth/system-context.ts trusts the mark).",
             },
             { group: ["drizzle-orm", "drizzle-orm/**"], message: sqlOnlyInDb },

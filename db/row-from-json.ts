@@ -1,7 +1,7 @@
 import { getTableColumns } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { jobs, type Job } from "./schema";
-import { markJobRowsRead } from "./queries/job-rows";
+import { markRowsRead } from "./queries/system-rows";
 
 const columnLists = new WeakMap<PgTable, [string, PgColumn][]>();
 // On the submit path for every row it returns: list a table's columns once.
@@ -22,7 +22,7 @@ export function rowFromJson<T>(table: PgTable, json: Record<string, unknown>): T
     const value = json[column.name];
     out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
-  // A job a write statement returned (leased to its caller) may be run for its tenant: see job-rows.ts.
-  if (table === jobs) markJobRowsRead([out as unknown as Job]);
+  // A job a write statement returned (leased to its caller) may be run for its tenant: see system-rows.ts.
+  if (table === jobs) markRowsRead([out as unknown as Job]);
   return out as T;
 }

@@ -27,7 +27,7 @@ export type FinalizeCondition =
    * authorizer is enabled now, and the decision's `timestamp` lies within [request timestamp − 5 min, now + 5 min].
    */
   | { kind: "decision"; spId: string; timestamp: string }
-  /** The expiry job: the request's time is up. */
+  /** The expiry sweep: the request's time is up. */
   | { kind: "expiry" }
   /** The unavailability policy: every target failed, and the submit job run settling still holds its lease. */
   | { kind: "all_targets_failed"; leaseToken: string }
@@ -71,7 +71,7 @@ type FinalizeValues = {
 /**
  * The statement behind finalizePendingRequest, one prepared statement per condition kind. The
  * conditional write (`status = 'pending'` + the condition: the first writer wins, everyone else
- * gets no row); the winning target marked decided; the request's submit, poll and expiry jobs
+ * gets no row); the winning target marked decided; the request's submit and poll jobs
  * deleted (finished); a cancel queued for every other authorizer still holding it; and, when the tenant has a
  * service webhook, the once-only execution claim (primary key = requestId) for an approval and a
  * delivery job leased to the caller. The timeline events and the overview's rollup (pending → final)
@@ -118,7 +118,7 @@ function finalizeStatement(kind: FinalizeCondition["kind"]) {
     ),
     closed as (
       delete from ${jobs}
-      where ${jobs.requestId} = ${p.requestId} and ${jobs.kind} in ('submit', 'poll', 'expire')
+      where ${jobs.requestId} = ${p.requestId} and ${jobs.kind} in ('submit', 'poll')
         and ${sameTenant(jobs.tenantId, p.tenantId)} and exists (select 1 from won)
     ),
     cancels as (

@@ -42,7 +42,8 @@ export type NewRequestRecord = {
 
 // One statement, so atomic and one round trip: the request (nothing, when its Idempotency-Key is
 // taken), its timeline, a payload per target, its submit jobs (leased to this caller, who runs them
-// at once), its expiry job and its count in the overview's rollup.
+// at once) and its count in the overview's rollup. Its expiry needs no row: the sweep finds it
+// (db/queries/system/request-expiry.ts).
 const recordStatement = tenantStatement<NewRequestRecord>(
   "record_request",
   (p) => sql`
@@ -52,7 +53,7 @@ const recordStatement = tenantStatement<NewRequestRecord>(
       values (${p.requestId}, ${p.tenantId}, ${p.externalId}::text, ${p.idempotencyKey}::text, ${p.bodyHash}, 'pending', ${p.principal}::jsonb, ${p.action}::jsonb,
         ${p.principalType}, ${p.actionType}, ${p.actionCategory}::text, ${p.summary}, ${p.routingTargets}::text[], ${p.routingFallbackReason}::text,
         ${p.routingError}::text, ${p.expiresAt}::timestamptz, ${p.targetAuthorizerIds}::uuid[])
-      on conflict (tenant_id, idempotency_key) do nothing
+      on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing
       returning *
     ),
     timeline as (
@@ -69,15 +70,12 @@ const recordStatement = tenantStatement<NewRequestRecord>(
       from req, jsonb_to_recordset(${p.targets}::jsonb) as t(authorizer_id text)
       returning *
     ),
-    expiry_job as (
-      insert into ${jobs} (tenant_id, kind, request_id, run_at) select ${p.tenantId}, 'expire', req.request_id, req.expires_at from req
-    ),
     stats as (${countReceivedRequest("req")})
     select (select row_to_json(r) from req r) as request, (select coalesce(json_agg(j), '[]'::json) from submit_jobs j) as jobs`,
 );
 
 /**
- * Records a new request with its timeline, targets, submit jobs (leased to the caller) and expiry job,
+ * Records a new request with its timeline, targets, submit jobs (leased to the caller) and rollup count,
  * in one statement. Null when its Idempotency-Key is taken (nothing was written).
  */
 export async function recordRequest(

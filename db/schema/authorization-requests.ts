@@ -67,7 +67,18 @@ export const authorizationRequests = pgTable(
   },
   (t) => [
     index("authorization_requests_tenant_created_idx").on(t.tenantId, t.createdAt, t.requestId),
-    uniqueIndex("authorization_requests_idempotency_uq").on(t.tenantId, t.idempotencyKey),
+    // Only requests sent with an Idempotency-Key: one without has nothing to find here (0015).
+    uniqueIndex("authorization_requests_idempotency_uq")
+      .on(t.tenantId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    // The expiry sweep's (db/queries/system/request-expiry.ts): undecided requests by expiry, so the
+    // overdue ones are its first entries, and a request leaves it when it ends (every final status sets
+    // decided_at). Partial on decided_at, not on status: no hot statement's condition implies it, so no
+    // generic plan can read a request through it (with `status = 'pending'`, every finalize statement's
+    // did, on a new database: tests/db/statement-plans.test.ts).
+    index("authorization_requests_undecided_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.decidedAt} is null`),
     // The console's filters and text search, in one GIN index (btree_gin for the equality columns,
     // pg_trgm for `ilike '%…%'`): a filter or combination matching few rows, or none, is answered from
     // the index by intersecting its keys; a common one walks the list above newest-first instead.
@@ -98,9 +109,8 @@ export const requestTargets = pgTable(
     authorizerId: uuid("authorizer_id")
       .notNull()
       .references(() => authorizers.id, { onDelete: "cascade" }),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    // No foreign key to tenants (0013): the request's own key cascades, and the statements write the request's tenant.
+    tenantId: uuid("tenant_id").notNull(),
     spId: text("sp_id").notNull(),
     payload: text("payload").notNull(),
     state: targetState("state").notNull().default("queued"),
@@ -114,14 +124,28 @@ export const requestTargets = pgTable(
   ],
 );
 
+/**
+ * The timeline events that tell how an authorizer is doing (the console's authorizer health), and the
+ * only ones request_events_authorizer_outcomes_idx holds: a pending submit writes four events, one of them here.
+ */
+export const authorizerOutcomeEventTypes = [
+  "authorizer_attempt",
+  "decision_accepted",
+  "decision_refused",
+  "submit_failed",
+] as const;
+/** `type in (…those…)` as SQL literals, so the index's predicate provably follows from a query's condition. */
+export const isAuthorizerOutcomeEvent = sql.raw(
+  `type in (${authorizerOutcomeEventTypes.map((type) => `'${type}'`).join(", ")})`,
+);
+
 /** Append-only audit trail per request, written in the same transaction as the change it records. */
 export const requestEvents = pgTable(
   "request_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    // No foreign key to tenants (0013): the request's own key cascades, and the statements write the request's tenant.
+    tenantId: uuid("tenant_id").notNull(),
     requestId: text("request_id")
       .notNull()
       .references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
@@ -136,7 +160,8 @@ export const requestEvents = pgTable(
   },
   (t) => [
     index("request_events_request_idx").on(t.requestId, t.id),
-    index("request_events_tenant_idx").on(t.tenantId, t.createdAt),
+    // The authorizer health view's (db/queries/authorizer-health.ts): only the events it counts (0016).
+    index("request_events_authorizer_outcomes_idx").on(t.tenantId, t.createdAt).where(isAuthorizerOutcomeEvent),
     // Partial both ways: a fresh row enters only the small unsealed index, sealing moves it to the other.
     index("request_events_unsealed_idx")
       .on(t.tenantId, t.id)

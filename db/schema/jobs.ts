@@ -1,5 +1,4 @@
 import { bigserial, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { tenants } from "./tenants";
 
 export const jobKind = pgEnum("job_kind", ["submit", "poll", "cancel", "expire", "deliver", "report", "seal", "purge"]);
 export type JobKind = (typeof jobKind.enumValues)[number];
@@ -14,9 +13,11 @@ export const jobs = pgTable(
   "jobs",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    tenantId: uuid("tenant_id")
-      .notNull()
-      .references(() => tenants.id, { onDelete: "cascade" }),
+    // No foreign key to tenants (0013): each job row would lock the tenant's row (KEY SHARE) in every
+    // submit and decision, one row all of a tenant's concurrent writers share. Jobs are written only by
+    // statements that act for a tenant they read. The product never deletes a tenant; whoever removes one
+    // by hand deletes its jobs with it (no cascade reaches them).
+    tenantId: uuid("tenant_id").notNull(),
     kind: jobKind("kind").notNull(),
     requestId: text("request_id").notNull(),
     /** The authorizer for submit/poll/cancel; the empty string where none applies (keeps the dedupe key simple). */

@@ -1,18 +1,20 @@
 import type { Database } from "@/db/client";
 import type { Authorizer, Job } from "@/db/schema";
 import { anyConfigVersion } from "@/db/queries/config-version";
-import { jobRowTenant } from "@/db/queries/job-rows";
+import { rowTenantAtRead } from "@/db/queries/system-rows";
 import { findAuthorizerForCallback } from "@/db/queries/system/authorizer-callback";
+import type { OverdueRequest } from "@/db/queries/system/request-expiry";
 import { TtlCache } from "@/lib/cache/ttl-cache";
 import { issueTenantContext, type TenantContext } from "./tenant-context";
 import { config } from "@/lib/config/env";
 
 // Deliberately cross-tenant code, kept here and small. Each context names its tenant only from a
 // row it was given by db/, never from a tenant id a caller passes:
-// - a job (gateway submit/poll/cancel/expire/deliver/report, audit seal, retention purge) acts for
+// - a job (gateway submit/poll/cancel/deliver/report, audit seal, retention purge) acts for
 //   whichever tenant owns the job row that was claimed or leased;
+// - the expiry sweep ends an overdue request for the tenant of the request row it found;
 // - the authorizer callback finds its tenant through the authorizer's opaque id in the URL.
-// Neither grants any console or API permission; what they may do is what their handlers do with them.
+// None grants any console or API permission; what they may do is what their handlers do with them.
 
 /**
  * The context a job runs in: the tenant of `job`, which must be a row db/ returned (a claim by
@@ -25,12 +27,36 @@ import { config } from "@/lib/config/env";
  * ```
  */
 export function jobContext(job: Job): TenantContext {
-  const tenantId = jobRowTenant(job);
-  if (tenantId === undefined) throw new Error("jobContext needs a job row read from the database");
-  // The row's tenant as read; a row changed since is refused, so its handler never sees two tenants.
-  if (job.tenantId !== tenantId)
-    throw new Error("jobContext refuses a job row whose tenantId changed after it was read");
-  return issueTenantContext(tenantId, { type: "system", component: "worker" }, []);
+  return issueTenantContext(
+    tenantOfRowRead(job, "jobContext", "a job row"),
+    { type: "system", component: "worker" },
+    [],
+  );
+}
+
+/**
+ * The context the expiry sweep ends an overdue request in: the tenant of `row`, which must be a row
+ * `findOverdueRequests` returned, for the tenant it had when read (refused otherwise, as jobContext).
+ *
+ * @example
+ * ```ts
+ * for (const row of await findOverdueRequests(db, 100)) await finalizeRequest(db, expiryContext(row), …);
+ * ```
+ */
+export function expiryContext(row: OverdueRequest): TenantContext {
+  return issueTenantContext(
+    tenantOfRowRead(row, "expiryContext", "an overdue request row"),
+    { type: "system", component: "worker" },
+    [],
+  );
+}
+
+// The row's tenant as read; a row changed since is refused, so its handler never sees two tenants.
+function tenantOfRowRead(row: { tenantId: string }, caller: string, what: string): string {
+  const tenantId = rowTenantAtRead(row);
+  if (tenantId === undefined) throw new Error(`${caller} needs ${what} read from the database`);
+  if (row.tenantId !== tenantId) throw new Error(`${caller} refuses ${what} whose tenantId changed after it was read`);
+  return tenantId;
 }
 
 /**

@@ -2,7 +2,6 @@ import type { Database } from "@/db/client";
 import type { Authorizer, AuthorizationRequestRow, Job } from "@/db/schema";
 import { leaseOf, renewJobLease } from "@/db/queries/system/jobs";
 import { appendRequestEvents, attemptEvent, type NewRequestEvent } from "@/db/queries/request-events";
-import { getRequest } from "@/db/queries/request-lifecycle";
 import {
   getTargetWithRequest,
   markTargetCancelled,
@@ -130,7 +129,7 @@ export async function runSubmitJob(db: Database, ctx: TenantContext, job: Job, h
 
 /**
  * What a submission that got no answer does. Rate-limited (reachable, only busy): the job comes back
- * at the Retry-After, durably, unless that is past the request's expiry (then the expiry job ends it);
+ * at the Retry-After, durably, unless that is past the request's expiry (then the expiry sweep ends it);
  * the target stays queued, so it never counts towards fail-open or a fail-closed denial. A run that lost
  * its lease stops and writes nothing. Otherwise the target failed, which may settle the request.
  */
@@ -294,22 +293,4 @@ function denyWithoutLiveTarget(db: Database, ctx: TenantContext, requestId: stri
     condition: { kind: "no_live_target" },
     events: [{ type: "decided_without_authorizer", data: { decision: "denied", reason: "authorizer_disabled" } }],
   });
-}
-
-/** Ends a request still pending at its expiry: `expired`, not denied (a timeout is not a human no). */
-export async function runExpireJob(db: Database, ctx: TenantContext, job: Job): Promise<JobResult> {
-  const expired = await finalizeRequest(db, ctx, {
-    requestId: job.requestId,
-    status: "expired",
-    statusReason: "expired",
-    source: "expiry",
-    condition: { kind: "expiry" },
-    events: [{ type: "expired" }],
-  });
-  if (expired) return { done: true, followUp: expired.deliveryJob };
-  const request = await getRequest(db, ctx, job.requestId);
-  // Still pending but not yet due (clock skew between instances): look again shortly.
-  if (request?.status === "pending")
-    return { done: false, retryInMs: Math.max(250, request.expiresAt.getTime() - Date.now()) };
-  return { done: true };
 }

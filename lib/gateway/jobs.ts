@@ -6,7 +6,8 @@ import type { TenantContext } from "@/lib/auth/tenant-context";
 import { config } from "@/lib/config/env";
 import { registerJobKind, registerPeriodicTask, type JobResult } from "@/lib/jobs/job-runner";
 import { runSealJob } from "./audit-seal-job";
-import { runCancelJob, runExpireJob, runPollJob, runSubmitJob, type SubmitHint } from "./authorizer-jobs";
+import { runCancelJob, runPollJob, runSubmitJob, type SubmitHint } from "./authorizer-jobs";
+import { expireOverdueRequests } from "./expiry";
 import { DELIVERY_LEASE_SECONDS } from "./finalize";
 import { runReportJob } from "./result-report";
 import { runPurgeJob } from "./retention-job";
@@ -34,11 +35,15 @@ async function runSubmitJobWithHint(db: Database, ctx: TenantContext, job: Job, 
 registerJobKind("submit", runSubmitJobWithHint);
 registerJobKind("poll", runPollJob);
 registerJobKind("cancel", runCancelJob);
-registerJobKind("expire", runExpireJob);
+// Expiry jobs are no more (the sweep below ends overdue requests); one an older version queued during
+// an upgrade is finished unrun, its request ended by the sweep.
+registerJobKind("expire", async () => ({ done: true }));
 registerJobKind("deliver", runDeliverJob, { leaseSeconds: DELIVERY_LEASE_SECONDS });
 registerJobKind("report", runReportJob);
 registerJobKind("seal", runSealJob);
 registerJobKind("purge", runPurgeJob);
+
+registerPeriodicTask("expire overdue requests", (db) => expireOverdueRequests(db), { everyMs: 1000 });
 
 // The jobs it queues are counted when they run.
 registerPeriodicTask(

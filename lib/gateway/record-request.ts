@@ -61,9 +61,9 @@ async function routeWithinAllowance(
 
 /**
  * Records a new authorization request and everything it needs next, in one statement: the row,
- * its routing, a signed-for payload per target authorizer, its submit jobs (leased to the caller,
- * who runs them at once) and its expiry job. Same Idempotency-Key and body → the stored request;
- * same key, other body → 422. Returns the request and the jobs to run now.
+ * its routing, a signed-for payload per target authorizer and its submit jobs (leased to the caller,
+ * who runs them at once); should nobody decide in time, the expiry sweep ends it. Same Idempotency-Key
+ * and body → the stored request; same key, other body → 422. Returns the request and the jobs to run now.
  */
 export async function recordAuthorizationRequest(
   db: Database,
@@ -167,7 +167,7 @@ export async function recordAuthorizationRequest(
   const { request, submitJobs } = recorded;
   if (immediate) {
     // Routing decided: finalize at once (unsigned, marked so). Should this process die in between,
-    // the expiry job ends the request as expired: no action runs without a recorded decision.
+    // the expiry sweep ends the request as expired: no action runs without a recorded decision.
     const done = await finalizeRequest(db, ctx, {
       requestId: request.requestId,
       status: immediate,

@@ -5,6 +5,7 @@ import { setupTestDatabase } from "../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../setup/gateway";
 import { signAsAuthorizer, startStubAuthorizer, vectors, type StubAuthorizer } from "../setup/stub-authorizer";
 import { startStubService } from "../setup/stub-service";
+import { expireOverdueRequests } from "@/lib/gateway/expiry";
 
 // Issue 13 (items 2, 4, 5) and issue 12 (item 10): only a valid, current decision can approve.
 const db = setupTestDatabase();
@@ -130,7 +131,7 @@ describe("decision after expiry", () => {
     await db().execute(
       sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`,
     );
-    await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'expire'`);
+    await expireOverdueRequests(db());
     await drainJobs(db());
     expect((await w.get(id)).body.status).toBe("expired");
     w.stubs.default!.decide(id, "approved");

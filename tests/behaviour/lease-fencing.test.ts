@@ -120,10 +120,7 @@ describe("a submit run whose lease was taken over", () => {
     expectNoSettlementWithoutAuthorizer(w.view);
     expect(w.service.state.executions.size).toBe(0);
     // Neither the stale run's completion nor its reschedule touched the second worker's jobs.
-    expect(await rows(sql`select kind from jobs where request_id = ${w.id} order by kind`)).toEqual([
-      { kind: "poll" },
-      { kind: "expire" },
-    ]);
+    expect(await rows(sql`select kind from jobs where request_id = ${w.id} order by kind`)).toEqual([{ kind: "poll" }]);
   });
 
   it("keeps a lease that ran out but was not taken over, renewing it between attempts", async () => {

@@ -24,8 +24,8 @@ describe("SQL is written in db/ only", () => {
     ['import { tenantStatement } from "@/db/statement";', "the statement helper"],
     ['import { forTenant } from "@/db/queries/tenant-scope";', "the tenant-scope helper"],
     ['import { rowFromJson } from "@/db/row-from-json";', "the row decoder"],
-    ['import { markJobRowsRead } from "@/db/queries/job-rows";', "the job-row mark"],
-    ['import { markJobRowsRead } from "../../db/queries/job-rows";', "the job-row mark, imported relatively"],
+    ['import { markRowsRead } from "@/db/queries/system-rows";', "the system-row mark"],
+    ['import { markRowsRead } from "../../db/queries/system-rows";', "the system-row mark, imported relatively"],
     ['import { tenantStatement } from "../../db/statement";', "the statement helper, imported relatively"],
   ])(
     "lib/sandbox refuses %s (%s)",
@@ -41,10 +41,10 @@ describe("SQL is written in db/ only", () => {
       'import type { Job, SandboxRequest } from "@/db/schema";',
       'import { type Authorizer } from "@/db/schema";',
       'import { listSandboxInbox } from "@/db/queries/sandbox-requests";',
-      'import { jobRowTenant } from "@/db/queries/job-rows";',
+      'import { rowTenantAtRead } from "@/db/queries/system-rows";',
       'import { memberRoles } from "@/db/enum-values";',
       "export type Planted = Job | SandboxRequest | Authorizer;",
-      "export const used = [listSandboxInbox, jobRowTenant, memberRoles] as const;",
+      "export const used = [listSandboxInbox, rowTenantAtRead, memberRoles] as const;",
     ].join("\n");
     expect(await messagesOf("lib/console/planted.ts", code, sqlRule)).toEqual([]);
   }, 60_000);
@@ -61,6 +61,8 @@ describe("only lib/auth mints a TenantContext", () => {
     ["lib/sandbox/planted.ts", 'import { issueTenantContext } from "@/lib/auth/tenant-context";'],
     ["lib/gateway/planted.ts", 'import { jobContext } from "@/lib/auth/system-context";'],
     ["lib/jobs/planted.ts", 'import { authorizerCallbackContext } from "@/lib/auth/system-context";'],
+    ["lib/gateway/jobs.ts", 'import { expiryContext } from "@/lib/auth/system-context";'],
+    ["lib/jobs/job-runner.ts", 'import { expiryContext } from "@/lib/auth/system-context";'],
     ["lib/jobs/job-runner.ts", 'import { issueTenantContext } from "@/lib/auth/tenant-context";'],
     ["lib/console/planted.ts", 'import * as contexts from "@/lib/auth/system-context";'],
   ])(
@@ -77,6 +79,8 @@ describe("only lib/auth mints a TenantContext", () => {
     const callback =
       'import { authorizerCallbackContext } from "@/lib/auth/system-context";\nexport const c = authorizerCallbackContext;\n';
     expect(await messagesOf("lib/gateway/callback.ts", callback, mintRule)).toEqual([]);
+    const expiry = 'import { expiryContext } from "@/lib/auth/system-context";\nexport const c = expiryContext;\n';
+    expect(await messagesOf("lib/gateway/expiry.ts", expiry, mintRule)).toEqual([]);
     const typeOnly =
       'import type { TenantContext } from "@/lib/auth/tenant-context";\nexport type C = TenantContext;\n';
     expect(await messagesOf("lib/sandbox/planted.ts", typeOnly, mintRule)).toEqual([]);

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { jobs, type Job, type JobKind } from "@/db/schema";
-import { markJobRowsRead } from "../job-rows";
+import { markRowsRead } from "../system-rows";
 
 // Deliberately cross-tenant: the job outbox is worked by the system on behalf of every tenant, so
 // these queries are not tenant-scoped; each job carries its tenant_id, and its handler acts for that
@@ -107,8 +107,8 @@ export async function claimJobs(
     })
     .where(inArray(jobs.id, locked))
     .returning();
-  // Only such rows may be run for their tenant (lib/auth's jobContext): see job-rows.ts.
-  return markJobRowsRead(claimed);
+  // Only such rows may be run for their tenant (lib/auth's jobContext): see system-rows.ts.
+  return markRowsRead(claimed);
 }
 
 /** The claimed row's lease length in seconds: its kind's in `byKind`, else `seconds`. */

@@ -195,7 +195,10 @@ function checkLists(label: string, open: () => Promise<{ handle: DatabaseHandle;
         { actionType: "deploy.production" },
         { noSeqScan: true, authorizerId: tenant.authorizers.finance!.id },
       );
-      expect(reads.filter((r) => r.includes("tenant_created_idx"))).toEqual([]);
+      // The walk is an ordered scan of the tenant's list index; a bitmap scan fetches every row it
+      // names, unordered (with sequential scans ruled out, a small table's plan may use one on any
+      // index that starts with the tenant).
+      expect(reads.filter((r) => /^Index (Only )?Scan\b.*tenant_created_idx/.test(r))).toEqual([]);
     });
 
     it("starts a later page's scan at the cursor instead of reading every newer request again", async () => {

@@ -5,6 +5,7 @@ import { readRequestStats, rebuildRequestStats } from "@/db/queries/request-stat
 import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer, type StubAuthorizer } from "../../setup/stub-authorizer";
+import { expireOverdueRequests } from "@/lib/gateway/expiry";
 
 // The overview's rollup is kept by the submit and finalize statements: after every kind of status
 // change it must equal the same count taken over the requests themselves.
@@ -77,7 +78,7 @@ describe("the overview's rollup (request_stats)", () => {
     await db().execute(
       sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${expiring}`,
     );
-    await db().execute(sql`update jobs set run_at = now() where request_id = ${expiring} and kind = 'expire'`);
+    await expireOverdueRequests(db());
     await drainJobs(db());
     expect(
       (await api(appUrl(), w.tenant.apiKey, "POST", `/api/v1/authorization-requests/${cancelled}/cancel`)).status,

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { claimDueJobs, enqueueJobs } from "@/db/queries/system/jobs";
-import { jobContext } from "@/lib/auth/system-context";
+import { sql } from "drizzle-orm";
+import { findOverdueRequests } from "@/db/queries/system/request-expiry";
+import { expiryContext, jobContext } from "@/lib/auth/system-context";
 import { assertTenantContext } from "@/lib/auth/tenant-context";
 import { createTestTenant, setupTestDatabase } from "../../setup/database";
 
@@ -12,7 +14,7 @@ describe("a job's system context names its tenant only from a row the database r
     const owner = await createTestTenant(db());
     const victim = await createTestTenant(db());
     const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
-    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "expire", requestId }]);
+    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "cancel", requestId }]);
     const [job] = await claimDueJobs(db(), 1, { seconds: 60 }, { requestId });
     expect(assertTenantContext(jobContext(job!))).toBe(owner.tenantId);
     // The back door workerContext(tenantId) was: any tenant id in, a context out.
@@ -24,7 +26,7 @@ describe("a job's system context names its tenant only from a row the database r
     const owner = await createTestTenant(db());
     const victim = await createTestTenant(db());
     const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
-    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "expire", requestId }]);
+    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "cancel", requestId }]);
     const [job] = await claimDueJobs(db(), 1, { seconds: 60 }, { requestId });
     try {
       job!.tenantId = victim.tenantId;
@@ -39,5 +41,24 @@ describe("a job's system context names its tenant only from a row the database r
       }
     })();
     expect(issued).not.toBe(victim.tenantId);
+  });
+});
+
+describe("the expiry sweep's system context names its tenant only from an overdue row the database returned", () => {
+  it("is issued for a found row's tenant, and refused for a copy, a literal or a row whose tenantId changed", async () => {
+    const owner = await createTestTenant(db());
+    const victim = await createTestTenant(db());
+    const requestId = `req_exp_${randomBytes(4).toString("hex")}`;
+    await db()
+      .execute(sql`insert into authorization_requests (request_id, tenant_id, body_hash, status, principal, action,
+      principal_type, action_type, summary, routing_targets, expires_at)
+      values (${requestId}, ${owner.tenantId}, 'h', 'pending', '{}'::jsonb, '{}'::jsonb, 'human', 'x', 'x', '{}', now() - interval '1 second')`);
+    const found = (await findOverdueRequests(db(), 100)).find((r) => r.requestId === requestId);
+    expect(found).toBeDefined();
+    expect(assertTenantContext(expiryContext(found!))).toBe(owner.tenantId);
+    expect(() => expiryContext({ ...found!, tenantId: victim.tenantId })).toThrow(/read from the database/);
+    expect(() => expiryContext({ ...found! })).toThrow(/read from the database/);
+    found!.tenantId = victim.tenantId;
+    expect(() => expiryContext(found!)).toThrow(/changed after it was read/);
   });
 });

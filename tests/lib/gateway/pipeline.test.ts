@@ -4,6 +4,7 @@ import { setupTestDatabase } from "../../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer, type StubAuthorizer, type StubMode } from "../../setup/stub-authorizer";
 import { startStubService } from "../../setup/stub-service";
+import { expireOverdueRequests } from "@/lib/gateway/expiry";
 
 const db = setupTestDatabase();
 const appUrl = setupAppServer();
@@ -204,7 +205,7 @@ describe("submit → decision → execution", () => {
     await db().execute(
       sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`,
     );
-    await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'expire'`);
+    await expireOverdueRequests(db());
     await drainJobs(db());
     const view = await w.get(id);
     expect(view.body).toMatchObject({ status: "expired", statusReason: "expired" });

@@ -34,11 +34,12 @@ async function pendingWorld() {
 }
 
 describe("a submit the authorizer answers pending", () => {
-  it("leaves the poll and expiry jobs and no submit job", async () => {
+  // Expiry is no job: the sweep over pending requests past expiresAt ends them (lib/gateway/expiry.ts).
+  it("leaves the poll job only: no submit job, no expiry job", async () => {
     const w = await pendingWorld();
     const submitted = await api(appUrl(), w.tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
     expect(submitted.status).toBe(202);
-    expect((await w.jobsOf(submitted.body.requestId)).map((j) => j.kind)).toEqual(["expire", "poll"]);
+    expect((await w.jobsOf(submitted.body.requestId)).map((j) => j.kind)).toEqual(["poll"]);
     const [target] = await rows<{ state: string }>(
       sql`select state from request_targets where request_id = ${submitted.body.requestId}`,
     );
@@ -61,7 +62,7 @@ describe("a submit the authorizer answers pending", () => {
     await runJob(db(), stale!, hint);
     expect(w.stub.state.received.has(request.requestId)).toBe(true);
     const jobs = await w.jobsOf(request.requestId);
-    expect(jobs.map((j) => j.kind)).toEqual(["expire", "poll", "submit"]);
+    expect(jobs.map((j) => j.kind)).toEqual(["poll", "submit"]);
     expect(jobs.find((j) => j.kind === "submit")?.lease_token).toBe(taken!.lease_token);
     const [target] = await rows<{ state: string }>(
       sql`select state from request_targets where request_id = ${request.requestId}`,

@@ -4,6 +4,7 @@ import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer, type StubIntercept } from "../../setup/stub-authorizer";
 import { startStubService } from "../../setup/stub-service";
+import { expireOverdueRequests } from "@/lib/gateway/expiry";
 
 // PROTOCOL.md "Retries and unavailability": a 429 is a reachable authorizer (a durable reschedule,
 // never unavailability); 408/425 are retried like timeouts; refusals never fail open.
@@ -93,7 +94,7 @@ describe("a 429 is a reachable authorizer", () => {
     await db().execute(
       sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`,
     );
-    await db().execute(sql`update jobs set run_at = now() where request_id = ${id} and kind = 'expire'`);
+    await expireOverdueRequests(db());
     await drainJobs(db());
     const view = await w.view(id);
     expect(view).toMatchObject({ status: "expired", statusReason: "expired", failOpen: false });

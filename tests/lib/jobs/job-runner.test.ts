@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { jobs, type JobKind } from "@/db/schema";
-import { markJobRowsRead } from "@/db/queries/job-rows";
+import { markRowsRead } from "@/db/queries/system-rows";
 import { tenantIdOf } from "@/db/queries/tenant-scope";
 import { registerJobKind, registerPeriodicTask, runDueJobs, runJob } from "@/lib/jobs/job-runner";
 import { runPeriodicTasks } from "@/lib/jobs/registry";
@@ -30,7 +30,7 @@ async function claimedJob(kind: JobKind) {
     })
     .returning();
   // Returned by a statement, as a claim's rows are: the runner acts only for such a row's tenant.
-  return markJobRowsRead([job!])[0]!;
+  return markRowsRead([job!])[0]!;
 }
 
 const rowOf = async (id: number) => (await db().select().from(jobs).where(eq(jobs.id, id)))[0];
