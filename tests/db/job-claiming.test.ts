@@ -19,7 +19,7 @@ describe("claiming due jobs is fair across tenants", () => {
       db(),
       Array.from({ length: 40 }, (_, i) => ({
         tenantId: noisy.tenantId,
-        kind: "cancel" as const,
+        kind: "report" as const,
         requestId: `req_noisy_${run}_${i}`,
         runAt: new Date(longAgo + i),
       })),
@@ -28,7 +28,7 @@ describe("claiming due jobs is fair across tenants", () => {
       db(),
       Array.from({ length: 3 }, (_, i) => ({
         tenantId: quiet.tenantId,
-        kind: "cancel" as const,
+        kind: "report" as const,
         requestId: `req_quiet_${run}_${i}`,
         runAt: new Date(longAgo + 1000 + i),
       })),
@@ -55,7 +55,7 @@ describe("a claim leases each kind for its own length", () => {
     const { tenantId } = await createTestTenant(db());
     const requestId = `req_lease_${randomBytes(4).toString("hex")}`;
     await enqueueJobs(db(), [
-      { tenantId, kind: "cancel", requestId },
+      { tenantId, kind: "report", requestId },
       { tenantId, kind: "deliver", requestId },
       { tenantId, kind: "poll", requestId },
     ]);
@@ -63,15 +63,15 @@ describe("a claim leases each kind for its own length", () => {
       db(),
       10,
       { seconds: 60, byKind: { deliver: 600 } },
-      { requestId, kinds: ["cancel", "deliver"] },
+      { requestId, kinds: ["deliver", "report"] },
     );
     const leaseOf = (kind: string) => {
       const job = claimed.find((j) => j.kind === kind);
       return (job!.lockedUntil!.getTime() - Date.now()) / 1000;
     };
-    expect(claimed.map((j) => j.kind).sort()).toEqual(["cancel", "deliver"]);
-    expect(leaseOf("cancel")).toBeGreaterThan(50);
-    expect(leaseOf("cancel")).toBeLessThanOrEqual(61);
+    expect(claimed.map((j) => j.kind).sort()).toEqual(["deliver", "report"]);
+    expect(leaseOf("report")).toBeGreaterThan(50);
+    expect(leaseOf("report")).toBeLessThanOrEqual(61);
     expect(leaseOf("deliver")).toBeGreaterThan(590);
     expect(await claimDueJobs(db(), 10, lease, { requestId, kinds: [] })).toEqual([]);
   });

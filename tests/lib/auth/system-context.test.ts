@@ -14,7 +14,7 @@ describe("a job's system context names its tenant only from a row the database r
     const owner = await createTestTenant(db());
     const victim = await createTestTenant(db());
     const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
-    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "cancel", requestId }]);
+    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "report", requestId }]);
     const [job] = await claimDueJobs(db(), 1, { seconds: 60 }, { requestId });
     expect(assertTenantContext(jobContext(job!))).toBe(owner.tenantId);
     // The back door workerContext(tenantId) was: any tenant id in, a context out.
@@ -26,7 +26,7 @@ describe("a job's system context names its tenant only from a row the database r
     const owner = await createTestTenant(db());
     const victim = await createTestTenant(db());
     const requestId = `req_ctx_${randomBytes(4).toString("hex")}`;
-    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "cancel", requestId }]);
+    await enqueueJobs(db(), [{ tenantId: owner.tenantId, kind: "report", requestId }]);
     const [job] = await claimDueJobs(db(), 1, { seconds: 60 }, { requestId });
     try {
       job!.tenantId = victim.tenantId;

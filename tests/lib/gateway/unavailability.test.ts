@@ -89,7 +89,7 @@ describe("a 429 is a reachable authorizer", () => {
     expect(submitted.body).toMatchObject({ status: "pending", failOpen: false });
     const id = submitted.body.requestId as string;
     expect(w.stub.state.calls.map((c) => c.status)).toEqual([429]);
-    // Retrying after the expiry is pointless: the submit job is finished, the expiry job ends the request.
+    // Retrying after the expiry is pointless: the submit job is finished, the expiry sweep ends the request.
     expect(await rows(sql`select kind from jobs where request_id = ${id} and kind = 'submit'`)).toEqual([]);
     await db().execute(
       sql`update authorization_requests set expires_at = now() - interval '1 second' where request_id = ${id}`,
