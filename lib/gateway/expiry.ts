@@ -10,7 +10,7 @@ import { finalizeRequest } from "./finalize";
 // reads the few overdue entries of a partial index instead (db/queries/system/request-expiry.ts).
 
 /** The most requests one batch ends; a sweep takes batches while they come back full, within its budget. */
-export const EXPIRY_SWEEP_LIMIT = 100;
+const EXPIRY_SWEEP_LIMIT = 100;
 /** How long one sweep may go on taking full batches (a backlog after an outage drains a batch at a time). */
 const EXPIRY_SWEEP_BUDGET_MS = 2_000;
 /** Requests of one batch ended side by side (each is its own conditional write). */

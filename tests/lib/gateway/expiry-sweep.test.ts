@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { expireOverdueRequests } from "@/lib/gateway/expiry";
@@ -112,6 +113,33 @@ describe("the expiry sweep", () => {
     );
     expect(statuses.map((r) => r.status)).toEqual(Array(7).fill("expired"));
     expect(w.service.state.deliveries).toHaveLength(7);
+  });
+
+  it("ends the others when one request's write fails, and that one at a later sweep", async () => {
+    const w = await world();
+    const [failing, fine] = [await w.submit(), await w.submit()];
+    await overdue([failing, fine]);
+    // A write that fails for one request only (a trigger on this test's request; dropped below).
+    const trigger = `expiry_fails_${randomBytes(6).toString("hex")}`;
+    await db().execute(
+      sql.raw(`create function ${trigger}() returns trigger language plpgsql as $$
+        begin if new.request_id = '${failing}' then raise exception 'injected failure'; end if; return new; end $$`),
+    );
+    await db().execute(
+      sql.raw(
+        `create trigger ${trigger} before update on authorization_requests for each row execute function ${trigger}()`,
+      ),
+    );
+    try {
+      await expireOverdueRequests(db(), { budgetMs: 0 });
+    } finally {
+      await db().execute(sql.raw(`drop trigger ${trigger} on authorization_requests`));
+      await db().execute(sql.raw(`drop function ${trigger}()`));
+    }
+    expect((await w.get(fine)).status).toBe("expired");
+    expect((await w.get(failing)).status).toBe("pending");
+    await expireOverdueRequests(db());
+    expect((await w.get(failing)).status).toBe("expired");
   });
 
   it("ends each request once, however many sweeps run at once", async () => {
