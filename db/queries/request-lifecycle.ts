@@ -66,8 +66,8 @@ const recordStatement = tenantStatement<NewRequestRecord>(
     ),
     submit_jobs as (
       insert into ${jobs} (tenant_id, kind, request_id, target, locked_until, attempts)
-      select ${p.tenantId}, 'submit', req.request_id, t.authorizer_id, now() + make_interval(secs => ${p.leaseSeconds}::double precision), 1
-      from req, jsonb_to_recordset(${p.targets}::jsonb) as t(authorizer_id text)
+      select ${p.tenantId}, 'submit', req.request_id, t.authorizer_id::text, now() + make_interval(secs => ${p.leaseSeconds}::double precision), 1
+      from req, unnest(${p.targetAuthorizerIds}::uuid[]) as t(authorizer_id)
       returning *
     ),
     stats as (${countReceivedRequest("req")})

@@ -6,6 +6,7 @@ import {
   executions,
   jobs,
   requestEvents,
+  requestTargets,
   tenantSettings,
 } from "@/db/schema";
 import type { TenantContext } from "@/lib/auth/tenant-context";
@@ -32,7 +33,7 @@ const rowsOf = (result: unknown) => (result as { rows: Record<string, unknown>[]
  * go: each event leaves its id and hash behind (audit_purged_entries) so its checkpoint still
  * verifies, and the purge is recorded as an `audit.purged` configuration event naming the leaves it
  * purged per checkpoint (see lib/audit-chain/entry-hash.ts), whose seal is queued at once.
- * Deleting the request cascades to its events, targets and execution.
+ * The request's events and targets are deleted with it; its execution and delivery follow by cascade.
  */
 export async function purgeExpiredRequests(
   db: Database,
@@ -78,9 +79,11 @@ export async function purgeExpiredRequests(
       .map((r) => String(r.closed_at))
       .sort()
       .at(-1)!;
-    await tx.execute(
-      sql`delete from ${authorizationRequests} where tenant_id = ${tenantId} and request_id in (select jsonb_array_elements_text(${ids}::jsonb))`,
-    );
+    // The request's events and targets have no foreign key to it (0017): they go in the same statement.
+    await tx.execute(sql`with purged as (select jsonb_array_elements_text(${ids}::jsonb) as request_id),
+      events as (delete from ${requestEvents} where tenant_id = ${tenantId} and request_id in (select request_id from purged)),
+      targets as (delete from ${requestTargets} where tenant_id = ${tenantId} and request_id in (select request_id from purged))
+      delete from ${authorizationRequests} where tenant_id = ${tenantId} and request_id in (select request_id from purged)`);
     await recordAuditEvent(tx, ctx, {
       action: PURGE_ACTION,
       target: "requests",

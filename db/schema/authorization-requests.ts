@@ -103,9 +103,9 @@ export const targetState = pgEnum("target_state", ["queued", "pending", "decided
 export const requestTargets = pgTable(
   "request_targets",
   {
-    requestId: text("request_id")
-      .notNull()
-      .references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    // No foreign key to the request (0017): targets are written only in the statement that inserts
+    // their request, and the key's check locked that row; the retention purge deletes them with it.
+    requestId: text("request_id").notNull(),
     authorizerId: uuid("authorizer_id")
       .notNull()
       .references(() => authorizers.id, { onDelete: "cascade" }),
@@ -144,11 +144,11 @@ export const requestEvents = pgTable(
   "request_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    // No foreign key to tenants (0013): the request's own key cascades, and the statements write the request's tenant.
+    // No foreign key to tenants (0013), nor to the request (0017): every statement that writes an event
+    // selects its request (of the caller's tenant) in the same statement, and a key's check locked the
+    // request row once per statement. The retention purge deletes a request's events with it.
     tenantId: uuid("tenant_id").notNull(),
-    requestId: text("request_id")
-      .notNull()
-      .references(() => authorizationRequests.requestId, { onDelete: "cascade" }),
+    requestId: text("request_id").notNull(),
     type: text("type").notNull(),
     authorizerId: uuid("authorizer_id"),
     data: jsonb("data").$type<Record<string, unknown>>(),

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import type { TrustedKey } from "@/lib/stepauth";
 import { claimDueJobs } from "@/db/queries/system/jobs";
@@ -9,6 +9,16 @@ import { startStubAuthorizer } from "./stub-authorizer";
 import { startStubService } from "./stub-service";
 
 /** Seals the tenant's unsealed audit entries the way the worker does: a queued, leased `seal` job. */
+/**
+ * Deletes a request with its timeline and targets, as an intruder with database access (or the purge)
+ * would: the events and targets have no foreign key to the request (0017), so nothing cascades to them.
+ */
+export function deleteRequestWithTimeline(requestId: string): SQL {
+  return sql`with events as (delete from request_events where request_id = ${requestId}),
+    targets as (delete from request_targets where request_id = ${requestId})
+    delete from authorization_requests where request_id = ${requestId}`;
+}
+
 export async function sealTenant(db: Database, tenantId: string): Promise<void> {
   await enqueueDueSealJobs(db);
   for (let round = 0; round < 50; round++) {

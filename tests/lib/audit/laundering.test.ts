@@ -9,7 +9,7 @@ import { enqueueDuePurgeJobs, purgeJobKey } from "@/db/queries/system/retention-
 import { verifyExportLines } from "@/lib/audit-chain";
 import { exportRequests } from "@/lib/console/request-export";
 import { runJob } from "@/lib/jobs/job-runner";
-import { auditWorld, sealTenant } from "../../setup/audit-world";
+import { auditWorld, deleteRequestWithTimeline, sealTenant } from "../../setup/audit-world";
 import { setupTestDatabase } from "../../setup/database";
 import { api, drainJobs, setupAppServer, wipeRequest } from "../../setup/gateway";
 
@@ -48,7 +48,7 @@ async function fakePurge(tenantId: string, requestId: string) {
     entry_id: string;
   }>(sql`insert into audit_purged_entries (entry_id, tenant_id, checkpoint_seq, hash)
     select id, tenant_id, checkpoint_seq, hash from request_events where request_id = ${requestId} returning entry_id::text`);
-  await db().execute(sql`delete from authorization_requests where request_id = ${requestId}`);
+  await db().execute(deleteRequestWithTimeline(requestId));
   await db().execute(sql`insert into audit_events (tenant_id, actor, action, target, data)
     values (${tenantId}, 'system', 'audit.purged', 'requests', ${JSON.stringify({ retentionDays: 1, requests: 1, entries: kept.length })}::jsonb)`);
   return kept.length;

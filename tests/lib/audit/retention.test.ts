@@ -5,7 +5,7 @@ import * as settingsRoute from "@/app/api/v1/settings/route";
 import { claimDueJobs } from "@/db/queries/system/jobs";
 import { enqueueDuePurgeJobs, purgeJobKey } from "@/db/queries/system/retention-jobs";
 import { runJob } from "@/lib/jobs/job-runner";
-import { auditWorld, sealTenant } from "../../setup/audit-world";
+import { auditWorld, deleteRequestWithTimeline, sealTenant } from "../../setup/audit-world";
 import { setupTestDatabase } from "../../setup/database";
 import { api, setupAppServer } from "../../setup/gateway";
 
@@ -50,6 +50,15 @@ describe("retention", () => {
     expect((await api(appUrl(), w.tenant.apiKey, "PUT", "/api/v1/settings", { retentionDays: 0 })).status).toBe(400);
     await purge(w.tenant.tenantId);
     expect(await count()).toBe(1);
+    // The purged requests' events and targets go with them (no foreign key cascades to them since 0017).
+    const left = (
+      (await db()
+        .execute(sql`select (select count(*) from request_events where request_id in (${w.requestIds[0]}, ${w.requestIds[1]}))
+        + (select count(*) from request_targets where request_id in (${w.requestIds[0]}, ${w.requestIds[1]})) as n`)) as unknown as {
+        rows: { n: string }[];
+      }
+    ).rows[0]!.n;
+    expect(Number(left)).toBe(0);
 
     // Until the purge record is sealed nothing vouches for the purge: verify says so.
     const before = await verify();
@@ -82,7 +91,7 @@ describe("retention", () => {
     // A deletion dressed up as a purge (tombstones added for a request that was not due) is named.
     await db().execute(sql`insert into audit_purged_entries (entry_id, tenant_id, checkpoint_seq, hash)
       select id, tenant_id, checkpoint_seq, hash from request_events where request_id = ${w.requestIds[2]}`);
-    await db().execute(sql`delete from authorization_requests where request_id = ${w.requestIds[2]}`);
+    await db().execute(deleteRequestWithTimeline(w.requestIds[2]!));
     expect(await verify()).toMatchObject({
       ok: false,
       firstFailure: { id: "checkpoint:1", why: expect.stringContaining("purge records account for") },

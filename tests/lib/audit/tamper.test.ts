@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import { recordAuditEvent } from "@/db/queries/audit";
 import { hashEntry } from "@/lib/audit-chain";
-import { auditWorld, sealTenant } from "../../setup/audit-world";
+import { auditWorld, deleteRequestWithTimeline, sealTenant } from "../../setup/audit-world";
 import { setupTestDatabase } from "../../setup/database";
 import { api, setupAppServer } from "../../setup/gateway";
 
@@ -123,7 +123,7 @@ describe("tamper evidence: verify names the first broken entry", () => {
 
   it("names the checkpoint when a whole request is deleted with its events", async () => {
     const w = await sealedWorld();
-    await w.run(sql`delete from authorization_requests where request_id = ${w.requestIds[1]}`);
+    await w.run(deleteRequestWithTimeline(w.requestIds[1]!));
     expect(await w.verify()).toMatchObject({
       ok: false,
       firstFailure: { id: "checkpoint:1", kind: "checkpoint", why: expect.stringContaining("deleted") },

@@ -100,7 +100,6 @@ describe("submit → decision → execution", () => {
     expect(types).toEqual(
       expect.arrayContaining([
         "received",
-        "routing_evaluated",
         "authorizer_attempt",
         "submitted",
         "decision_accepted",
@@ -109,6 +108,9 @@ describe("submit → decision → execution", () => {
         "decision_duplicate",
       ]),
     );
+    // Received and routed is one event (the routing's outcome in its data).
+    expect(view.body.events[0]).toMatchObject({ type: "received", data: { targets: ["default"], fallback: false } });
+    expect(types).not.toContain("routing_evaluated");
     // A service that answers the webhook without claiming first claims with its answer (implicitly).
     expect(view.body.events.find((e: { type: string }) => e.type === "execution_reported").data).toMatchObject({
       channel: "webhook",

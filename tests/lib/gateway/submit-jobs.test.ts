@@ -46,6 +46,24 @@ describe("a submit the authorizer answers pending", () => {
     expect(target?.state).toBe("pending");
   });
 
+  // Issue 16's cut: the timeline is written without a foreign-key check, which locked (wrote) the
+  // request row once per statement; and the request is received and routed in one event, not two.
+  it("writes three timeline events and never locks the request row", async () => {
+    const w = await pendingWorld();
+    const submitted = await api(appUrl(), w.tenant.apiKey, "POST", "/api/v1/authorization-requests", wipeRequest());
+    expect(submitted.status).toBe(202);
+    const events = await rows<{ type: string; data: Record<string, unknown> }>(
+      sql`select type, data from request_events where request_id = ${submitted.body.requestId} order by id`,
+    );
+    expect(events.map((e) => e.type)).toEqual(["received", "authorizer_attempt", "submitted"]);
+    expect(events[0]!.data).toMatchObject({ actionType: "device.wipe", targets: ["reviewing"], fallback: false });
+    // A row lock is written into the row itself (xmax): a timeline write must leave it alone.
+    const [request] = await rows<{ xmax: string }>(
+      sql`select xmax::text from authorization_requests where request_id = ${submitted.body.requestId}`,
+    );
+    expect(request).toEqual({ xmax: "0" });
+  });
+
   it("records pending from a run whose lease was taken over, but leaves the new holder's submit job alone", async () => {
     const w = await pendingWorld();
     const { request, jobsToRun, hint } = await recordAuthorizationRequest(
