@@ -178,7 +178,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * `next start` of the production build on a free port, with the bench routes on; resolves once it
+ * `next start` of the production build (of `checkout`, this one by default) on a free port, with the bench routes on; resolves once it
  * serves. BENCH_SERVER_NODE_OPTIONS go on the command line (NODE_OPTIONS refuses --cpu-prof).
  * The background worker is off: 30 s after a submit it would start polling every request the bench
  * left pending (thousands), and that load would land in whichever measurement runs then. Each
@@ -186,6 +186,7 @@ export async function freePort(): Promise<number> {
  */
 export async function startNextServer(
   databaseUrl: string,
+  checkout = process.cwd(),
 ): Promise<{ url: string; pid: number; process: ChildProcess }> {
   const port = await freePort();
   const nodeOptions = (process.env.BENCH_SERVER_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
@@ -193,6 +194,7 @@ export async function startNextServer(
     process.execPath,
     [...nodeOptions, "node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)],
     {
+      cwd: checkout,
       env: {
         ...process.env,
         NODE_OPTIONS: "",
