@@ -193,3 +193,27 @@ describe("writes with tenant A's context never change tenant B's rows", () => {
     expect(failures).toEqual([]);
   });
 });
+
+// Since 0017 no foreign key ties an event or a target to its request: the statements do, by writing
+// them only under a request they find (of the caller's tenant). A request id that names nothing
+// leaves no row behind, whichever statement writes with it.
+describe("writes naming a request that does not exist", () => {
+  it("leave no event, target or job behind", async () => {
+    const { a } = await setup();
+    const requestId = `req_${randomBytes(12).toString("hex")}`;
+    const target = { requestId, authorizerId: a.authorizerId };
+    const attempt = { type: "authorizer_attempt" as const, authorizerId: a.authorizerId, data: { call: "submit" } };
+    const lease = { leaseToken: "00000000-0000-4000-8000-000000000000" } as Job;
+    await appendRequestEvents(db(), a.ctx, requestId, [{ type: "cancel_requested" }]);
+    await markTargetPending(db(), a.ctx, { ...target, events: [attempt], pollInSeconds: 1, lease });
+    await recordTargetFailure(db(), a.ctx, { ...target, lastError: "x", events: [attempt], lease });
+    const finalized = await finalizePendingRequest(
+      db(),
+      a.ctx,
+      { requestId, status: "denied", source: "routing", condition: { kind: "none" }, events: [{ type: "expired" }] },
+      60,
+    );
+    expect(finalized).toBeNull();
+    expect(await rowsOf(db(), requestId)).toEqual({ targets: [], events: [], jobs: [], executions: [] });
+  });
+});
