@@ -250,6 +250,35 @@ export const FINAL_EVENT_TYPES = [
 ] as const;
 
 /**
+ * The first request whose timeline remains while its row is gone (oldest event first). Nothing cascades
+ * from a request row to its events (0017): the purge deletes both in one statement (and event writers
+ * lock the row, so no event outlives a purge), so an event without its request means the row was deleted.
+ * Events of the range (by their own time: the row that would say when the request was made is gone).
+ */
+export async function firstEventWithoutRequest(
+  db: Database,
+  ctx: TenantContext,
+  from: Date | null,
+  to: Date | null,
+): Promise<{ requestId: string; why: string } | null> {
+  const tenantId = tenantIdOf(ctx);
+  const [row] = rowsOf(
+    await db.execute(sql`select e.request_id, count(*) as events from ${requestEvents} e
+    where e.tenant_id = ${tenantId}
+      and (${from?.toISOString() ?? null}::timestamptz is null or e.created_at >= ${from?.toISOString() ?? null}::timestamptz)
+      and (${to?.toISOString() ?? null}::timestamptz is null or e.created_at <= ${to?.toISOString() ?? null}::timestamptz)
+      and not exists (select 1 from ${authorizationRequests} r where r.tenant_id = ${tenantId} and r.request_id = e.request_id)
+    group by e.request_id order by min(e.id) limit 1`),
+  );
+  return row
+    ? {
+        requestId: String(row.request_id),
+        why: `its row is missing while its timeline (${Number(row.events)} events) remains: a purge deletes both, so the row was deleted (row deleted)`,
+      }
+    : null;
+}
+
+/**
  * The first request (oldest first) whose row disagrees with its sealed timeline, and why. A settled
  * request has exactly ONE sealed final event (FINAL_EVENT_TYPES), and its row's status, deciding
  * authorizer and keyId must be that event's: two final events are tampering (a status edit laundered

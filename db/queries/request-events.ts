@@ -56,7 +56,10 @@ export function eventsJson(events: NewRequestEvent[]): string {
   );
 }
 
-// Only under a request of the caller's tenant: another tenant's request id writes nothing.
+// Only under a request of the caller's tenant: another tenant's request id writes nothing. The request
+// row is locked FOR KEY SHARE (as a foreign key's check did until 0017): these events may come to a
+// request closed long ago (a late callback, a refused claim), and the retention purge, which locks what
+// it deletes FOR UPDATE SKIP LOCKED, then skips it; a purge that locked it first makes this write nothing.
 const appendStatement = tenantStatement<{ requestId: string; events: string }>(
   "append_request_events",
   (p) => sql`
@@ -64,7 +67,8 @@ const appendStatement = tenantStatement<{ requestId: string; events: string }>(
   select ${p.tenantId}, r.request_id, e.type, e.authorizer_id, e.data
   from ${authorizationRequests} r, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb)
   where r.request_id = ${p.requestId} and ${sameTenant(sql`r.tenant_id`, p.tenantId)}
-  order by e.ord`,
+  order by e.ord
+  for key share of r`,
 );
 
 /** Appends events to a request's timeline; call it inside the transaction that makes the change. */

@@ -109,7 +109,7 @@ export const requestTargets = pgTable(
     authorizerId: uuid("authorizer_id")
       .notNull()
       .references(() => authorizers.id, { onDelete: "cascade" }),
-    // No foreign key to tenants (0013): the request's own key cascades, and the statements write the request's tenant.
+    // No foreign key to tenants (0013) nor to the request (0017): the statements write the request's tenant.
     tenantId: uuid("tenant_id").notNull(),
     spId: text("sp_id").notNull(),
     payload: text("payload").notNull(),
@@ -126,7 +126,7 @@ export const requestTargets = pgTable(
 
 /**
  * The timeline events that tell how an authorizer is doing (the console's authorizer health), and the
- * only ones request_events_authorizer_outcomes_idx holds: a pending submit writes four events, one of them here.
+ * only ones request_events_authorizer_outcomes_idx holds: a pending submit writes three events, one of them here.
  */
 export const authorizerOutcomeEventTypes = [
   "authorizer_attempt",
@@ -146,7 +146,8 @@ export const requestEvents = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     // No foreign key to tenants (0013), nor to the request (0017): every statement that writes an event
     // selects its request (of the caller's tenant) in the same statement, and a key's check locked the
-    // request row once per statement. The retention purge deletes a request's events with it.
+    // request row once per statement. The retention purge deletes a request's events with it, and an
+    // append to a request that may be closed locks its row itself (db/queries/request-events.ts).
     tenantId: uuid("tenant_id").notNull(),
     requestId: text("request_id").notNull(),
     type: text("type").notNull(),

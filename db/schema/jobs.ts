@@ -16,7 +16,7 @@ export const jobs = pgTable(
     // No foreign key to tenants (0013): each job row would lock the tenant's row (KEY SHARE) in every
     // submit and decision, one row all of a tenant's concurrent writers share. Jobs are written only by
     // statements that act for a tenant they read. The product never deletes a tenant; whoever removes one
-    // by hand deletes its jobs with it (no cascade reaches them).
+    // by hand deletes its jobs with it (no cascade reaches them), and, since 0017, its requests' events and targets.
     tenantId: uuid("tenant_id").notNull(),
     kind: jobKind("kind").notNull(),
     requestId: text("request_id").notNull(),

@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import {
   checkpointKeys,
   checkpointRange,
+  firstEventWithoutRequest,
   firstRequestRowMismatch,
   iterateCheckpoints,
   iterateEntries,
@@ -65,8 +66,10 @@ export async function verifyAuditTrail(
   }
   const report = verifier.finish();
   if (!report.ok) return report;
-  // The chain proves the timeline; the request row (what the console and API show) must agree with it.
-  const mismatch = await firstRequestRowMismatch(db, ctx, range.from, range.to);
+  // The chain proves the timeline; the request row (what the console and API show) must exist and agree with it.
+  const mismatch =
+    (await firstEventWithoutRequest(db, ctx, range.from, range.to)) ??
+    (await firstRequestRowMismatch(db, ctx, range.from, range.to));
   return mismatch
     ? { ...report, ok: false, firstFailure: { id: mismatch.requestId, kind: "request", why: mismatch.why } }
     : report;

@@ -116,8 +116,8 @@ export async function seedRequests(db: Database, o: SeedOptions): Promise<Record
     insert into request_events (tenant_id, request_id, type, authorizer_id, data, created_at)
     select r.tenant_id, r.request_id, e.type, e.authorizer_id, e.data, e.at
     from authorization_requests r cross join lateral (values
-      ('received', null::uuid, jsonb_build_object('externalId', r.external_id, 'actionType', r.action_type), r.created_at, 1),
-      ('routing_evaluated', null::uuid, jsonb_build_object('targets', r.routing_targets, 'fallback', false), r.created_at, 2),
+      ('received', null::uuid, jsonb_build_object('externalId', r.external_id, 'actionType', r.action_type,
+        'targets', r.routing_targets, 'fallback', false), r.created_at, 1),
       ('authorizer_pending', ${ids}[array_position(${names}, r.routing_targets[1])], '{}'::jsonb, r.created_at + interval '200 milliseconds', 3),
       (case when r.status = 'pending' then null else 'finalized' end, r.decision_authorizer_id,
         jsonb_build_object('status', r.status, 'source', r.decision_source), r.decided_at, 4)

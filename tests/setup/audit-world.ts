@@ -8,7 +8,6 @@ import { api, createGatewayTenant, drainJobs, wipeRequest } from "./gateway";
 import { startStubAuthorizer } from "./stub-authorizer";
 import { startStubService } from "./stub-service";
 
-/** Seals the tenant's unsealed audit entries the way the worker does: a queued, leased `seal` job. */
 /**
  * Deletes a request with its timeline and targets, as an intruder with database access (or the purge)
  * would: the events and targets have no foreign key to the request (0017), so nothing cascades to them.
@@ -19,6 +18,7 @@ export function deleteRequestWithTimeline(requestId: string): SQL {
     delete from authorization_requests where request_id = ${requestId}`;
 }
 
+/** Seals the tenant's unsealed audit entries the way the worker does: a queued, leased `seal` job. */
 export async function sealTenant(db: Database, tenantId: string): Promise<void> {
   await enqueueDueSealJobs(db);
   for (let round = 0; round < 50; round++) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import { appendRequestEvents } from "@/db/queries/request-events";
 import * as auditVerify from "@/app/api/v1/audit/verify/route";
 import * as settingsRoute from "@/app/api/v1/settings/route";
 import { claimDueJobs } from "@/db/queries/system/jobs";
@@ -97,4 +98,43 @@ describe("retention", () => {
       firstFailure: { id: "checkpoint:1", why: expect.stringContaining("purge records account for") },
     });
   });
+
+  // The purge locks the requests it deletes (FOR UPDATE SKIP LOCKED); an event appended to a closed
+  // request (a late callback's duplicate, say) locks its request FOR KEY SHARE in the same statement.
+  // No foreign key does that since 0017: without the lock, the purge deleted the request and its
+  // events while the append was in flight, and the appended event outlived its request.
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    "skips a request whose event is being appended, so no event outlives its request",
+    async () => {
+      const w = await auditWorld(db(), appUrl(), 2);
+      cleanups.push(w.close);
+      await sealTenant(db(), w.tenant.tenantId);
+      await db()
+        .execute(sql`update authorization_requests set created_at = now() - interval '3 days', decided_at = now() - interval '3 days',
+        execution_closes_at = now() - interval '3 days' where request_id in (${w.requestIds[0]}, ${w.requestIds[1]})`);
+      expect((await api(appUrl(), w.tenant.apiKey, "PUT", "/api/v1/settings", { retentionDays: 2 })).status).toBe(200);
+      const [late] = w.requestIds;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let appended!: () => void;
+      const inFlight = new Promise<void>((resolve) => (appended = resolve));
+      const append = db().transaction(async (tx) => {
+        await appendRequestEvents(tx, w.tenant.ctx, late!, [{ type: "decision_duplicate", data: { late: true } }]);
+        appended();
+        await released;
+      });
+      await inFlight;
+      await purge(w.tenant.tenantId);
+      release();
+      await append;
+      const rows = (sql: SQL) => db().execute(sql) as unknown as Promise<{ rows: Record<string, unknown>[] }>;
+      const orphans = await rows(sql`select e.id from request_events e where e.tenant_id = ${w.tenant.tenantId}
+        and not exists (select 1 from authorization_requests r where r.request_id = e.request_id)`);
+      expect(orphans.rows).toEqual([]);
+      const left = await rows(
+        sql`select request_id from authorization_requests where tenant_id = ${w.tenant.tenantId}`,
+      );
+      expect(left.rows.map((r) => r.request_id)).toEqual([late]);
+    },
+  );
 });

@@ -121,6 +121,17 @@ describe("tamper evidence: verify names the first broken entry", () => {
     expect(await w.verify()).toMatchObject({ ok: false, firstFailure: { id: w.requestIds[1], kind: "request" } });
   });
 
+  // Since 0017 nothing cascades from the request row to its timeline: a row deleted alone leaves its
+  // sealed events behind, whose chain still verifies. The request they belong to must exist.
+  it("names the request whose row alone was deleted, its sealed timeline left behind", async () => {
+    const w = await sealedWorld();
+    await w.run(sql`delete from authorization_requests where request_id = ${w.requestIds[1]}`);
+    expect(await w.verify()).toMatchObject({
+      ok: false,
+      firstFailure: { id: w.requestIds[1], kind: "request", why: expect.stringContaining("row deleted") },
+    });
+  });
+
   it("names the checkpoint when a whole request is deleted with its events", async () => {
     const w = await sealedWorld();
     await w.run(deleteRequestWithTimeline(w.requestIds[1]!));
