@@ -81,6 +81,12 @@ export function createDatabase(
         config().NEON_WS_PROXY && routeNeonThroughLocalProxy(config().NEON_WS_PROXY!),
         new NeonPool({ connectionString: databaseUrl }))
       : new pg.Pool({ connectionString: databaseUrl, max: config().DATABASE_POOL_SIZE });
+  // The server may end an idle connection (a restart, a failover, an administrator, an idle timeout):
+  // the pool drops it and emits `error`, which with no listener would end this whole process. The
+  // next query opens a new connection; a query in flight fails on its own and is answered as such.
+  pool.on("error", (error: Error) =>
+    console.warn(`database: an idle connection ended (the pool opens a new one): ${error.message}`),
+  );
   const db = (driver === "neon"
     ? drizzleNeon({ client: pool as NeonPool, schema })
     : drizzleNodePg({ client: pool as pg.Pool, schema })) as unknown as Database;

@@ -7,6 +7,7 @@ import { seedDemoTenant } from "@/db/seed";
 import { tenants } from "@/db/schema";
 import { unique, setupTestDatabase } from "../setup/database";
 import { startNeonWsProxy } from "../setup/neon-ws-proxy";
+import { createScratchDatabase } from "../setup/scratch-database";
 
 const db = setupTestDatabase();
 
@@ -65,6 +66,34 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("Neon's driver through a local W
       if (saved === undefined) delete process.env.NEON_WS_PROXY;
       else routeNeonThroughLocalProxy((process.env.NEON_WS_PROXY = saved));
       await proxy.close();
+    }
+  });
+});
+
+// PostgreSQL ends idle connections itself (a restart, a failover, an administrator, idle timeouts):
+// the pool then emits `error`, and an error event nobody listens to ends the whole process. Seen as
+// an "Uncaught Exception" (57P01) when the standalone smoke test dropped its database.
+describe.skipIf(!process.env.TEST_DATABASE_URL)("a connection the server ends while idle", () => {
+  it("is dropped from the pool, and the next query opens a new one", async () => {
+    const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!, `${unique("idle_end")}`);
+    const handle = createDatabase(scratch.url);
+    try {
+      await handle.db.execute(sql`select 1`);
+      const admin = createDatabase(process.env.TEST_DATABASE_URL!);
+      try {
+        const ended = await admin.db.execute(
+          sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${new URL(scratch.url).pathname.slice(1)}`,
+        );
+        expect((ended as unknown as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
+      } finally {
+        await admin.close();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const again = (await handle.db.execute(sql`select 2 as n`)) as unknown as { rows: { n: number }[] };
+      expect(again.rows[0]!.n).toBe(2);
+    } finally {
+      await handle.close();
+      await scratch.drop();
     }
   });
 });
