@@ -217,7 +217,10 @@ export async function startNextServer(
     } catch {
       /* starting */
     }
-    if (i > 200 || child.exitCode !== null) throw new Error("next start did not come up");
+    if (i > 200 || child.exitCode !== null) {
+      child.kill("SIGTERM");
+      throw new Error("next start did not come up");
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
   return { url, pid: child.pid!, process: child };
