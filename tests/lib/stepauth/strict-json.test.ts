@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { signEnvelope, verifyEnvelope } from "../../../lib/stepauth/envelope";
 import { MAX_JSON_DEPTH } from "../../../lib/stepauth/json-depth";
@@ -77,5 +78,67 @@ describe("parseStrictJsonObject", () => {
     );
     const envelope = signEnvelope(bytes, [{ keyId: authorizer.keyId, privateKey: authorizer.privateKey }]);
     expect(codeOf(() => verifyEnvelope(envelope, authTrusted))).toBe("malformed_request");
+  });
+});
+
+// The scanner checks the grammar and JSON.parse builds the value: whatever the scanner accepts must be
+// exactly what JSON.parse reads, and anything else must be a malformed_request, never another error.
+describe("parseStrictJsonObject against JSON.parse", () => {
+  const hasLoneSurrogate = (text: string) => {
+    for (const match of text.matchAll(
+      /\\u([dD][89abAB][0-9a-fA-F]{2})(\\u([dD][c-fC-F][0-9a-fA-F]{2}))?|\\u([dD][c-fC-F][0-9a-fA-F]{2})/g,
+    ))
+      if (match[4] || !match[2]) return true;
+    return false;
+  };
+  const seeds = [
+    JSON.stringify(vectors.decision.payload),
+    JSON.stringify(vectors.authorizationRequest.payload, null, 2),
+    '{ "a" : [1, -2.5e3, 0, true, false, null, "x\\n\\u00e9\\ud83d\\ude00\\/"], "b": {}, "c": [] }',
+  ];
+
+  it("reads any JSON object as JSON.parse does, or refuses only a lone surrogate", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ unit: "binary" }), fc.jsonValue({ maxDepth: 6 })),
+        fc.boolean(),
+        (object, pretty) => {
+          const text = JSON.stringify(object, null, pretty ? 2 : undefined);
+          const code = codeOf(() => expect(parseStrictJsonObject(utf8(text))).toEqual(JSON.parse(text)));
+          expect(code === undefined || (code === "malformed_request" && hasLoneSurrogate(text))).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("accepts a mutated text only when JSON.parse reads it alike, and refuses everything else with malformed_request", () => {
+    const alphabet = [...'{}[]",:\\ \t\n0123456789-+.eEtrufalsn\u00e9\u0001x'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom(...alphabet), fc.constantFrom("insert", "replace", "delete")), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (seed, edits) => {
+          let text = seed;
+          for (const [position, char, kind] of edits) {
+            const at = position % (text.length + 1);
+            text =
+              kind === "insert"
+                ? text.slice(0, at) + char + text.slice(at)
+                : kind === "replace"
+                  ? text.slice(0, at) + char + text.slice(at + 1)
+                  : text.slice(0, at) + text.slice(at + 1);
+          }
+          let parsed: unknown;
+          const code = codeOf(() => (parsed = parseStrictJsonObject(utf8(text))));
+          if (code === undefined) expect(parsed).toEqual(JSON.parse(text));
+          else expect(code).toBe("malformed_request");
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
