@@ -10,6 +10,7 @@ import {
   type Job,
   type RequestTarget,
 } from "@/db/schema";
+import { groupCommit } from "@/db/group-commit";
 import { tenantStatement } from "@/db/statement";
 import type { TenantContext } from "@/lib/auth/tenant-context";
 import { eventsJson, type NewRequestEvent } from "./request-events";
@@ -68,54 +69,89 @@ export async function findDecisionTarget(db: Database, ctx: TenantContext, reque
 }
 
 // The common answer (a human will review): the target is now pending at its authorizer, the
-// attempts go to the timeline, a poll is scheduled (soon for poll-only authorizers, otherwise
-// as the fallback for an overdue callback) and the submit job is finished (deleted, only while this
-// run holds its lease, as completeJob would). One statement, so atomic and one round trip. The attempts
-// are recorded even when a racing decision already moved the target on, but only ever under a request
-// of the caller's tenant.
+// attempts go to the timeline, a poll is scheduled (soon for poll-only authorizers, otherwise as the
+// fallback for an overdue callback) and the submit job is finished (deleted, only while this run holds
+// its lease, as completeJob would). One statement for a batch of such answers of one tenant (see
+// markTargetPending), so atomic per batch, with each item's events in order. The attempts are
+// recorded even when a racing decision already moved the target on, but only ever under a request of
+// the caller's tenant.
 // Not fenced by the job lease, like a decision: that the authorizer holds the request is a fact
 // whichever run heard it, and recording it (only over `queued`) keeps a run that took the job over
 // from failing the target, and settling the request, while the authorizer has it.
 const markPendingStatement = tenantStatement<{
+  requestIds: string[];
+  authorizerIds: string[];
+  events: string[];
+  pollInSeconds: number[];
+  leaseTokens: string[];
+}>(
+  "mark_targets_pending",
+  (p) => sql`
+  with items as (
+    select * from unnest(${p.requestIds}::text[], ${p.authorizerIds}::uuid[], ${p.events}::jsonb[], ${p.pollInSeconds}::float8[], ${p.leaseTokens}::uuid[])
+      with ordinality as i(request_id, authorizer_id, events, poll_in, lease_token, n)
+  ),
+  request as (
+    select items.* from items cross join lateral (
+      select 1 from ${authorizationRequests}
+      where ${authorizationRequests.requestId} = items.request_id and ${sameTenant(authorizationRequests.tenantId, p.tenantId)} limit 1
+    ) found
+  ),
+  target as (
+    update ${requestTargets} set state = 'pending', updated_at = now() from items
+    where ${requestTargets.requestId} = any(${p.requestIds}::text[])
+      and ${requestTargets.requestId} = items.request_id and ${requestTargets.authorizerId} = items.authorizer_id
+      and ${sameTenant(requestTargets.tenantId, p.tenantId)} and ${requestTargets.state} = 'queued'
+  ),
+  timeline as (
+    insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
+    select ${p.tenantId}, request.request_id, e.type, e.authorizer_id, e.data
+    from request, jsonb_to_recordset(request.events) as e(ord int, type text, authorizer_id uuid, data jsonb)
+    order by request.n, e.ord
+  ),
+  poll as (
+    insert into ${jobs} (tenant_id, kind, request_id, target, run_at)
+    select ${p.tenantId}, 'poll', request.request_id, request.authorizer_id::text, now() + make_interval(secs => request.poll_in)
+    from request
+    on conflict (kind, request_id, target) do nothing
+  ),
+  finished as (
+    delete from ${jobs} using items
+    where ${jobs.kind} = 'submit' and ${jobs.requestId} = any(${p.requestIds}::text[])
+      and ${jobs.requestId} = items.request_id and ${jobs.target} = items.authorizer_id::text
+      and ${jobs.leaseToken} = items.lease_token and ${sameTenant(jobs.tenantId, p.tenantId)}
+  )
+  select 1 as done`,
+);
+
+type PendingTarget = {
   requestId: string;
   authorizerId: string;
   events: string;
   pollInSeconds: number;
   leaseToken: string;
-}>(
-  "mark_target_pending",
-  (p) => sql`
-  with request as (
-    select request_id from ${authorizationRequests} where request_id = ${p.requestId} and ${sameTenant(authorizationRequests.tenantId, p.tenantId)}
-  ),
-  target as (
-    update ${requestTargets} set state = 'pending', updated_at = now()
-    where request_id = ${p.requestId} and authorizer_id = ${p.authorizerId}::uuid and ${sameTenant(requestTargets.tenantId, p.tenantId)} and state = 'queued'
-  ),
-  timeline as (
-    insert into ${requestEvents} (tenant_id, request_id, type, authorizer_id, data)
-    select ${p.tenantId}, request.request_id, e.type, e.authorizer_id, e.data
-    from request, jsonb_to_recordset(${p.events}::jsonb) as e(ord int, type text, authorizer_id uuid, data jsonb) order by e.ord
-  ),
-  poll as (
-    insert into ${jobs} (tenant_id, kind, request_id, target, run_at)
-    select ${p.tenantId}, 'poll', request.request_id, ${p.authorizerId}, now() + make_interval(secs => ${p.pollInSeconds}::double precision) from request
-    on conflict (kind, request_id, target) do nothing
-  ),
-  finished as (
-    delete from ${jobs} where kind = 'submit' and request_id = ${p.requestId} and target = ${p.authorizerId}::text
-      and lease_token = ${p.leaseToken}::uuid and ${sameTenant(jobs.tenantId, p.tenantId)}
-  )
-  select 1 as done`,
+};
+
+// Group commit (db/group-commit.ts): under load, one statement and one commit for many submits' answers.
+// Losing a waiting item with the process is recoverable: its submit job keeps its lease, runs again when
+// that runs out, and the authorizer's `duplicate_request` then reads as pending.
+const markPendingBatched = groupCommit<PendingTarget>((db, ctx, items) =>
+  markPendingStatement(db, ctx, {
+    requestIds: items.map((t) => t.requestId),
+    authorizerIds: items.map((t) => t.authorizerId),
+    events: items.map((t) => t.events),
+    pollInSeconds: items.map((t) => t.pollInSeconds),
+    leaseTokens: items.map((t) => t.leaseToken),
+  }),
 );
 
-/** The submission was accepted (pending at the authorizer): see markPendingStatement. */
+/** The submission was accepted (pending at the authorizer): see markPendingStatement. Not inside a transaction. */
 export async function markTargetPending(
   db: Database,
   ctx: TenantContext,
   target: { requestId: string; authorizerId: string; events: NewRequestEvent[]; pollInSeconds: number; lease: Job },
 ): Promise<void> {
-  await markPendingStatement(db, ctx, {
+  await markPendingBatched(db, ctx, {
     requestId: target.requestId,
     authorizerId: target.authorizerId,
     events: eventsJson(target.events),

@@ -111,7 +111,7 @@ function checkPlans(label: string, open: () => Promise<{ handle: DatabaseHandle;
       expect(registeredStatements().map((s) => s.name)).toEqual(
         expect.arrayContaining([
           "record_request",
-          "mark_target_pending",
+          "mark_targets_pending",
           "request_view",
           "finalize_decision",
           "finalize_expiry",

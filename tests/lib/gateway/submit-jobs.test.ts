@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { runJob } from "@/lib/jobs/job-runner";
 import { recordAuthorizationRequest } from "@/lib/gateway/record-request";
+import { submitAuthorizationRequest, submitRequestSchema } from "@/lib/gateway/submit";
 import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -62,6 +63,34 @@ describe("a submit the authorizer answers pending", () => {
       sql`select xmax::text from authorization_requests where request_id = ${submitted.body.requestId}`,
     );
     expect(request).toEqual({ xmax: "0" });
+  });
+
+  // Pending answers of one tenant are written in batches (db/group-commit.ts) while a write is in flight:
+  // concurrent submits must each end exactly as one alone does.
+  it("records concurrent pending submits each whole: three events in order, one poll job, no submit job", async () => {
+    const w = await pendingWorld();
+    // In process, all at once, so answers arrive while a write is in flight and go out in batches (on
+    // PostgreSQL; PGlite runs one query at a time, and there most go out alone).
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, () =>
+        submitAuthorizationRequest(db(), w.tenant.ctx, submitRequestSchema.parse(wipeRequest()), null),
+      ),
+    );
+    expect(answers.map((a) => a.view.status)).toEqual(Array(24).fill("pending"));
+    const ids = answers.map((a) => a.view.requestId);
+    const found = await rows<{ request_id: string; types: string[]; jobs: string[]; state: string }>(sql`
+      select t.request_id, t.state,
+        (select array_agg(e.type order by e.id) from request_events e where e.request_id = t.request_id) as types,
+        (select array_agg(j.kind::text) from jobs j where j.request_id = t.request_id) as jobs
+      from request_targets t where t.request_id in ${ids}`);
+    expect(found).toHaveLength(24);
+    for (const row of found) {
+      expect(row).toMatchObject({
+        state: "pending",
+        types: ["received", "authorizer_attempt", "submitted"],
+        jobs: ["poll"],
+      });
+    }
   });
 
   it("records pending from a run whose lease was taken over, but leaves the new holder's submit job alone", async () => {

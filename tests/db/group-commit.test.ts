@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { groupCommit } from "@/db/group-commit";
+import { issueTenantContext } from "@/lib/auth/tenant-context";
+
+// The batching alone, with a write that records what it was given and finishes when the test says so.
+const ctxOf = (tenantId: string) => issueTenantContext(tenantId, { type: "user", userId: randomUUID(), role: "owner" });
+const handle = () => ({}) as Database;
+
+function recordingWrite() {
+  const calls: { tenantId: string; items: number[]; finish: (error?: Error) => void }[] = [];
+  const write = (_db: Database, ctx: ReturnType<typeof ctxOf>, items: number[]) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({ tenantId: ctx.tenantId, items, finish: (error) => (error ? reject(error) : resolve()) });
+    });
+  return { calls, write };
+}
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("groupCommit", () => {
+  it("writes an item alone at once when nothing is in flight", async () => {
+    const { calls, write } = recordingWrite();
+    const commit = groupCommit(write);
+    const done = commit(handle(), ctxOf(randomUUID()), 1);
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1]]);
+    calls[0]!.finish();
+    await expect(done).resolves.toBeUndefined();
+  });
+
+  it("sends what arrived during a write as the next statement, at most maxBatch items each", async () => {
+    const { calls, write } = recordingWrite();
+    const commit = groupCommit(write, 3);
+    const db = handle();
+    const ctx = ctxOf(randomUUID());
+    const done = [commit(db, ctx, 1)];
+    await tick();
+    for (let i = 2; i <= 6; i += 1) done.push(commit(db, ctx, i));
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1]]);
+    calls[0]!.finish();
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3, 4]]);
+    calls[1]!.finish();
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3, 4], [5, 6]]);
+    calls[2]!.finish();
+    await expect(Promise.all(done)).resolves.toHaveLength(6);
+  });
+
+  it("fails every item of a failed write, and only those: the next batch still goes out", async () => {
+    const { calls, write } = recordingWrite();
+    const commit = groupCommit(write);
+    const db = handle();
+    const ctx = ctxOf(randomUUID());
+    const first = commit(db, ctx, 1);
+    await tick();
+    const second = [commit(db, ctx, 2), commit(db, ctx, 3)];
+    calls[0]!.finish();
+    await tick();
+    const third = commit(db, ctx, 4);
+    calls[1]!.finish(new Error("connection lost"));
+    await expect(first).resolves.toBeUndefined();
+    for (const item of second) await expect(item).rejects.toThrow("connection lost");
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3], [4]]);
+    calls[2]!.finish();
+    await expect(third).resolves.toBeUndefined();
+  });
+
+  it("never puts two tenants' items, or two database handles' items, in one statement", async () => {
+    const { calls, write } = recordingWrite();
+    const commit = groupCommit(write);
+    const [a, b] = [ctxOf(randomUUID()), ctxOf(randomUUID())];
+    const [one, two] = [handle(), handle()];
+    const done = [commit(one, a, 1), commit(one, b, 2), commit(two, a, 3)];
+    await tick();
+    expect(calls.map((c) => [c.tenantId, c.items])).toEqual([
+      [a.tenantId, [1]],
+      [b.tenantId, [2]],
+      [a.tenantId, [3]],
+    ]);
+    const more = [commit(one, a, 4), commit(one, b, 5), commit(one, a, 6)];
+    for (const call of calls.slice(0, 3)) call.finish();
+    await tick();
+    expect(calls.slice(3).map((c) => [c.tenantId, c.items])).toEqual([
+      [a.tenantId, [4, 6]],
+      [b.tenantId, [5]],
+    ]);
+    for (const call of calls.slice(3)) call.finish();
+    await expect(Promise.all([...done, ...more])).resolves.toHaveLength(6);
+  });
+});
