@@ -51,9 +51,24 @@ export interface NewRequestEvent {
  * type text, authorizer_id uuid, data jsonb))`, `ord` keeping their order.
  */
 export function eventsJson(events: NewRequestEvent[]): string {
-  return JSON.stringify(
-    events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null })),
+  return storableJson(
+    JSON.stringify(
+      events.map((e, ord) => ({ ord, type: e.type, authorizer_id: e.authorizerId ?? null, data: e.data ?? null })),
+    ),
   );
+}
+
+// An escaped NUL (\u0000) not itself preceded by an escaping backslash.
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * JSON text that PostgreSQL's jsonb accepts: jsonb cannot hold U+0000, and an event may carry text a
+ * peer chose (an authorizer's error code, say), which would otherwise fail the whole write — and with
+ * it, in a batched write, other requests' events. U+0000 becomes U+FFFD; nothing else changes, and
+ * text without it is returned as it is (one scan).
+ */
+export function storableJson(json: string): string {
+  return json.includes("\\u0000") ? json.replace(ESCAPED_NUL, "$1\\ufffd") : json;
 }
 
 // Only under a request of the caller's tenant: another tenant's request id writes nothing. The request

@@ -19,7 +19,7 @@ function recordingWrite() {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("groupCommit", () => {
-  it("writes an item alone at once when nothing is in flight", async () => {
+  it("writes an item alone at once when a lane is free", async () => {
     const { calls, write } = recordingWrite();
     const commit = groupCommit(write);
     const done = commit(handle(), ctxOf(randomUUID()), 1);
@@ -31,7 +31,7 @@ describe("groupCommit", () => {
 
   it("sends what arrived during a write as the next statement, at most maxBatch items each", async () => {
     const { calls, write } = recordingWrite();
-    const commit = groupCommit(write, 3);
+    const commit = groupCommit(write, { maxBatch: 3, lanes: 1 });
     const db = handle();
     const ctx = ctxOf(randomUUID());
     const done = [commit(db, ctx, 1)];
@@ -49,29 +49,58 @@ describe("groupCommit", () => {
     await expect(Promise.all(done)).resolves.toHaveLength(6);
   });
 
-  it("fails every item of a failed write, and only those: the next batch still goes out", async () => {
+  it("writes a failed batch again item by item, so only the item the write refuses fails", async () => {
     const { calls, write } = recordingWrite();
-    const commit = groupCommit(write);
+    const commit = groupCommit(write, { lanes: 1 });
     const db = handle();
     const ctx = ctxOf(randomUUID());
     const first = commit(db, ctx, 1);
     await tick();
-    const second = [commit(db, ctx, 2), commit(db, ctx, 3)];
+    const second = [commit(db, ctx, 2), commit(db, ctx, 3), commit(db, ctx, 4)].map((item) =>
+      item.then(
+        () => "written",
+        (error: Error) => error.message,
+      ),
+    );
     calls[0]!.finish();
     await tick();
-    const third = commit(db, ctx, 4);
-    calls[1]!.finish(new Error("connection lost"));
+    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3, 4]]);
+    calls[1]!.finish(new Error("batch refused"));
+    // Item by item, in order: 2 is written, 3 is refused again, 4 is written.
+    for (const [index, outcome] of [
+      [2, undefined],
+      [3, new Error("item 3 refused")],
+      [4, undefined],
+    ] as const) {
+      await tick();
+      expect(calls[index]!.items).toEqual([index]);
+      calls[index]!.finish(outcome);
+    }
     await expect(first).resolves.toBeUndefined();
-    for (const item of second) await expect(item).rejects.toThrow("connection lost");
+    expect(await Promise.all(second)).toEqual(["written", "item 3 refused", "written"]);
+  });
+
+  it("keeps writing through a second lane while one write hangs", async () => {
+    const { calls, write } = recordingWrite();
+    const commit = groupCommit(write);
+    const db = handle();
+    const ctx = ctxOf(randomUUID());
+    void commit(db, ctx, 1); // never finishes
+    const second = commit(db, ctx, 2);
     await tick();
-    expect(calls.map((c) => c.items)).toEqual([[1], [2, 3], [4]]);
+    const later = [commit(db, ctx, 3), commit(db, ctx, 4)];
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2]]);
+    calls[1]!.finish();
+    await tick();
+    expect(calls.map((c) => c.items)).toEqual([[1], [2], [3, 4]]);
     calls[2]!.finish();
-    await expect(third).resolves.toBeUndefined();
+    await expect(Promise.all([second, ...later])).resolves.toHaveLength(3);
   });
 
   it("never puts two tenants' items, or two database handles' items, in one statement", async () => {
     const { calls, write } = recordingWrite();
-    const commit = groupCommit(write);
+    const commit = groupCommit(write, { lanes: 1 });
     const [a, b] = [ctxOf(randomUUID()), ctxOf(randomUUID())];
     const [one, two] = [handle(), handle()];
     const done = [commit(one, a, 1), commit(one, b, 2), commit(two, a, 3)];

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runJob } from "@/lib/jobs/job-runner";
 import { recordAuthorizationRequest } from "@/lib/gateway/record-request";
 import { submitAuthorizationRequest, submitRequestSchema } from "@/lib/gateway/submit";
+import { markTargetPending } from "@/db/queries/request-targets";
 import { setupTestDatabase, queryRows } from "../../setup/database";
 import { api, createGatewayTenant, setupAppServer, wipeRequest } from "../../setup/gateway";
 import { startStubAuthorizer } from "../../setup/stub-authorizer";
@@ -115,5 +116,93 @@ describe("a submit the authorizer answers pending", () => {
       sql`select state from request_targets where request_id = ${request.requestId}`,
     );
     expect(target?.state).toBe("pending");
+  });
+
+  // One batch, built on purpose: with two lanes, the first two calls go out alone and the rest wait for
+  // them and go out together, whatever the database.
+  it("writes each item of one batch as it would alone, and nothing for another tenant's request", async () => {
+    let keys: any[] = [];
+    const stub = await startStubAuthorizer({ mode: "pending", trustedSpKeys: () => keys });
+    cleanups.push(stub.close);
+    const tenant = await createGatewayTenant(db(), {
+      appUrl: appUrl(),
+      authorizers: [
+        { name: "first", url: stub.url },
+        { name: "second", url: stub.url },
+      ],
+    });
+    const other = await createGatewayTenant(db(), {
+      appUrl: appUrl(),
+      authorizers: [{ name: "theirs", url: stub.url }],
+    });
+    keys = [...(await tenant.spKeys()), ...(await other.spKeys())];
+    const record = async (t: typeof tenant) =>
+      recordAuthorizationRequest(db(), t.ctx, wipeRequest() as never, null).then((r) => r.jobsToRun);
+    const [fillerA, fillerB, both, takenOver] = [
+      await record(tenant),
+      await record(tenant),
+      await record(tenant),
+      await record(tenant),
+    ];
+    const [theirs] = await record(other);
+    // The first run of takenOver's first target lost its job to a second run (a new lease token).
+    const [newToken] = await rows<{ lease_token: string }>(
+      sql`update jobs set lease_token = gen_random_uuid() where id = ${takenOver[0]!.id} returning lease_token::text`,
+    );
+    const pending = (job: (typeof both)[number], code = "none") =>
+      markTargetPending(db(), tenant.ctx, {
+        requestId: job.requestId,
+        authorizerId: job.target,
+        events: [
+          { type: "authorizer_attempt", authorizerId: job.target, data: { errorCode: code } },
+          { type: "submitted", authorizerId: job.target, data: { status: "pending" } },
+        ],
+        pollInSeconds: 30,
+        lease: job,
+      });
+    await Promise.all([
+      pending(fillerA[0]!),
+      pending(fillerB[0]!),
+      // The batch: two targets of one request, a stale and a current run of one target, another
+      // tenant's request, and text the database cannot hold as it is (an authorizer chose it).
+      pending(both[0]!),
+      pending(both[1]!),
+      pending(takenOver[0]!),
+      pending({ ...takenOver[0]!, leaseToken: newToken!.lease_token }),
+      pending(theirs!),
+      pending(takenOver[1]!, "x\u0000y"),
+    ]);
+    const stateOf = (requestId: string) =>
+      rows<{ target: string; state: string; types: string[]; jobs: string[] }>(sql`
+        select t.authorizer_id::text as target, t.state,
+          coalesce((select array_agg(e.type || coalesce(':' || (e.data->>'errorCode'), '') order by e.id)
+            from request_events e where e.request_id = t.request_id and (e.authorizer_id = t.authorizer_id or e.authorizer_id is null)), '{}') as types,
+          coalesce((select array_agg(j.kind::text order by j.kind::text) from jobs j
+            where j.request_id = t.request_id and j.target = t.authorizer_id::text), '{}') as jobs
+        from request_targets t where t.request_id = ${requestId} order by t.authorizer_id`);
+    for (const job of both) {
+      const [mine] = (await stateOf(job.requestId)).filter((t) => t.target === job.target);
+      expect(mine).toEqual({
+        target: job.target,
+        state: "pending",
+        types: ["received", "authorizer_attempt:none", "submitted"],
+        jobs: ["poll"],
+      });
+    }
+    const taken = await stateOf(takenOver[0]!.requestId);
+    expect(taken.find((t) => t.target === takenOver[0]!.target)).toMatchObject({
+      state: "pending",
+      // Both runs heard "pending": both attempts are in the timeline, as they were one statement each.
+      types: ["received", "authorizer_attempt:none", "submitted", "authorizer_attempt:none", "submitted"],
+      jobs: ["poll"],
+    });
+    expect(taken.find((t) => t.target === takenOver[1]!.target)).toMatchObject({
+      state: "pending",
+      types: ["received", "authorizer_attempt:x\ufffdy", "submitted"],
+      jobs: ["poll"],
+    });
+    expect(await stateOf(theirs!.requestId)).toEqual([
+      { target: theirs!.target, state: "queued", types: ["received"], jobs: ["submit"] },
+    ]);
   });
 });
